@@ -1,0 +1,41 @@
+// Builds everything the app runs from dist/: esbuild bundles the TypeScript that runs in Node or
+// Electron (main, preload, CLI, harness), Vite builds the renderer (renderer/vite.config.ts).
+// Entries that do not exist yet are skipped.
+//   node build/bundle.mjs            all of it
+//   node build/bundle.mjs --no-renderer   only the esbuild bundles
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const entries = [
+  { in: 'electron/main/main.ts', out: 'dist/main/main.cjs', platform: 'node' },
+  { in: 'electron/preload/preload.ts', out: 'dist/preload/preload.cjs', platform: 'node' },
+  { in: 'electron/cli/main.ts', out: 'dist/cli/voxtral.cjs', platform: 'node' },
+  // A dev tool: its dependencies (ws, esbuild) stay in node_modules.
+  { in: 'electron/harness/cli.ts', out: 'dist/harness/server.cjs', platform: 'node', packages: 'external' },
+];
+
+const external = ['electron', 'onnxruntime-node', 'uiohook-napi', '*.node'];
+for (const e of entries) {
+  const src = path.join(root, e.in);
+  if (!existsSync(src)) continue;
+  await build({
+    entryPoints: [src],
+    outfile: path.join(root, e.out),
+    bundle: true,
+    platform: e.platform,
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: true,
+    external,
+    ...(e.packages ? { packages: e.packages } : {}),
+    logLevel: 'warning',
+  });
+}
+
+if (!process.argv.includes('--no-renderer')) {
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: path.join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+}

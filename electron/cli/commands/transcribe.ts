@@ -1,0 +1,120 @@
+/**
+ * `voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] --backend cpu|cuda
+ *  --dtype fp32|bf16 [--threads N] [--json] AUDIO.wav`: streams a WAV (any rate, any channel count,
+ * resampled to 16 kHz mono) through the native engine and prints the text, or one JSON object.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { readWavFile } from '../../../native-models/js/audio/load-audio.js';
+import { WavError } from '../../../native-models/js/audio/wav.js';
+import { EngineError, loadModel, type ActivationDtype, type BackendId } from '../../../native-models/js/engine.js';
+import { IncrementalDecoder } from '../../../native-models/js/tokenizer/incremental-decoder.js';
+import { loadTekken } from '../../../native-models/js/tokenizer/tekken.js';
+import { oneOf, parseCommandArgs, parseInteger, requireString } from '../args.js';
+import { CliUsageError, type CliCommand } from '../command.js';
+
+const usage =
+  'voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] --backend cpu|cuda --dtype fp32|bf16 [--threads N] [--json] AUDIO.wav';
+
+export interface TranscribeOptions {
+  pte: string;
+  ptd?: string;
+  tokenizer?: string;
+  backend: BackendId;
+  dtype: ActivationDtype;
+  threads?: number;
+  audio: string;
+}
+
+export interface TranscribeResult {
+  text: string;
+  /** Every sampled id after the prompt, pads included, up to and including EOS if reached. */
+  tokens: number[];
+  audioSeconds: number;
+  steps: number;
+  msPerStep: number;
+  backend: BackendId;
+  dtype: ActivationDtype;
+}
+
+/** Runs one file through a streaming session; text is built incrementally as tokens arrive. */
+export async function transcribeFile(o: TranscribeOptions): Promise<TranscribeResult> {
+  const tokenizerPath = o.tokenizer ?? path.join(path.dirname(o.pte), 'tekken.json');
+  if (!existsSync(tokenizerPath)) throw new CliUsageError(`tokenizer ${tokenizerPath} not found (pass --tokenizer)`);
+  const tekken = loadTekken(JSON.parse(readFileSync(tokenizerPath, 'utf8')));
+  const audio = readWavFile(o.audio);
+  const model = await loadModel({ pte: o.pte, ptd: o.ptd, backend: o.backend, dtype: o.dtype, threads: o.threads });
+  try {
+    const decoder = new IncrementalDecoder(tekken);
+    let text = '';
+    let failure: EngineError | undefined;
+    const session = model.createSession({
+      onTokens: (ids) => {
+        text += decoder.push(ids);
+      },
+      onError: (err) => {
+        failure = err;
+      },
+    });
+    try {
+      session.push(audio.samples);
+      const result = await session.flush();
+      if (failure) throw failure;
+      text += decoder.flush();
+      return {
+        text,
+        tokens: result.tokens,
+        audioSeconds: audio.samples.length / 16000,
+        steps: result.steps,
+        msPerStep: result.msPerStep,
+        backend: o.backend,
+        dtype: o.dtype,
+      };
+    } finally {
+      session.close();
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+export const transcribeCommand: CliCommand = {
+  name: 'transcribe',
+  summary: 'transcribe a WAV file with the native engine (streaming, exactly as live dictation runs)',
+  usage,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      {
+        model: { type: 'string' },
+        data: { type: 'string' },
+        tokenizer: { type: 'string' },
+        backend: { type: 'string', default: 'cpu' },
+        dtype: { type: 'string', default: 'fp32' },
+        threads: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      usage,
+    );
+    if (positionals.length !== 1) throw new CliUsageError(`expected one AUDIO.wav\nusage: ${usage}`);
+    const options: TranscribeOptions = {
+      pte: requireString(values.model, '--model', usage),
+      ptd: values.data,
+      tokenizer: values.tokenizer,
+      backend: oneOf<BackendId>(values.backend!, ['cpu', 'cuda'], '--backend'),
+      dtype: oneOf<ActivationDtype>(values.dtype!, ['fp32', 'bf16'], '--dtype'),
+      threads: values.threads === undefined ? undefined : parseInteger(values.threads, '--threads'),
+      audio: positionals[0],
+    };
+    try {
+      const result = await transcribeFile(options);
+      io.out(values.json ? `${JSON.stringify(result)}\n` : `${result.text.trim()}\n`);
+      return 0;
+    } catch (err) {
+      // Engine and audio problems are the user's files or machine, not bugs: one clear line.
+      if (err instanceof EngineError || err instanceof WavError) throw new CliUsageError(err.message);
+      throw err;
+    }
+  },
+};

@@ -1,0 +1,521 @@
+// The one contract between the renderer and the main-process core: channel names, payload types
+// and a runtime validator for every payload. Main, preload, renderer and the browser harness all
+// import it (the preload only the types and channel names). Calls never throw across the boundary:
+// they answer a Result, because Electron drops everything but the message of a thrown error.
+
+import {
+  arrayOf, bool, float32Array, int, isPlainObject, literal, none, nullable, num, object, oneOf,
+  optional, partialObject, recordOf, scalar, str, taggedUnion, type Validator,
+} from './validate';
+import { AUDIO_PORT_CHANNEL, AUDIO_PORT_REQUEST_CHANNEL, AUDIO_PORT_WINDOW_MESSAGE, CALL_CHANNELS, EVENT_CHANNELS } from './ipc-channels';
+
+export { AUDIO_PORT_CHANNEL, AUDIO_PORT_REQUEST_CHANNEL, AUDIO_PORT_WINDOW_MESSAGE, CALL_CHANNELS, EVENT_CHANNELS };
+
+// ── Shared value types ──────────────────────────────────────────────────────────────────────────
+
+export const BACKENDS = ['cpu', 'cuda'] as const;
+export type BackendId = (typeof BACKENDS)[number];
+export const WEIGHT_DTYPES = ['fp32', 'bf16'] as const;
+export type WeightDtype = (typeof WEIGHT_DTYPES)[number];
+export const HOTKEY_MODES = ['hold', 'toggle', 'both'] as const;
+export type HotkeyMode = (typeof HOTKEY_MODES)[number];
+export const INSERTION_MODES = ['paste', 'type', 'clipboard'] as const;
+export type InsertionMode = (typeof INSERTION_MODES)[number];
+export const DICTATION_STATES = ['idle', 'loading', 'listening', 'finishing', 'error'] as const;
+export type DictationState = (typeof DICTATION_STATES)[number];
+export const TRANSCRIPT_SOURCES = ['mic', 'file'] as const;
+export type TranscriptSource = (typeof TRANSCRIPT_SOURCES)[number];
+
+/** Codes the renderer may branch on; the message is for people. */
+export const ERROR_CODES = [
+  'invalid-request', // a payload failed validation
+  'forbidden', // the sender is not the app's own page
+  'no-model', // no model is configured or loaded
+  'model-invalid', // the model files are unreadable or not a Voxtral pair
+  'busy', // another dictation or job is running
+  'not-found',
+  'io', // a file could not be read or written
+  'engine', // the native engine failed
+  'unavailable', // the feature or backend is not available on this machine/build
+  'cancelled',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface AppError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+/** Audio sent over the frame port: 16 kHz mono float32, 80 ms per frame. */
+export const AUDIO_SAMPLE_RATE = 16_000;
+export const AUDIO_FRAME_SAMPLES = 1280;
+/** Upper bound for one frame message; anything larger is rejected, never buffered. */
+export const AUDIO_FRAME_MAX_SAMPLES = AUDIO_SAMPLE_RATE;
+
+// ── Settings ────────────────────────────────────────────────────────────────────────────────────
+
+export interface Settings {
+  /** The model pair; null until the user picks one (the .ptd may be embedded in the .pte). */
+  model: { pte: string | null; ptd: string | null };
+  /** threads 0 = choose automatically. */
+  engine: { backend: BackendId; dtype: WeightDtype; threads: number };
+  /** deviceId null = the system default microphone. */
+  microphone: { deviceId: string | null };
+  hotkey: { accelerator: string; mode: HotkeyMode };
+  insertion: { mode: InsertionMode };
+  /**
+   * Voice activity: `enabled` stops a dictation after `silenceMs` of silence following speech;
+   * `startOnSpeech` also starts one when speech begins (optional in the type so settings written
+   * before it existed still type-check; the store always fills it in, default false).
+   */
+  handsFree: {
+    enabled: boolean;
+    startOnSpeech?: boolean;
+    silenceMs: number;
+    minSpeechMs: number;
+    threshold: number;
+  };
+  history: { enabled: boolean; maxEntries: number };
+  startAtLogin: boolean;
+  showOverlay: boolean;
+}
+
+export type SettingsPatch = {
+  [K in keyof Settings]?: Settings[K] extends Record<string, unknown> ? Partial<Settings[K]> : Settings[K];
+};
+
+const path = str({ min: 1, max: 4096 });
+
+type SectionShape<T> = { [K in keyof T]-?: Validator<T[K]> };
+type SectionShapes = { [K in keyof Settings as Settings[K] extends Record<string, unknown> ? K : never]: SectionShape<Settings[K]> };
+
+const sectionShapes: SectionShapes = {
+  model: { pte: nullable(path), ptd: nullable(path) },
+  engine: { backend: oneOf(BACKENDS), dtype: oneOf(WEIGHT_DTYPES), threads: int(0, 256) },
+  microphone: { deviceId: nullable(str({ min: 1, max: 512 })) },
+  hotkey: { accelerator: str({ min: 1, max: 100 }), mode: oneOf(HOTKEY_MODES) },
+  insertion: { mode: oneOf(INSERTION_MODES) },
+  handsFree: {
+    enabled: bool,
+    startOnSpeech: optional(bool),
+    silenceMs: int(200, 10_000),
+    minSpeechMs: int(0, 5_000),
+    threshold: num({ min: 0.05, max: 0.95 }),
+  },
+  history: { enabled: bool, maxEntries: int(1, 100_000) },
+};
+
+/** One validator per top-level settings key (the store repairs a damaged file section by section). */
+export const settingsSectionValidators: { [K in keyof Settings]: Validator<Settings[K]> } = {
+  model: object(sectionShapes.model),
+  engine: object(sectionShapes.engine),
+  microphone: object(sectionShapes.microphone),
+  hotkey: object(sectionShapes.hotkey),
+  insertion: object(sectionShapes.insertion),
+  handsFree: object(sectionShapes.handsFree),
+  history: object(sectionShapes.history),
+  startAtLogin: bool,
+  showOverlay: bool,
+};
+
+export const validateSettings: Validator<Settings> = object<Settings>(settingsSectionValidators);
+
+export const validateSettingsPatch: Validator<SettingsPatch> = object<SettingsPatch>({
+  model: optional(partialObject(sectionShapes.model)),
+  engine: optional(partialObject(sectionShapes.engine)),
+  microphone: optional(partialObject(sectionShapes.microphone)),
+  hotkey: optional(partialObject(sectionShapes.hotkey)),
+  insertion: optional(partialObject(sectionShapes.insertion)),
+  handsFree: optional(partialObject(sectionShapes.handsFree)),
+  history: optional(partialObject(sectionShapes.history)),
+  startAtLogin: optional(bool),
+  showOverlay: optional(bool),
+});
+
+// ── Models and backends ─────────────────────────────────────────────────────────────────────────
+
+export interface ModelPaths {
+  pte: string;
+  /** null when the weights are embedded in the .pte. */
+  ptd: string | null;
+}
+
+/** What the inspector (native-models/js) reads from a .pte/.ptd pair without loading weights. */
+export interface ModelSummary {
+  pte: string;
+  ptd: string | null;
+  sizeBytes: number;
+  methods: string[];
+  /** The constant-method configuration (docs/architecture.md, "Model files"). */
+  config: Record<string, number | string | boolean>;
+  weightDtype: WeightDtype | null;
+  quant: string | null;
+  runnable: boolean;
+  /** Why it cannot run, in plain words; null when runnable. */
+  reason: string | null;
+}
+
+export interface BackendInfo {
+  id: BackendId;
+  available: boolean;
+  name: string;
+  reason?: string;
+}
+
+// ── Dictation ───────────────────────────────────────────────────────────────────────────────────
+
+export interface DictationStatus {
+  state: DictationState;
+  /** Epoch ms when this state began (drives the elapsed-time display). */
+  since: number;
+  /** The session this status belongs to; null when idle and nothing ran yet. */
+  sessionId: string | null;
+  source: TranscriptSource | null;
+  /** The last error, while state is 'error'. */
+  error: AppError | null;
+}
+
+export interface PartialTranscript {
+  sessionId: string;
+  /** Text appended since the previous partial. */
+  appended: string;
+  /** The whole text so far. */
+  text: string;
+  /** Token ids decoded since the previous partial. */
+  tokenIds: number[];
+}
+
+export interface FinalTranscript {
+  sessionId: string;
+  text: string;
+  source: TranscriptSource;
+  durationMs: number;
+  /** The history entry it was saved as; null when history is off. */
+  historyId: string | null;
+  /** The file job it came from, for source 'file'. */
+  jobId: string | null;
+}
+
+export const PROGRESS_STAGES = ['loading-model', 'warming-up', 'transcribing-file', 'finishing'] as const;
+export type ProgressStage = (typeof PROGRESS_STAGES)[number];
+
+export interface EngineProgress {
+  stage: ProgressStage;
+  /** 0..1, or null when unknown. */
+  fraction: number | null;
+  jobId: string | null;
+}
+
+export interface ErrorEvent {
+  code: ErrorCode;
+  message: string;
+  /** Whether words decoded before the error were kept (saved to history / inserted). */
+  keptText: boolean;
+  sessionId: string | null;
+}
+
+/** Whether the voice-activity detector hears speech right now (drives the speech indicator). */
+export interface SpeechActivity {
+  sessionId: string | null;
+  speaking: boolean;
+}
+
+/** What works outside the window: the global hotkey and insertion into other apps. */
+export interface DesktopStatus {
+  /** null where there is no global hotkey at all (the browser harness). */
+  hotkey: {
+    accelerator: string;
+    /** Pressing it does something (hold-to-talk or toggle). */
+    works: boolean;
+    holdToTalk: boolean;
+    /** What degraded and why, in plain words. */
+    message: string | null;
+    conflicts: string[];
+  } | null;
+  /** null where text is never put into other apps (the browser harness). */
+  insertion: { available: boolean; detail: string } | null;
+}
+
+/** The app's views, for `navigate` (the tray's Settings… and History…). */
+export const VIEW_NAMES = ['dictate', 'history', 'settings'] as const;
+export type ViewName = (typeof VIEW_NAMES)[number];
+
+export const NOTICE_KINDS = ['settings-reset', 'history-recovered', 'info'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+export interface Notice {
+  kind: NoticeKind;
+  message: string;
+}
+
+// ── History ─────────────────────────────────────────────────────────────────────────────────────
+
+export interface HistoryEntry {
+  id: string;
+  text: string;
+  /** Epoch ms. */
+  createdAt: number;
+  durationMs: number;
+  /** Model file name (not the full path). */
+  model: string | null;
+  backend: BackendId | null;
+  dtype: WeightDtype | null;
+  source: TranscriptSource;
+  /** 'recording' while a dictation is still writing to it; 'interrupted' if the app closed mid-way. */
+  status: 'recording' | 'done' | 'interrupted';
+}
+
+export interface HistoryPage {
+  entries: HistoryEntry[];
+  total: number;
+}
+
+export interface HistoryChange {
+  change: 'added' | 'updated' | 'deleted' | 'cleared';
+  id: string | null;
+}
+
+/** What a file is chosen for (sets the dialog's title and filters). */
+export const FILE_PURPOSES = ['model-program', 'model-weights', 'audio'] as const;
+export type FilePurpose = (typeof FILE_PURPOSES)[number];
+
+// ── Calls (renderer → main, request/response) ──────────────────────────────────────────────────
+
+export interface CallMap {
+  getSettings: { request: void; response: Settings };
+  updateSettings: { request: SettingsPatch; response: Settings };
+  resetSettings: { request: void; response: Settings };
+  inspectModel: { request: ModelPaths; response: ModelSummary };
+  listBackends: { request: void; response: BackendInfo[] };
+  getDictationStatus: { request: void; response: DictationStatus };
+  startDictation: { request: void; response: DictationStatus };
+  /** Ends the dictation; the transcript is final once flushed (also sent as a 'final' event). */
+  stopDictation: { request: void; response: FinalTranscript | null };
+  cancelDictation: { request: void; response: DictationStatus };
+  listHistory: { request: { offset: number; limit: number }; response: HistoryPage };
+  searchHistory: { request: { query: string; limit: number }; response: HistoryPage };
+  deleteHistoryEntry: { request: { id: string }; response: { deleted: boolean } };
+  clearHistory: { request: void; response: { deleted: number } };
+  transcribeFile: { request: { path: string }; response: { jobId: string } };
+  /** Notices raised before the window could listen (e.g. settings repaired at startup); taken once. */
+  takePendingNotices: { request: void; response: Notice[] };
+  /** Asks the user for a file with the system dialog; path null when they cancelled. */
+  chooseFile: { request: { purpose: FilePurpose }; response: { path: string | null } };
+  getDesktopStatus: { request: void; response: DesktopStatus };
+  cancelFileTranscription: { request: { jobId: string }; response: { cancelled: boolean } };
+}
+
+export type CallName = keyof CallMap;
+/** Compile-time check that a channel table has exactly the keys K: no call or event without a channel. */
+type ExactChannels<Table, K extends string> = Record<K, `dictate:${string}`> & { [P in keyof Table]: P extends K ? unknown : never };
+CALL_CHANNELS satisfies ExactChannels<typeof CALL_CHANNELS, CallName>;
+export type CallRequest<K extends CallName> = CallMap[K]['request'];
+export type CallResponse<K extends CallName> = CallMap[K]['response'];
+
+
+export const CALL_NAMES = Object.keys(CALL_CHANNELS) as CallName[];
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.hasOwn(CALL_CHANNELS, name);
+}
+
+// ── Events (main → renderer) ────────────────────────────────────────────────────────────────────
+
+export interface EventMap {
+  state: DictationStatus;
+  partial: PartialTranscript;
+  final: FinalTranscript;
+  progress: EngineProgress;
+  error: ErrorEvent;
+  notice: Notice;
+  settings: Settings;
+  history: HistoryChange;
+  speech: SpeechActivity;
+  /** Microphone level of the latest audio frame, 0..1 (−60 dBFS and below → 0, full scale → 1). */
+  level: number;
+  /** Main asks the window to show a view. */
+  navigate: { view: ViewName };
+  desktop: DesktopStatus;
+}
+
+export type EventName = keyof EventMap;
+EVENT_CHANNELS satisfies ExactChannels<typeof EVENT_CHANNELS, EventName>;
+export type AppEvent = { [K in EventName]: { name: K; payload: EventMap[K] } }[EventName];
+
+
+export const EVENT_NAMES = Object.keys(EVENT_CHANNELS) as EventName[];
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(EVENT_CHANNELS, name);
+}
+
+// ── Audio frames (renderer → main over a MessagePort) ──────────────────────────────────────────
+
+
+export type AudioPortMessage =
+  | { type: 'frame'; seq: number; samples: Float32Array }
+  | { type: 'end' };
+
+// ── The API the preload exposes as window.voxtral ───────────────────────────────────────────────
+
+export type CallFunction<K extends CallName> = CallRequest<K> extends void
+  ? () => Promise<Result<CallResponse<K>>>
+  : (request: CallRequest<K>) => Promise<Result<CallResponse<K>>>;
+
+export type EventSubscriptions = {
+  [K in EventName]: (listener: (payload: EventMap[K]) => void) => () => void;
+};
+
+export type VoxtralApi = { [K in CallName]: CallFunction<K> } & {
+  on: EventSubscriptions;
+  /** Asks main for an audio frame port; it arrives as a window message AUDIO_PORT_WINDOW_MESSAGE. */
+  requestAudioPort(): void;
+};
+
+// ── Validators ──────────────────────────────────────────────────────────────────────────────────
+
+const id = str({ min: 1, max: 128 });
+const text = str({ max: 1_000_000 });
+const epochMs = num({ min: 0 });
+const appError = object<AppError>({ code: oneOf(ERROR_CODES), message: str({ max: 4000 }) });
+
+const modelSummary = object<ModelSummary>({
+  pte: path,
+  ptd: nullable(path),
+  sizeBytes: num({ min: 0 }),
+  methods: arrayOf(str({ max: 256 }), { max: 1000 }),
+  config: recordOf(scalar, { max: 512 }),
+  weightDtype: nullable(oneOf(WEIGHT_DTYPES)),
+  quant: nullable(str({ max: 64 })),
+  runnable: bool,
+  reason: nullable(str({ max: 4000 })),
+});
+
+const dictationStatus = object<DictationStatus>({
+  state: oneOf(DICTATION_STATES),
+  since: epochMs,
+  sessionId: nullable(id),
+  source: nullable(oneOf(TRANSCRIPT_SOURCES)),
+  error: nullable(appError),
+});
+
+const finalTranscript = object<FinalTranscript>({
+  sessionId: id,
+  text,
+  source: oneOf(TRANSCRIPT_SOURCES),
+  durationMs: num({ min: 0 }),
+  historyId: nullable(id),
+  jobId: nullable(id),
+});
+
+const historyEntry = object<HistoryEntry>({
+  id,
+  text,
+  createdAt: epochMs,
+  durationMs: num({ min: 0 }),
+  model: nullable(str({ max: 4096 })),
+  backend: nullable(oneOf(BACKENDS)),
+  dtype: nullable(oneOf(WEIGHT_DTYPES)),
+  source: oneOf(TRANSCRIPT_SOURCES),
+  status: oneOf(['recording', 'done', 'interrupted'] as const),
+});
+
+const historyPage = object<HistoryPage>({ entries: arrayOf(historyEntry, { max: 100_000 }), total: int(0, Number.MAX_SAFE_INTEGER) });
+
+const notice = object<Notice>({ kind: oneOf(NOTICE_KINDS), message: str({ max: 4000 }) });
+
+const desktopStatus = object<DesktopStatus>({
+  hotkey: nullable(object<NonNullable<DesktopStatus['hotkey']>>({
+    accelerator: str({ max: 100 }),
+    works: bool,
+    holdToTalk: bool,
+    message: nullable(str({ max: 4000 })),
+    conflicts: arrayOf(str({ max: 4000 }), { max: 50 }),
+  })),
+  insertion: nullable(object<NonNullable<DesktopStatus['insertion']>>({ available: bool, detail: str({ max: 4000 }) })),
+});
+
+export const validateHistoryEntry: Validator<HistoryEntry> = historyEntry;
+
+export const requestValidators: { [K in CallName]: Validator<CallRequest<K>> } = {
+  getSettings: none,
+  updateSettings: validateSettingsPatch,
+  resetSettings: none,
+  inspectModel: object<ModelPaths>({ pte: path, ptd: nullable(path) }),
+  listBackends: none,
+  getDictationStatus: none,
+  startDictation: none,
+  stopDictation: none,
+  cancelDictation: none,
+  listHistory: object({ offset: int(0, Number.MAX_SAFE_INTEGER), limit: int(1, 1000) }),
+  searchHistory: object({ query: str({ max: 500 }), limit: int(1, 1000) }),
+  deleteHistoryEntry: object({ id }),
+  clearHistory: none,
+  transcribeFile: object({ path }),
+  cancelFileTranscription: object({ jobId: id }),
+  takePendingNotices: none,
+  chooseFile: object({ purpose: oneOf(FILE_PURPOSES) }),
+  getDesktopStatus: none,
+};
+
+export const responseValidators: { [K in CallName]: Validator<CallResponse<K>> } = {
+  getSettings: validateSettings,
+  updateSettings: validateSettings,
+  resetSettings: validateSettings,
+  inspectModel: modelSummary,
+  listBackends: arrayOf(object<BackendInfo>({
+    id: oneOf(BACKENDS), available: bool, name: str({ max: 200 }), reason: optional(str({ max: 4000 })),
+  }), { max: 16 }),
+  getDictationStatus: dictationStatus,
+  startDictation: dictationStatus,
+  stopDictation: nullable(finalTranscript),
+  cancelDictation: dictationStatus,
+  listHistory: historyPage,
+  searchHistory: historyPage,
+  deleteHistoryEntry: object({ deleted: bool }),
+  clearHistory: object({ deleted: int(0, Number.MAX_SAFE_INTEGER) }),
+  transcribeFile: object({ jobId: id }),
+  cancelFileTranscription: object({ cancelled: bool }),
+  takePendingNotices: arrayOf(notice, { max: 100 }),
+  chooseFile: object({ path: nullable(path) }),
+  getDesktopStatus: desktopStatus,
+};
+
+export function resultValidator<T>(value: Validator<T>): Validator<Result<T>> {
+  const success = object<{ ok: true; value: T }>({ ok: literal(true), value });
+  const failure = object<{ ok: false; error: AppError }>({ ok: literal(false), error: appError });
+  return (v, p = '') => (isPlainObject(v) && v.ok === true ? success(v, p) : failure(v, p));
+}
+
+export const eventValidators: { [K in EventName]: Validator<EventMap[K]> } = {
+  state: dictationStatus,
+  partial: object<PartialTranscript>({
+    sessionId: id, appended: text, text, tokenIds: arrayOf(int(0, 2 ** 31 - 1), { max: 100_000 }),
+  }),
+  final: finalTranscript,
+  progress: object<EngineProgress>({
+    stage: oneOf(PROGRESS_STAGES), fraction: nullable(num({ min: 0, max: 1 })), jobId: nullable(id),
+  }),
+  error: object<ErrorEvent>({
+    code: oneOf(ERROR_CODES), message: str({ max: 4000 }), keptText: bool, sessionId: nullable(id),
+  }),
+  notice,
+  settings: validateSettings,
+  history: object<HistoryChange>({ change: oneOf(['added', 'updated', 'deleted', 'cleared'] as const), id: nullable(id) }),
+  speech: object<SpeechActivity>({ sessionId: nullable(id), speaking: bool }),
+  level: num({ min: 0, max: 1 }),
+  navigate: object<{ view: ViewName }>({ view: oneOf(VIEW_NAMES) }),
+  desktop: desktopStatus,
+};
+
+export const validateAudioPortMessage: Validator<AudioPortMessage> = taggedUnion<AudioPortMessage>('type', {
+  frame: object<{ type: 'frame'; seq: number; samples: Float32Array }>({
+    type: literal('frame'),
+    seq: int(0, Number.MAX_SAFE_INTEGER),
+    samples: float32Array({ max: AUDIO_FRAME_MAX_SAMPLES }),
+  }),
+  end: object<{ type: 'end' }>({ type: literal('end') }),
+});

@@ -1,0 +1,189 @@
+// AppCore: the main-process core behind the IPC contract. It owns the settings and history
+// stores, wires the dictation and model services to them, and answers every contract call as a
+// plain async function. Electron's ipcMain (electron/main/ipc.ts) and the browser harness
+// (electron/harness/) both drive this same object; neither adds logic of its own.
+
+import {
+  isCallName, requestValidators, validateAudioPortMessage,
+  type AppEvent, type CallName, type CallRequest, type CallResponse, type DesktopStatus, type Notice, type Result, type Settings,
+} from '../../common/ipc-contract';
+import { check } from '../../common/validate';
+import { HistoryStore } from '../history/history-store';
+import { SettingsError, SettingsStore } from '../settings/settings-store';
+import { SerialQueue } from './json-file';
+import { AppFailure } from './app-failure';
+import { HistoryRecorder } from './history-recorder';
+import type { DictationService, FileChooser, ModelService } from './services';
+import { UnavailableDictationService, UnavailableFileChooser, UnavailableModelService } from './unavailable-services';
+
+export interface AppCoreOptions {
+  /** Where settings.json and history.json live (Electron: app.getPath('userData')). */
+  configDir: string;
+  createDictation?: (deps: {
+    settings: () => Settings;
+    /** Settings changes (the controller reloads the model, retunes the VAD). */
+    onSettingsChange: (listener: (settings: Settings) => void) => () => void;
+    /** A notice for the user, shown when the window starts listening. */
+    notify: (notice: Notice) => void;
+  }) => DictationService;
+  models?: ModelService;
+  files?: FileChooser;
+  /** Where unexpected errors are reported (defaults to console.error). */
+  log?: (message: string, err?: unknown) => void;
+}
+
+type Handlers = { [K in CallName]: (request: CallRequest<K>) => Promise<CallResponse<K>> };
+
+export class AppCore {
+  private readonly listeners = new Set<(event: AppEvent) => void>();
+  private readonly dictationEvents = new SerialQueue();
+  private readonly disposers: (() => void)[] = [];
+  private readonly handlers: Handlers;
+  private desktopStatus: DesktopStatus = { hotkey: null, insertion: null };
+
+  private constructor(
+    readonly settings: SettingsStore,
+    readonly history: HistoryStore,
+    readonly dictation: DictationService,
+    private readonly models: ModelService,
+    private readonly files: FileChooser,
+    private pendingNotices: Notice[],
+    private readonly log: (message: string, err?: unknown) => void,
+  ) {
+    const recorder = new HistoryRecorder(history, () => settings.get(), Date.now, (message) => this.notify({ kind: 'info', message }));
+    this.handlers = this.createHandlers(recorder);
+    this.disposers.push(
+      settings.onChange((value) => {
+        this.emit({ name: 'settings', payload: value });
+        void history.setMaxEntries(value.history.maxEntries).catch((err) => log('history prune failed', err));
+      }),
+      history.onChange((change) => this.emit({ name: 'history', payload: change })),
+      dictation.onEvent((event) => {
+        // Serial, so the renderer sees events in the order the service raised them.
+        void this.dictationEvents.run(async () => this.emit(await recorder.record(event)))
+          .catch((err) => log('dictation event failed', err));
+      }),
+    );
+  }
+
+  static async create(options: AppCoreOptions): Promise<AppCore> {
+    const notices: Notice[] = [];
+    const onNotice = (notice: Notice) => notices.push(notice);
+    const settings = await SettingsStore.open(options.configDir, { onNotice });
+    const history = await HistoryStore.open(options.configDir, { onNotice, maxEntries: settings.get().history.maxEntries });
+    const settingsNow = () => settings.get();
+    const dictation = options.createDictation?.({ settings: settingsNow, onSettingsChange: (l) => settings.onChange(l), notify: onNotice }) ?? new UnavailableDictationService(settingsNow);
+    const models = options.models ?? new UnavailableModelService();
+    const log = options.log ?? ((message, err) => console.error(`[core] ${message}`, err ?? ''));
+    return new AppCore(settings, history, dictation, models, options.files ?? new UnavailableFileChooser(), notices, log);
+  }
+
+  /** Validates and answers one contract call. Never throws. */
+  async call(name: unknown, request: unknown): Promise<Result<unknown>> {
+    if (!isCallName(name)) return failure('invalid-request', `Unknown call: ${String(name).slice(0, 80)}`);
+    const valid = check(requestValidators[name] as (v: unknown) => unknown, request);
+    if (!valid.ok) return failure('invalid-request', `Invalid ${name} request: ${valid.message}`);
+    try {
+      const handler = this.handlers[name] as (req: unknown) => Promise<unknown>;
+      return { ok: true, value: await handler(valid.value) };
+    } catch (err) {
+      if (err instanceof AppFailure) return { ok: false, error: err.toAppError() };
+      if (err instanceof SettingsError) return failure('invalid-request', err.message);
+      this.log(`${name} failed`, err);
+      const code = (err as NodeJS.ErrnoException)?.code ? 'io' : 'internal';
+      return failure(code, `${name} failed: ${(err as Error)?.message ?? String(err)}`);
+    }
+  }
+
+  /** One message from the renderer's audio port; false (and nothing forwarded) when invalid. */
+  acceptAudio(message: unknown): boolean {
+    const valid = check(validateAudioPortMessage, message);
+    if (!valid.ok) return false;
+    if (valid.value.type === 'end') {
+      this.dictation.endAudio();
+      this.emit({ name: 'level', payload: 0 });
+    } else {
+      this.dictation.pushAudio(valid.value.samples, valid.value.seq);
+      this.emit({ name: 'level', payload: levelOf(valid.value.samples) });
+    }
+    return true;
+  }
+
+  /** Main reports what works outside the window (hotkey, insertion); windows are told. */
+  setDesktopStatus(status: DesktopStatus): void {
+    this.desktopStatus = structuredClone(status);
+    this.emit({ name: 'desktop', payload: structuredClone(status) });
+  }
+
+  /** Tells every window something it should know (e.g. why a hotkey dictation failed). */
+  notify(notice: Notice): void {
+    this.emit({ name: 'notice', payload: notice });
+  }
+
+  onEvent(listener: (event: AppEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops dictation, writes pending history; call once on quit. */
+  async close(): Promise<void> {
+    for (const dispose of this.disposers) dispose();
+    await this.dictation.dispose().catch((err) => this.log('dictation dispose failed', err));
+    await this.dictationEvents.run(async () => undefined);
+    await this.history.flush();
+  }
+
+  private emit(event: AppEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.log(`event listener failed on ${event.name}`, err);
+      }
+    }
+  }
+
+  private createHandlers(recorder: HistoryRecorder): Handlers {
+    const { settings, history, dictation, models, files } = this;
+    return {
+      getSettings: async () => settings.get(),
+      updateSettings: (patch) => settings.update(patch),
+      resetSettings: () => settings.reset(),
+      inspectModel: (paths) => models.inspect(paths),
+      listBackends: () => models.listBackends(),
+      getDictationStatus: async () => dictation.status(),
+      startDictation: () => dictation.start(),
+      stopDictation: async () => {
+        const final = await dictation.stop();
+        return final ? recorder.finish(final) : null;
+      },
+      cancelDictation: () => dictation.cancel(),
+      listHistory: async ({ offset, limit }) => history.list(offset, limit),
+      searchHistory: async ({ query, limit }) => history.search(query, limit),
+      deleteHistoryEntry: async ({ id }) => ({ deleted: await history.delete(id) }),
+      clearHistory: async () => ({ deleted: await history.clear() }),
+      transcribeFile: ({ path }) => dictation.transcribeFile(path),
+      cancelFileTranscription: async ({ jobId }) => ({ cancelled: await dictation.cancelFile(jobId) }),
+      chooseFile: async ({ purpose }) => ({ path: await files.choose(purpose) }),
+      getDesktopStatus: async () => structuredClone(this.desktopStatus),
+      takePendingNotices: async () => {
+        const notices = this.pendingNotices;
+        this.pendingNotices = [];
+        return notices;
+      },
+    };
+  }
+}
+
+/** A frame's loudness for meters: RMS in dBFS mapped from [−60, 0] to [0, 1]. */
+export function levelOf(samples: Float32Array): number {
+  if (samples.length === 0) return 0;
+  let sum = 0;
+  for (const x of samples) sum += Number.isFinite(x) ? x * x : 0;
+  const db = 10 * Math.log10(sum / samples.length || 1e-12);
+  return Math.min(1, Math.max(0, (db + 60) / 60));
+}
+
+function failure(code: 'invalid-request' | 'io' | 'internal', message: string): Result<never> {
+  return { ok: false, error: { code, message } };
+}

@@ -1,0 +1,110 @@
+// Dictating into any app, assembled: the global hotkey feeds the coordinator, the coordinator
+// drives the dictation service and the inserter. Main creates one of these with the Electron
+// pieces passed in (globalShortcut, clipboard, accessibility check) and shows its state in the
+// tray and overlay; everything here is plain Node so tests drive it directly.
+
+import type { HotkeyMode, InsertionMode } from '../../common/ipc-contract';
+import type { DictationService } from '../app/services';
+import { HotkeyService, loadUiohook, probeHook, type GlobalShortcutLike, type HotkeyStatus, type KeyHook, type ProbeResult } from '../hotkey';
+import {
+  detectPlatformInsertion, Inserter, NodeCommandRunner, type CommandRunner, type ElectronClipboardLike, type PlatformInsertion,
+} from '../insertion';
+import { DictationCoordinator } from './coordinator';
+import type { DictationPort, PartialUpdate } from './types';
+
+/** The dictation controller as the coordinator needs it. */
+export function dictationPortFrom(service: Pick<DictationService, 'start' | 'stop' | 'cancel' | 'onEvent'>): DictationPort {
+  return {
+    start: async () => { await service.start(); },
+    stop: async () => ({ text: (await service.stop())?.text ?? '' }),
+    cancel: async () => { await service.cancel(); },
+    onPartial: (listener: (update: PartialUpdate) => void) => service.onEvent((event) => {
+      if (event.name === 'partial') listener({ text: event.payload.text, appended: event.payload.appended });
+    }),
+  };
+}
+
+export interface DictateAnywhereSettings {
+  hotkey: { accelerator: string; mode: HotkeyMode };
+  insertion: { mode: InsertionMode };
+}
+
+export interface DictateAnywhereOptions {
+  port: DictationPort;
+  settings: () => DictateAnywhereSettings;
+  globalShortcut?: GlobalShortcutLike;
+  electronClipboard?: ElectronClipboardLike;
+  accessibilityTrusted?: () => boolean;
+  runner?: CommandRunner;
+  platform?: NodeJS.Platform;
+  env?: NodeJS.ProcessEnv;
+  probe?: () => Promise<ProbeResult>;
+  loadHook?: () => Promise<KeyHook>;
+}
+
+export class DictateAnywhere {
+  readonly coordinator: DictationCoordinator;
+  private readonly hotkeys: HotkeyService;
+  private readonly detect: () => PlatformInsertion;
+  private accelerator: string | null = null;
+  private status: HotkeyStatus | null = null;
+
+  private constructor(private readonly options: DictateAnywhereOptions) {
+    const platform = options.platform ?? process.platform;
+    const env = options.env ?? process.env;
+    const runner = options.runner ?? new NodeCommandRunner(env);
+    this.detect = () => detectPlatformInsertion({
+      runner, platform, env, electronClipboard: options.electronClipboard, accessibilityTrusted: options.accessibilityTrusted,
+    });
+    // Live typing waits while the user holds modifiers, except the push-to-talk chord itself.
+    const inserter = new Inserter({
+      platform: this.detect,
+      mode: () => options.settings().insertion.mode,
+      mayTypeNow: () => !this.hotkeys.modifiersHeld() || this.coordinator.pushToTalkHeld(),
+    });
+    this.coordinator = new DictationCoordinator({
+      port: options.port, insertion: inserter, hotkeyMode: () => options.settings().hotkey.mode,
+    });
+    const coordinator = this.coordinator;
+    this.hotkeys = new HotkeyService({
+      handlers: { down: () => coordinator.hotkeyDown(), up: () => coordinator.hotkeyUp(), toggle: () => coordinator.toggle() },
+      globalShortcut: options.globalShortcut,
+      probe: options.probe ?? (async () => (platform === 'darwin' && options.accessibilityTrusted && !options.accessibilityTrusted()
+        ? { ok: false, reason: 'macOS has not given Voxtral Dictate the Accessibility permission (System Settings → Privacy & Security → Accessibility)' }
+        : probeHook({ platform, env }))),
+      loadHook: options.loadHook ?? loadUiohook,
+      platform,
+    });
+  }
+
+  static async start(options: DictateAnywhereOptions): Promise<DictateAnywhere> {
+    const desk = new DictateAnywhere(options);
+    await desk.applySettings();
+    return desk;
+  }
+
+  /**
+   * Re-binds the hotkey when its accelerator changed (or when forced, e.g. after the user granted
+   * a permission the hook needed); mode and insertion are read per press.
+   */
+  async applySettings(force = false): Promise<HotkeyStatus> {
+    const accelerator = this.options.settings().hotkey.accelerator;
+    if (!force && this.status && accelerator === this.accelerator) return this.status;
+    this.accelerator = accelerator;
+    this.status = await this.hotkeys.apply(accelerator);
+    return this.status;
+  }
+
+  get hotkeyStatus(): HotkeyStatus | null { return this.status; }
+
+  /** Whether text can reach other apps here, and if not, exactly what is missing. */
+  insertionStatus(): { available: boolean; detail: string } {
+    const platform = this.detect();
+    return platform.available ? { available: true, detail: platform.description } : { available: false, detail: platform.reason };
+  }
+
+  dispose(): void {
+    this.hotkeys.stop();
+    this.coordinator.dispose();
+  }
+}

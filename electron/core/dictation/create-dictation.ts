@@ -1,0 +1,24 @@
+// The dictation service the app runs with: the controller on the native engine, with the Silero
+// voice-activity service, loading the configured model at startup. Main and the harness pass this
+// to AppCore.create as `createDictation`.
+
+import { DEMO_MODEL_NOTICE, findDemoModel } from '../models/demo-model';
+import type { Notice, Settings } from '../../common/ipc-contract';
+import type { DictationService } from '../app/services';
+import { VoiceActivityService } from '../vad';
+import { DictationController, type DictationControllerOptions } from './dictation-controller';
+
+export function createNativeDictation(
+  deps: {
+    settings: () => Settings;
+    onSettingsChange?: (listener: (settings: Settings) => void) => () => void;
+    notify?: (notice: Notice) => void;
+  },
+  extra: Partial<DictationControllerOptions> = {},
+): DictationService {
+  const { notify, ...controllerDeps } = deps;
+  const fallbackModel = extra.fallbackModel ?? findDemoModel;
+  // Say plainly what runs when the user has chosen no model: the demo is not the real Voxtral.
+  if (!deps.settings().model.pte && fallbackModel()) notify?.({ kind: 'info', message: DEMO_MODEL_NOTICE });
+  return new DictationController({ preload: true, vad: new VoiceActivityService(), ...controllerDeps, ...extra, fallbackModel });
+}

@@ -1,0 +1,128 @@
+// One file transcription job: read a WAV (any rate and channel count, resampled to 16 kHz mono by
+// the engine's audio tools), stream it through an engine session exactly as live audio goes, and
+// report progress as the decoder advances (one token per 1280 samples). Runs as fast as the engine
+// can; the final transcript goes to history like a dictation's.
+
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { AUDIO_SAMPLE_RATE, type AppError, type DictationState, type FinalTranscript } from '../../common/ipc-contract';
+import { readWavFile } from '../../../native-models/js/audio/load-audio';
+import { WavError } from '../../../native-models/js/audio/wav';
+import type { EngineSession } from '../../../native-models/js/engine';
+import { AppFailure } from '../app/app-failure';
+import type { DictationEvent } from '../app/services';
+import type { LoadedEngine } from '../engine/types';
+import { TranscriptBuilder } from './transcript-builder';
+
+/** A WAV larger than this (about 3 h of 16-bit 48 kHz stereo) is refused before it is read. */
+export const MAX_AUDIO_FILE_BYTES = 2 * 1024 ** 3;
+/** Samples per decoder step (80 ms at 16 kHz). */
+const STEP_SAMPLES = 1280;
+/** Progress events at most every this fraction of the file. */
+const PROGRESS_STEP = 0.01;
+
+export interface FileTranscriptionOptions {
+  path: string;
+  acquire: () => Promise<LoadedEngine>;
+  emit: (event: DictationEvent) => void;
+  setState: (state: DictationState, error?: AppError | null) => void;
+}
+
+export class FileTranscription {
+  readonly jobId = randomUUID();
+  private session: EngineSession | null = null;
+  private cancelled = false;
+  private finished = false;
+
+  constructor(private readonly options: FileTranscriptionOptions) {}
+
+  /** Runs to the final transcript, an error event or cancellation; never rejects. */
+  async run(): Promise<void> {
+    const { emit, setState } = this.options;
+    setState('loading');
+    try {
+      const samples = await readAudio(this.options.path);
+      const engine = await this.options.acquire();
+      if (this.cancelled) return;
+      const final = await this.transcribe(engine, samples);
+      if (this.cancelled) return;
+      this.finished = true;
+      emit({ name: 'final', payload: final }); // before 'idle', so history finishes the open entry
+      setState('idle');
+    } catch (err) {
+      if (this.cancelled) return;
+      this.finished = true;
+      const failure = err instanceof AppFailure ? err : new AppFailure('engine', `The file could not be transcribed: ${(err as Error)?.message ?? err}`);
+      setState('error', failure.toAppError());
+      // sessionId null: the renderer ties errors without a session to the file job it started.
+      emit({ name: 'error', payload: { ...failure.toAppError(), keptText: false, sessionId: null } });
+    } finally {
+      this.closeSession();
+    }
+  }
+
+  async cancel(): Promise<boolean> {
+    if (this.cancelled || this.finished) return false;
+    this.cancelled = true;
+    this.closeSession();
+    this.options.setState('idle');
+    return true;
+  }
+
+  private async transcribe(engine: LoadedEngine, samples: Float32Array): Promise<FinalTranscript> {
+    const { emit, setState } = this.options;
+    const sessionId = this.jobId; // the controller reports a file job's state under its job id
+    const transcript = new TranscriptBuilder(engine.tokenizer);
+    const totalSteps = Math.max(1, Math.ceil(samples.length / STEP_SAMPLES));
+    let reported = 0;
+    let engineError: Error | null = null;
+    this.session = engine.model.createSession({
+      onTokens: (ids) => {
+        if (this.cancelled || ids.length === 0) return;
+        emit({ name: 'partial', payload: { sessionId, ...transcript.push(ids) } });
+        const fraction = Math.min(0.99, transcript.tokenIds.length / totalSteps);
+        if (fraction - reported >= PROGRESS_STEP) {
+          reported = fraction;
+          emit({ name: 'progress', payload: { stage: 'transcribing-file', fraction, jobId: this.jobId } });
+        }
+      },
+      onError: (err) => { engineError = err; },
+    });
+    setState('listening');
+    emit({ name: 'progress', payload: { stage: 'transcribing-file', fraction: 0, jobId: this.jobId } });
+    this.session.push(samples);
+    const { tokens } = await this.session.flush();
+    if (engineError) throw new AppFailure('engine', `The speech engine failed: ${(engineError as Error).message}`);
+    const missed = tokens.slice(transcript.tokenIds.length);
+    if (missed.length) emit({ name: 'partial', payload: { sessionId, ...transcript.push(missed) } });
+    const tail = transcript.finish();
+    if (tail.appended) emit({ name: 'partial', payload: { sessionId, ...tail } });
+    emit({ name: 'progress', payload: { stage: 'transcribing-file', fraction: 1, jobId: this.jobId } });
+    return {
+      sessionId, text: transcript.text, source: 'file',
+      durationMs: Math.round((samples.length * 1000) / AUDIO_SAMPLE_RATE), historyId: null, jobId: this.jobId,
+    };
+  }
+
+  private closeSession(): void {
+    try {
+      this.session?.close();
+    } catch {
+      // already closed
+    }
+    this.session = null;
+  }
+}
+
+async function readAudio(file: string): Promise<Float32Array> {
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) throw new AppFailure('not-found', `Audio file not found: ${file}`);
+  if (info.size > MAX_AUDIO_FILE_BYTES) throw new AppFailure('invalid-request', `${path.basename(file)} is larger than ${MAX_AUDIO_FILE_BYTES / 1024 ** 3} GiB; split it first.`);
+  try {
+    return readWavFile(file).samples;
+  } catch (err) {
+    if (err instanceof WavError) throw new AppFailure('invalid-request', `${path.basename(file)} is not a readable WAV file: ${err.message}`);
+    throw new AppFailure('io', `Could not read ${file}: ${(err as Error)?.message ?? err}`);
+  }
+}

@@ -1,0 +1,105 @@
+// Hotkeys as the user writes them (Electron accelerator syntax, e.g. "CommandOrControl+Shift+Space")
+// parsed into one key plus modifiers, checked for conflicts, and written back for globalShortcut.
+
+export type Modifier = 'ctrl' | 'alt' | 'shift' | 'meta';
+
+export interface HotkeyBinding {
+  modifiers: ReadonlySet<Modifier>;
+  /** Canonical key name, e.g. 'Space', 'F9', 'D', 'Semicolon'. */
+  key: string;
+}
+
+export type ParseResult = { ok: true; binding: HotkeyBinding } | { ok: false; error: string };
+
+const MODIFIER_ALIASES: Record<string, Modifier | 'cmdOrCtrl'> = {
+  ctrl: 'ctrl', control: 'ctrl', alt: 'alt', option: 'alt', altgr: 'alt', shift: 'shift',
+  meta: 'meta', super: 'meta', cmd: 'meta', command: 'meta', win: 'meta',
+  commandorcontrol: 'cmdOrCtrl', cmdorctrl: 'cmdOrCtrl',
+};
+
+const NAMED_KEYS: Record<string, string> = {
+  space: 'Space', tab: 'Tab', enter: 'Enter', return: 'Enter', escape: 'Escape', esc: 'Escape',
+  backspace: 'Backspace', insert: 'Insert', delete: 'Delete', del: 'Delete', home: 'Home', end: 'End',
+  pageup: 'PageUp', pagedown: 'PageDown', up: 'ArrowUp', down: 'ArrowDown', left: 'ArrowLeft', right: 'ArrowRight',
+  capslock: 'CapsLock', printscreen: 'PrintScreen', scrolllock: 'ScrollLock', numlock: 'NumLock',
+  ';': 'Semicolon', '=': 'Equal', ',': 'Comma', '-': 'Minus', '.': 'Period', '/': 'Slash', '`': 'Backquote',
+  '[': 'BracketLeft', '\\': 'Backslash', ']': 'BracketRight', "'": 'Quote', plus: 'Equal',
+};
+
+/** Electron's spelling of each canonical key, for globalShortcut. */
+const ELECTRON_NAMES: Record<string, string> = {
+  ArrowUp: 'Up', ArrowDown: 'Down', ArrowLeft: 'Left', ArrowRight: 'Right', Enter: 'Return',
+  Semicolon: ';', Equal: '=', Comma: ',', Minus: '-', Period: '.', Slash: '/', Backquote: '`',
+  BracketLeft: '[', Backslash: '\\', BracketRight: ']', Quote: "'",
+};
+
+export function parseAccelerator(accelerator: string, platform: NodeJS.Platform = process.platform): ParseResult {
+  if (typeof accelerator !== 'string' || accelerator.trim() === '' || accelerator.length > 100) {
+    return { ok: false, error: 'The hotkey is empty.' };
+  }
+  // "+" alone as the key is written "Plus"; split keeps empty parts we can report.
+  const parts = accelerator.split('+').map((p) => p.trim());
+  const modifiers = new Set<Modifier>();
+  let key: string | null = null;
+  for (const part of parts) {
+    if (part === '') return { ok: false, error: `"${accelerator}" has an empty part (write "Plus" for the + key).` };
+    const lower = part.toLowerCase();
+    const modifier = MODIFIER_ALIASES[lower];
+    if (modifier) {
+      modifiers.add(modifier === 'cmdOrCtrl' ? (platform === 'darwin' ? 'meta' : 'ctrl') : modifier);
+      continue;
+    }
+    const canonical = canonicalKey(part);
+    if (!canonical) return { ok: false, error: `"${part}" is not a key this app knows.` };
+    if (key) return { ok: false, error: `"${accelerator}" has two keys (${key} and ${canonical}); use one key plus modifiers.` };
+    key = canonical;
+  }
+  if (!key) return { ok: false, error: `"${accelerator}" has only modifiers; add a key (e.g. Space or F9).` };
+  return { ok: true, binding: { modifiers, key } };
+}
+
+function canonicalKey(part: string): string | null {
+  const lower = part.toLowerCase();
+  if (NAMED_KEYS[lower]) return NAMED_KEYS[lower];
+  if (/^[a-z]$/i.test(part)) return part.toUpperCase();
+  if (/^[0-9]$/.test(part)) return part;
+  const f = /^f([1-9]|1[0-9]|2[0-4])$/i.exec(part);
+  if (f) return `F${f[1]}`;
+  return null;
+}
+
+export function toElectronAccelerator(binding: HotkeyBinding): string {
+  const order: [Modifier, string][] = [['ctrl', 'Control'], ['alt', 'Alt'], ['shift', 'Shift'], ['meta', 'Super']];
+  const mods = order.filter(([m]) => binding.modifiers.has(m)).map(([, name]) => name);
+  return [...mods, ELECTRON_NAMES[binding.key] ?? binding.key].join('+');
+}
+
+export function describeBinding(binding: HotkeyBinding): string {
+  const order: [Modifier, string][] = [['ctrl', 'Ctrl'], ['alt', 'Alt'], ['shift', 'Shift'], ['meta', 'Super']];
+  return [...order.filter(([m]) => binding.modifiers.has(m)).map(([, n]) => n), binding.key].join('+');
+}
+
+const TYPING_KEYS = /^([A-Z0-9]|Space|Tab|Enter|Backspace|Semicolon|Equal|Comma|Minus|Period|Slash|Backquote|BracketLeft|Backslash|BracketRight|Quote)$/;
+
+/** Known clashes with the system, input methods and everyday shortcuts; [] when none are known. */
+export function hotkeyConflicts(binding: HotkeyBinding, platform: NodeJS.Platform = process.platform): string[] {
+  const m = binding.modifiers;
+  const only = (...mods: Modifier[]): boolean => m.size === mods.length && mods.every((x) => m.has(x));
+  const conflicts: string[] = [];
+  const name = describeBinding(binding);
+  if ((m.size === 0 || only('shift')) && TYPING_KEYS.test(binding.key)) {
+    conflicts.push(`${name} is a typing key: it would start dictation while you type. Add Ctrl, Alt or Super.`);
+  }
+  if (only('ctrl') && binding.key === 'Space') conflicts.push('Ctrl+Space switches the input method (IBus, Fcitx, Windows IME).');
+  if (only('meta') && binding.key === 'Space') conflicts.push(platform === 'darwin' ? 'Cmd+Space opens Spotlight.' : 'Super+Space switches the keyboard layout on GNOME and Windows.');
+  if (only('alt') && binding.key === 'Space') conflicts.push('Alt+Space opens the window menu.');
+  if (only('alt') && binding.key === 'Tab') conflicts.push('Alt+Tab switches windows.');
+  if (only('alt') && binding.key === 'F4') conflicts.push('Alt+F4 closes the window.');
+  if (only('ctrl', 'alt') && binding.key === 'Delete') conflicts.push('Ctrl+Alt+Delete is reserved by the system.');
+  if (platform === 'linux' && only('ctrl', 'alt') && /^F([1-9]|1[0-2])$/.test(binding.key)) {
+    conflicts.push(`${name} switches to a text console on Linux.`);
+  }
+  const editing = platform === 'darwin' ? only('meta') : only('ctrl');
+  if (editing && /^[ACSVXYZ]$/.test(binding.key)) conflicts.push(`${name} is an editing shortcut every app uses (copy, paste, undo, …).`);
+  return conflicts;
+}

@@ -1,0 +1,158 @@
+// The global hotkey: hold-to-talk needs key-up, which only the native hook gives. Where the hook
+// cannot run (no display, Wayland, a failed probe), degrade to Electron's globalShortcut, which
+// only toggles, and say so. Never starts the hook where it could abort the process.
+
+import {
+  describeBinding, hotkeyConflicts, parseAccelerator, toElectronAccelerator, type HotkeyBinding,
+} from './accelerator';
+import type { ProbeResult } from './hook-probe';
+import { HotkeyMatcher, type RawKeyEvent } from './matcher';
+import { ModifierTracker } from './modifier-tracker';
+import type { KeyHook } from './uiohook-source';
+
+/** Electron's globalShortcut, passed in by main. */
+export interface GlobalShortcutLike {
+  register(accelerator: string, callback: () => void): boolean;
+  unregister(accelerator: string): void;
+}
+
+export interface HotkeyHandlers {
+  down(): void;
+  up(): void;
+  /** The globalShortcut fallback has only presses. */
+  toggle(): void;
+}
+
+export interface HotkeyStatus {
+  backend: 'hook' | 'shortcut' | 'none';
+  /** Whether hold-to-talk (key-up) works; false means presses act as toggles. */
+  holdToTalk: boolean;
+  accelerator: string;
+  /** What degraded and why, for the settings page and tray. */
+  message: string | null;
+  /** Known clashes, and "taken by another app" when registration failed. */
+  conflicts: string[];
+  /** Set when the accelerator itself is invalid; nothing is bound then. */
+  error: string | null;
+}
+
+export interface HotkeyServiceOptions {
+  handlers: HotkeyHandlers;
+  globalShortcut?: GlobalShortcutLike;
+  probe: () => Promise<ProbeResult>;
+  loadHook: () => Promise<KeyHook>;
+  platform?: NodeJS.Platform;
+}
+
+export class HotkeyService {
+  private hook: KeyHook | null = null;
+  private hookFailure: string | null = null;
+  private matcher: HotkeyMatcher | null = null;
+  private registered: string | null = null;
+  private readonly modifiers = new ModifierTracker();
+  private readonly platform: NodeJS.Platform;
+
+  constructor(private readonly options: HotkeyServiceOptions) {
+    this.platform = options.platform ?? process.platform;
+  }
+
+  /** Binds (or re-binds) the hotkey; safe to call on every settings change. */
+  async apply(accelerator: string): Promise<HotkeyStatus> {
+    this.unbind();
+    const parsed = parseAccelerator(accelerator, this.platform);
+    if (!parsed.ok) {
+      return { backend: 'none', holdToTalk: false, accelerator, message: null, conflicts: [], error: parsed.error };
+    }
+    const binding = parsed.binding;
+    const conflicts = hotkeyConflicts(binding, this.platform);
+    const hook = await this.ensureHook();
+    if (hook) {
+      this.matcher = new HotkeyMatcher(binding, () => this.options.handlers.down(), () => this.options.handlers.up());
+      // Also grab it through globalShortcut when we can, so the key does not reach the focused app,
+      // and so a clash with another app's shortcut is detected.
+      const taken = this.reserve(binding, () => undefined) === 'taken';
+      if (taken) conflicts.push(`${describeBinding(binding)} is already taken by another application.`);
+      return { backend: 'hook', holdToTalk: true, accelerator, message: null, conflicts, error: null };
+    }
+    const reason = this.hookFailure ?? 'the global key hook is unavailable';
+    const fallback = this.reserve(binding, () => this.options.handlers.toggle());
+    if (fallback === 'ok') {
+      return {
+        backend: 'shortcut', holdToTalk: false, accelerator, conflicts, error: null,
+        message: `Hold-to-talk is unavailable (${reason}); the hotkey toggles dictation instead.`,
+      };
+    }
+    if (fallback === 'taken') conflicts.push(`${describeBinding(binding)} is already taken by another application.`);
+    return {
+      backend: 'none', holdToTalk: false, accelerator, conflicts, error: null,
+      message: `No global hotkey: ${reason}${fallback === 'taken' ? ', and the shortcut is taken' : ''}. Use the tray menu or the window to dictate.`,
+    };
+  }
+
+  /** Whether the user holds a modifier key now (false when there is no hook to tell). */
+  modifiersHeld(): boolean {
+    return this.hook !== null && this.modifiers.anyHeld;
+  }
+
+  stop(): void {
+    this.unbind();
+    this.modifiers.reset();
+    if (this.hook) {
+      try {
+        this.hook.stop();
+      } catch {
+        // stopping a hook that already died is fine
+      }
+      this.hook = null;
+    }
+  }
+
+  /** Probed again on every apply() while it fails, so a permission granted meanwhile is picked up. */
+  private async ensureHook(): Promise<KeyHook | null> {
+    if (this.hook) return this.hook;
+    this.hookFailure = null;
+    const probe = await this.options.probe();
+    if (!probe.ok) {
+      this.hookFailure = probe.reason ?? 'the global key hook is unavailable';
+      return null;
+    }
+    try {
+      const hook = await this.options.loadHook();
+      hook.start((event: RawKeyEvent) => {
+        this.modifiers.handle(event);
+        this.matcher?.handle(event);
+      });
+      this.hook = hook;
+      return hook;
+    } catch (err) {
+      this.hookFailure = `the global key hook failed to start (${err instanceof Error ? err.message : String(err)})`;
+      return null;
+    }
+  }
+
+  private reserve(binding: HotkeyBinding, callback: () => void): 'ok' | 'taken' | 'unsupported' {
+    const shortcut = this.options.globalShortcut;
+    if (!shortcut) return 'unsupported';
+    const accelerator = toElectronAccelerator(binding);
+    try {
+      if (!shortcut.register(accelerator, callback)) return 'taken';
+    } catch {
+      return 'taken';
+    }
+    this.registered = accelerator;
+    return 'ok';
+  }
+
+  private unbind(): void {
+    this.matcher?.reset();
+    this.matcher = null;
+    if (this.registered && this.options.globalShortcut) {
+      try {
+        this.options.globalShortcut.unregister(this.registered);
+      } catch {
+        // already gone
+      }
+    }
+    this.registered = null;
+  }
+}

@@ -1,0 +1,10 @@
+export { NodeCommandRunner, CommandError, type CommandRunner, type CommandResult } from './command-runner';
+export { Inserter, type InserterOptions } from './inserter';
+export { LiveTyper, LiveTypingError, settledPrefix, commonPrefixLength } from './live-typer';
+export { pasteText, type PasteReport } from './paste';
+export { detectPlatformInsertion, linuxSession, type PlatformOptions } from './platform';
+export { ElectronClipboardStore, combineClipboards, type ElectronClipboardLike } from './electron-clipboard';
+export { XclipClipboardStore } from './xclip-clipboard';
+export { XdotoolKeys } from './xdotool-keys';
+export { isTerminal, parseWmClass } from './terminals';
+export * from './types';

@@ -1,0 +1,134 @@
+// Live typing: as Voxtral emits tokens (final once emitted), type each settled piece into the
+// focused app, through one queue so pieces never interleave, then reconcile against the final
+// text at stop so nothing is lost or typed twice.
+
+import type { KeyInjector } from './types';
+
+export interface LiveTyperOptions {
+  /** Type a word only once the next whitespace arrives (apps with autocomplete prefer this). */
+  holdBackPartialWord?: boolean;
+  /**
+   * False while the user holds keys that would turn typed text into shortcuts (a chord pressed to
+   * stop dictation); typing waits for it, up to MAX_WAIT_FOR_KEYS_MS.
+   */
+  mayTypeNow?: () => boolean;
+}
+
+/** After this, type anyway (held modifiers are released first by the injector). */
+export const MAX_WAIT_FOR_KEYS_MS = 1500;
+const KEYS_POLL_MS = 15;
+
+export class LiveTypingError extends Error {
+  constructor(message: string, readonly typed: string) {
+    super(message);
+    this.name = 'LiveTypingError';
+  }
+}
+
+export class LiveTyper {
+  /** Settled text we want in the app. */
+  private wanted = '';
+  /** Text the injector confirmed typed, in the app now. */
+  private confirmed = '';
+  private pump: Promise<void> | null = null;
+  private failure: Error | null = null;
+  private aborted = false;
+
+  constructor(private readonly keys: KeyInjector, private readonly options: LiveTyperOptions = {}) {}
+
+  get typed(): string { return this.confirmed; }
+
+  /** `text` is everything settled so far; only what extends what was typed is typed. */
+  update(text: string): void {
+    if (this.aborted || this.failure) return;
+    const ready = settledPrefix(text, this.options.holdBackPartialWord ?? false);
+    // Not an extension (should not happen with Voxtral): leave it to the final reconcile.
+    if (ready.length <= this.wanted.length || !ready.startsWith(this.wanted)) return;
+    this.wanted = ready;
+    this.pump ??= this.typeWanted();
+  }
+
+  /** Waits for typing to catch up, then makes the app's text equal `finalText`. */
+  async finish(finalText: string): Promise<void> {
+    await this.pump;
+    if (this.failure) throw new LiveTypingError(this.failure.message, this.confirmed);
+    if (this.aborted) return;
+    const common = commonPrefixLength(this.confirmed, finalText);
+    const extra = Array.from(this.confirmed.slice(common)).length;
+    try {
+      if (this.keysBusy()) await this.waitForFreeKeys();
+      if (extra > 0) await this.keys.backspace(extra);
+      this.confirmed = this.confirmed.slice(0, common);
+      const rest = finalText.slice(common);
+      if (rest) await this.keys.typeText(rest);
+      this.confirmed = finalText;
+    } catch (err) {
+      throw new LiveTypingError(err instanceof Error ? err.message : String(err), this.confirmed);
+    }
+  }
+
+  /** Drops whatever is still waiting; what is typed stays typed. */
+  abort(): void {
+    this.aborted = true;
+  }
+
+  private keysBusy(): boolean {
+    return this.options.mayTypeNow ? !this.options.mayTypeNow() : false;
+  }
+
+  private async waitForFreeKeys(): Promise<void> {
+    const deadline = Date.now() + MAX_WAIT_FOR_KEYS_MS;
+    while (this.keysBusy() && Date.now() < deadline && !this.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, KEYS_POLL_MS));
+    }
+  }
+
+  /**
+   * The one typing loop: types whatever is wanted but not yet typed, in one call, until it has
+   * caught up. Pieces that arrive while a call runs are typed together by the next call, so a
+   * slow target never makes pieces interleave or pile up one process each.
+   */
+  private async typeWanted(): Promise<void> {
+    try {
+      while (!this.aborted && this.confirmed.length < this.wanted.length) {
+        if (this.keysBusy()) await this.waitForFreeKeys();
+        const piece = this.wanted.slice(this.confirmed.length);
+        await this.keys.typeText(piece);
+        this.confirmed += piece;
+      }
+    } catch (err) {
+      this.failure = err instanceof Error ? err : new Error(String(err));
+    } finally {
+      this.pump = null;
+    }
+  }
+}
+
+/**
+ * The part of `text` that is safe to type: no trailing U+FFFD (a UTF-8 character still split
+ * across tokens) or lone high surrogate, and optionally nothing after the last whitespace.
+ */
+export function settledPrefix(text: string, holdBackPartialWord: boolean): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0xfffd) end -= 1;
+  if (end > 0 && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
+  let settled = text.slice(0, end);
+  if (holdBackPartialWord) {
+    const lastSpace = Math.max(settled.lastIndexOf(' '), settled.lastIndexOf('\n'), settled.lastIndexOf('\t'));
+    settled = lastSpace >= 0 ? settled.slice(0, lastSpace + 1) : '';
+  }
+  return settled;
+}
+
+/** Common prefix length in UTF-16 units, never ending inside a surrogate pair. */
+export function commonPrefixLength(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i += 1;
+  if (i > 0 && i < a.length && isHighSurrogate(a.charCodeAt(i - 1))) i -= 1;
+  return i;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}

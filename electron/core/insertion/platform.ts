@@ -1,0 +1,83 @@
+// Picks how to reach the focused app on this machine, or says exactly what is missing.
+
+import type { CommandRunner } from './command-runner';
+import { combineClipboards, ElectronClipboardStore, type ElectronClipboardLike } from './electron-clipboard';
+import { AppleScriptKeys, MACOS_ACCESSIBILITY_MESSAGE } from './macos';
+import { pasteText } from './paste';
+import { InsertionError, type ClipboardStore, type PlatformInsertion } from './types';
+import { WtypeKeys, YdotoolKeys, waylandMissing } from './wayland';
+import { SendKeysInjector } from './windows';
+import { XclipClipboardStore } from './xclip-clipboard';
+import { XdotoolKeys } from './xdotool-keys';
+
+export interface PlatformOptions {
+  runner: CommandRunner;
+  platform?: NodeJS.Platform;
+  env?: NodeJS.ProcessEnv;
+  /** Electron's clipboard, when running inside the app. */
+  electronClipboard?: ElectronClipboardLike;
+  /** macOS: systemPreferences.isTrustedAccessibilityClient(false). */
+  accessibilityTrusted?: () => boolean;
+}
+
+export type LinuxSession = 'x11' | 'wayland' | 'none';
+
+export function linuxSession(env: NodeJS.ProcessEnv): LinuxSession {
+  if (env.WAYLAND_DISPLAY || env.XDG_SESSION_TYPE === 'wayland') return 'wayland';
+  if (env.DISPLAY) return 'x11';
+  return 'none';
+}
+
+export function detectPlatformInsertion(options: PlatformOptions): PlatformInsertion {
+  const { runner } = options;
+  const platform = options.platform ?? process.platform;
+  const env = options.env ?? process.env;
+  const electron = options.electronClipboard ? new ElectronClipboardStore(options.electronClipboard) : null;
+
+  if (platform === 'darwin') {
+    if (!electron) return { available: false, reason: 'On macOS the clipboard is reached through the app (Electron).', clipboard: null };
+    const trusted = options.accessibilityTrusted ?? (() => false);
+    if (!trusted()) return { available: false, reason: MACOS_ACCESSIBILITY_MESSAGE, clipboard: electron };
+    return { available: true, keys: new AppleScriptKeys(runner, trusted), clipboard: electron, description: 'macOS (System Events)' };
+  }
+  if (platform === 'win32') {
+    if (!electron) return { available: false, reason: 'On Windows the clipboard is reached through the app (Electron).', clipboard: null };
+    return { available: true, keys: new SendKeysInjector(runner), clipboard: electron, description: 'Windows (SendKeys)' };
+  }
+  if (platform !== 'linux') {
+    return { available: false, reason: `Inserting text is not supported on ${platform}.`, clipboard: electron };
+  }
+
+  const session = linuxSession(env);
+  if (session === 'none') {
+    return { available: false, reason: 'No graphical session (neither DISPLAY nor WAYLAND_DISPLAY is set), so there is no app to type into.', clipboard: null };
+  }
+  if (session === 'wayland') {
+    const desktop = env.XDG_CURRENT_DESKTOP ?? '';
+    const missing = waylandMissing((tool) => runner.has(tool), desktop);
+    if (missing) return { available: false, reason: missing, clipboard: electron };
+    if (!electron) return { available: false, reason: 'On Wayland the clipboard is reached through the app (Electron).', clipboard: null };
+    const wlroots = !/gnome|kde|plasma/i.test(desktop);
+    const keys = wlroots && runner.has('wtype') ? new WtypeKeys(runner) : new YdotoolKeys(runner);
+    return { available: true, keys, clipboard: electron, description: `Wayland (${keys.name})` };
+  }
+
+  const missingTools = ['xdotool', 'xclip'].filter((tool) => !runner.has(tool));
+  const xclip: ClipboardStore | null = runner.has('xclip') ? new XclipClipboardStore(runner) : null;
+  if (missingTools.length > 0) {
+    return {
+      available: false,
+      reason: `Typing into other apps on X11 needs ${missingTools.join(' and ')} (e.g. \`sudo apt install ${missingTools.join(' ')}\`). Until then the text is left on the clipboard.`,
+      clipboard: electron ?? xclip,
+    };
+  }
+  const clipboard = electron && xclip ? combineClipboards(electron, xclip) : (xclip as ClipboardStore);
+  // xterm and rxvt paste PRIMARY only; it is borrowed and given back the same way.
+  const primary = new XclipClipboardStore(runner, 'primary');
+  const keys: XdotoolKeys = new XdotoolKeys(runner, async (text) => {
+    const report = await pasteText(text, keys, { clipboard, primary });
+    // Not read means not inserted: fail, so live typing falls back instead of losing the piece.
+    if (report.receipt === 'timeout') throw new InsertionError(`the app did not take the pasted characters "${text}"`);
+  });
+  return { available: true, keys, clipboard, primary, description: 'X11 (xdotool, xclip)' };
+}

@@ -1,0 +1,68 @@
+// Types at the insertion module's boundaries: how keys reach the focused app and how the
+// clipboard is saved, offered and restored. One implementation of each per platform.
+
+/**
+ * 'terminal': pastes CLIPBOARD on Ctrl+Shift+V. 'primary-terminal': xterm and rxvt, which paste
+ * only the PRIMARY selection, on Shift+Insert. 'app': everything else, Ctrl+V.
+ */
+export type FocusedAppKind = 'terminal' | 'primary-terminal' | 'app';
+
+/** Synthesizes input into whatever app has keyboard focus. */
+export interface KeyInjector {
+  readonly name: string;
+  /** Terminals paste with Ctrl+Shift+V; everything else with Ctrl+V / Cmd+V. */
+  focusedAppKind(): Promise<FocusedAppKind>;
+  /** Sends the paste chord by keysym, so non-QWERTY layouts still mean "paste". */
+  sendPaste(kind: FocusedAppKind): Promise<void>;
+  typeText(text: string): Promise<void>;
+  /** Deletes `count` characters before the cursor. */
+  backspace(count: number): Promise<void>;
+}
+
+/** What was on the clipboard before we borrowed it; opaque to everyone but its store. */
+export interface ClipboardSnapshot {
+  /** The formats it held, for messages and tests (e.g. ['UTF8_STRING', 'image/png']). */
+  readonly formats: readonly string[];
+  /** Formats that could not be kept (too large, unreadable), with the reason. */
+  readonly dropped: readonly string[];
+}
+
+export type ReadReceipt = 'read' | 'unknown' | 'timeout';
+
+/** Our text, offered on the clipboard for one paste. */
+export interface ClipboardOffer {
+  /**
+   * Called right before the paste chord: only reads after it count as the target's. A clipboard
+   * manager reads every new clipboard at once, and restoring on its read would race the target.
+   */
+  markChord(): void;
+  /**
+   * Resolves when the target has read the text ('read'), when this store cannot tell ('unknown':
+   * after a settle delay), or after timeoutMs ('timeout').
+   */
+  waitForRead(timeoutMs: number): Promise<ReadReceipt>;
+  /** Stops offering (restore() takes the selection over anyway). */
+  release(): void;
+}
+
+export interface ClipboardStore {
+  readonly name: string;
+  snapshot(): Promise<ClipboardSnapshot>;
+  /** Puts the text on the clipboard for a paste and watches for the target reading it. */
+  offer(text: string): Promise<ClipboardOffer>;
+  /** Leaves the text on the clipboard for good (clipboard-only mode and fallbacks). */
+  writeText(text: string): Promise<void>;
+  restore(snapshot: ClipboardSnapshot): Promise<void>;
+}
+
+/** The tools a platform needs, or exactly what is missing and how to get it. */
+export type PlatformInsertion =
+  | { available: true; keys: KeyInjector; clipboard: ClipboardStore; primary?: ClipboardStore; description: string }
+  | { available: false; reason: string; clipboard: ClipboardStore | null };
+
+export class InsertionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InsertionError';
+  }
+}

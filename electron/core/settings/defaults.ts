@@ -1,0 +1,17 @@
+import type { Settings } from '../../common/ipc-contract';
+
+/** What a fresh install uses; also the fallback for any section that fails validation. */
+export function defaultSettings(): Settings {
+  return {
+    model: { pte: null, ptd: null },
+    engine: { backend: 'cpu', dtype: 'fp32', threads: 0 },
+    microphone: { deviceId: null },
+    // Hold to talk, or tap to toggle: what most dictation apps converge on.
+    hotkey: { accelerator: 'CommandOrControl+Shift+Space', mode: 'both' },
+    insertion: { mode: 'paste' },
+    handsFree: { enabled: false, startOnSpeech: false, silenceMs: 1200, minSpeechMs: 250, threshold: 0.5 },
+    history: { enabled: true, maxEntries: 5000 },
+    startAtLogin: false,
+    showOverlay: true,
+  };
+}

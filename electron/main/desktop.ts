@@ -1,0 +1,162 @@
+// Dictation outside the window: the global hotkey, insertion into the focused app, the tray and
+// the overlay, all following the core. The pieces live in electron/core/coordinator (plain Node)
+// and electron/main/{tray,overlay}.ts; this file only connects them to AppCore and Electron.
+
+import { clipboard, globalShortcut, screen, systemPreferences } from 'electron';
+import type { DesktopStatus, ViewName } from '../common/ipc-contract';
+import type { AppCore } from '../core/app/app-core';
+import { DictateAnywhere, dictationPortFrom, type CoordinatorSnapshot } from '../core/coordinator';
+import type { HotkeyStatus } from '../core/hotkey';
+import type { ElectronClipboardLike } from '../core/insertion';
+import { Overlay } from './overlay';
+import { AppTray, trayStateOf, type TrayState } from './tray';
+
+export interface DesktopOptions {
+  core: AppCore;
+  preloadPath: string;
+  showWindow(view: ViewName): void;
+  quit(): void;
+  log?: (message: string, err?: unknown) => void;
+}
+
+
+export class Desktop {
+  private constructor(
+    readonly tray: AppTray | null,
+    private readonly overlay: Overlay,
+    readonly dictateAnywhere: DictateAnywhere | null,
+    private readonly disposers: (() => void)[],
+  ) {}
+
+  /** Starts what works here; anything that does not (no tray, no hotkey) is reported, not fatal. */
+  static async start(options: DesktopOptions): Promise<Desktop> {
+    const { core } = options;
+    const log = options.log ?? ((message, err) => console.error(`[desktop] ${message}`, err ?? ''));
+    const disposers: (() => void)[] = [];
+
+    let dictateAnywhere: DictateAnywhere | null = null;
+    try {
+      dictateAnywhere = await DictateAnywhere.start({
+        port: dictationPortFrom(core.dictation),
+        settings: () => core.settings.get(),
+        globalShortcut,
+        electronClipboard: syncClipboard(),
+        accessibilityTrusted: process.platform === 'darwin' ? () => systemPreferences.isTrustedAccessibilityClient(false) : undefined,
+      });
+    } catch (err) {
+      log('the global hotkey could not start', err);
+      core.notify({ kind: 'info', message: `The global hotkey is unavailable: ${(err as Error)?.message ?? err}` });
+    }
+
+    const tray = createTray(options, dictateAnywhere, log);
+    const overlay = new Overlay(options.preloadPath, () => screen.getPrimaryDisplay().workArea);
+    const desktop = new Desktop(tray, overlay, dictateAnywhere, disposers);
+
+    // The tray shows the hotkey dictation while one runs, otherwise the core's state (a dictation
+    // started in the window), so a live microphone always shows. The overlay is for dictating into
+    // other apps: it follows the coordinator only.
+    let snapshot: CoordinatorSnapshot | null = null;
+    const updateTray = () => {
+      const coordinatorBusy = snapshot !== null && (snapshot.state !== 'idle' || snapshot.error !== null);
+      tray?.update({ state: coordinatorBusy ? trayStateOf(snapshot!) : (core.dictation.status().state as TrayState) });
+    };
+
+    if (dictateAnywhere) {
+      const desk = dictateAnywhere;
+      desktop.reportHotkey(desk.hotkeyStatus, core);
+      const insertion = desk.insertionStatus();
+      if (!insertion.available) core.notify({ kind: 'info', message: `Text cannot be put into other apps yet: ${insertion.detail}` });
+      core.setDesktopStatus({ hotkey: hotkeyState(desk.hotkeyStatus), insertion });
+      // Hands-free silence ends a hotkey dictation through the coordinator, so its text is inserted.
+      core.dictation.setVoiceStopHandler?.(() => {
+        if (snapshot?.state !== 'recording' && snapshot?.state !== 'arming') return false;
+        desk.coordinator.silenceStop();
+        return true;
+      });
+      disposers.push(() => core.dictation.setVoiceStopHandler?.(null));
+      let lastError: string | null = null;
+      disposers.push(desk.coordinator.onChange((next) => {
+        snapshot = next;
+        updateTray();
+        overlay.follow(next, core.settings.get().showOverlay);
+        // A hotkey dictation's failure has no window to show it in; say it once as a notice.
+        if (next.error && next.error !== lastError) core.notify({ kind: 'info', message: next.error });
+        lastError = next.error;
+      }));
+    }
+
+    let lastAccelerator = core.settings.get().hotkey.accelerator;
+    disposers.push(
+      core.settings.onChange((settings) => {
+        tray?.update({ startAtLogin: settings.startAtLogin });
+        if (!settings.showOverlay) overlay.hide();
+        if (dictateAnywhere && settings.hotkey.accelerator !== lastAccelerator) {
+          lastAccelerator = settings.hotkey.accelerator;
+          const desk = dictateAnywhere;
+          void desk.applySettings().then((status) => {
+            desktop.reportHotkey(status, core);
+            core.setDesktopStatus({ hotkey: hotkeyState(status), insertion: desk.insertionStatus() });
+          }, (err) => log('hotkey re-bind failed', err));
+        }
+      }),
+      core.onEvent((event) => { if (event.name === 'state') updateTray(); }),
+    );
+    return desktop;
+  }
+
+  dispose(): void {
+    for (const dispose of this.disposers) dispose();
+    this.dictateAnywhere?.dispose();
+    this.overlay.destroy();
+    this.tray?.destroy();
+  }
+
+  private reportHotkey(status: HotkeyStatus | null, core: AppCore): void {
+    if (!status) return;
+    const works = status.backend !== 'none' && !status.error;
+    this.tray?.update({ hotkey: works ? status.accelerator : null, warning: status.error ?? status.message });
+    const problem = status.error ?? status.message;
+    if (problem) core.notify({ kind: 'info', message: `Hotkey ${status.accelerator}: ${problem}` });
+  }
+}
+
+function hotkeyState(status: HotkeyStatus | null): DesktopStatus['hotkey'] {
+  if (!status) return null;
+  return {
+    accelerator: status.accelerator,
+    works: status.backend !== 'none' && !status.error,
+    holdToTalk: status.holdToTalk,
+    message: status.error ?? status.message,
+    conflicts: status.conflicts,
+  };
+}
+
+/**
+ * Electron's clipboard when it still has the synchronous API the inserter snapshots with; Electron
+ * 45's typings only declare the async W3C-style one, so check at run time and otherwise let the
+ * inserter use the system tools (xclip and friends).
+ */
+function syncClipboard(): ElectronClipboardLike | undefined {
+  const candidate = clipboard as unknown as Partial<Record<keyof ElectronClipboardLike, unknown>>;
+  const needed: (keyof ElectronClipboardLike)[] = ['availableFormats', 'readText', 'readHTML', 'readRTF', 'readImage', 'readBuffer', 'write', 'writeBuffer', 'writeText', 'clear'];
+  return needed.every((name) => typeof candidate[name] === 'function') ? (clipboard as unknown as ElectronClipboardLike) : undefined;
+}
+
+function createTray(options: DesktopOptions, desk: DictateAnywhere | null, log: (message: string, err?: unknown) => void): AppTray | null {
+  const { core } = options;
+  try {
+    return new AppTray({
+      toggleDictation: () => {
+        if (desk) desk.coordinator.toggle();
+        else options.showWindow('dictate');
+      },
+      openSettings: () => options.showWindow('settings'),
+      openHistory: () => options.showWindow('history'),
+      setStartAtLogin: (enabled) => void core.settings.update({ startAtLogin: enabled }).catch((err) => log('start at login', err)),
+      quit: options.quit,
+    }, { state: core.dictation.status().state as TrayState, hotkey: null, startAtLogin: core.settings.get().startAtLogin, warning: null });
+  } catch (err) {
+    log('no system tray here', err); // some Linux desktops have none; the window still works
+    return null;
+  }
+}

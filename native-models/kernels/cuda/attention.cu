@@ -1,0 +1,250 @@
+// Ring KV-cache write and sliding-window causal attention with GQA (fp32 online softmax).
+// Attention is split-K ("flash decoding"): the visible keys of a query are cut into `splits`
+// contiguous pieces so that even one decoder token fills the GPU; a second kernel merges the
+// pieces. One block serves all query heads of one KV head, so each K/V row is read once.
+// Key counts and ring slots come from the step-param position, so a captured graph replays
+// correctly at any position.
+#include <algorithm>
+#include <cmath>
+
+#include "common.cuh"
+#include "cuda_backend.h"
+
+namespace vxd::cuda {
+namespace {
+
+constexpr int kAttnWarps = 4;
+constexpr int kMaxPartials = 16384;  // matches the scratch allocated by the backend
+constexpr int kMinKeysPerSplit = 32;
+constexpr int kKeyBatch = 4;  // keys per warp per round
+constexpr int kMaxSplits = 512;
+
+__device__ __forceinline__ int64_t ring_slot(int64_t p, int64_t ring) { return ((p % ring) + ring) % ring; }
+
+__global__ void kv_write_kernel(DevAct k, DevAct v, DevAct kc, DevAct vc, int64_t ring, const int64_t* pos) {
+  pdl_trigger();
+  const int64_t t = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (t >= k.rows * k.cols) return;
+  const int64_t r = t / k.cols, c = t % k.cols;
+  const int64_t slot = ring_slot(*pos + r, ring);
+  st(kc, slot, c, ld(k, r, c));
+  st(vc, slot, c, ld(v, r, c));
+}
+
+struct AttnArgs {
+  DevAct q, k, v, out;
+  int64_t ring, window;
+  int n_heads, n_kv_heads, head_dim, splits;
+  float scale;
+  const int64_t* pos;
+  float* partial;  // [rows * n_heads * splits][head_dim + 2]: m, l, acc
+};
+
+template <int EPL, int MAXG>
+__global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) {
+  pdl_trigger();
+  const int g = blockIdx.x;
+  const int64_t r = blockIdx.y;
+  const int split = blockIdx.z;
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const int G = a.n_heads / a.n_kv_heads;
+  const int hd = a.head_dim;
+
+  const int64_t p = *a.pos + r;
+  const int64_t first = p - a.window + 1 > 0 ? p - a.window + 1 : int64_t{0};
+  const int64_t n_keys = p - first + 1;
+  const int64_t chunk = (n_keys + a.splits - 1) / a.splits;
+  const int64_t j0 = split * chunk, j1 = j0 + chunk < n_keys ? j0 + chunk : n_keys;
+
+  float qv[MAXG][EPL], acc[MAXG][EPL], m[MAXG], l[MAXG];
+#pragma unroll
+  for (int h = 0; h < MAXG; ++h) {
+    m[h] = -INFINITY;
+    l[h] = 0.0f;
+#pragma unroll
+    for (int e = 0; e < EPL; ++e) {
+      const int d = lane * EPL + e;
+      acc[h][e] = 0.0f;
+      qv[h][e] = (h < G && d < hd) ? ld(a.q, r, static_cast<int64_t>(g * G + h) * hd + d) * a.scale : 0.0f;
+    }
+  }
+
+  // Keys in batches of kKeyBatch per warp; the K and V rows of a batch are all loaded before
+  // the first use, and ring slots advance without divisions.
+  const int64_t step = static_cast<int64_t>(kAttnWarps) * kKeyBatch;
+  int64_t jb = j0 + warp * kKeyBatch;
+  int64_t slot0 = ring_slot(first + jb, a.ring);
+  for (; jb < j1; jb += step) {
+    float kv[kKeyBatch][EPL], vv[kKeyBatch][EPL];
+#pragma unroll
+    for (int b = 0; b < kKeyBatch; ++b) {
+      const bool valid = jb + b < j1;
+      int64_t slot = slot0 + b;
+      if (slot >= a.ring) slot -= a.ring;
+#pragma unroll
+      for (int e = 0; e < EPL; ++e) {
+        const int d = lane * EPL + e;
+        const bool in = valid && d < hd;
+        kv[b][e] = in ? ld(a.k, slot, static_cast<int64_t>(g) * hd + d) : 0.0f;
+        vv[b][e] = in ? ld(a.v, slot, static_cast<int64_t>(g) * hd + d) : 0.0f;
+      }
+    }
+    slot0 += step % a.ring;
+    if (slot0 >= a.ring) slot0 -= a.ring;
+    float s[kKeyBatch][MAXG];
+#pragma unroll
+    for (int b = 0; b < kKeyBatch; ++b)
+#pragma unroll
+      for (int h = 0; h < MAXG; ++h) {
+        float dot = 0.0f;
+#pragma unroll
+        for (int e = 0; e < EPL; ++e) dot = fmaf(qv[h][e], kv[b][e], dot);
+        dot = warp_sum(dot);
+        s[b][h] = (h < G && jb + b < j1) ? dot : -INFINITY;
+      }
+#pragma unroll
+    for (int h = 0; h < MAXG; ++h) {
+      if (h >= G) break;
+      float m_new = m[h];
+#pragma unroll
+      for (int b = 0; b < kKeyBatch; ++b) m_new = fmaxf(m_new, s[b][h]);
+      const float corr = __expf(m[h] - m_new);  // m[h] = -inf before the first key gives 0
+      float pe[kKeyBatch], psum = 0.0f;
+#pragma unroll
+      for (int b = 0; b < kKeyBatch; ++b) pe[b] = __expf(s[b][h] - m_new), psum += pe[b];
+      l[h] = l[h] * corr + psum;
+#pragma unroll
+      for (int e = 0; e < EPL; ++e) {
+        float v = acc[h][e] * corr;
+#pragma unroll
+        for (int b = 0; b < kKeyBatch; ++b) v = fmaf(pe[b], vv[b][e], v);
+        acc[h][e] = v;
+      }
+      m[h] = m_new;
+    }
+  }
+
+  // Merge the warps of this block.
+  __shared__ float sm_m[kAttnWarps][MAXG], sm_l[kAttnWarps][MAXG];
+  __shared__ float sm_acc[kAttnWarps][MAXG][EPL * 32];
+#pragma unroll
+  for (int h = 0; h < MAXG; ++h) {
+    if (lane == 0) sm_m[warp][h] = m[h], sm_l[warp][h] = l[h];
+#pragma unroll
+    for (int e = 0; e < EPL; ++e) sm_acc[warp][h][lane * EPL + e] = acc[h][e];
+  }
+  __syncthreads();
+  for (int t = threadIdx.x; t < G * hd; t += blockDim.x) {
+    const int h = t / hd, d = t % hd;
+    float M = -INFINITY;
+    for (int w = 0; w < kAttnWarps; ++w) M = fmaxf(M, sm_m[w][h]);
+    float L = 0.0f, A = 0.0f;
+    if (M != -INFINITY)
+      for (int w = 0; w < kAttnWarps; ++w) {
+        const float f = __expf(sm_m[w][h] - M);
+        L += sm_l[w][h] * f;
+        A += sm_acc[w][h][d] * f;
+      }
+    const int head = g * G + h;
+    if (a.splits == 1) {
+      st(a.out, r, static_cast<int64_t>(head) * hd + d, A / L);
+    } else {
+      float* part = a.partial + ((r * a.n_heads + head) * a.splits + split) * (hd + 2);
+      if (d == 0) part[0] = M, part[1] = L;
+      part[2 + d] = A;
+    }
+  }
+}
+
+// Merges the splits of one (row, head): split weights exp(m_s - M) are computed once into shared
+// memory, then each thread sums its dimension over the splits (coalesced across threads).
+__global__ void attention_merge_kernel(AttnArgs a) {
+  pdl_trigger();
+  __shared__ float weight[kMaxSplits];
+  __shared__ float total;
+  const int64_t rh = blockIdx.x;  // row * n_heads + head
+  const int64_t r = rh / a.n_heads;
+  const int head = static_cast<int>(rh % a.n_heads);
+  const int hd = a.head_dim;
+  const float* base = a.partial + rh * a.splits * (hd + 2);
+  float mx = -INFINITY;
+  for (int s = threadIdx.x; s < a.splits; s += blockDim.x) mx = fmaxf(mx, base[s * (hd + 2)]);
+  mx = block_max(mx);
+  float lsum = 0.0f;
+  for (int s = threadIdx.x; s < a.splits; s += blockDim.x) {
+    const float* part = base + s * (hd + 2);
+    const float w = part[0] == -INFINITY ? 0.0f : __expf(part[0] - mx);  // empty splits weigh nothing
+    weight[s] = w;
+    lsum += part[1] * w;
+  }
+  lsum = block_sum(lsum);
+  if (threadIdx.x == 0) total = lsum;
+  __syncthreads();
+  const float inv = 1.0f / total;
+  for (int d = threadIdx.x; d < hd; d += blockDim.x) {
+    float acc = 0.0f;
+#pragma unroll 4
+    for (int s = 0; s < a.splits; ++s) acc = fmaf(base[s * (hd + 2) + 2 + d], weight[s], acc);
+    st(a.out, r, static_cast<int64_t>(head) * hd + d, acc * inv);
+  }
+}
+
+template <int EPL>
+void launch_attention(const AttnArgs& a, dim3 grid, int group, cudaStream_t s) {
+  const dim3 block(kAttnWarps * 32);
+  if (group == 1) attention_kernel<EPL, 1><<<grid, block, 0, s>>>(a);
+  else if (group == 2) attention_kernel<EPL, 2><<<grid, block, 0, s>>>(a);
+  else if (group <= 4) attention_kernel<EPL, 4><<<grid, block, 0, s>>>(a);
+  else attention_kernel<EPL, 8><<<grid, block, 0, s>>>(a);
+}
+
+}  // namespace
+
+void CudaBackend::kv_write(const Act& k, const Act& v, KVCache& cache, StepParam pos) {
+  if (note(4, k, v, cache, pos)) return;
+  ProfileScope prof(*this, profiling() ? "kv_write " + std::to_string(k.rows) + "x" + std::to_string(k.cols) : std::string());
+  if (k.rows != v.rows || k.cols != cache.k.cols || v.cols != cache.v.cols || k.rows > cache.ring || cache.ring <= 0)
+    fail(VXD_ERR_INTERNAL, "kv_write shape mismatch");
+  if (k.rows == 0) return;
+  kv_write_kernel<<<blocks_for(k.rows * k.cols, 256), 256, 0, stream_>>>(dev(k), dev(v), dev(cache.k), dev(cache.v),
+                                                                         cache.ring, param_ptr(pos));
+  check_launch("kv_write");
+}
+
+void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionShape& s, StepParam pos, Act& out) {
+  if (note(5, q, cache, s, pos, out)) return;
+  ProfileScope prof(*this, profiling() ? "attention " + std::to_string(q.rows) + "x" + std::to_string(q.cols) + " window=" + std::to_string(s.window) : std::string());
+  const int64_t hd = s.head_dim;
+  if (s.n_kv_heads <= 0 || s.n_heads <= 0 || hd <= 0 || q.cols != s.n_heads * hd || out.cols != q.cols ||
+      out.rows != q.rows || cache.k.cols != s.n_kv_heads * hd || s.n_heads % s.n_kv_heads || s.window <= 0)
+    fail(VXD_ERR_INTERNAL, "attention shape mismatch");
+  if (cache.ring < s.window + q.rows - 1) fail(VXD_ERR_INTERNAL, "attention ring too small for this batch");
+  const int group = s.n_heads / s.n_kv_heads;
+  if (group > 8 || hd > 256) fail(VXD_ERR_UNSUPPORTED, "CUDA attention supports up to 8 query heads per KV head and head_dim <= 256");
+  if (q.rows == 0) return;
+  if (q.rows > 65535) fail(VXD_ERR_INTERNAL, "attention with too many rows");
+
+  // Enough blocks to fill the GPU, each with at least kMinKeysPerSplit keys when the window is full.
+  const int64_t base_blocks = q.rows * s.n_kv_heads;
+  int64_t splits = std::max<int64_t>(1, (8LL * sm_count_ + base_blocks - 1) / base_blocks);
+  splits = std::min<int64_t>(splits, std::max<int64_t>(1, s.window / kMinKeysPerSplit));
+  splits = std::min<int64_t>(splits, std::max<int64_t>(1, kMaxPartials / (q.rows * s.n_heads)));
+  splits = std::min<int64_t>(splits, kMaxSplits);
+  if (splits > 1 && q.rows * s.n_heads * splits > kMaxPartials) splits = 1;
+
+  AttnArgs a{dev(q), dev(cache.k), dev(cache.v), dev(out), cache.ring, s.window, s.n_heads, s.n_kv_heads,
+             s.head_dim, static_cast<int>(splits), static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd))),
+             param_ptr(pos), d_attn_scratch_};
+  const dim3 grid(static_cast<unsigned>(s.n_kv_heads), static_cast<unsigned>(q.rows), static_cast<unsigned>(splits));
+  if (hd <= 32) launch_attention<1>(a, grid, group, stream_);
+  else if (hd <= 64) launch_attention<2>(a, grid, group, stream_);
+  else if (hd <= 128) launch_attention<4>(a, grid, group, stream_);
+  else launch_attention<8>(a, grid, group, stream_);
+  check_launch("attention");
+  if (splits > 1) {
+    attention_merge_kernel<<<static_cast<unsigned>(q.rows * s.n_heads), 128, 0, stream_>>>(a);
+    check_launch("attention merge");
+  }
+}
+
+}  // namespace vxd::cuda

@@ -1,0 +1,111 @@
+// Shared CUDA helpers: error checks that become vxd::Error, activation loads/stores in fp32 math,
+// fp16/bf16 conversions and warp reductions. Every kernel computes in fp32 like the CPU backend.
+#pragma once
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+#include <cstdint>
+#include <string>
+
+#include "../../src/backend.h"
+#include "../../src/error.h"
+
+namespace vxd::cuda {
+
+// Throws vxd::Error naming the failed call; allocation failures map to kOutOfMemory.
+inline void check(cudaError_t err, const char* what) {
+  if (err == cudaSuccess) return;
+  (void)cudaGetLastError();  // clear the sticky-free error so later calls are not poisoned
+  const vxd_status status = err == cudaErrorMemoryAllocation ? VXD_ERR_OUT_OF_MEMORY : VXD_ERR_INTERNAL;
+  fail(status, std::string("CUDA ") + what + ": " + cudaGetErrorString(err));
+}
+
+// After every launch: a bad configuration is reported at the op that caused it.
+inline void check_launch(const char* op) { check(cudaGetLastError(), op); }
+
+inline unsigned blocks_for(int64_t n, int threads) { return static_cast<unsigned>((n + threads - 1) / threads); }
+
+// ---- device-side element access ----
+
+__device__ __forceinline__ float bf16_bits_to_f32(uint16_t h) { return __uint_as_float(static_cast<uint32_t>(h) << 16); }
+__device__ __forceinline__ uint16_t f32_to_bf16_bits(float f) {
+  return __bfloat16_as_ushort(__float2bfloat16_rn(f));  // nearest-even, same as the CPU backend
+}
+__device__ __forceinline__ float f16_bits_to_f32(uint16_t h) { return __half2float(__ushort_as_half(h)); }
+
+// An activation matrix as the kernels see it (plain value type, passed by value).
+struct DevAct {
+  void* data;
+  int64_t rows, cols, stride;
+  bool bf16;
+};
+
+inline DevAct dev(const Act& a) {
+  if (a.dtype != DType::F32 && a.dtype != DType::BF16) fail(VXD_ERR_INTERNAL, "activation must be fp32 or bf16");
+  return DevAct{a.data, a.rows, a.cols, a.stride, a.dtype == DType::BF16};
+}
+
+__device__ __forceinline__ float ld(const DevAct& a, int64_t r, int64_t c) {
+  const int64_t i = r * a.stride + c;
+  return a.bf16 ? bf16_bits_to_f32(static_cast<const uint16_t*>(a.data)[i]) : static_cast<const float*>(a.data)[i];
+}
+__device__ __forceinline__ void st(const DevAct& a, int64_t r, int64_t c, float v) {
+  const int64_t i = r * a.stride + c;
+  if (a.bf16) static_cast<uint16_t*>(a.data)[i] = f32_to_bf16_bits(v);
+  else static_cast<float*>(a.data)[i] = v;
+}
+
+// Programmatic dependent launch (Hopper): every kernel lets the next one launch early; a kernel
+// launched with the PDL attribute (the GEMV) does its independent prologue (pulling its weights
+// into L2), then waits here until its predecessor has finished and its writes are visible.
+__device__ __forceinline__ void pdl_trigger() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+#endif
+}
+__device__ __forceinline__ void pdl_wait() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
+__device__ __forceinline__ float warp_sum(float v) {
+#pragma unroll
+  for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+  return v;
+}
+__device__ __forceinline__ float warp_max(float v) {
+#pragma unroll
+  for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+  return v;
+}
+
+// Sum over a block of blockDim.x threads (multiple of 32, <= 1024); every thread gets the result.
+__device__ __forceinline__ float block_sum(float v) {
+  __shared__ float partial[32];
+  v = warp_sum(v);
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  __syncthreads();  // partial may still be read by a previous call
+  if (lane == 0) partial[warp] = v;
+  __syncthreads();
+  const int n_warps = blockDim.x >> 5;
+  float t = lane < n_warps ? partial[lane] : 0.0f;
+  return warp_sum(t);
+}
+
+// Maximum over a block, like block_sum.
+__device__ __forceinline__ float block_max(float v) {
+  __shared__ float partial[32];
+  v = warp_max(v);
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  __syncthreads();
+  if (lane == 0) partial[warp] = v;
+  __syncthreads();
+  const int n_warps = blockDim.x >> 5;
+  float t = lane < n_warps ? partial[lane] : -INFINITY;
+  return warp_max(t);
+}
+
+}  // namespace vxd::cuda

@@ -1,0 +1,282 @@
+// CUDA backend: device memory, step params, graph capture/replay, probing and registration.
+// Ops live in one file per family (matmul.cu, attention.cu, norm_rope.cu, elementwise.cu).
+#include "cuda_backend.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "common.cuh"
+
+namespace vxd::cuda {
+namespace {
+
+// Attention split-K partials: up to this many (row, head, split) triples of head_dim <= 256.
+constexpr size_t kMaxAttnPartials = 16384;
+constexpr size_t kMaxAttnHeadDim = 256;
+
+int selected_device() {
+  const char* env = std::getenv("VXD_CUDA_DEVICE");
+  return env ? std::atoi(env) : 0;
+}
+
+size_t weight_data_bytes(const HostWeight& w) {
+  const size_t nk = static_cast<size_t>(w.n) * static_cast<size_t>(w.k);
+  switch (w.dtype) {
+    case DType::F32: return nk * 4;
+    case DType::BF16: return nk * 2;
+    case DType::Q8: return nk;
+    case DType::Q4: return nk / 2;
+    default: return 0;
+  }
+}
+
+bool quantized(DType t) { return t == DType::Q8 || t == DType::Q4; }
+
+void validate(const HostWeight& w) {
+  if (w.n <= 0 || w.k <= 0 || !w.data) fail(VXD_ERR_FORMAT, "weight with empty shape or no data");
+  if (w.dtype != DType::F32 && w.dtype != DType::BF16 && !quantized(w.dtype))
+    fail(VXD_ERR_UNSUPPORTED, std::string("weight dtype ") + dtype_name(w.dtype) + " is not supported by the CUDA backend");
+  if (w.dtype == DType::Q4 && w.k % 2) fail(VXD_ERR_FORMAT, "q4 weight with an odd input dimension");
+  if (w.data_bytes != weight_data_bytes(w)) fail(VXD_ERR_FORMAT, "weight data size does not match its shape and dtype");
+  if (quantized(w.dtype)) {
+    if (w.group <= 0 || w.k % w.group || !w.scales) fail(VXD_ERR_FORMAT, "quantized weight without valid group scales");
+    if (w.scales_bytes != static_cast<size_t>(w.n) * static_cast<size_t>(w.k / w.group) * 2)
+      fail(VXD_ERR_FORMAT, "quantized weight scales size does not match its shape");
+  }
+}
+
+size_t round_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
+
+}  // namespace
+
+CudaBackend::CudaBackend(const BackendOptions&) {
+  device_ = selected_device();
+  check(cudaSetDevice(device_), "cudaSetDevice");
+  check(cudaDeviceGetAttribute(&sm_count_, cudaDevAttrMultiProcessorCount, device_), "cudaDeviceGetAttribute");
+  check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
+  matmul_ctx_ = configure_matmul(stream_, device_);
+  check(cudaMalloc(&d_params_, sizeof(params_)), "cudaMalloc(step params)");
+  attn_scratch_floats_ = kMaxAttnPartials * (kMaxAttnHeadDim + 2);
+  check(cudaMalloc(&d_attn_scratch_, attn_scratch_floats_ * sizeof(float)), "cudaMalloc(attention scratch)");
+  const char* profile = std::getenv("VXD_CUDA_PROFILE");
+  profiler_.set_enabled(profile && std::strcmp(profile, "1") == 0);
+  const char* graphs = std::getenv("VXD_CUDA_GRAPHS");
+  use_graphs_ = !(graphs && std::strcmp(graphs, "0") == 0);
+}
+
+CudaBackend::~CudaBackend() {
+  // Destructors must not throw: errors here are ignored (the context is torn down anyway).
+  cudaStreamSynchronize(stream_);
+  if (profiler_.enabled()) profiler_.report();
+  for (auto& g : graphs_) cudaGraphExecDestroy(g.second.exec);
+  for (void* p : owned_) cudaFree(p);
+  cudaFree(d_attn_scratch_);
+  cudaFree(d_params_);
+  cudaStreamDestroy(stream_);
+}
+
+bool CudaBackend::capturing() const {
+  cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
+  cudaStreamIsCapturing(stream_, &status);
+  return status != cudaStreamCaptureStatusNone;
+}
+
+void* CudaBackend::device_alloc(size_t bytes) {
+  if (capturing()) fail(VXD_ERR_STATE, "CUDA backend: allocation inside a captured step");
+  void* p = nullptr;
+  check(cudaMalloc(&p, bytes ? bytes : 1), "cudaMalloc");
+  return p;
+}
+
+Buffer CudaBackend::alloc(size_t bytes) {
+  Buffer b;
+  b.ptr = device_alloc(bytes);
+  cudaError_t err = cudaMemsetAsync(b.ptr, 0, bytes ? bytes : 1, stream_);
+  if (err != cudaSuccess) {
+    cudaFree(b.ptr);
+    check(err, "cudaMemset");
+  }
+  b.bytes = bytes;
+  return b;
+}
+
+void CudaBackend::free(Buffer& buf) {
+  if (buf.ptr) {
+    cudaStreamSynchronize(stream_);  // kernels in flight may still use it
+    check(cudaFree(buf.ptr), "cudaFree");
+  }
+  buf = Buffer{};
+}
+
+void CudaBackend::upload(void* dst, const void* src, size_t bytes) {
+  // Pageable source: the call returns once the bytes are staged, so the caller may reuse src.
+  check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, stream_), "upload");
+}
+
+void CudaBackend::download(void* dst, const void* src, size_t bytes) {
+  check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, stream_), "download");
+  check(cudaStreamSynchronize(stream_), "download (synchronize)");
+}
+
+Weight CudaBackend::upload_weight(const HostWeight& w) {
+  validate(w);
+  Weight out;
+  out.dtype = w.dtype;
+  out.n = w.n;
+  out.k = w.k;
+  out.group = w.group;
+  void* data = device_alloc(w.data_bytes);
+  owned_.push_back(data);
+  check(cudaMemcpyAsync(data, w.data, w.data_bytes, cudaMemcpyHostToDevice, stream_), "upload weight");
+  out.data = data;
+  if (quantized(w.dtype)) {
+    void* scales = device_alloc(w.scales_bytes);
+    owned_.push_back(scales);
+    check(cudaMemcpyAsync(scales, w.scales, w.scales_bytes, cudaMemcpyHostToDevice, stream_), "upload scales");
+    out.scales = static_cast<const uint16_t*>(scales);
+  }
+  return out;
+}
+
+const float* CudaBackend::upload_vector(const float* host, size_t n) {
+  void* p = device_alloc(n * sizeof(float));
+  owned_.push_back(p);
+  check(cudaMemcpyAsync(p, host, n * sizeof(float), cudaMemcpyHostToDevice, stream_), "upload vector");
+  return static_cast<const float*>(p);
+}
+
+size_t CudaBackend::weight_footprint(const HostWeight& w) const {
+  return round_up(weight_data_bytes(w), 256) + (quantized(w.dtype) ? round_up(w.scales_bytes, 256) : 0);
+}
+
+void CudaBackend::set_step_param(StepParam slot, int64_t value) {
+  if (slot < 0 || slot >= kStepParamCount) fail(VXD_ERR_INTERNAL, "bad step param slot");
+  params_[slot] = value;
+  params_dirty_ = true;
+}
+
+void CudaBackend::flush_params() {
+  if (!params_dirty_) return;
+  check(cudaMemcpyAsync(d_params_, params_, sizeof(params_), cudaMemcpyHostToDevice, stream_), "upload step params");
+  params_dirty_ = false;
+}
+
+const int64_t* CudaBackend::param_ptr(StepParam slot) {
+  if (slot < 0 || slot >= kStepParamCount) fail(VXD_ERR_INTERNAL, "bad step param slot");
+  if (!capturing()) flush_params();
+  return d_params_ + slot;
+}
+
+void CudaBackend::run_step(const std::string& key, const std::function<void()>& record) {
+  flush_params();
+  if (!use_graphs_) {
+    record();
+    return;
+  }
+  auto it = graphs_.find(key);
+  if (it != graphs_.end()) {
+    // Dry run: the same ops on the same buffers replay the capture; anything else records anew.
+    fingerprint_.reset();
+    dry_run_ = true;
+    try {
+      record();
+    } catch (...) {
+      dry_run_ = false;
+      throw;
+    }
+    dry_run_ = false;
+    if (fingerprint_.value() == it->second.fingerprint) {
+      flush_params();  // in case record() itself set step params
+      check(cudaGraphLaunch(it->second.exec, stream_), "launch graph");
+      return;
+    }
+    cudaStreamSynchronize(stream_);  // its last replay may still be running
+    cudaGraphExecDestroy(it->second.exec);
+    graphs_.erase(it);
+  }
+  fingerprint_.reset();
+  check(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal), "begin graph capture");
+  try {
+    record();
+  } catch (...) {
+    cudaGraph_t broken = nullptr;
+    cudaStreamEndCapture(stream_, &broken);
+    if (broken) cudaGraphDestroy(broken);
+    (void)cudaGetLastError();
+    throw;
+  }
+  const uint64_t fingerprint = fingerprint_.value();
+  cudaGraph_t graph = nullptr;
+  check(cudaStreamEndCapture(stream_, &graph), "end graph capture");
+  cudaGraphExec_t exec = nullptr;
+  cudaError_t err = cudaGraphInstantiate(&exec, graph, 0);
+  cudaGraphDestroy(graph);
+  check(err, "instantiate graph");
+  ++captures_;
+  graphs_[key] = Captured{exec, fingerprint};
+  flush_params();
+  check(cudaGraphLaunch(exec, stream_), "launch graph");
+}
+
+CudaBackend::ProfileScope::ProfileScope(CudaBackend& backend, std::string n)
+    : b(backend), name(std::move(n)), on(backend.profiling() && !backend.capturing()) {
+  if (on) b.profiler_.begin(b.stream_);
+}
+
+CudaBackend::ProfileScope::~ProfileScope() {
+  if (on) b.profiler_.end(b.stream_, std::move(name));
+}
+
+void CudaBackend::synchronize() { check(cudaStreamSynchronize(stream_), "synchronize"); }
+
+namespace {
+
+BackendInfo probe_cuda() {
+  BackendInfo info;
+  info.id = "cuda";
+  info.name = "NVIDIA CUDA";
+  int count = 0;
+  cudaError_t err = cudaGetDeviceCount(&count);
+  if (err != cudaSuccess) {
+    (void)cudaGetLastError();
+    info.reason = std::string("no usable NVIDIA driver or GPU (") + cudaGetErrorString(err) + ")";
+    return info;
+  }
+  const int dev = selected_device();
+  if (count == 0 || dev < 0 || dev >= count) {
+    info.reason = count == 0 ? "no NVIDIA GPU found" : "VXD_CUDA_DEVICE names a GPU that does not exist";
+    return info;
+  }
+  cudaDeviceProp prop{};
+  err = cudaGetDeviceProperties(&prop, dev);
+  if (err != cudaSuccess) {
+    (void)cudaGetLastError();
+    info.reason = std::string("cannot query the GPU (") + cudaGetErrorString(err) + ")";
+    return info;
+  }
+  info.name = std::string("NVIDIA CUDA (") + prop.name + ", " + std::to_string(prop.totalGlobalMem >> 30) + " GiB)";
+  if (prop.major < 8) {
+    info.reason = std::string(prop.name) + " has compute capability " + std::to_string(prop.major) + "." +
+                  std::to_string(prop.minor) + "; the CUDA backend needs 8.0 (Ampere) or newer";
+    return info;
+  }
+  info.available = true;
+  return info;
+}
+
+std::unique_ptr<Backend> create_cuda(const BackendOptions& options) { return std::make_unique<CudaBackend>(options); }
+
+// Compiled in: register at static-init time (the target links these objects directly).
+[[maybe_unused]] const bool registered = [] {
+  register_backend(cuda_backend_entry());
+  return true;
+}();
+
+}  // namespace
+
+const BackendEntry& cuda_backend_entry() {
+  static const BackendEntry entry{"cuda", probe_cuda, create_cuda};
+  return entry;
+}
+
+}  // namespace vxd::cuda

@@ -1,0 +1,110 @@
+// The CUDA backend: device-resident weights and activations on one stream, step params in device
+// memory (so captured graphs replay at new positions), and one CUDA graph per step key.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "../../src/backend.h"
+#include "profile.h"
+#include "step_fingerprint.h"
+
+namespace vxd::cuda {
+
+// What the matmul launcher needs to size its grids (set once per backend).
+struct MatmulContext {
+  cudaStream_t stream = nullptr;
+  int sm_count = 0;
+  size_t smem_limit = 48 * 1024;  // dynamic shared memory one block may use
+  size_t smem_per_sm = 0;
+  bool pdl = false;  // programmatic dependent launch of the GEMV (compute capability 9.0+, VXD_CUDA_PDL=1)
+};
+MatmulContext configure_matmul(cudaStream_t stream, int device);
+
+class CudaBackend final : public Backend {
+ public:
+  explicit CudaBackend(const BackendOptions& options);
+  ~CudaBackend() override;
+  CudaBackend(const CudaBackend&) = delete;
+  CudaBackend& operator=(const CudaBackend&) = delete;
+  const char* id() const override { return "cuda"; }
+
+  Buffer alloc(size_t bytes) override;
+  void free(Buffer& buf) override;
+  void upload(void* dst, const void* src, size_t bytes) override;
+  void download(void* dst, const void* src, size_t bytes) override;
+  Weight upload_weight(const HostWeight& w) override;
+  const float* upload_vector(const float* host, size_t n) override;
+  size_t weight_footprint(const HostWeight& w) const override;
+
+  void set_step_param(StepParam slot, int64_t value) override;
+  void run_step(const std::string& key, const std::function<void()>& record) override;
+  void synchronize() override;
+
+  void matmul(const Act& x, const Weight& w, const float* bias, const Act* residual, Act& y) override;
+  void rmsnorm(const Act& x, const float* weight, float eps, const float* ada, Act& y) override;
+  void rope(Act& x, int n_heads, int head_dim, double theta, StepParam pos) override;
+  void kv_write(const Act& k, const Act& v, KVCache& cache, StepParam pos) override;
+  void attention(const Act& q, const KVCache& cache, const AttentionShape& shape, StepParam pos, Act& out) override;
+  void im2col(const Act& x, int kernel, int stride, Act& cols) override;
+  void copy(const Act& src, Act& dst) override;
+  void gelu(Act& x) override;
+  void silu_mul(const Act& gate, const Act& up, Act& out) override;
+  void embed(const Weight& table, const int32_t* ids, const Act* add, Act& out) override;
+  void argmax(const Act& x, int32_t* out_id) override;
+
+  // Graph captures so far (a replay whose buffers changed records anew).
+  size_t captures() const { return captures_; }
+
+ private:
+  // Device pointer of a step-param slot; uploads pending host values first when not capturing.
+  const int64_t* param_ptr(StepParam slot);
+  void flush_params();
+  bool capturing() const;
+  void* device_alloc(size_t bytes);  // tracked; freed with the backend
+  // Every op starts with note(): it adds the op and its arguments to the step fingerprint and
+  // returns true during a dry run (the op then returns without launching anything).
+  template <class... T>
+  bool note(int op, const T&... args) {
+    fingerprint_.add(op);
+    (fingerprint_.add(args), ...);
+    return dry_run_;
+  }
+  bool profiling() const { return profiler_.enabled() && !dry_run_; }
+  // Brackets one op with profiling events when VXD_CUDA_PROFILE=1 (eager execution only).
+  struct ProfileScope {
+    CudaBackend& b;
+    std::string name;
+    bool on;
+    ProfileScope(CudaBackend& backend, std::string n);
+    ~ProfileScope();
+  };
+
+  int device_ = 0;
+  int sm_count_ = 0;
+  cudaStream_t stream_ = nullptr;
+  int64_t* d_params_ = nullptr;
+  int64_t params_[kStepParamCount] = {};
+  bool params_dirty_ = true;
+  float* d_attn_scratch_ = nullptr;  // split-K partials of attention
+  size_t attn_scratch_floats_ = 0;
+  std::vector<void*> owned_;  // weights and vectors
+  MatmulContext matmul_ctx_;
+  OpProfiler profiler_{false};
+  struct Captured {
+    cudaGraphExec_t exec = nullptr;
+    uint64_t fingerprint = 0;
+  };
+  std::map<std::string, Captured> graphs_;
+  StepFingerprint fingerprint_;
+  bool dry_run_ = false;
+  size_t captures_ = 0;
+  bool use_graphs_ = true;
+};
+
+const BackendEntry& cuda_backend_entry();
+
+}  // namespace vxd::cuda

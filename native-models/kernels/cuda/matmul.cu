@@ -1,0 +1,386 @@
+// y = x . W^T (+ bias) (+ residual) for fp32/bf16 activations and f32/bf16/q8/q4 weights.
+//  - M <= 8 (streaming decoder M=1, encoder M=4): GEMV; warps stream weight rows with 16-byte
+//    loads, dequantize in registers and serve all M activation rows (weights read once).
+//  - 8 < M <= 256 (prefill): GEMV passes of 8 rows; M > 256 (long files): shared-memory tiled
+//    GEMM, weights dequantized on load.
+// Every output element is written by exactly one thread after its residual was read, so the
+// residual may alias y.
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include "common.cuh"
+#include "cuda_backend.h"
+#include "weights.cuh"
+
+namespace vxd::cuda {
+namespace {
+
+constexpr int kGemvWarps = 8;  // warps per GEMV block
+
+struct Epilogue {
+  const float* bias;
+  DevAct residual;
+  bool has_residual;
+  DevAct y;
+};
+
+__device__ __forceinline__ void store_out(const Epilogue& e, int64_t m, int64_t n, float v) {
+  if (e.bias) v += e.bias[n];
+  if (e.has_residual) v += ld(e.residual, m, n);
+  st(e.y, m, n, v);
+}
+
+// Four consecutive activations as fp32 (c is a multiple of 4, the row 16-byte aligned).
+__device__ __forceinline__ float4 load_x4(const DevAct& x, int m, int c) {
+  if (x.bf16) {
+    const uint2 u = *reinterpret_cast<const uint2*>(static_cast<const uint16_t*>(x.data) + m * x.stride + c);
+    return make_float4(__uint_as_float(u.x << 16), __uint_as_float(u.x & 0xffff0000u), __uint_as_float(u.y << 16),
+                       __uint_as_float(u.y & 0xffff0000u));
+  }
+  return *reinterpret_cast<const float4*>(static_cast<const float*>(x.data) + m * x.stride + c);
+}
+
+// x chunk slots in shared memory are padded by 4 floats (except for fp32 weights, whose 4-wide
+// chunks are already conflict-free) so the lanes' 16-byte reads hit distinct banks.
+template <DType WT>
+__host__ __device__ constexpr int x_slot() {
+  return chunk_elems<WT>() == 4 ? 4 : chunk_elems<WT>() + 4;
+}
+
+template <DType WT>
+size_t gemv_smem_bytes(int64_t rows, int64_t k) {
+  return static_cast<size_t>(rows) * static_cast<size_t>(k / chunk_elems<WT>()) * x_slot<WT>() * sizeof(float);
+}
+
+// The GEMV of the streaming shapes (M <= 8). x is staged once per block in shared memory as
+// fp32; each warp streams RPW weight rows at once with 16-byte loads (RPW x 2 loads in flight per
+// lane), dequantizes each sub-block once and applies it to all M rows of x. Blocks loop over
+// row groups, so staging is paid once per resident block.
+template <DType WT, int MR, int RPW>
+__global__ void __launch_bounds__(kGemvWarps * 32) gemv_smem(DevAct x, DevWeight w, Epilogue e, bool prefetch) {
+  constexpr int E = chunk_elems<WT>();
+  constexpr int kSlot = x_slot<WT>();
+  constexpr int kSubW = sub_elems<WT>();
+  constexpr int kSubs = E / kSubW;
+  constexpr bool kQuant = WT == DType::Q8 || WT == DType::Q4;
+  extern __shared__ float4 smem4[];
+  float* xs = reinterpret_cast<float*>(smem4);
+  const int M = static_cast<int>(x.rows);
+  const int chunks = static_cast<int>(w.k / E), k4 = static_cast<int>(w.k / 4);
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const int64_t first_row = (static_cast<int64_t>(blockIdx.x) * kGemvWarps + warp) * RPW;
+  const int64_t row_step = static_cast<int64_t>(gridDim.x) * kGemvWarps * RPW;
+  if (prefetch) {
+    // The weights do not depend on the previous kernel: start pulling this warp's first rows
+    // into L2 (one prefetch per 128-byte line) before waiting for it.
+    for (int r = 0; r < RPW && first_row + r < w.n; ++r) {
+      const char* row = static_cast<const char*>(w.data) + (first_row + r) * chunks * 16;
+      for (int line = lane; line * 128 < chunks * 16; line += 32)
+        asm volatile("prefetch.global.L2 [%0];" ::"l"(row + line * 128));
+    }
+  }
+  pdl_wait();
+  pdl_trigger();
+  for (int m = 0; m < M; ++m)
+    for (int u = threadIdx.x; u < k4; u += blockDim.x) {
+      const int c = 4 * u;
+      *reinterpret_cast<float4*>(xs + (m * chunks + c / E) * kSlot + c % E) = load_x4(x, m, c);
+    }
+  __syncthreads();
+
+  const int groups_per_row = kQuant ? static_cast<int>(w.k / w.group) : 0;
+  const bool one_scale = kQuant && w.group % E == 0;
+  for (int64_t row0 = first_row; row0 < w.n; row0 += row_step) {
+    const uint4* wbase = static_cast<const uint4*>(w.data) + row0 * chunks;
+    float acc[RPW][MR];
+#pragma unroll
+    for (int r = 0; r < RPW; ++r)
+#pragma unroll
+      for (int m = 0; m < MR; ++m) acc[r][m] = 0.0f;
+
+#pragma unroll 2
+    for (int ci = lane; ci < chunks; ci += 32) {
+      uint4 bits[RPW];
+      float sc[RPW][kSubs];
+#pragma unroll
+      for (int r = 0; r < RPW; ++r) {
+        const bool ok = row0 + r < w.n;
+        bits[r] = ok ? __ldg(wbase + static_cast<int64_t>(r) * chunks + ci) : make_uint4(0, 0, 0, 0);
+        if constexpr (kQuant) {
+          const uint16_t* srow = w.scales + (row0 + r) * groups_per_row;
+          if (one_scale) {
+            const float s0 = ok ? f16_bits_to_f32(__ldg(srow + ci * E / w.group)) : 0.0f;
+#pragma unroll
+            for (int s = 0; s < kSubs; ++s) sc[r][s] = s0;
+          } else {
+#pragma unroll
+            for (int s = 0; s < kSubs; ++s) sc[r][s] = ok ? f16_bits_to_f32(__ldg(srow + (ci * E + s * kSubW) / w.group)) : 0.0f;
+          }
+        }
+      }
+#pragma unroll
+      for (int s = 0; s < kSubs; ++s) {
+        float wv[RPW][kSubW];
+#pragma unroll
+        for (int r = 0; r < RPW; ++r) unpack_sub<WT>(bits[r], s, wv[r]);
+#pragma unroll
+        for (int m = 0; m < MR; ++m) {
+          if (m >= M) break;
+          const float4* xp = reinterpret_cast<const float4*>(xs + (m * chunks + ci) * kSlot + s * kSubW);
+          float xv[kSubW];
+#pragma unroll
+          for (int q = 0; q < kSubW / 4; ++q) {
+            const float4 t = xp[q];
+            xv[4 * q] = t.x, xv[4 * q + 1] = t.y, xv[4 * q + 2] = t.z, xv[4 * q + 3] = t.w;
+          }
+#pragma unroll
+          for (int r = 0; r < RPW; ++r) {
+            float part = 0.0f;
+#pragma unroll
+            for (int i = 0; i < kSubW; ++i) part = fmaf(wv[r][i], xv[i], part);
+            if constexpr (kQuant) acc[r][m] = fmaf(sc[r][s], part, acc[r][m]);
+            else acc[r][m] += part;
+          }
+        }
+      }
+    }
+#pragma unroll
+    for (int r = 0; r < RPW; ++r)
+#pragma unroll
+      for (int m = 0; m < MR; ++m) acc[r][m] = warp_sum(acc[r][m]);
+#pragma unroll
+    for (int r = 0; r < RPW; ++r)
+#pragma unroll
+      for (int m = 0; m < MR; ++m)
+        if (m < M && row0 + r < w.n && lane == r * MR + m) store_out(e, m, row0 + r, acc[r][m]);
+  }
+}
+
+// Any alignment and group size: one warp per weight row, up to 8 activation rows.
+template <DType WT>
+__global__ void __launch_bounds__(kGemvWarps * 32) gemv_generic(DevAct x, DevWeight w, Epilogue e, int64_t m0) {
+  pdl_trigger();
+  const int lane = threadIdx.x & 31;
+  const int64_t row = static_cast<int64_t>(blockIdx.x) * kGemvWarps + (threadIdx.x >> 5);
+  if (row >= w.n) return;
+  const int M = static_cast<int>(x.rows - m0 < 8 ? x.rows - m0 : 8);
+  float acc[8] = {};
+  for (int64_t c = lane; c < w.k; c += 32) {
+    const float wv = weight_at<WT>(w, row, c);
+#pragma unroll
+    for (int m = 0; m < 8; ++m)
+      if (m < M) acc[m] = fmaf(wv, ld(x, m0 + m, c), acc[m]);
+  }
+#pragma unroll
+  for (int m = 0; m < 8; ++m) acc[m] = warp_sum(acc[m]);
+#pragma unroll
+  for (int m = 0; m < 8; ++m)
+    if (m < M && lane == m) store_out(e, m0 + m, row, acc[m]);
+}
+
+// 64x64 output tile per block of 256 threads (4x4 each), K in steps of 32.
+constexpr int kTile = 64, kTileK = 32;
+
+template <DType WT>
+__global__ void __launch_bounds__(256) gemm_tiled(DevAct x, DevWeight w, Epilogue e) {
+  pdl_trigger();
+  __shared__ float xs[kTileK][kTile + 1];
+  __shared__ float ws[kTileK][kTile + 1];
+  const int64_t m0 = static_cast<int64_t>(blockIdx.y) * kTile, n0 = static_cast<int64_t>(blockIdx.x) * kTile;
+  const int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
+  float acc[4][4] = {};
+  for (int64_t k0 = 0; k0 < w.k; k0 += kTileK) {
+    for (int i = threadIdx.x; i < kTile * kTileK; i += 256) {
+      const int r = i / kTileK, kk = i % kTileK;
+      const int64_t gk = k0 + kk;
+      xs[kk][r] = (m0 + r < x.rows && gk < w.k) ? ld(x, m0 + r, gk) : 0.0f;
+      ws[kk][r] = (n0 + r < w.n && gk < w.k) ? weight_at<WT>(w, n0 + r, gk) : 0.0f;
+    }
+    __syncthreads();
+#pragma unroll 8
+    for (int kk = 0; kk < kTileK; ++kk) {
+      float a[4], b[4];
+#pragma unroll
+      for (int i = 0; i < 4; ++i) a[i] = xs[kk][ty * 4 + i], b[i] = ws[kk][tx * 4 + i];
+#pragma unroll
+      for (int i = 0; i < 4; ++i)
+#pragma unroll
+        for (int j = 0; j < 4; ++j) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
+    }
+    __syncthreads();
+  }
+#pragma unroll
+  for (int i = 0; i < 4; ++i)
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+      const int64_t m = m0 + ty * 4 + i, n = n0 + tx * 4 + j;
+      if (m < x.rows && n < w.n) store_out(e, m, n, acc[i][j]);
+    }
+}
+
+bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) == 0; }
+
+template <DType WT>
+bool fast_path_ok(const DevAct& x, const DevWeight& w) {
+  constexpr int E = chunk_elems<WT>();
+  const size_t xelem = x.bf16 ? 2 : 4;
+  const bool quant = WT == DType::Q8 || WT == DType::Q4;
+  return w.k % E == 0 && aligned16(w.data) && aligned16(x.data) && (x.stride * xelem) % 16 == 0 &&
+         (!quant || w.group % 8 == 0);
+}
+
+// With PDL (Hopper), the GEMV may start while the previous kernel still runs: it prefetches
+// its weights, then waits for that kernel (griddepcontrol.wait) before reading x.
+template <DType WT, int MR, int RPW>
+void launch_gemv(const DevAct& x, const DevWeight& w, const Epilogue& e, const MatmulContext& ctx, unsigned grid, size_t smem) {
+  cudaLaunchConfig_t cfg = {};
+  cfg.gridDim = dim3(grid);
+  cfg.blockDim = dim3(kGemvWarps * 32);
+  cfg.dynamicSmemBytes = smem;
+  cfg.stream = ctx.stream;
+  cudaLaunchAttribute attr[1];
+  attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+  attr[0].val.programmaticStreamSerializationAllowed = 1;
+  cfg.attrs = attr;
+  cfg.numAttrs = ctx.pdl ? 1 : 0;
+  check(cudaLaunchKernelEx(&cfg, gemv_smem<WT, MR, RPW>, x, w, e, ctx.pdl), "launch gemv");
+}
+
+// No more blocks than can be resident at once: the blocks loop over row groups, and a partial
+// second wave would double the kernel's time. The register limit per kernel is measured once
+// when the backend starts (no driver queries while a step is being captured); the shared-memory
+// limit depends on the call.
+template <DType WT, int MR, int RPW>
+struct GemvOccupancy {
+  static int blocks_per_sm;  // as registers allow
+};
+template <DType WT, int MR, int RPW>
+int GemvOccupancy<WT, MR, RPW>::blocks_per_sm = 1;
+
+template <DType WT, int MR, int RPW>
+void measure_occupancy() {
+  int per_sm = 0;
+  if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, gemv_smem<WT, MR, RPW>, kGemvWarps * 32, 0) != cudaSuccess) {
+    (void)cudaGetLastError();
+    per_sm = 1;  // only a performance hint
+  }
+  GemvOccupancy<WT, MR, RPW>::blocks_per_sm = std::max(1, per_sm);
+}
+
+template <DType WT, int MR, int RPW>
+unsigned resident_grid(const DevWeight& w, const MatmulContext& ctx, size_t smem) {
+  const int64_t by_smem = std::max<int64_t>(1, static_cast<int64_t>(ctx.smem_per_sm / (smem + 1024)));
+  const int64_t per_sm = std::min<int64_t>(GemvOccupancy<WT, MR, RPW>::blocks_per_sm, by_smem);
+  return static_cast<unsigned>(std::min<int64_t>(blocks_for(w.n, kGemvWarps * RPW), per_sm * ctx.sm_count));
+}
+
+template <DType WT, int MR, int RPW>
+void launch_rows(const DevAct& x, const DevWeight& w, const Epilogue& e, const MatmulContext& ctx, size_t smem) {
+  launch_gemv<WT, MR, RPW>(x, w, e, ctx, resident_grid<WT, MR, RPW>(w, ctx, smem), smem);
+}
+
+template <DType WT, int RPW>
+void launch_smem(const DevAct& x, const DevWeight& w, const Epilogue& e, const MatmulContext& ctx, size_t smem) {
+  if (x.rows == 1) launch_rows<WT, 1, RPW>(x, w, e, ctx, smem);
+  else if (x.rows == 2) launch_rows<WT, 2, RPW>(x, w, e, ctx, smem);
+  else if (x.rows <= 4) launch_rows<WT, 4, RPW>(x, w, e, ctx, smem);
+  else launch_rows<WT, 8, RPW>(x, w, e, ctx, smem);
+}
+
+DevAct rows_of(DevAct a, int64_t r0, int64_t n) {
+  a.data = static_cast<char*>(a.data) + r0 * a.stride * (a.bf16 ? 2 : 4);
+  a.rows = n;
+  return a;
+}
+
+// Up to this many rows, a matmul runs as GEMV passes of 8 rows (weights re-read per pass but
+// streamed at full bandwidth), which beats the simple tiled GEMM for prefill-sized batches.
+constexpr int64_t kMaxGemvPassRows = 256;
+
+template <DType WT>
+void launch_matmul(const DevAct& x, const DevWeight& w, const Epilogue& e, const MatmulContext& ctx) {
+  cudaStream_t s = ctx.stream;
+  const bool fast = x.rows <= kMaxGemvPassRows && fast_path_ok<WT>(x, w) && w.k < (1LL << 30);
+  const size_t smem = fast ? gemv_smem_bytes<WT>(std::min<int64_t>(x.rows, 8), w.k) : 0;
+  if (fast && smem <= ctx.smem_limit) {
+    for (int64_t m0 = 0; m0 < x.rows; m0 += 8) {
+      const int64_t n_rows = std::min<int64_t>(8, x.rows - m0);
+      const DevAct xp = rows_of(x, m0, n_rows);
+      const Epilogue ep{e.bias, rows_of(e.residual, m0, n_rows), e.has_residual, rows_of(e.y, m0, n_rows)};
+      const size_t sm = gemv_smem_bytes<WT>(n_rows, w.k);
+      // Four rows per warp when there are enough rows to fill the GPU that way.
+      if (blocks_for(w.n, kGemvWarps * 4) >= static_cast<unsigned>(ctx.sm_count)) launch_smem<WT, 4>(xp, w, ep, ctx, sm);
+      else launch_smem<WT, 1>(xp, w, ep, ctx, sm);
+    }
+  } else if (x.rows <= 8) {
+    gemv_generic<WT><<<blocks_for(w.n, kGemvWarps), kGemvWarps * 32, 0, s>>>(x, w, e, 0);
+  } else {
+    const dim3 grid(blocks_for(w.n, kTile), blocks_for(x.rows, kTile));
+    gemm_tiled<WT><<<grid, 256, 0, s>>>(x, w, e);
+  }
+}
+
+template <DType WT, int RPW>
+void allow_smem_rpw(int bytes) {
+  measure_occupancy<WT, 1, RPW>();
+  measure_occupancy<WT, 2, RPW>();
+  measure_occupancy<WT, 4, RPW>();
+  measure_occupancy<WT, 8, RPW>();
+  check(cudaFuncSetAttribute(gemv_smem<WT, 1, RPW>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes), "gemv smem limit");
+  check(cudaFuncSetAttribute(gemv_smem<WT, 2, RPW>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes), "gemv smem limit");
+  check(cudaFuncSetAttribute(gemv_smem<WT, 4, RPW>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes), "gemv smem limit");
+  check(cudaFuncSetAttribute(gemv_smem<WT, 8, RPW>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes), "gemv smem limit");
+}
+
+template <DType WT>
+void allow_smem(size_t bytes) {
+  allow_smem_rpw<WT, 1>(static_cast<int>(bytes));
+  allow_smem_rpw<WT, 4>(static_cast<int>(bytes));
+}
+
+}  // namespace
+
+MatmulContext configure_matmul(cudaStream_t stream, int device) {
+  MatmulContext ctx;
+  ctx.stream = stream;
+  int optin = 0, per_sm = 0;
+  check(cudaDeviceGetAttribute(&ctx.sm_count, cudaDevAttrMultiProcessorCount, device), "device attribute");
+  check(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device), "device attribute");
+  check(cudaDeviceGetAttribute(&per_sm, cudaDevAttrMaxSharedMemoryPerMultiprocessor, device), "device attribute");
+  ctx.smem_per_sm = static_cast<size_t>(per_sm);
+  ctx.smem_limit = std::min<size_t>(static_cast<size_t>(optin), 160 * 1024);
+  int major = 0;
+  check(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device), "device attribute");
+  const char* pdl = std::getenv("VXD_CUDA_PDL");
+  // Off by default: measured 1-3% slower on an H100 (docs/cuda-notes.md); VXD_CUDA_PDL=1 enables it.
+  ctx.pdl = major >= 9 && pdl && std::strcmp(pdl, "1") == 0;
+  allow_smem<DType::F32>(ctx.smem_limit);
+  allow_smem<DType::BF16>(ctx.smem_limit);
+  allow_smem<DType::Q8>(ctx.smem_limit);
+  allow_smem<DType::Q4>(ctx.smem_limit);
+  return ctx;
+}
+
+void CudaBackend::matmul(const Act& x, const Weight& w, const float* bias, const Act* residual, Act& y) {
+  if (note(1, x, w, static_cast<const void*>(bias), residual, y)) return;
+  ProfileScope prof(*this, profiling() ? std::string("matmul w=") + dtype_name(w.dtype) + " x=" + dtype_name(x.dtype) + " M=" + std::to_string(x.rows) +
+                              " n=" + std::to_string(w.n) + " k=" + std::to_string(w.k) : std::string());
+  if (x.cols != w.k || y.cols != w.n || y.rows != x.rows || (residual && (residual->rows != y.rows || residual->cols != y.cols)))
+    fail(VXD_ERR_INTERNAL, "matmul shape mismatch");
+  if (x.rows == 0) return;
+  if (x.rows > 65535LL * kTile) fail(VXD_ERR_INTERNAL, "matmul with too many rows");
+  const DevAct dx = dev(x), dy = dev(y);
+  const Epilogue e{bias, residual ? dev(*residual) : dy, residual != nullptr, dy};
+  const DevWeight dw = dev(w);
+  switch (w.dtype) {
+    case DType::F32: launch_matmul<DType::F32>(dx, dw, e, matmul_ctx_); break;
+    case DType::BF16: launch_matmul<DType::BF16>(dx, dw, e, matmul_ctx_); break;
+    case DType::Q8: launch_matmul<DType::Q8>(dx, dw, e, matmul_ctx_); break;
+    case DType::Q4: launch_matmul<DType::Q4>(dx, dw, e, matmul_ctx_); break;
+    default: fail(VXD_ERR_INTERNAL, "bad weight dtype");
+  }
+  check_launch("matmul");
+}
+
+}  // namespace vxd::cuda

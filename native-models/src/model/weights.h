@@ -1,0 +1,51 @@
+// The model's weights as backend tensors, loaded by Mistral checkpoint name from the .ptd and
+// checked against the configuration (dtype and shape of every tensor).
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "../backend.h"
+#include "../format/ptd.h"
+#include "config.h"
+
+namespace vxd {
+
+struct EncoderLayerWeights {
+  const float* attention_norm;
+  Weight wq, wk, wv, wo;
+  const float *bq, *bv, *bo;
+  const float* ffn_norm;
+  Weight w1, w2, w3;
+  const float* b2;
+};
+
+struct DecoderLayerWeights {
+  const float* attention_norm;
+  Weight wq, wk, wv, wo;
+  const float* ffn_norm;
+  const float* ada_scale;  // ada_l = W2 . GELU(W1 . t_cond), precomputed (spec §5)
+  Weight w1, w2, w3;
+};
+
+struct ModelWeights {
+  Weight conv1, conv2;  // [out, in * 3], rows match im2col columns
+  const float *conv1_bias, *conv2_bias;
+  std::vector<EncoderLayerWeights> encoder;
+  const float* encoder_norm;
+  Weight adapter_in, adapter_out;
+  Weight tok_embeddings;  // embedding and tied LM head
+  std::vector<DecoderLayerWeights> decoder;
+  const float* norm;
+};
+
+// Bytes the weights will occupy (for the memory budget) without uploading anything.
+uint64_t weight_bytes(const PtdFile& ptd, const ModelConfig& c);
+
+// Validates and uploads every tensor. progress(fraction) is called as layers load.
+ModelWeights load_weights(const PtdFile& ptd, const ModelConfig& c, Backend& backend, const std::function<void(float)>& progress);
+
+// t_cond of spec §5 (cos block then sin block), dim values, for t = delay tokens.
+std::vector<double> time_embedding(int64_t dim, double t);
+
+}  // namespace vxd

@@ -1,0 +1,149 @@
+// vxd-run: load a model pair, stream a 16 kHz mono WAV (PCM16 or float) or raw float32 file
+// through a session, print one JSON object with the tokens and timings. No Node needed.
+//   vxd-run --model model.pte [--data model.ptd] [--backend cpu] [--dtype fp32] [--threads N]
+//           [--chunk SAMPLES] [--logits OUT.f32] [--dump DIR] AUDIO
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "vxd.h"
+
+namespace {
+
+[[noreturn]] void die(const std::string& msg) {
+  std::fprintf(stderr, "vxd-run: %s\n", msg.c_str());
+  std::exit(1);
+}
+
+uint32_t u32(const std::vector<uint8_t>& b, size_t o) { return b[o] | b[o + 1] << 8 | b[o + 2] << 16 | static_cast<uint32_t>(b[o + 3]) << 24; }
+uint16_t u16(const std::vector<uint8_t>& b, size_t o) { return static_cast<uint16_t>(b[o] | b[o + 1] << 8); }
+
+// Minimal reader: 16 kHz mono PCM16 / float32 WAV, or headerless float32.
+std::vector<float> read_audio(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) die("cannot open " + path);
+  std::vector<uint8_t> b((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::vector<float> out;
+  if (b.size() >= 12 && !std::memcmp(b.data(), "RIFF", 4) && !std::memcmp(b.data() + 8, "WAVE", 4)) {
+    size_t pos = 12;
+    uint16_t fmt = 0, channels = 0, bits = 0;
+    uint32_t rate = 0;
+    while (pos + 8 <= b.size()) {
+      uint32_t len = u32(b, pos + 4);
+      size_t body = pos + 8;
+      if (len > b.size() - body) len = static_cast<uint32_t>(b.size() - body);
+      if (!std::memcmp(b.data() + pos, "fmt ", 4) && len >= 16) {
+        fmt = u16(b, body);
+        channels = u16(b, body + 2);
+        rate = u32(b, body + 4);
+        bits = u16(b, body + 14);
+        if (fmt == 0xFFFE && len >= 26) fmt = u16(b, body + 24);
+      } else if (!std::memcmp(b.data() + pos, "data", 4)) {
+        if (rate != 16000 || channels != 1) die("vxd-run needs 16 kHz mono WAV (use `npx voxtral transcribe` for others)");
+        if (fmt == 1 && bits == 16)
+          for (size_t i = 0; i + 1 < len; i += 2) out.push_back(static_cast<int16_t>(u16(b, body + i)) / 32768.0f);
+        else if (fmt == 3 && bits == 32)
+          for (size_t i = 0; i + 3 < len; i += 4) {
+            float v;
+            std::memcpy(&v, b.data() + body + i, 4);
+            out.push_back(v);
+          }
+        else die("unsupported WAV encoding (PCM16 or float32 only)");
+        return out;
+      }
+      pos = body + len + (len & 1);
+    }
+    die("WAV without data chunk");
+  }
+  out.resize(b.size() / 4);
+  std::memcpy(out.data(), b.data(), out.size() * 4);
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  vxd_model_params mp;
+  vxd_model_default_params(&mp);
+  std::string audio_path, logits_path, dump_dir;
+  size_t chunk = 0;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> const char* {
+      if (i + 1 >= argc) die("missing value after " + a);
+      return argv[++i];
+    };
+    if (a == "--model") mp.pte_path = next();
+    else if (a == "--data") mp.ptd_path = next();
+    else if (a == "--backend") mp.backend = next();
+    else if (a == "--dtype") mp.dtype = next();
+    else if (a == "--threads") mp.n_threads = std::atoi(next());
+    else if (a == "--chunk") chunk = static_cast<size_t>(std::atol(next()));
+    else if (a == "--logits") logits_path = next();
+    else if (a == "--dump") dump_dir = next();
+    else if (a == "--backends") {
+      std::printf("%s\n", vxd_backends_json());
+      return 0;
+    } else if (a[0] == '-') die("unknown option " + a);
+    else audio_path = a;
+  }
+  if (!mp.pte_path || audio_path.empty()) die("usage: vxd-run --model model.pte [--data model.ptd] [--backend cpu|cuda] [--dtype fp32|bf16] [--threads N] [--chunk N] [--logits out.f32] AUDIO");
+  std::vector<float> audio = read_audio(audio_path);
+  vxd_model* model = nullptr;
+  if (vxd_model_load(&mp, &model) != VXD_OK) die(vxd_last_error());
+  vxd_session_params sp;
+  vxd_session_default_params(&sp);
+  if (!logits_path.empty()) sp.capture_mask = VXD_CAPTURE_LOGITS;
+  if (!dump_dir.empty()) sp.capture_mask = VXD_CAPTURE_MEL | VXD_CAPTURE_ENCODER | VXD_CAPTURE_AUDIO_EMBEDS | VXD_CAPTURE_LOGITS;
+  vxd_session* s = nullptr;
+  if (vxd_session_create(model, &sp, &s) != VXD_OK) die(vxd_last_error());
+  std::vector<int32_t> tokens;
+  int32_t buf[256];
+  size_t got = 0;
+  auto drain = [&] {
+    do {
+      if (vxd_session_decode(s, buf, 256, &got) != VXD_OK) die(vxd_last_error());
+      tokens.insert(tokens.end(), buf, buf + got);
+    } while (got > 0);
+  };
+  const size_t step = chunk ? chunk : audio.size();
+  for (size_t o = 0; o < audio.size(); o += step) {
+    if (vxd_session_push(s, audio.data() + o, std::min(step, audio.size() - o)) != VXD_OK) die(vxd_last_error());
+    drain();
+  }
+  vxd_session_finish(s);
+  drain();
+  vxd_session_stats st;
+  st.struct_size = sizeof(st);
+  vxd_session_get_stats(s, &st);
+  if (!logits_path.empty()) {
+    const float* d;
+    size_t rows, cols;
+    if (vxd_session_capture(s, VXD_CAPTURE_LOGITS, &d, &rows, &cols) != VXD_OK) die(vxd_last_error());
+    std::ofstream o(logits_path, std::ios::binary);
+    o.write(reinterpret_cast<const char*>(d), static_cast<std::streamsize>(rows * cols * sizeof(float)));
+  }
+  if (!dump_dir.empty()) {
+    const std::pair<uint32_t, const char*> what[] = {
+        {VXD_CAPTURE_MEL, "mel"}, {VXD_CAPTURE_ENCODER, "encoder"}, {VXD_CAPTURE_AUDIO_EMBEDS, "audio_embeds"}, {VXD_CAPTURE_LOGITS, "logits"}};
+    for (const auto& [flag, name] : what) {
+      const float* d;
+      size_t rows, cols;
+      if (vxd_session_capture(s, flag, &d, &rows, &cols) != VXD_OK) die(vxd_last_error());
+      std::ofstream o(dump_dir + "/" + name + "." + std::to_string(cols) + ".f32", std::ios::binary);
+      o.write(reinterpret_cast<const char*>(d), static_cast<std::streamsize>(rows * cols * sizeof(float)));
+    }
+  }
+  const double steady = st.steps > 1 ? (st.total_step_ms - st.prefill_ms) / static_cast<double>(st.steps - 1) : st.total_step_ms;
+  std::printf("{\"tokens\":[");
+  for (size_t i = 0; i < tokens.size(); ++i) std::printf("%s%d", i ? "," : "", tokens[i]);
+  std::printf("],\"audioSeconds\":%.3f,\"steps\":%lld,\"prefillMs\":%.3f,\"msPerStep\":%.3f,\"eos\":%s}\n", audio.size() / 16000.0,
+              static_cast<long long>(st.steps), st.prefill_ms, steady, st.eos ? "true" : "false");
+  vxd_session_destroy(s);
+  vxd_model_free(model);
+  return 0;
+}

@@ -1,0 +1,69 @@
+// What the overlay shows, derived from the core's events. Pure, so tests drive it directly.
+
+import type { DictationStatus, ErrorEvent, PartialTranscript, SpeechActivity } from '../../electron/common/ipc-contract';
+
+export type OverlayPhase = 'hidden' | 'loading' | 'listening' | 'finishing' | 'error';
+
+export interface OverlayModel {
+  phase: OverlayPhase;
+  /** The end of the live text (the pill is one line; the start scrolls away). */
+  text: string;
+  /** 0..1 microphone level. */
+  level: number;
+  /** The voice-activity detector hears speech now. */
+  speaking: boolean;
+  message: string | null;
+}
+
+export type OverlayEvent =
+  | { type: 'state'; status: DictationStatus }
+  | { type: 'partial'; partial: PartialTranscript }
+  | { type: 'error'; error: ErrorEvent }
+  | { type: 'level'; level: unknown }
+  | { type: 'speech'; speech: SpeechActivity };
+
+export const INITIAL_OVERLAY: OverlayModel = { phase: 'hidden', text: '', level: 0, speaking: false, message: null };
+export const MAX_OVERLAY_CHARS = 120;
+
+export function reduceOverlay(model: OverlayModel, event: OverlayEvent): OverlayModel {
+  switch (event.type) {
+    case 'state': {
+      const { state, error } = event.status;
+      if (state === 'idle') return { ...INITIAL_OVERLAY };
+      if (state === 'error') return { ...model, phase: 'error', level: 0, message: error?.message ?? 'Something went wrong' };
+      const phase: OverlayPhase = state === 'loading' ? 'loading' : state === 'listening' ? 'listening' : 'finishing';
+      // A new dictation starts with empty text.
+      const text = model.phase === 'hidden' || model.phase === 'error' ? '' : model.text;
+      const listening = phase === 'listening';
+      return { ...model, phase, text, message: null, level: listening ? model.level : 0, speaking: listening && model.speaking };
+    }
+    case 'partial':
+      if (model.phase === 'hidden') return model;
+      return { ...model, text: tail(event.partial.text.trimStart(), MAX_OVERLAY_CHARS) };
+    case 'error':
+      return { ...model, phase: 'error', level: 0, message: event.error.message };
+    case 'level': {
+      const level = typeof event.level === 'number' && Number.isFinite(event.level) ? Math.min(1, Math.max(0, event.level)) : 0;
+      return model.phase === 'listening' ? { ...model, level } : model;
+    }
+    case 'speech':
+      return model.phase === 'listening' ? { ...model, speaking: event.speech.speaking } : model;
+  }
+}
+
+/** The last `max` characters, cut at a word where possible, with an ellipsis in front. */
+export function tail(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  const end = chars.slice(chars.length - max + 1).join('');
+  const space = end.indexOf(' ');
+  return `…${space >= 0 && space < 20 ? end.slice(space + 1) : end}`;
+}
+
+export const PHASE_LABEL: Record<OverlayPhase, string> = {
+  hidden: '',
+  loading: 'Loading model…',
+  listening: 'Listening',
+  finishing: 'Finishing…',
+  error: 'Error',
+};

@@ -1,0 +1,35 @@
+// Opens and closes the microphone as the core's dictation state changes: capture runs while the
+// core is loading or listening (frames sent while the model loads are kept by the core, so the
+// first words are not lost) and stops when it finishes, errors or goes idle.
+
+import type { DictationState } from '../../../electron/common/ipc-contract';
+import type { AppStore } from '../stores/app-store';
+import type { MicrophoneCapture } from './capture';
+
+const CAPTURING: ReadonlySet<DictationState> = new Set(['loading', 'listening']);
+
+export function driveCapture(store: AppStore, capture: MicrophoneCapture): () => void {
+  let running = false;
+  // Start/stop calls are chained so a quick stop-start never overlaps two opens.
+  let chain: Promise<void> = Promise.resolve();
+  const follow = (state: DictationState) => {
+    const want = CAPTURING.has(state) && store.getState().status.source !== 'file';
+    if (want === running) return;
+    running = want;
+    chain = chain.then(async () => {
+      try {
+        if (want) await capture.start(store.getState().settings?.microphone.deviceId ?? null);
+        else await capture.stop();
+      } catch (err) {
+        running = false;
+        const message = `The microphone could not be ${want ? 'opened' : 'closed'}: ${(err as Error)?.message ?? err}`;
+        store.setState({ dictationError: { code: 'unavailable', message } });
+        if (want) void store.getState().cancelDictation();
+      }
+    });
+  };
+  follow(store.getState().status.state);
+  return store.subscribe((state, previous) => {
+    if (state.status !== previous.status) follow(state.status.state);
+  });
+}

@@ -1,0 +1,11 @@
+// What the renderer expects from microphone capture (implemented by the audio work: an
+// AudioWorklet that resamples to 16 kHz and posts 80 ms frames through a FramePort, see
+// frame-port.ts). Hand an implementation to driveCapture (capture-driver.ts) in main.tsx and it
+// opens and closes with the core's dictation state; until then the app runs without sending audio.
+
+export interface MicrophoneCapture {
+  /** Opens the microphone (deviceId null = system default) and starts sending frames. */
+  start(deviceId: string | null): Promise<void>;
+  /** Stops sending (the port gets its 'end' message) and releases the microphone. */
+  stop(): Promise<void>;
+}

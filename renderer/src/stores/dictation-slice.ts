@@ -1,0 +1,95 @@
+import type { StateCreator } from 'zustand';
+import type { VoxtralClient } from '../ipc/client';
+import type { AppState, DictationSlice } from './types';
+
+const IDLE = { state: 'idle', since: Date.now(), sessionId: null, source: null, error: null } as const;
+
+export const createDictationSlice = (client: VoxtralClient): StateCreator<AppState, [], [], DictationSlice> => (set, get) => ({
+  status: IDLE,
+  transcript: '',
+  transcriptSessionId: null,
+  lastFinal: null,
+  dictationError: null,
+  progress: null,
+  speaking: false,
+  fileJob: null,
+
+  async transcribeFile() {
+    set({ dictationError: null });
+    const chosen = await client.call('chooseFile', { purpose: 'audio' });
+    if (!chosen.ok) return set({ dictationError: chosen.error });
+    const path = chosen.value.path;
+    if (!path) return;
+    const started = await client.call('transcribeFile', { path });
+    if (started.ok) set({ fileJob: { jobId: started.value.jobId, path } });
+    else set({ dictationError: started.error });
+  },
+
+  async cancelFileTranscription() {
+    const job = get().fileJob;
+    if (!job) return;
+    const result = await client.call('cancelFileTranscription', { jobId: job.jobId });
+    if (!result.ok) set({ dictationError: result.error });
+    set({ fileJob: null, progress: null });
+  },
+
+  async startDictation() {
+    set({ dictationError: null });
+    const result = await client.call('startDictation');
+    if (result.ok) get().applyStatus(result.value);
+    else set({ dictationError: result.error });
+  },
+
+  async stopDictation() {
+    const result = await client.call('stopDictation');
+    if (!result.ok) set({ dictationError: result.error });
+    else if (result.value) get().applyFinal(result.value);
+  },
+
+  async cancelDictation() {
+    const result = await client.call('cancelDictation');
+    if (result.ok) get().applyStatus(result.value);
+    else set({ dictationError: result.error });
+  },
+
+  applyStatus(status) {
+    const newSession = status.sessionId !== null && status.sessionId !== get().transcriptSessionId;
+    set({
+      status,
+      ...(newSession ? { transcript: '', transcriptSessionId: status.sessionId, lastFinal: null } : {}),
+      ...(status.state === 'error' && status.error ? { dictationError: status.error } : {}),
+      ...(status.state === 'listening' ? { dictationError: null } : { speaking: false }),
+    });
+  },
+
+  applyPartial(partial) {
+    set({ transcript: partial.text, transcriptSessionId: partial.sessionId });
+  },
+
+  applyFinal(final) {
+    if (final.source === 'file') {
+      // A file's transcript goes to history; say so rather than replacing the live transcript.
+      if (final.jobId === get().fileJob?.jobId) set({ fileJob: null, progress: null });
+      get().pushNotice({ kind: 'info', message: final.historyId ? 'The file was transcribed; the text is in History.' : 'The file was transcribed.' });
+      return;
+    }
+    set({ transcript: final.text, transcriptSessionId: final.sessionId, lastFinal: final, progress: null });
+  },
+
+  applyError(error) {
+    const kept = error.keptText ? ' The words decoded so far were kept.' : '';
+    set({ dictationError: { code: error.code, message: `${error.message}${kept}` } });
+    if (error.sessionId === null && get().fileJob) set({ fileJob: null, progress: null });
+  },
+
+  applySpeech(activity) {
+    const { status } = get();
+    // Only the running session's speech counts; a late event from an ended one is ignored.
+    if (status.state !== 'listening' || (activity.sessionId !== null && activity.sessionId !== status.sessionId)) return;
+    set({ speaking: activity.speaking });
+  },
+
+  applyProgress(progress) {
+    set({ progress: progress.fraction === 1 ? null : progress });
+  },
+});

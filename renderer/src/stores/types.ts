@@ -1,0 +1,77 @@
+import type {
+  AppError, BackendInfo, DesktopStatus, DictationStatus, EngineProgress, ErrorEvent, FinalTranscript, HistoryEntry, ModelSummary,
+  Notice, PartialTranscript, Settings, SettingsPatch, SpeechActivity, ViewName,
+} from '../../../electron/common/ipc-contract';
+
+export type { ViewName };
+
+export interface UiSlice {
+  view: ViewName;
+  setView(view: ViewName): void;
+}
+
+export interface SettingsSlice {
+  settings: Settings | null;
+  backends: BackendInfo[];
+  /** Whether the global hotkey and insertion work here (null until known). */
+  desktop: DesktopStatus | null;
+  /** The last failed settings change, in plain words; cleared by the next success. */
+  settingsError: string | null;
+  lastSavedAt: number | null;
+  modelSummary: ModelSummary | null;
+  modelError: AppError | null;
+  inspectingModel: boolean;
+  loadSettings(): Promise<void>;
+  updateSettings(patch: SettingsPatch): Promise<boolean>;
+  resetSettings(): Promise<void>;
+  inspectModel(): Promise<void>;
+  /** Picks a model file with the system dialog and saves it in the settings. */
+  chooseModelFile(which: 'pte' | 'ptd'): Promise<void>;
+  applySettings(settings: Settings): void;
+  applyDesktopStatus(status: DesktopStatus): void;
+}
+
+export interface DictationSlice {
+  status: DictationStatus;
+  /** The transcript of the current (or last) session, live. */
+  transcript: string;
+  transcriptSessionId: string | null;
+  lastFinal: FinalTranscript | null;
+  dictationError: AppError | null;
+  progress: EngineProgress | null;
+  /** The voice-activity detector hears speech now. */
+  speaking: boolean;
+  /** The file being transcribed, if any. */
+  fileJob: { jobId: string; path: string } | null;
+  transcribeFile(): Promise<void>;
+  cancelFileTranscription(): Promise<void>;
+  startDictation(): Promise<void>;
+  stopDictation(): Promise<void>;
+  cancelDictation(): Promise<void>;
+  applyStatus(status: DictationStatus): void;
+  applyPartial(partial: PartialTranscript): void;
+  applyFinal(final: FinalTranscript): void;
+  applyError(error: ErrorEvent): void;
+  applyProgress(progress: EngineProgress): void;
+  applySpeech(activity: SpeechActivity): void;
+}
+
+export interface HistorySlice {
+  historyEntries: HistoryEntry[];
+  historyTotal: number;
+  historyQuery: string;
+  historyError: string | null;
+  historyLoading: boolean;
+  loadHistory(): Promise<void>;
+  setHistoryQuery(query: string): Promise<void>;
+  deleteHistoryEntry(id: string): Promise<void>;
+  clearHistory(): Promise<void>;
+}
+
+export interface NoticesSlice {
+  notices: (Notice & { id: number })[];
+  pushNotice(notice: Notice): void;
+  dismissNotice(id: number): void;
+}
+
+export type AppState = UiSlice & SettingsSlice & DictationSlice & HistorySlice & NoticesSlice;

@@ -1,0 +1,90 @@
+import type { DictationState } from '../../../electron/common/ipc-contract';
+import { LevelMeter } from '../audio/LevelMeter';
+import { CopyButton } from '../components/CopyButton';
+import { useNow } from '../components/use-now';
+import { useStickToBottom } from '../components/use-stick-to-bottom';
+import { useAppState } from '../stores/store-context';
+import { formatDuration } from './format';
+
+const STATE_LABELS: Record<DictationState, string> = {
+  idle: 'Ready',
+  loading: 'Loading model…',
+  listening: 'Listening',
+  finishing: 'Finishing…',
+  error: 'Error',
+};
+
+export function DictationView() {
+  const status = useAppState((s) => s.status);
+  const transcript = useAppState((s) => s.transcript);
+  const error = useAppState((s) => s.dictationError);
+  const progress = useAppState((s) => s.progress);
+  const speaking = useAppState((s) => s.speaking);
+  const settings = useAppState((s) => s.settings);
+  const start = useAppState((s) => s.startDictation);
+  const stop = useAppState((s) => s.stopDictation);
+  const cancel = useAppState((s) => s.cancelDictation);
+  const setView = useAppState((s) => s.setView);
+  const fileJob = useAppState((s) => s.fileJob);
+  const transcribeFile = useAppState((s) => s.transcribeFile);
+  const cancelFile = useAppState((s) => s.cancelFileTranscription);
+
+  const active = status.state === 'listening' || status.state === 'finishing' || status.state === 'loading';
+  const now = useNow(status.state === 'listening');
+  const noModel = settings !== null && settings.model.pte === null;
+  const transcriptRef = useStickToBottom<HTMLDivElement>(transcript);
+
+  return (
+    <section className="view dictation" aria-labelledby="dictation-title">
+      <h2 id="dictation-title" className="visually-hidden">Dictation</h2>
+      <div className="dictation-bar">
+        <span className={`state-badge state-${status.state}`} data-testid="dictation-state">{STATE_LABELS[status.state]}</span>
+        {status.state === 'listening' && (
+          <>
+            <span className={`speech-dot${speaking ? ' speaking' : ''}`} data-testid="speech-indicator" role="img" aria-label={speaking ? 'Speech detected' : 'No speech'} />
+            <LevelMeter />
+            <span className="elapsed" aria-label="Elapsed time">{formatDuration(now - status.since)}</span>
+          </>
+        )}
+        {progress && (
+          <progress className="progress" max={1} value={progress.fraction ?? undefined} aria-label={progress.stage} />
+        )}
+        <div className="spacer" />
+        {active ? (
+          <>
+            <button type="button" className="button" onClick={() => void stop()} disabled={status.state !== 'listening'}>Stop</button>
+            <button type="button" className="button secondary" onClick={() => void cancel()}>Cancel</button>
+          </>
+        ) : (
+          <>
+            <button type="button" className="button secondary" disabled={fileJob !== null} onClick={() => void transcribeFile()}>Transcribe a file…</button>
+            <button type="button" className="button primary" onClick={() => void start()}>Start dictation</button>
+          </>
+        )}
+      </div>
+      {fileJob && (
+        <p className="hint" data-testid="file-job">
+          Transcribing {fileJob.path.split(/[\\/]/).pop()}…{' '}
+          <button type="button" className="link" onClick={() => void cancelFile()}>Cancel</button>
+        </p>
+      )}
+
+      {noModel && (
+        <p className="hint" data-testid="no-model">
+          No model of your own chosen: dictation runs on the built-in demo model where this install ships
+          one (trained on synthetic voices only). <button type="button" className="link" onClick={() => setView('settings')}>Choose a Voxtral model in Settings</button> for real dictation.
+        </p>
+      )}
+      {error && <p className="error" role="alert">{error.message}</p>}
+
+      <div className="transcript-box">
+        <div ref={transcriptRef} className="transcript" data-testid="transcript" aria-live="polite" aria-label="Transcript">
+          {transcript || <span className="placeholder">{settings ? `Press Start or ${settings.hotkey.accelerator} and speak. Your words appear here as you talk.` : ' '}</span>}
+        </div>
+        <div className="transcript-actions">
+          <CopyButton text={transcript} />
+        </div>
+      </div>
+    </section>
+  );
+}

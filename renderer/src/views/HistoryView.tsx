@@ -1,0 +1,70 @@
+import { useEffect, useState } from 'react';
+import { CopyButton } from '../components/CopyButton';
+import { useAppState } from '../stores/store-context';
+import { formatDateTime, formatDuration } from './format';
+
+export function HistoryView() {
+  const entries = useAppState((s) => s.historyEntries);
+  const total = useAppState((s) => s.historyTotal);
+  const query = useAppState((s) => s.historyQuery);
+  const error = useAppState((s) => s.historyError);
+  const setQuery = useAppState((s) => s.setHistoryQuery);
+  const remove = useAppState((s) => s.deleteHistoryEntry);
+  const clear = useAppState((s) => s.clearHistory);
+  const [draft, setDraft] = useState(query);
+  const [confirmClear, setConfirmClear] = useState(false);
+
+  useEffect(() => {
+    if (draft === query) return;
+    const timer = setTimeout(() => void setQuery(draft), 200);
+    return () => clearTimeout(timer);
+  }, [draft, query, setQuery]);
+
+  return (
+    <section className="view history" aria-labelledby="history-title">
+      <div className="view-header">
+        <h2 id="history-title">History</h2>
+        <input
+          type="search"
+          className="search"
+          placeholder="Search transcripts"
+          aria-label="Search transcripts"
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+        />
+        {confirmClear ? (
+          <span className="confirm">
+            Delete all {total} entries?
+            <button type="button" className="button danger" onClick={() => { setConfirmClear(false); void clear(); }}>Delete all</button>
+            <button type="button" className="button secondary" onClick={() => setConfirmClear(false)}>Keep</button>
+          </span>
+        ) : (
+          <button type="button" className="button secondary" disabled={total === 0 || query !== ''} onClick={() => setConfirmClear(true)}>Clear all</button>
+        )}
+      </div>
+      {error && <p className="error" role="alert">{error}</p>}
+      {entries.length === 0 ? (
+        <p className="empty">{query ? `Nothing matches “${query}”.` : 'No transcripts yet. What you dictate is kept here.'}</p>
+      ) : (
+        <ul className="history-list">
+          {entries.map((entry) => (
+            <li key={entry.id} className="history-entry" data-testid="history-entry">
+              <div className="history-meta">
+                <time dateTime={new Date(entry.createdAt).toISOString()}>{formatDateTime(entry.createdAt)}</time>
+                <span>{formatDuration(entry.durationMs)}</span>
+                {entry.source === 'file' && <span className="tag">file</span>}
+                {entry.status !== 'done' && <span className="tag warn">{entry.status === 'recording' ? 'recording' : 'interrupted'}</span>}
+              </div>
+              <p className="history-text">{entry.text || <span className="placeholder">(no words)</span>}</p>
+              <div className="history-actions">
+                <CopyButton text={entry.text} />
+                <button type="button" className="button secondary" onClick={() => void remove(entry.id)}>Delete</button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {total > entries.length && <p className="hint">Showing {entries.length} of {total}. Search to narrow down.</p>}
+    </section>
+  );
+}

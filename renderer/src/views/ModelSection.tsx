@@ -1,0 +1,84 @@
+import type { BackendId, ModelSummary, Settings, WeightDtype } from '../../../electron/common/ipc-contract';
+import { DraftInput, Field } from '../components/fields';
+import { useAppState } from '../stores/store-context';
+
+/** "Ready: bf16, 8-bit weights, 2.6 GB" */
+export function describeModel(summary: ModelSummary): string {
+  const parts = [summary.weightDtype ?? 'unknown precision'];
+  if (summary.quant === '8w' || summary.quant === '4w') parts.push(`${summary.quant[0]}-bit weights`);
+  const gb = summary.sizeBytes / 1e9;
+  parts.push(gb >= 1 ? `${gb.toFixed(1)} GB` : `${Math.max(0.1, summary.sizeBytes / 1e6).toFixed(1)} MB`);
+  return `Ready: ${parts.join(', ')}`;
+}
+
+export function ModelSection({ settings, onChange, onEngineChange }: {
+  settings: Settings;
+  onChange(patch: Partial<Settings['model']>): void;
+  onEngineChange(patch: Partial<Settings['engine']>): void;
+}) {
+  const backends = useAppState((s) => s.backends);
+  const summary = useAppState((s) => s.modelSummary);
+  const modelError = useAppState((s) => s.modelError);
+  const inspecting = useAppState((s) => s.inspectingModel);
+  const inspect = useAppState((s) => s.inspectModel);
+  const choose = useAppState((s) => s.chooseModelFile);
+  const toPath = (value: string) => value.trim() || null;
+
+  return (
+    <div className="card">
+      <h3>Model</h3>
+      <Field label="Model program (.pte)">
+        {(id) => (
+          <div className="path-input">
+            <DraftInput id={id} value={settings.model.pte ?? ''} placeholder="/path/to/model.pte" onCommit={(v) => onChange({ pte: toPath(v) })} />
+            <button type="button" className="button secondary" aria-label="Browse for the model program" onClick={() => void choose('pte')}>Browse…</button>
+          </div>
+        )}
+      </Field>
+      <Field label="Model weights (.ptd)" hint="Leave empty when the weights are inside the .pte.">
+        {(id) => (
+          <div className="path-input">
+            <DraftInput id={id} value={settings.model.ptd ?? ''} placeholder="/path/to/model.ptd" onCommit={(v) => onChange({ ptd: toPath(v) })} />
+            <button type="button" className="button secondary" aria-label="Browse for the model weights" onClick={() => void choose('ptd')}>Browse…</button>
+          </div>
+        )}
+      </Field>
+      <div className="row">
+        <button type="button" className="button secondary" disabled={inspecting || !settings.model.pte} onClick={() => void inspect()}>
+          {inspecting ? 'Checking…' : 'Check model'}
+        </button>
+        {modelError && <span className="error inline" role="alert">{modelError.message}</span>}
+        {summary && (
+          <span className={summary.runnable ? 'ok inline' : 'error inline'}>
+            {summary.runnable ? describeModel(summary) : summary.reason}
+          </span>
+        )}
+      </div>
+      <div className="row">
+        <Field label="Run on">
+          {(id) => (
+            <select id={id} value={settings.engine.backend} onChange={(e) => onEngineChange({ backend: e.target.value as BackendId })}>
+              {(backends.length ? backends : [{ id: 'cpu', name: 'CPU', available: true }, { id: 'cuda', name: 'NVIDIA CUDA', available: true }] as const).map((b) => (
+                <option key={b.id} value={b.id}>{b.available ? b.name : `${b.name} (unavailable)`}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Precision">
+          {(id) => (
+            <select id={id} value={settings.engine.dtype} onChange={(e) => onEngineChange({ dtype: e.target.value as WeightDtype })}>
+              <option value="fp32">fp32</option>
+              <option value="bf16">bf16</option>
+            </select>
+          )}
+        </Field>
+        <Field label="CPU threads" hint="0 = automatic">
+          {(id) => <DraftInput id={id} type="number" value={String(settings.engine.threads)} onCommit={(v) => onEngineChange({ threads: Number(v) })} />}
+        </Field>
+      </div>
+      {backends.find((b) => b.id === settings.engine.backend && !b.available)?.reason && (
+        <p className="field-hint">{backends.find((b) => b.id === settings.engine.backend)?.reason}</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+import type { HotkeyMode, InsertionMode, Settings, SettingsPatch } from '../../../electron/common/ipc-contract';
+import { DraftInput, Field, RadioGroup, Toggle } from '../components/fields';
+import { useMicrophones } from '../components/use-microphones';
+import { useAppState } from '../stores/store-context';
+import { HotkeyStatusLine } from './HotkeyStatusLine';
+import { ModelSection } from './ModelSection';
+
+const INSERTION_OPTIONS: readonly { value: InsertionMode; label: string; description: string }[] = [
+  { value: 'paste', label: 'Paste', description: 'Puts the text in the focused app through the clipboard, then restores what was on it.' },
+  { value: 'type', label: 'Type live', description: 'Types words into the focused app as you speak.' },
+  { value: 'clipboard', label: 'Clipboard only', description: 'Copies the text; you paste it yourself.' },
+];
+
+const HOTKEY_MODES: readonly { value: HotkeyMode; label: string; description: string }[] = [
+  { value: 'both', label: 'Hold or tap', description: 'Hold to talk, or tap once to start and again to stop.' },
+  { value: 'hold', label: 'Hold to talk', description: 'Dictates while the keys are held down.' },
+  { value: 'toggle', label: 'Tap to toggle', description: 'Tap to start, tap again to stop.' },
+];
+
+export function SettingsView() {
+  const settings = useAppState((s) => s.settings);
+  const error = useAppState((s) => s.settingsError);
+  const savedAt = useAppState((s) => s.lastSavedAt);
+  const update = useAppState((s) => s.updateSettings);
+  const reset = useAppState((s) => s.resetSettings);
+  const microphones = useMicrophones();
+  const desktop = useAppState((s) => s.desktop);
+
+  if (!settings) return <section className="view"><p className="hint">Loading settings…</p></section>;
+  const save = (patch: SettingsPatch) => void update(patch);
+  const section = <K extends keyof Settings>(key: K) => (patch: Partial<Settings[K]>) => save({ [key]: patch } as SettingsPatch);
+
+  return (
+    <section className="view settings" aria-labelledby="settings-title">
+      <div className="view-header">
+        <h2 id="settings-title">Settings</h2>
+        <span className="save-state" role="status" data-testid="save-state">
+          {error ? '' : savedAt ? 'Saved' : ''}
+        </span>
+      </div>
+      {error && <p className="error" role="alert">{error}</p>}
+
+      <ModelSection settings={settings} onChange={section('model')} onEngineChange={section('engine')} />
+
+      <div className="card">
+        <h3>Microphone</h3>
+        <Field label="Input device">
+          {(id) => (
+            <select id={id} value={settings.microphone.deviceId ?? ''} onChange={(e) => section('microphone')({ deviceId: e.target.value || null })}>
+              <option value="">System default</option>
+              {microphones.map((m) => <option key={m.deviceId} value={m.deviceId}>{m.label}</option>)}
+              {settings.microphone.deviceId && !microphones.some((m) => m.deviceId === settings.microphone.deviceId) && (
+                <option value={settings.microphone.deviceId}>Saved device (not connected)</option>
+              )}
+            </select>
+          )}
+        </Field>
+      </div>
+
+      <div className="card">
+        <h3>Shortcut</h3>
+        <Field label="Keys" hint="Electron accelerator syntax, e.g. CommandOrControl+Shift+Space.">
+          {(id) => <DraftInput id={id} value={settings.hotkey.accelerator} onCommit={(accelerator) => section('hotkey')({ accelerator })} />}
+        </Field>
+        <HotkeyStatusLine status={desktop?.hotkey ?? null} />
+        <RadioGroup name="hotkey-mode" legend="How the shortcut works" value={settings.hotkey.mode} options={HOTKEY_MODES} onChange={(mode) => section('hotkey')({ mode })} />
+        <Toggle
+          label="Hands-free"
+          description="Start when you speak and stop after a pause, without holding keys."
+          checked={settings.handsFree.enabled}
+          onChange={(enabled) => section('handsFree')({ enabled })}
+        />
+        {settings.handsFree.enabled && (
+          <Toggle
+            label="Start when I start speaking"
+            description="Listens for speech and begins dictating on its own; the microphone stays open."
+            checked={settings.handsFree.startOnSpeech ?? false}
+            onChange={(startOnSpeech) => section('handsFree')({ startOnSpeech })}
+          />
+        )}
+        {settings.handsFree.enabled && (
+          <Field label="Stop after silence (ms)">
+            {(id) => <DraftInput id={id} type="number" value={String(settings.handsFree.silenceMs)} onCommit={(v) => section('handsFree')({ silenceMs: Number(v) })} />}
+          </Field>
+        )}
+      </div>
+
+      <div className="card">
+        <h3>Text insertion</h3>
+        <RadioGroup name="insertion-mode" legend="Put the text into the focused app by" value={settings.insertion.mode} options={INSERTION_OPTIONS} onChange={(mode) => section('insertion')({ mode })} />
+        {desktop?.insertion && !desktop.insertion.available && (
+          <p className="warning" data-testid="insertion-status">Text cannot reach other apps yet: {desktop.insertion.detail}</p>
+        )}
+      </div>
+
+      <div className="card">
+        <h3>General</h3>
+        <Toggle label="Show the dictation overlay" checked={settings.showOverlay} onChange={(showOverlay) => save({ showOverlay })} />
+        <Toggle label="Start at login" checked={settings.startAtLogin} onChange={(startAtLogin) => save({ startAtLogin })} />
+        <Toggle label="Keep history" description="Transcripts are stored only on this computer." checked={settings.history.enabled} onChange={(enabled) => section('history')({ enabled })} />
+      </div>
+
+      <div className="actions">
+        <button type="button" className="button secondary" onClick={() => void reset()}>Reset all settings</button>
+      </div>
+    </section>
+  );
+}

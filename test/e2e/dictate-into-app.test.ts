@@ -1,0 +1,305 @@
+// End to end under a real X server: a global hotkey pressed and released with xdotool (seen by
+// the real uiohook hook) drives the real coordinator, whose dictation port replays a fixed token
+// stream through the real Tekken detokenizer; the text is inserted by the real paste and live
+// typing paths into a real Chromium textarea that has keyboard focus.
+//
+// Two more runs use the real native engine (the tiny packed reference model) instead of the replay.
+//
+// Needs: Xvfb, openbox, xdotool, xclip, xprop, setxkbmap, chromium, xterm (see .ci/run) and the
+// built engine addon.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { HotkeyMode, InsertionMode } from '../../electron/common/ipc-contract';
+import { DictationCoordinator, type CoordinatorState, type DictationPort } from '../../electron/core/coordinator';
+import { HotkeyService, loadUiohook, probeHook } from '../../electron/core/hotkey';
+import { detectPlatformInsertion, Inserter, NodeCommandRunner } from '../../electron/core/insertion';
+import { loadModel, type EngineModel } from '../../native-models/js/engine';
+import { pack } from '../../native-models/js/pack/pack';
+import { readWavFile } from '../../native-models/js/audio/load-audio';
+import { loadTekken, type Tekken } from '../../native-models/js/tokenizer/tekken';
+import { EngineDictationPort } from './support/engine-port';
+import { ReplayDictationPort, tokensFor } from './support/replay-port';
+import { startXSession, type XSession } from './support/x-session';
+
+// A key that never occurs in text: while it is held, live typing must not have to type it.
+// Live typing lifts its modifiers before typing, which the hotkey matcher must survive, and must
+// never leave them stuck down (the next test's focus check types a plain key).
+const HOTKEY = 'Ctrl+Shift+F9';
+const XDOTOOL_HOTKEY = 'ctrl+shift+F9';
+const SPOKEN = ' Hello from Voxtral, café at noon.';
+const EXPECTED = 'Hello from Voxtral, café at noon.';
+const OLD_CLIPBOARD = 'previous clipboard ✓ (must come back)';
+const OLD_PRIMARY = 'previous selection ✓';
+const TARGET_TITLE = 'voxtral-e2e-target';
+
+let x: XSession;
+let browser: Browser;
+let page: Page;
+let hotkeys: HotkeyService;
+let coordinator: DictationCoordinator;
+let runner: NodeCommandRunner;
+let mode: InsertionMode = 'paste';
+let hotkeyMode: HotkeyMode = 'hold';
+let tekken: Tekken;
+let replay: ReplayDictationPort;
+/** The dictation controller stand-in the coordinator drives; a test may swap it. */
+let activePort: DictationPort;
+const port: DictationPort = {
+  start: () => activePort.start(),
+  stop: () => activePort.stop(),
+  cancel: () => activePort.cancel(),
+  onPartial: (listener) => activePort.onPartial(listener),
+};
+let states: CoordinatorState[] = [];
+const savedDisplay = process.env.DISPLAY;
+
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (state ${coordinator.snapshot().state})`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function readClipboard(): Promise<string> {
+  return x.x('xclip', ['-selection', 'clipboard', '-o']).catch(() => '');
+}
+
+/** The window's id; xdotool search fails with BadWindow when another window vanishes meanwhile. */
+async function findWindow(title: string): Promise<string> {
+  let id = '';
+  await waitFor(`the window "${title}"`, async () => {
+    id = (await x.x('xdotool', ['search', '--sync', '--name', title]).catch(() => '')).trim().split('\n')[0];
+    return /^\d+$/.test(id);
+  });
+  return id;
+}
+
+async function focusTarget(): Promise<void> {
+  const ids = [await findWindow(TARGET_TITLE)];
+  // A real click, as a user would: with a window manager running, keyboard focus set by
+  // windowactivate/windowfocus alone does not make Chromium accept XTest keys.
+  await x.x('xdotool', ['mousemove', '--window', ids[0], '200', '200', 'click', '1']);
+  await page.focus('#target');
+  // Focus is real once a typed key arrives.
+  await page.fill('#target', '');
+  await waitFor('keyboard focus in the target', async () => {
+    await x.x('xdotool', ['type', 'q']);
+    await new Promise((r) => setTimeout(r, 50));
+    return (await page.inputValue('#target')).includes('q');
+  }, 10_000);
+  await page.fill('#target', '');
+}
+
+/** Holds the hotkey until `during` is done, the way a user holds push-to-talk. */
+async function holdHotkeyWhile(during: () => Promise<void>): Promise<void> {
+  await x.x('xdotool', ['keydown', XDOTOOL_HOTKEY]);
+  try {
+    await during();
+  } finally {
+    await x.x('xdotool', ['keyup', XDOTOOL_HOTKEY]);
+  }
+}
+
+beforeAll(async () => {
+  x = await startXSession();
+  // uiohook reads DISPLAY from this process's environment when it starts.
+  process.env.DISPLAY = x.display;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: false,
+    env: x.env,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--window-size=900,500', '--window-position=0,0'],
+  });
+  page = await browser.newPage();
+  await page.setContent(`<title>${TARGET_TITLE}</title><textarea id="target" style="width:800px;height:300px"></textarea>`);
+
+  tekken = loadTekken(JSON.parse(readFileSync('test/fixtures/reference/tiny/checkpoint/tekken.json', 'utf8')));
+  // "é" comes as two byte tokens, so the detokenizer and the typer must hold half a character back.
+  const pad = tekken.specialId('[STREAMING_PAD]') ?? 32;
+  const tokens = [pad, pad, ...tokensFor(tekken, SPOKEN, ['é'])];
+  expect(tekken.decode(tokens)).toBe(SPOKEN);
+  replay = new ReplayDictationPort(tekken, tokens, { loadMs: 150, msPerToken: 40 });
+
+  runner = new NodeCommandRunner(x.env);
+  const platform = detectPlatformInsertion({ runner, env: x.env, platform: 'linux' });
+  expect(platform.available).toBe(true);
+  // As DictateAnywhere wires it: live typing waits while the user holds modifiers, except the
+  // push-to-talk chord itself.
+  const inserter = new Inserter({
+    platform: () => platform,
+    mode: () => mode,
+    mayTypeNow: () => !hotkeys.modifiersHeld() || coordinator.pushToTalkHeld(),
+  });
+  coordinator = new DictationCoordinator({ port, insertion: inserter, hotkeyMode: () => hotkeyMode });
+  coordinator.onChange((s) => { if (states.at(-1) !== s.state) states.push(s.state); });
+
+  hotkeys = new HotkeyService({
+    handlers: { down: () => coordinator.hotkeyDown(), up: () => coordinator.hotkeyUp(), toggle: () => coordinator.toggle() },
+    probe: () => probeHook({ env: x.env, platform: 'linux' }),
+    loadHook: loadUiohook,
+    platform: 'linux',
+  });
+  const status = await hotkeys.apply(HOTKEY);
+  expect(status).toMatchObject({ backend: 'hook', holdToTalk: true, error: null });
+}, 60_000);
+
+afterAll(async () => {
+  hotkeys?.stop();
+  await browser?.close();
+  await x?.stop();
+  if (savedDisplay === undefined) delete process.env.DISPLAY;
+  else process.env.DISPLAY = savedDisplay;
+});
+
+beforeEach(async () => {
+  states = [];
+  activePort = replay;
+  hotkeyMode = 'hold';
+  await x.x('setxkbmap', ['us']);
+  await focusTarget();
+  await runner.detach('xclip', ['-selection', 'clipboard', '-i'], OLD_CLIPBOARD);
+  await waitFor('the old clipboard to be set', async () => (await readClipboard()) === OLD_CLIPBOARD);
+});
+
+describe('dictating into the focused app under X11', () => {
+  it('paste: hold the hotkey, speak, release; the text is pasted and the clipboard restored', async () => {
+    mode = 'paste';
+    await holdHotkeyWhile(async () => {
+      await waitFor('recording', () => coordinator.snapshot().state === 'recording');
+      await waitFor('some live text', () => coordinator.snapshot().text.length >= 10);
+      // Paste mode inserts nothing until the dictation ends.
+      expect(await page.inputValue('#target')).toBe('');
+    });
+    await waitFor('idle', () => coordinator.snapshot().state === 'idle' && states.includes('inserting'));
+    expect(coordinator.snapshot().error).toBeNull();
+    expect(await page.inputValue('#target')).toBe(EXPECTED);
+    expect(await readClipboard()).toBe(OLD_CLIPBOARD);
+    expect(states).toEqual(['arming', 'recording', 'finishing', 'inserting', 'idle']);
+  });
+
+  it('live typing: words appear in the app while the hotkey is held, then exactly the final text', async () => {
+    mode = 'type';
+    let seenWhileRecording = '';
+    await holdHotkeyWhile(async () => {
+      await waitFor('recording', () => coordinator.snapshot().state === 'recording');
+      await waitFor('text typed into the app while recording', async () => {
+        seenWhileRecording = await page.inputValue('#target');
+        return seenWhileRecording.length >= 5 && coordinator.snapshot().state === 'recording';
+      });
+    });
+    await waitFor('idle', () => coordinator.snapshot().state === 'idle' && states.includes('inserting'));
+    expect(EXPECTED.startsWith(seenWhileRecording)).toBe(true);
+    expect(coordinator.snapshot().error).toBeNull();
+    expect(await page.inputValue('#target')).toBe(EXPECTED);
+    // "é" is not on the US keymap, so it went in through the clipboard, which came back.
+    expect(await readClipboard()).toBe(OLD_CLIPBOARD);
+  });
+
+  it('combined mode: a tap latches dictation on (typing live), the next tap ends it', async () => {
+    mode = 'type';
+    hotkeyMode = 'both';
+    await x.x('xdotool', ['key', XDOTOOL_HOTKEY]); // press and release at once: a tap
+    await waitFor('latched recording', () => coordinator.snapshot().state === 'recording' && coordinator.snapshot().latched);
+    await waitFor('text typed while latched', async () => (await page.inputValue('#target')).length >= 5);
+    expect(coordinator.snapshot().state).toBe('recording');
+    await new Promise((r) => setTimeout(r, 100)); // past the debounce window
+    await x.x('xdotool', ['key', XDOTOOL_HOTKEY]);
+    await waitFor('idle', () => coordinator.snapshot().state === 'idle' && states.includes('inserting'));
+    expect(coordinator.snapshot().error).toBeNull();
+    expect(await page.inputValue('#target')).toBe(EXPECTED);
+  });
+
+  it('paste stays paste on a Dvorak layout (the chord goes by keysym, not keycode)', async () => {
+    mode = 'paste';
+    await x.x('setxkbmap', ['dvorak']);
+    expect(await x.x('setxkbmap', ['-query'])).toMatch(/layout:\s+dvorak/);
+    // Chromium applies a new keymap when it gets to the change notice; until then it would read
+    // Dvorak keycodes with the US map. Typing "q" by keysym gives "q" only once it has.
+    await waitFor('Chromium to use the Dvorak map', async () => {
+      await page.fill('#target', '');
+      await x.x('xdotool', ['type', 'q']);
+      await new Promise((r) => setTimeout(r, 50));
+      return (await page.inputValue('#target')) === 'q';
+    });
+    await page.fill('#target', '');
+    await holdHotkeyWhile(async () => {
+      await waitFor('recording', () => coordinator.snapshot().state === 'recording');
+      await waitFor('some live text', () => coordinator.snapshot().text.length >= 10);
+    });
+    await waitFor('idle', () => coordinator.snapshot().state === 'idle' && states.includes('inserting'));
+    expect(coordinator.snapshot().error).toBeNull();
+    expect(await page.inputValue('#target'), JSON.stringify(coordinator.snapshot())).toBe(EXPECTED);
+    expect(await readClipboard()).toBe(OLD_CLIPBOARD);
+  });
+
+  it('xterm (no clipboard paste key): PRIMARY is borrowed for Shift+Insert and given back, CLIPBOARD untouched', async () => {
+    mode = 'paste';
+    await runner.detach('xclip', ['-selection', 'primary', '-i'], OLD_PRIMARY);
+    // The forked xclip may not own the selection yet (xclip -o then fails): poll.
+    await waitFor('the old selection to be set', async () => (await x.x('xclip', ['-selection', 'primary', '-o']).catch(() => '')) === OLD_PRIMARY);
+    const dir = mkdtempSync(path.join(tmpdir(), 'voxtral-e2e-'));
+    const out = path.join(dir, 'typed.txt');
+    const title = 'voxtral-e2e-xterm';
+    // Raw mode: every character reaches cat (and the file) at once, no line editing.
+    const term = spawn('xterm', ['-u8', '-T', title, '-geometry', '80x8+0+560', '-e', 'sh', '-c', `stty raw -echo; exec cat > '${out}'`],
+      { env: { ...x.env, LC_ALL: 'C.UTF-8' }, stdio: 'ignore' });
+    try {
+      const id = await findWindow(title);
+      await x.x('xdotool', ['mousemove', '--window', id, '40', '40', 'click', '1']);
+      await waitFor('xterm to have focus', async () => (await x.x('xdotool', ['getactivewindow', 'getwindowname'])).trim() === title);
+      await holdHotkeyWhile(async () => {
+        await waitFor('recording', () => coordinator.snapshot().state === 'recording');
+        await waitFor('some live text', () => coordinator.snapshot().text.length >= 10);
+      });
+      await waitFor('idle', () => coordinator.snapshot().state === 'idle' && states.includes('inserting'));
+      expect(coordinator.snapshot().error).toBeNull();
+      await waitFor('the text in the terminal', () => readFileSync(out, 'utf8').endsWith(EXPECTED), 5000)
+        .catch((err: Error) => { throw new Error(`${err.message}; the terminal got ${JSON.stringify(readFileSync(out, 'utf8'))}`); });
+      // Before it only the hotkey's own F9 escape sequences: here nothing grabs the hotkey (in the
+      // app, globalShortcut does), so the terminal sees the key the user holds.
+      expect(readFileSync(out, 'utf8').slice(0, -EXPECTED.length)).toMatch(/^(\x1b\[20(;\d+)?~)*$/);
+      expect(await readClipboard()).toBe(OLD_CLIPBOARD);
+      expect(await x.x('xclip', ['-selection', 'primary', '-o'])).toBe(OLD_PRIMARY);
+    } finally {
+      term.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(['paste', 'type'] as const)('real engine: the tiny packed model transcribes the fake microphone (%s)', async (insertion) => {
+    mode = insertion;
+    const dir = mkdtempSync(path.join(tmpdir(), 'voxtral-e2e-model-'));
+    let model: EngineModel | null = null;
+    try {
+      pack({ checkpointDir: 'test/fixtures/reference/tiny/checkpoint', outDir: dir, dtype: 'fp32', quant: 'none', groupSize: 32 });
+      model = await loadModel({ pte: path.join(dir, 'model.pte'), backend: 'cpu', dtype: 'fp32', threads: 1 });
+      const manifest = JSON.parse(readFileSync('test/fixtures/reference/tiny/manifest.json', 'utf8')) as { audio: string; tokens: number[] };
+      const engine = new EngineDictationPort(model, tekken, readWavFile(manifest.audio).samples);
+      activePort = engine;
+      // Hold the hotkey while the "speaker" talks (the whole WAV, in real time), then let go.
+      await holdHotkeyWhile(async () => {
+        await waitFor('recording', () => coordinator.snapshot().state === 'recording');
+        await waitFor('the whole recording to reach the engine', () => engine.allAudioPushed, 20_000);
+      });
+      await waitFor('idle', () => coordinator.snapshot().state === 'idle' && states.includes('inserting'), 30_000);
+      expect(engine.errors).toEqual([]);
+      expect(coordinator.snapshot().error).toBeNull();
+      // The engine's own output: the HF reference tokens for this audio (the stream adds one more step).
+      expect(engine.finalTokens.slice(0, manifest.tokens.length)).toEqual(manifest.tokens);
+      const transcript = tekken.decode(engine.finalTokens).replace(/^\s+/, '');
+      expect(transcript.length).toBeGreaterThan(5);
+      expect(await page.inputValue('#target')).toBe(transcript);
+      expect(await readClipboard()).toBe(OLD_CLIPBOARD);
+    } finally {
+      model?.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

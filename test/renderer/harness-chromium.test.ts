@@ -1,0 +1,213 @@
+// End to end in a real browser: the built renderer, served by the harness, in Debian Chromium,
+// talking to a real AppCore over the loopback bridge.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DictationStatus } from '../../electron/common/ipc-contract';
+import type { DictationEvent } from '../../electron/core/app/services';
+import { UnavailableDictationService } from '../../electron/core/app/unavailable-services';
+import { startHarness, type Harness } from '../../electron/harness/server';
+
+const repo = path.resolve(import.meta.dirname, '..', '..');
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+];
+
+/** A dictation service that streams what the test says, through the same events an engine would. */
+class StreamingDictation extends UnavailableDictationService {
+  private listener: (event: DictationEvent) => void = () => undefined;
+  private text = '';
+  private current: DictationStatus = { state: 'idle', since: Date.now(), sessionId: null, source: null, error: null };
+  constructor() { super(() => { throw new Error('unused'); }); }
+  override status() { return this.current; }
+  override onEvent(listener: (event: DictationEvent) => void) { this.listener = listener; return () => undefined; }
+  override async start() {
+    this.text = '';
+    this.setState('listening');
+    return this.current;
+  }
+  override async stop() {
+    this.setState('finishing');
+    const final = { sessionId: 'live-1', text: this.text, source: 'mic' as const, durationMs: 4200, historyId: null, jobId: null };
+    this.listener({ name: 'final', payload: final });
+    this.setState('idle');
+    return final;
+  }
+  say(words: string) {
+    const appended = this.text ? ` ${words}` : words;
+    this.text += appended;
+    this.listener({ name: 'partial', payload: { sessionId: 'live-1', appended, text: this.text, tokenIds: [] } });
+  }
+  private setState(state: DictationStatus['state']) {
+    this.current = { state, since: Date.now(), sessionId: 'live-1', source: 'mic', error: null };
+    this.listener({ name: 'state', payload: this.current });
+  }
+}
+
+let scratch = '';
+let configDir = '';
+let harness: Harness;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'vxd-chromium-'));
+  configDir = path.join(scratch, 'config');
+  const rendererDir = path.join(scratch, 'renderer');
+  await build({ configFile: path.join(repo, 'renderer', 'vite.config.ts'), logLevel: 'warn', build: { outDir: rendererDir, emptyOutDir: true } });
+  harness = await startHarness({ rendererDir, configDir, log: () => undefined });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  page = await browser.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(harness.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await harness?.close();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+const openView = (name: 'Dictate' | 'History' | 'Settings') =>
+  page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name }).click();
+
+async function readSettingsFile() {
+  return JSON.parse(await readFile(path.join(configDir, 'settings.json'), 'utf8'));
+}
+
+describe('renderer in Chromium through the harness', () => {
+  it('loads under the strict CSP with no errors and says no model is loaded', async () => {
+    await expect.poll(() => page.getByTestId('dictation-state').textContent()).toBe('Ready');
+    await expect.poll(() => page.getByTestId('no-model').isVisible()).toBe(true);
+    const csp = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content'));
+    expect(csp).toContain("script-src 'self'");
+    expect(problems).toEqual([]);
+  });
+
+  it('changes a setting in the Settings view, which reaches the core and survives a reload', async () => {
+    await openView('Settings');
+    const typeLive = page.getByRole('radio', { name: /Type live/ });
+    expect(await typeLive.isChecked()).toBe(false);
+    await typeLive.check();
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
+    await expect.poll(async () => (await readSettingsFile()).insertion.mode).toBe('type');
+    expect(harness.core.settings.get().insertion.mode).toBe('type');
+
+    await page.getByLabel('Model program (.pte)').fill('/models/voxtral-mini.pte');
+    await page.getByLabel('Model program (.pte)').press('Enter');
+    await expect.poll(async () => (await readSettingsFile()).model.pte).toBe('/models/voxtral-mini.pte');
+
+    await page.reload();
+    await openView('Settings');
+    await expect.poll(() => page.getByRole('radio', { name: /Type live/ }).isChecked()).toBe(true);
+    expect(await page.getByLabel('Model program (.pte)').inputValue()).toBe('/models/voxtral-mini.pte');
+  });
+
+  it('shows settings changed elsewhere (by the core) without a reload', async () => {
+    await openView('Settings');
+    await harness.core.call('updateSettings', { insertion: { mode: 'clipboard' } });
+    await expect.poll(() => page.getByRole('radio', { name: /Clipboard only/ }).isChecked()).toBe(true);
+  });
+
+  it('reports the core’s error when dictation cannot start', async () => {
+    await openView('Dictate');
+    await page.getByRole('button', { name: 'Start dictation' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('No model loaded');
+    expect(await page.getByTestId('dictation-state').textContent()).toBe('Ready');
+  });
+
+  it('lists, searches and deletes history kept by the core', async () => {
+    const meta = { model: 'voxtral-mini.pte', backend: 'cpu', dtype: 'fp32', source: 'mic' } as const;
+    await harness.core.history.add({ ...meta, text: 'remember to water the plants', durationMs: 2100 });
+    const kept = await harness.core.history.add({ ...meta, text: 'the meeting moved to Thursday', durationMs: 3400 });
+    await openView('History');
+    await expect.poll(() => page.getByTestId('history-entry').count()).toBe(2);
+    await page.getByLabel('Search transcripts').fill('plants');
+    await expect.poll(() => page.getByTestId('history-entry').count()).toBe(1);
+    await page.getByTestId('history-entry').getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => page.getByTestId('history-entry').count()).toBe(0);
+    await page.getByLabel('Search transcripts').fill('');
+    await expect.poll(() => page.getByTestId('history-entry').allTextContents()).toEqual([expect.stringContaining('meeting moved to Thursday')]);
+    expect(harness.core.history.list(0, 10).entries.map((e) => e.id)).toEqual([kept.id]);
+  });
+
+  it('carries audio frames from the page’s frame port to the core’s dictation service', async () => {
+    const received: { seq: number; length: number; first: number }[] = [];
+    let ended = 0;
+    const dictation = new UnavailableDictationService(() => harness.core.settings.get());
+    dictation.pushAudio = (samples, seq) => { received.push({ seq, length: samples.length, first: samples[0] }); };
+    dictation.endAudio = () => { ended++; };
+    const audioHarness = await startHarness({
+      rendererDir: path.join(scratch, 'renderer'), configDir: path.join(scratch, 'audio-config'), log: () => undefined,
+      createDictation: () => dictation,
+    });
+    const audioPage = await browser.newPage();
+    try {
+      await audioPage.goto(audioHarness.url);
+      await audioPage.evaluate(async () => {
+        const port = await new Promise<MessagePort>((resolve) => {
+          window.addEventListener('message', (e) => { if (e.data?.type === 'voxtral:audio-port') resolve(e.ports[0]); });
+          window.voxtral!.requestAudioPort();
+        });
+        for (let i = 0; i < 3; i++) {
+          const frame = new Float32Array(1280).fill(i / 10);
+          port.postMessage({ type: 'frame', seq: i, samples: frame }, [frame.buffer]);
+        }
+        port.postMessage({ type: 'frame', seq: 3, samples: 'not audio' });
+        port.postMessage({ type: 'end' });
+      });
+      await expect.poll(() => ended).toBe(1);
+      expect(received).toEqual([0, 1, 2].map((i) => ({ seq: i, length: 1280, first: Math.fround(i / 10) })));
+    } finally {
+      await audioPage.close();
+      await audioHarness.close();
+    }
+  });
+
+  it('runs a dictation end to end: live transcript pinned to its end, stop, saved to history', async () => {
+    const dictation = new StreamingDictation();
+    const liveHarness = await startHarness({
+      rendererDir: path.join(scratch, 'renderer'), configDir: path.join(scratch, 'live-config'), log: () => undefined,
+      createDictation: () => dictation,
+    });
+    const livePage = await browser.newPage({ viewport: { width: 900, height: 600 } });
+    try {
+      await livePage.goto(liveHarness.url);
+      await livePage.getByRole('button', { name: 'Start dictation' }).click();
+      await expect.poll(() => livePage.getByTestId('dictation-state').textContent()).toBe('Listening');
+      for (let i = 1; i <= 60; i++) dictation.say(`sentence number ${i} of a long dictation.`);
+      await expect.poll(() => livePage.getByTestId('transcript').textContent()).toContain('sentence number 60');
+      const scroll = () => livePage.getByTestId('transcript').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+      await expect.poll(scroll).toBeLessThan(2); // the newest words are in view
+      expect(await livePage.getByTestId('transcript').evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+
+      await livePage.getByRole('button', { name: 'Stop' }).click();
+      await expect.poll(() => livePage.getByTestId('dictation-state').textContent()).toBe('Ready');
+      const entries = liveHarness.core.history.list(0, 10).entries;
+      expect(entries).toEqual([expect.objectContaining({ status: 'done', text: expect.stringMatching(/^sentence number 1 .*sentence number 60 of a long dictation\.$/) })]);
+      await livePage.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'History' }).click();
+      await expect.poll(() => livePage.getByTestId('history-entry').count()).toBe(1);
+    } finally {
+      await livePage.close();
+      await liveHarness.close();
+    }
+  });
+
+  it('refuses a WebSocket from another origin', async () => {
+    const other = await browser.newPage();
+    await other.goto('about:blank');
+    const opened = await other.evaluate((url) => new Promise<boolean>((resolve) => {
+      const ws = new WebSocket(url);
+      ws.onopen = () => resolve(true);
+      ws.onerror = () => resolve(false);
+    }), harness.url.replace('http', 'ws') + '__harness/ws');
+    expect(opened).toBe(false);
+    await other.close();
+  });
+});

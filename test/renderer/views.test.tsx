@@ -1,0 +1,223 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppCore } from '../../electron/core/app/app-core';
+import { App } from '../../renderer/src/App';
+import { createClient } from '../../renderer/src/ipc/client';
+import { connectStore, createAppStore, type AppStore } from '../../renderer/src/stores/app-store';
+import { StoreProvider } from '../../renderer/src/stores/store-context';
+import { viewFromHash } from '../../renderer/src/stores/ui-slice';
+import { inProcessApi } from './in-process-api';
+
+let dir = '';
+let core: AppCore;
+let store: AppStore;
+let disconnect: () => void;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'vxd-views-'));
+  core = await AppCore.create({ configDir: dir, log: () => undefined });
+});
+
+afterEach(async () => {
+  cleanup();
+  disconnect?.();
+  await core.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function renderApp() {
+  const client = createClient(inProcessApi(core), () => undefined);
+  store = createAppStore(client);
+  disconnect = connectStore(store, client);
+  return render(<StoreProvider store={store}><App /></StoreProvider>);
+}
+
+const tab = (name: 'Dictate' | 'History' | 'Settings') =>
+  within(screen.getByRole('navigation', { name: 'Views' })).getByRole('button', { name });
+
+describe('renderer views against the real core', () => {
+  it('dictation view: idle, no model hint, and the core’s error on start', async () => {
+    renderApp();
+    await waitFor(() => expect(screen.getByTestId('no-model').textContent).toContain('No model of your own chosen'));
+    expect(screen.getByTestId('dictation-state').textContent).toBe('Ready');
+    fireEvent.click(screen.getByRole('button', { name: 'Start dictation' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('No model loaded. Choose a model file in Settings.'));
+  });
+
+  it('dictation view: live transcript and elapsed time follow the core’s events', async () => {
+    renderApp();
+    await waitFor(() => expect(store.getState().settings).not.toBeNull());
+    act(() => {
+      store.getState().applyStatus({ state: 'listening', since: Date.now() - 65_000, sessionId: 's1', source: 'mic', error: null });
+      store.getState().applyPartial({ sessionId: 's1', appended: 'Hello', text: 'Hello', tokenIds: [1] });
+      store.getState().applyPartial({ sessionId: 's1', appended: ' world', text: 'Hello world', tokenIds: [2] });
+    });
+    expect(screen.getByTestId('dictation-state').textContent).toBe('Listening');
+    expect(screen.getByTestId('transcript').textContent).toBe('Hello world');
+    expect(screen.getByLabelText('Elapsed time').textContent).toMatch(/^1:0[5-6]$/);
+    expect(screen.getByRole('button', { name: 'Stop' })).toBeTruthy();
+    expect(screen.getByTestId('speech-indicator').getAttribute('aria-label')).toBe('No speech');
+    act(() => store.getState().applySpeech({ sessionId: 's1', speaking: true }));
+    expect(screen.getByTestId('speech-indicator').getAttribute('aria-label')).toBe('Speech detected');
+    act(() => store.getState().applySpeech({ sessionId: 'old-session', speaking: false }));
+    expect(screen.getByTestId('speech-indicator').getAttribute('aria-label')).toBe('Speech detected');
+    act(() => store.getState().applyStatus({ state: 'listening', since: Date.now(), sessionId: 's2', source: 'mic', error: null }));
+    expect(screen.getByTestId('transcript').textContent).not.toContain('Hello'); // a new session starts clean
+  });
+
+  it('settings view: a change is saved by the core, and an invalid one is refused and rolled back', async () => {
+    renderApp();
+    fireEvent.click(tab('Settings'));
+    const clipboard = await screen.findByRole('radio', { name: /Clipboard only/ });
+    fireEvent.click(clipboard);
+    await waitFor(async () => expect(JSON.parse(await readFile(path.join(dir, 'settings.json'), 'utf8')).insertion.mode).toBe('clipboard'));
+    expect((screen.getByRole('radio', { name: /Clipboard only/ }) as HTMLInputElement).checked).toBe(true);
+
+    const threads = screen.getByLabelText('CPU threads') as HTMLInputElement;
+    fireEvent.change(threads, { target: { value: '9999' } });
+    fireEvent.blur(threads);
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('engine.threads must be <= 256'));
+    expect(store.getState().settings?.engine.threads).toBe(0);
+    expect(core.settings.get().engine.threads).toBe(0);
+  });
+
+  it('settings view: says whether the global hotkey and insertion work here', async () => {
+    renderApp();
+    fireEvent.click(tab('Settings'));
+    await screen.findByRole('radio', { name: /Hold or tap/ });
+    expect(screen.queryByTestId('hotkey-status')).toBeNull(); // the harness has no global hotkey: nothing to say
+    act(() => core.setDesktopStatus({
+      hotkey: { accelerator: 'Ctrl+Space', works: true, holdToTalk: false, message: 'Hold-to-talk is unavailable (Wayland); the hotkey toggles dictation instead.', conflicts: ['Ctrl+Space switches input methods.'] },
+      insertion: { available: false, detail: 'install xdotool' },
+    }));
+    await waitFor(() => expect(screen.getByTestId('hotkey-status').textContent).toContain('the hotkey toggles dictation instead'));
+    expect(screen.getByTestId('hotkey-status').textContent).toContain('Ctrl+Space switches input methods.');
+    expect(screen.getByTestId('insertion-status').textContent).toBe('Text cannot reach other apps yet: install xdotool');
+    act(() => core.setDesktopStatus({ hotkey: { accelerator: 'F9', works: true, holdToTalk: true, message: null, conflicts: [] }, insertion: { available: true, detail: 'xdotool' } }));
+    await waitFor(() => expect(screen.getByTestId('hotkey-status').textContent).toBe('F9 works everywhere: hold to talk or tap to toggle.'));
+    expect(screen.queryByTestId('insertion-status')).toBeNull();
+  });
+
+  it('shows a notice when the core had to repair the settings file', async () => {
+    await core.close();
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(dir, 'settings.json'), '{not json');
+    core = await AppCore.create({ configDir: dir, log: () => undefined });
+    renderApp();
+    await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/settings file could not be read.*settings\.corrupt-/));
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByText(/settings file could not be read/)).toBeNull();
+  });
+
+  it('history view: entries from the core, clear all with confirmation', async () => {
+    const meta = { model: null, backend: 'cpu', dtype: 'fp32', source: 'mic' } as const;
+    await core.history.add({ ...meta, text: 'first thought' });
+    await core.history.add({ ...meta, text: 'second thought' });
+    renderApp();
+    fireEvent.click(tab('History'));
+    await waitFor(() => expect(screen.getAllByTestId('history-entry').map((e) => e.querySelector('.history-text')?.textContent)).toEqual(['second thought', 'first thought']));
+    fireEvent.click(screen.getByRole('button', { name: 'Clear all' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete all' }));
+    await waitFor(() => expect(screen.queryAllByTestId('history-entry')).toHaveLength(0));
+    expect(core.history.list(0, 10).total).toBe(0);
+  });
+});
+
+describe('navigation from main', () => {
+  it('opens the view main asks for (tray: Settings…, History…)', async () => {
+    const api = inProcessApi(core);
+    let navigate: ((payload: unknown) => void) | null = null;
+    const client = createClient({ ...api, on: { ...api.on, navigate: (listener: (payload: unknown) => void) => { navigate = listener; return () => undefined; } } } as never, () => undefined);
+    store = createAppStore(client);
+    disconnect = connectStore(store, client);
+    render(<StoreProvider store={store}><App /></StoreProvider>);
+    act(() => navigate!({ view: 'history' }));
+    expect(screen.getByRole('heading', { name: 'History' })).toBeTruthy();
+    act(() => navigate!({ view: 'nowhere' })); // invalid: dropped by the client
+    expect(store.getState().view).toBe('history');
+  });
+
+  it('reads the first view from the page hash', () => {
+    expect(viewFromHash('#settings')).toBe('settings');
+    expect(viewFromHash('#history')).toBe('history');
+    expect(viewFromHash('')).toBe('dictate');
+    expect(viewFromHash('#constructor')).toBe('dictate');
+  });
+});
+
+describe('file dialogs through the core', () => {
+  async function coreWithChooser(answers: (string | null)[]) {
+    await core.close();
+    const asked: string[] = [];
+    core = await AppCore.create({
+      configDir: dir, log: () => undefined,
+      files: { choose: async (purpose) => { asked.push(purpose); return answers.shift() ?? null; } },
+    });
+    return asked;
+  }
+
+  it('Browse… saves the chosen model path; a cancelled dialog changes nothing', async () => {
+    const asked = await coreWithChooser(['/models/voxtral.pte', null]);
+    renderApp();
+    fireEvent.click(tab('Settings'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Browse for the model program' }));
+    await waitFor(() => expect((screen.getByLabelText('Model program (.pte)') as HTMLInputElement).value).toBe('/models/voxtral.pte'));
+    expect(core.settings.get().model.pte).toBe('/models/voxtral.pte');
+    fireEvent.click(screen.getByRole('button', { name: 'Browse for the model weights' }));
+    await waitFor(() => expect(asked).toEqual(['model-program', 'model-weights']));
+    expect(core.settings.get().model.ptd).toBeNull();
+  });
+
+  it('Transcribe a file… asks for an audio file and shows why it cannot run yet', async () => {
+    const asked = await coreWithChooser(['/audio/interview.wav']);
+    renderApp();
+    fireEvent.click(await screen.findByRole('button', { name: 'Transcribe a file…' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('No model loaded. Choose a model file in Settings.'));
+    expect(asked).toEqual(['audio']);
+  });
+
+  it('says so when there is no file dialog (the harness)', async () => {
+    renderApp();
+    fireEvent.click(tab('Settings'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Browse for the model program' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('There is no file dialog here; type the path instead.'));
+  });
+});
+
+describe('model check with the real inspector', () => {
+  it('Check model reads a packed pair and says it is ready; a bad file gets a clear reason', async () => {
+    const { makeCheckpoint } = await import('../../native-models/js/checkpoint/make-checkpoint');
+    const { presets } = await import('../../native-models/js/checkpoint/presets');
+    const { pack } = await import('../../native-models/js/pack/pack');
+    const { NativeModelService } = await import('../../electron/core/app/native-model-service');
+    makeCheckpoint(presets.tiny, 3, path.join(dir, 'ckpt'));
+    pack({ checkpointDir: path.join(dir, 'ckpt'), outDir: path.join(dir, 'model'), dtype: 'fp32', quant: 'none', groupSize: 32 });
+    await core.close();
+    core = await AppCore.create({ configDir: dir, log: () => undefined, models: new NativeModelService() });
+    await core.settings.update({ model: { pte: path.join(dir, 'model', 'model.pte') } });
+    renderApp();
+    fireEvent.click(tab('Settings'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Check model' }));
+    await waitFor(() => expect(screen.getByText(/^Ready: fp32, \d+\.\d MB$/)).toBeTruthy());
+
+    await core.settings.update({ model: { pte: path.join(dir, 'settings.json') } });
+    fireEvent.click(screen.getByRole('button', { name: 'Check model' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/^Not a readable model: /));
+  });
+});
+
+describe('IPC client', () => {
+  it('turns an invalid answer or a thrown call into a clear error', async () => {
+    const api = inProcessApi(core);
+    const broken = { ...api, getSettings: async () => ({ ok: true, value: { nonsense: 1 } }), listBackends: async () => { throw new Error('gone'); } };
+    const logged: string[] = [];
+    const client = createClient(broken as never, (m) => logged.push(m));
+    expect(await client.call('getSettings')).toEqual({ ok: false, error: { code: 'internal', message: 'The app core sent an invalid answer to getSettings.' } });
+    expect(await client.call('listBackends')).toEqual({ ok: false, error: { code: 'internal', message: 'Could not reach the app core: gone' } });
+    expect(logged[0]).toContain('getSettings');
+  });
+});

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DesktopStatus, DictationStatus, Notice, ViewName } from '../../../electron/common/ipc-contract';
+import { AppCore } from '../../../electron/core/app/app-core';
+import type { DictationEvent, DictationService } from '../../../electron/core/app/services';
+import { FakeBrowserWindow, FakeTray, type createFakeElectron } from './fake-electron';
+import { useTempDirs } from './temp-dir';
+
+const h = vi.hoisted(() => ({ fake: null as unknown as ReturnType<typeof createFakeElectron> }));
+vi.mock('electron', async () => {
+  const { createFakeElectron } = await import('./fake-electron');
+  h.fake = createFakeElectron(() => '/unused');
+  return h.fake.module;
+});
+const { Desktop } = await import('../../../electron/main/desktop');
+
+const tempDir = useTempDirs();
+const savedDisplay = { DISPLAY: process.env.DISPLAY, WAYLAND_DISPLAY: process.env.WAYLAND_DISPLAY };
+beforeAll(() => {
+  // No display: the key hook is not even probed, so the global shortcut is what gets bound.
+  delete process.env.DISPLAY;
+  delete process.env.WAYLAND_DISPLAY;
+});
+afterAll(() => Object.assign(process.env, Object.fromEntries(Object.entries(savedDisplay).filter(([, v]) => v !== undefined))));
+
+class ScriptedDictation implements DictationService {
+  private readonly listeners = new Set<(event: DictationEvent) => void>();
+  starts = 0;
+  current: DictationStatus = { state: 'idle', since: 0, sessionId: null, source: null, error: null };
+  status() { return this.current; }
+  async start() { this.starts++; return this.current; }
+  async stop() { return null; }
+  async cancel() { return this.current; }
+  pushAudio() {}
+  endAudio() {}
+  async transcribeFile() { return { jobId: 'j' }; }
+  async cancelFile() { return false; }
+  onEvent(listener: (event: DictationEvent) => void) {
+    this.listeners.add(listener); // AppCore and the coordinator both listen
+    return () => { this.listeners.delete(listener); };
+  }
+  async dispose() {}
+  setState(state: DictationStatus['state']) {
+    this.current = { state, since: Date.now(), sessionId: 's1', source: 'mic', error: null };
+    for (const listener of this.listeners) listener({ name: 'state', payload: this.current });
+  }
+}
+
+async function setup() {
+  const dictation = new ScriptedDictation();
+  const core = await AppCore.create({ configDir: await tempDir(), createDictation: () => dictation, log: () => undefined });
+  const notices: Notice[] = [];
+  core.onEvent((e) => { if (e.name === 'notice') notices.push(e.payload); });
+  const shown: ViewName[] = [];
+  let quits = 0;
+  const desktop = await Desktop.start({ core, preloadPath: '/p/preload.cjs', showWindow: (v) => shown.push(v), quit: () => { quits++; }, log: () => undefined });
+  return { dictation, core, desktop, notices, shown, quits: () => quits };
+}
+
+const registered = () => [...h.fake.module.globalShortcut.registered.keys()];
+/** The overlay window of the desktop under test (earlier tests' ones are destroyed). */
+const overlayWindow = () => FakeBrowserWindow.created.find((w) => w.loadedUrl === 'app://voxtral/overlay/index.html' && !w.destroyed);
+
+describe('desktop integration (hotkey, tray, overlay) on the real core', () => {
+  it('binds the hotkey from settings and re-binds it when the setting changes', async () => {
+    const { core, desktop, notices } = await setup();
+    expect(registered()).toEqual([expect.stringMatching(/^(Control|Ctrl|CommandOrControl)\+Shift\+Space$/)]);
+    expect(notices.some((n) => n.message.startsWith('Hotkey CommandOrControl+Shift+Space:'))).toBe(true); // toggle-only fallback said out loud
+    const status = await core.call('getDesktopStatus', undefined);
+    expect(status).toMatchObject({ ok: true, value: { hotkey: { works: true, holdToTalk: false, message: expect.stringContaining('toggles') } } });
+    await core.settings.update({ hotkey: { accelerator: 'F9' } });
+    await expect.poll(registered).toEqual(['F9']);
+    const boundAccelerator = async () => {
+      const result = await core.call('getDesktopStatus', undefined);
+      return result.ok ? (result.value as DesktopStatus).hotkey?.accelerator : null;
+    };
+    await expect.poll(boundAccelerator).toBe('F9');
+    desktop.dispose();
+  });
+
+  it('the hotkey drives the core’s dictation service', async () => {
+    const { dictation, desktop } = await setup();
+    const [press] = [...h.fake.module.globalShortcut.registered.values()];
+    press();
+    await expect.poll(() => dictation.starts).toBe(1);
+    desktop.dispose();
+  });
+
+  it('shows the overlay during a hotkey dictation (if enabled), and any live dictation in the tray', async () => {
+    const { dictation, core, desktop } = await setup();
+    const tray = FakeTray.created.at(-1)!;
+    const press = () => [...h.fake.module.globalShortcut.registered.values()][0]();
+    expect(tray.tooltip).toContain('Ready');
+
+    press(); // toggle: the coordinator starts a dictation
+    await expect.poll(() => overlayWindow()?.visible).toBe(true);
+    expect(tray.tooltip).toContain('Listening');
+    press(); // stop; nothing was said, so nothing is inserted
+    await expect.poll(() => overlayWindow()?.visible).toBe(false);
+    await expect.poll(() => tray.tooltip).toContain('Ready');
+
+    // A dictation started in the window shows in the tray (the mic is live) but not on the overlay.
+    dictation.setState('listening');
+    await expect.poll(() => tray.tooltip).toContain('Listening');
+    expect(overlayWindow()?.visible).toBe(false);
+    dictation.setState('idle');
+    await expect.poll(() => tray.tooltip).toContain('Ready');
+
+    await core.settings.update({ showOverlay: false });
+    press();
+    await expect.poll(() => tray.tooltip).toContain('Listening');
+    expect(overlayWindow()?.visible).toBe(false);
+    desktop.dispose();
+    expect(tray.destroyed).toBe(true);
+  });
+
+  it('tray menu opens views, flips start at login and quits', async () => {
+    const { core, desktop, shown, quits } = await setup();
+    const menu = FakeTray.created.at(-1)!.menu;
+    const item = (label: string) => menu.find((m) => m.label === label);
+    item('Settings…').click();
+    item('History…').click();
+    expect(shown).toEqual(['settings', 'history']);
+    item('Start at login').click({ checked: true });
+    await expect.poll(() => core.settings.get().startAtLogin).toBe(true);
+    item('Quit Voxtral Dictate').click();
+    expect(quits()).toBe(1);
+    desktop.dispose();
+  });
+});

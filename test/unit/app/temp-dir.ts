@@ -1,0 +1,17 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach } from 'vitest';
+
+/** A fresh directory per test, removed afterwards. */
+export function useTempDirs(): () => Promise<string> {
+  const made: string[] = [];
+  afterEach(async () => {
+    await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+  });
+  return async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'vxd-app-'));
+    made.push(dir);
+    return dir;
+  };
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { DictationStatus, FinalTranscript } from '../../../electron/common/ipc-contract';
+import type { DictationEvent, DictationService } from '../../../electron/core/app/services';
+import { DictateAnywhere, dictationPortFrom, type DictateAnywhereSettings } from '../../../electron/core/coordinator';
+import type { RawKeyEvent } from '../../../electron/core/hotkey';
+import { FakeRunner } from '../insertion/fakes';
+
+const idle: DictationStatus = { state: 'idle', since: 0, sessionId: null, source: null, error: null };
+
+/** The dictation service as AppCore sees it, reduced to what the coordinator uses. */
+class FakeService implements Pick<DictationService, 'start' | 'stop' | 'cancel' | 'onEvent'> {
+  calls: string[] = [];
+  private listeners = new Set<(e: DictationEvent) => void>();
+  finalText = 'from the service';
+  async start(): Promise<DictationStatus> { this.calls.push('start'); return { ...idle, state: 'listening' }; }
+  async stop(): Promise<FinalTranscript | null> {
+    this.calls.push('stop');
+    return { sessionId: 's', text: this.finalText, source: 'mic', durationMs: 1000, historyId: null, jobId: null };
+  }
+  async cancel(): Promise<DictationStatus> { this.calls.push('cancel'); return idle; }
+  onEvent(listener: (e: DictationEvent) => void): () => void { this.listeners.add(listener); return () => this.listeners.delete(listener); }
+  partial(text: string): void {
+    for (const l of this.listeners) l({ name: 'partial', payload: { sessionId: 's', appended: text, text, tokenIds: [] } });
+  }
+}
+
+const settle = async (): Promise<void> => { for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 0)); };
+
+async function setup(settings: DictateAnywhereSettings) {
+  const service = new FakeService();
+  let listener: ((e: RawKeyEvent) => void) | null = null;
+  const runner = new FakeRunner();
+  const desk = await DictateAnywhere.start({
+    port: dictationPortFrom(service),
+    settings: () => settings,
+    runner,
+    platform: 'linux',
+    env: { DISPLAY: ':9' },
+    probe: async () => ({ ok: true, reason: null }),
+    loadHook: async () => ({ start: (l) => { listener = l; }, stop: () => { listener = null; } }),
+  });
+  const key = (type: 'down' | 'up', name: string, ...mods: ('ctrl' | 'shift')[]) => listener?.({ type, key: name, modifiers: new Set(mods) });
+  return { service, desk, runner, key };
+}
+
+describe('DictateAnywhere', () => {
+  it('a held hotkey runs the service and leaves the text where the settings say (clipboard)', async () => {
+    const settings: DictateAnywhereSettings = { hotkey: { accelerator: 'Ctrl+Shift+F9', mode: 'hold' }, insertion: { mode: 'clipboard' } };
+    const { service, desk, runner, key } = await setup(settings);
+    expect(desk.hotkeyStatus).toMatchObject({ backend: 'hook', holdToTalk: true });
+    key('down', 'F9', 'ctrl', 'shift');
+    await settle();
+    expect(desk.coordinator.snapshot().state).toBe('recording');
+    service.partial(' live words');
+    expect(desk.coordinator.snapshot().text).toBe(' live words');
+    key('up', 'F9');
+    await new Promise((r) => setTimeout(r, 80)); // release grace
+    await settle();
+    expect(service.calls).toEqual(['start', 'stop']);
+    expect(desk.coordinator.snapshot().state).toBe('idle');
+    expect(runner.detached).toEqual([{ file: 'xclip', args: ['-selection', 'clipboard', '-i', '-t', 'UTF8_STRING'], input: 'from the service' }]);
+    desk.dispose();
+  });
+
+  it('re-binds only when the accelerator changes', async () => {
+    const settings: DictateAnywhereSettings = { hotkey: { accelerator: 'F9', mode: 'toggle' }, insertion: { mode: 'clipboard' } };
+    const { desk, key, service } = await setup(settings);
+    const first = desk.hotkeyStatus;
+    expect(await desk.applySettings()).toBe(first);
+    expect(await desk.applySettings(true)).not.toBe(first);
+    settings.hotkey.accelerator = 'F10';
+    await desk.applySettings();
+    key('down', 'F9');
+    await settle();
+    expect(service.calls).toEqual([]);
+    key('down', 'F10');
+    await settle();
+    expect(service.calls).toEqual(['start']);
+    desk.dispose();
+  });
+
+  it('says what is missing for insertion', async () => {
+    const { desk, runner } = await setup({ hotkey: { accelerator: 'F9', mode: 'hold' }, insertion: { mode: 'paste' } });
+    runner.installed = new Set(['xclip']);
+    expect(desk.insertionStatus()).toEqual({ available: false, detail: expect.stringMatching(/needs xdotool/) });
+    runner.installed = new Set(['xclip', 'xdotool']);
+    expect(desk.insertionStatus()).toEqual({ available: true, detail: 'X11 (xdotool, xclip)' });
+    desk.dispose();
+  });
+
+  it('an empty final transcript from the service means nothing is inserted', async () => {
+    const settings: DictateAnywhereSettings = { hotkey: { accelerator: 'F9', mode: 'toggle' }, insertion: { mode: 'clipboard' } };
+    const { service, desk, runner, key } = await setup(settings);
+    service.finalText = '';
+    key('down', 'F9'); key('up', 'F9');
+    await settle();
+    await new Promise((r) => setTimeout(r, 40)); // past the debounce window
+    key('down', 'F9'); key('up', 'F9');
+    await settle();
+    expect(desk.coordinator.snapshot()).toMatchObject({ state: 'idle', notice: 'Nothing was heard' });
+    expect(runner.detached).toEqual([]);
+    desk.dispose();
+  });
+});

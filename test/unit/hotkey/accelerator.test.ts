@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { hotkeyConflicts, parseAccelerator, toElectronAccelerator, type HotkeyBinding } from '../../../electron/core/hotkey/accelerator';
+
+function parse(accel: string, platform: NodeJS.Platform = 'linux'): HotkeyBinding {
+  const r = parseAccelerator(accel, platform);
+  if (!r.ok) throw new Error(r.error);
+  return r.binding;
+}
+
+describe('parseAccelerator', () => {
+  it('reads Electron accelerators, CommandOrControl per platform', () => {
+    expect(parse('CommandOrControl+Shift+Space')).toEqual({ modifiers: new Set(['ctrl', 'shift']), key: 'Space' });
+    expect(parse('CommandOrControl+Shift+Space', 'darwin')).toEqual({ modifiers: new Set(['meta', 'shift']), key: 'Space' });
+    expect(parse('super+f9')).toEqual({ modifiers: new Set(['meta']), key: 'F9' });
+    expect(parse('Alt+;').key).toBe('Semicolon');
+    expect(parse('ctrl+alt+d').key).toBe('D');
+  });
+
+  it('rejects what cannot be a hotkey, with a reason', () => {
+    expect(parseAccelerator('')).toMatchObject({ ok: false });
+    expect(parseAccelerator('Ctrl+Shift')).toMatchObject({ ok: false, error: expect.stringMatching(/only modifiers/) });
+    expect(parseAccelerator('Ctrl+A+B')).toMatchObject({ ok: false, error: expect.stringMatching(/two keys/) });
+    expect(parseAccelerator('Ctrl+Hyper')).toMatchObject({ ok: false, error: expect.stringMatching(/not a key/) });
+    expect(parseAccelerator('Ctrl++')).toMatchObject({ ok: false, error: expect.stringMatching(/empty part/) });
+    expect(parseAccelerator('x'.repeat(500))).toMatchObject({ ok: false });
+  });
+
+  it('writes back what globalShortcut understands', () => {
+    expect(toElectronAccelerator(parse('shift+ctrl+up'))).toBe('Control+Shift+Up');
+    expect(toElectronAccelerator(parse('Super+Alt+Enter'))).toBe('Alt+Super+Return');
+  });
+});
+
+describe('hotkeyConflicts', () => {
+  it('reports the classic clashes', () => {
+    expect(hotkeyConflicts(parse('Ctrl+Space'))[0]).toMatch(/input method/);
+    expect(hotkeyConflicts(parse('Alt+Space'))[0]).toMatch(/window menu/);
+    expect(hotkeyConflicts(parse('Ctrl+V'))[0]).toMatch(/editing shortcut/);
+    expect(hotkeyConflicts(parse('Cmd+V', 'darwin'), 'darwin')[0]).toMatch(/editing shortcut/);
+    expect(hotkeyConflicts(parse('A'))[0]).toMatch(/typing key/);
+    expect(hotkeyConflicts(parse('Shift+Space'))[0]).toMatch(/typing key/);
+    expect(hotkeyConflicts(parse('Ctrl+Alt+F3'), 'linux')[0]).toMatch(/text console/);
+  });
+
+  it('finds nothing wrong with a sensible hotkey', () => {
+    expect(hotkeyConflicts(parse('Ctrl+Alt+Space'))).toEqual([]);
+    expect(hotkeyConflicts(parse('F9'))).toEqual([]);
+  });
+});

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { hookPreconditions, probeHook } from '../../../electron/core/hotkey/hook-probe';
+import { HotkeyService, type GlobalShortcutLike } from '../../../electron/core/hotkey/hotkey-service';
+import type { RawKeyEvent } from '../../../electron/core/hotkey/matcher';
+import type { KeyHook } from '../../../electron/core/hotkey/uiohook-source';
+
+class FakeHook implements KeyHook {
+  listener: ((e: RawKeyEvent) => void) | null = null;
+  starts = 0;
+  start(listener: (e: RawKeyEvent) => void): void { this.starts += 1; this.listener = listener; }
+  stop(): void { this.listener = null; }
+  key(type: 'down' | 'up', key: string, ...mods: ('ctrl' | 'alt' | 'shift' | 'meta')[]): void {
+    this.listener?.({ type, key, modifiers: new Set(mods) });
+  }
+  modifier(type: 'down' | 'up', modifierKey: string): void {
+    this.listener?.({ type, key: null, modifiers: new Set(), modifierKey });
+  }
+}
+
+class FakeShortcut implements GlobalShortcutLike {
+  taken = new Set<string>();
+  registered = new Map<string, () => void>();
+  register(accelerator: string, callback: () => void): boolean {
+    if (this.taken.has(accelerator)) return false;
+    this.registered.set(accelerator, callback);
+    return true;
+  }
+  unregister(accelerator: string): void { this.registered.delete(accelerator); }
+}
+
+function service(probeOk: boolean, shortcut?: FakeShortcut, hook = new FakeHook()) {
+  const log: string[] = [];
+  const svc = new HotkeyService({
+    handlers: { down: () => log.push('down'), up: () => log.push('up'), toggle: () => log.push('toggle') },
+    globalShortcut: shortcut,
+    probe: async () => (probeOk ? { ok: true, reason: null } : { ok: false, reason: 'there is no X display (DISPLAY is not set)' }),
+    loadHook: async () => hook,
+    platform: 'linux',
+  });
+  return { svc, log, hook };
+}
+
+describe('HotkeyService', () => {
+  it('uses the hook for hold-to-talk and reserves the key through globalShortcut', async () => {
+    const shortcut = new FakeShortcut();
+    const { svc, log, hook } = service(true, shortcut);
+    const status = await svc.apply('Ctrl+Alt+Space');
+    expect(status).toMatchObject({ backend: 'hook', holdToTalk: true, message: null, conflicts: [] });
+    expect([...shortcut.registered.keys()]).toEqual(['Control+Alt+Space']);
+    hook.key('down', 'Space', 'ctrl', 'alt');
+    hook.key('up', 'Space');
+    expect(log).toEqual(['down', 'up']);
+  });
+
+  it('reports held modifiers from the hook, and none without a hook', async () => {
+    const { svc, hook } = service(true, new FakeShortcut());
+    expect(svc.modifiersHeld()).toBe(false);
+    await svc.apply('F9');
+    hook.modifier('down', 'Ctrl');
+    expect(svc.modifiersHeld()).toBe(true);
+    hook.modifier('up', 'Ctrl');
+    expect(svc.modifiersHeld()).toBe(false);
+    const fallback = service(false, new FakeShortcut());
+    await fallback.svc.apply('F9');
+    expect(fallback.svc.modifiersHeld()).toBe(false);
+  });
+
+  it('degrades to a globalShortcut toggle when the hook cannot run, and says so', async () => {
+    const shortcut = new FakeShortcut();
+    const { svc, log, hook } = service(false, shortcut);
+    const status = await svc.apply('Ctrl+Alt+Space');
+    expect(status.backend).toBe('shortcut');
+    expect(status.holdToTalk).toBe(false);
+    expect(status.message).toMatch(/Hold-to-talk is unavailable \(there is no X display.*toggles/);
+    expect(hook.starts).toBe(0);
+    shortcut.registered.get('Control+Alt+Space')!();
+    expect(log).toEqual(['toggle']);
+  });
+
+  it('reports a shortcut taken by another application', async () => {
+    const shortcut = new FakeShortcut();
+    shortcut.taken.add('Control+Alt+Space');
+    const { svc } = service(false, shortcut);
+    const status = await svc.apply('Ctrl+Alt+Space');
+    expect(status.backend).toBe('none');
+    expect(status.conflicts).toContain('Ctrl+Alt+Space is already taken by another application.');
+  });
+
+  it('re-binding moves the hotkey and releases a held press', async () => {
+    const shortcut = new FakeShortcut();
+    const { svc, log, hook } = service(true, shortcut);
+    await svc.apply('F9');
+    hook.key('down', 'F9');
+    await svc.apply('F10');
+    expect(log).toEqual(['down', 'up']);
+    expect([...shortcut.registered.keys()]).toEqual(['F10']);
+    hook.key('down', 'F9');
+    hook.key('down', 'F10');
+    expect(log).toEqual(['down', 'up', 'down']);
+    expect(hook.starts).toBe(1);
+  });
+
+  it('tries the hook again on the next apply after a failure (a permission granted meanwhile)', async () => {
+    let ok = false;
+    const hook = new FakeHook();
+    const svc = new HotkeyService({
+      handlers: { down: () => undefined, up: () => undefined, toggle: () => undefined },
+      globalShortcut: new FakeShortcut(),
+      probe: async () => (ok ? { ok: true, reason: null } : { ok: false, reason: 'no permission' }),
+      loadHook: async () => hook,
+      platform: 'darwin',
+    });
+    expect((await svc.apply('F9')).backend).toBe('shortcut');
+    ok = true;
+    expect((await svc.apply('F9')).backend).toBe('hook');
+    expect(hook.starts).toBe(1);
+  });
+
+  it('an invalid accelerator binds nothing and says why', async () => {
+    const { svc } = service(true, new FakeShortcut());
+    expect(await svc.apply('Ctrl+Shift')).toMatchObject({ backend: 'none', error: expect.stringMatching(/only modifiers/) });
+  });
+
+  it('a hook that throws on start is a degraded mode, not a crash', async () => {
+    const hook = new FakeHook();
+    hook.start = () => { throw new Error('Accessibility permission missing'); };
+    const { svc } = service(true, new FakeShortcut(), hook);
+    const status = await svc.apply('F9');
+    expect(status.backend).toBe('shortcut');
+    expect(status.message).toMatch(/Accessibility permission missing/);
+  });
+});
+
+describe('probing the hook', () => {
+  it('does not even try without a display or on Wayland', () => {
+    expect(hookPreconditions('linux', {})).toMatch(/no X display/);
+    expect(hookPreconditions('linux', { WAYLAND_DISPLAY: 'wayland-0', DISPLAY: ':0' })).toMatch(/Wayland/);
+    expect(hookPreconditions('linux', { DISPLAY: ':0' })).toBeNull();
+  });
+
+  it('starts no child on macOS and Windows, where the app binary cannot run as Node', async () => {
+    // A child would be a second app instance there; a bogus execPath proves none is spawned.
+    expect(await probeHook({ platform: 'darwin', env: {}, execPath: '/nonexistent/app', modulePath: '/x' })).toEqual({ ok: true, reason: null });
+    expect(await probeHook({ platform: 'win32', env: {}, execPath: '/nonexistent/app', modulePath: '/x' })).toEqual({ ok: true, reason: null });
+    expect(await probeHook({ platform: 'linux', env: { DISPLAY: ':0' }, execPath: '/nonexistent/app', modulePath: '/x' }))
+      .toMatchObject({ ok: false, reason: expect.stringMatching(/could not run/) });
+  });
+
+  it('a hook that aborts in the probe child leaves this process running', async () => {
+    // No X server listens on this display: uiohook's start() aborts its process (SIGABRT).
+    const result = await probeHook({ platform: 'linux', env: { ...process.env, DISPLAY: ':987', WAYLAND_DISPLAY: '' } });
+    expect(result.ok).toBe(false);
+    expect(result.reason).toMatch(/could not start/);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { isTerminal, parseWmClass } from '../../../electron/core/insertion/terminals';
+import { chunkByCodePoints, splitByKeymap, XdotoolKeys } from '../../../electron/core/insertion/xdotool-keys';
+import { FakeRunner } from './fakes';
+
+function runner(wmClass: string | null, active = true): FakeRunner {
+  return new FakeRunner((file) => {
+    if (file === 'xdotool') return (args) => {
+      if (args[0] === 'getactivewindow') return active ? { stdout: Buffer.from('4194312\n') } : { code: 1 };
+      if (args[0] === 'getwindowfocus') return { stdout: Buffer.from('777\n') };
+      return {};
+    };
+    if (file === 'xprop') return () => wmClass === null ? { code: 1 } : { stdout: Buffer.from(`WM_CLASS(STRING) = ${wmClass}\n`) };
+    return undefined;
+  });
+}
+
+describe('terminal detection', () => {
+  it('parses WM_CLASS and recognises terminals', () => {
+    expect(parseWmClass('WM_CLASS(STRING) = "gnome-terminal-server", "Gnome-terminal"\n')).toEqual(['gnome-terminal-server', 'Gnome-terminal']);
+    expect(isTerminal(['gnome-terminal-server', 'Gnome-terminal'])).toBe(true);
+    expect(isTerminal(['kitty', 'kitty'])).toBe(true);
+    expect(isTerminal(['chromium', 'Chromium'])).toBe(false);
+  });
+
+  it('asks the active window, or the focused one without a window manager', async () => {
+    const r = runner('"gnome-terminal-server", "Gnome-terminal"', false);
+    expect(await new XdotoolKeys(r).focusedAppKind()).toBe('terminal');
+    expect(r.runs.find((x) => x.file === 'xprop')?.args).toEqual(['-id', '777', 'WM_CLASS']);
+  });
+
+  it('xterm pastes PRIMARY with Shift+Insert', async () => {
+    const r = runner('"xterm", "XTerm"');
+    const keys = new XdotoolKeys(r);
+    expect(await keys.focusedAppKind()).toBe('primary-terminal');
+    await keys.sendPaste('primary-terminal');
+    expect(r.runs.filter((x) => x.args[0] === 'key').map((x) => x.args)).toEqual([['key', 'shift+Insert']]);
+  });
+
+  it('treats an unknown window as an ordinary app', async () => {
+    expect(await new XdotoolKeys(runner(null)).focusedAppKind()).toBe('app');
+    expect(await new XdotoolKeys(runner('"chromium", "Chromium"')).focusedAppKind()).toBe('app');
+  });
+});
+
+describe('XdotoolKeys', () => {
+  it('sends the paste chord by keysym after releasing held modifiers (never re-pressing them)', async () => {
+    const r = runner(null);
+    const keys = new XdotoolKeys(r);
+    await keys.sendPaste('app');
+    await keys.sendPaste('terminal');
+    const args = r.runs.map((x) => x.args);
+    expect(args.filter((a) => a[0] === 'key')).toEqual([['key', 'ctrl+v'], ['key', 'ctrl+shift+v']]);
+    expect(args[0][0]).toBe('keyup');
+    expect(args[0]).toContain('Control_L');
+    expect(args.flat()).not.toContain('--clearmodifiers');
+  });
+
+  it('types text through stdin so text starting with "-" is not an option', async () => {
+    const r = runner(null);
+    await new XdotoolKeys(r).typeText('--help me');
+    expect(r.runs[1].args).toEqual(['type', '--delay', '8', '--file', '-']);
+    expect(r.runs[1].input).toBe('--help me');
+  });
+
+  it('reports a failing xdotool with its own words', async () => {
+    const r = new FakeRunner(() => () => ({ code: 1, stderr: 'Error: BadWindow (invalid Window parameter)' }));
+    await expect(new XdotoolKeys(r).typeText('x')).rejects.toThrow(/xdotool failed: Error: BadWindow/);
+  });
+
+  it('pastes characters the layout lacks, or types them slowly without a paste path', async () => {
+    const r = runner(null);
+    await new XdotoolKeys(r).typeText('a café!');
+    expect(r.runs.filter((x) => x.args[0] === 'type').map((x) => [x.args[2], x.input])).toEqual([['8', 'a caf'], ['150', 'é'], ['8', '!']]);
+    const pasted: string[] = [];
+    const r2 = runner(null);
+    await new XdotoolKeys(r2, async (t) => { pasted.push(t); }).typeText('a café!');
+    expect(pasted).toEqual(['é']);
+    expect(r2.runs.filter((x) => x.args[0] === 'type').map((x) => x.input)).toEqual(['a caf', '!']);
+    expect(splitByKeymap('\u{1F600}x')).toEqual([{ text: '\u{1F600}', onKeymap: false }, { text: 'x', onKeymap: true }]);
+  });
+
+  it('chunks long text without splitting surrogate pairs', () => {
+    expect(chunkByCodePoints('a\uD83D\uDE00b', 2)).toEqual(['a\uD83D\uDE00', 'b']);
+  });
+});
