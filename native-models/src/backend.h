@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "error.h"
+
 namespace vxd {
 
 enum class DType : uint8_t {
@@ -97,6 +99,24 @@ struct HostWeight {
   int32_t group = 0;
 };
 
+// RMSNorm applied to a fused matmul's input (see Backend::matmul_multi). `weight` null: none.
+struct NormSpec {
+  const float* weight = nullptr;
+  float eps = 0.0f;
+  const float* ada = nullptr;  // time conditioning: * (1 + ada)
+  // Where the default composition writes the normalised x (same shape as x). A fused backend
+  // normalises inside the matmul and may leave it untouched, so callers must not read it.
+  Act normed;
+};
+
+// One output of a fused matmul: y = x . W^T (+ bias[n]) (+ residual); residual may alias y.
+struct MatmulOut {
+  Weight w;
+  const float* bias = nullptr;
+  const Act* residual = nullptr;
+  Act y;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -144,7 +164,54 @@ class Backend {
   virtual void embed(const Weight& table, const int32_t* ids, const Act* add, Act& out) = 0;
   // out_id[0] = argmax of row 0 of x (first maximum wins).
   virtual void argmax(const Act& x, int32_t* out_id) = 0;
+
+  // ---- fused ops ----
+  // Each has a default composed of the ops above (backend.cpp), so a backend that does not
+  // override it computes exactly what the unfused sequence computes. An override (CUDA) runs it
+  // as one kernel; intermediates may then stay in fp32 instead of being rounded to the
+  // activation dtype. Outputs must not alias x.
+  //
+  // The rows of several weights that share x (q/k/v), optionally after RMSNorm of x:
+  // outs[i].y = norm(x) . W_i^T (+ bias) (+ residual), 1 <= n_outs <= kMaxMatmulOuts.
+  static constexpr int kMaxMatmulOuts = 3;
+  virtual void matmul_multi(const Act& x, const NormSpec* norm, const MatmulOut* outs, int n_outs);
+  // Gated FFN input half: out = silu(h . W1^T) * (h . W3^T), h = norm(x) (or x when norm is null).
+  // `up` is scratch of out's shape for the default composition (it may be left untouched).
+  virtual void gated_ffn(const Act& x, const NormSpec* norm, const Weight& w1, const Weight& w3, Act& up, Act& out);
+  // rope(q, n_heads), rope(k, n_kv_heads) (both in place, same theta and position) and
+  // kv_write(k, v, cache): the attention prologue.
+  virtual void rope_kv_write(Act& q, Act& k, const Act& v, int n_heads, int n_kv_heads, int head_dim, double theta,
+                             KVCache& cache, StepParam pos);
 };
+
+// ---- default fused ops: the unfused sequence (a backend that keeps these is bit-identical) ----
+
+inline void Backend::matmul_multi(const Act& x, const NormSpec* norm, const MatmulOut* outs, int n_outs) {
+  if (n_outs < 1 || n_outs > kMaxMatmulOuts) fail(VXD_ERR_INTERNAL, "matmul_multi: bad number of outputs");
+  Act in = x;
+  if (norm && norm->weight) {
+    Act normed = norm->normed;
+    rmsnorm(x, norm->weight, norm->eps, norm->ada, normed);
+    in = normed;
+  }
+  for (int i = 0; i < n_outs; ++i) {
+    Act y = outs[i].y;
+    matmul(in, outs[i].w, outs[i].bias, outs[i].residual, y);
+  }
+}
+
+inline void Backend::gated_ffn(const Act& x, const NormSpec* norm, const Weight& w1, const Weight& w3, Act& up, Act& out) {
+  const MatmulOut o[2] = {{w1, nullptr, nullptr, out}, {w3, nullptr, nullptr, up}};
+  matmul_multi(x, norm, o, 2);
+  silu_mul(out, up, out);
+}
+
+inline void Backend::rope_kv_write(Act& q, Act& k, const Act& v, int n_heads, int n_kv_heads, int head_dim, double theta,
+                                   KVCache& cache, StepParam pos) {
+  rope(q, n_heads, head_dim, theta, pos);
+  rope(k, n_kv_heads, head_dim, theta, pos);
+  kv_write(k, v, cache, pos);
+}
 
 struct BackendOptions {
   int n_threads = 0;

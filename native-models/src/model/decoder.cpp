@@ -15,6 +15,19 @@ void decode_positions(const Model& m, Workspace& ws, int64_t n) {
   AttentionShape shape{static_cast<int>(c.n_heads), static_cast<int>(c.n_kv_heads), static_cast<int>(c.head_dim), c.sliding_window};
   for (size_t l = 0; l < w.decoder.size(); ++l) {
     const DecoderLayerWeights& L = w.decoder[l];
+    if (m.fused) {
+      // Same math as below in 5 ops + attention (see encoder.cpp).
+      const NormSpec attn_norm{L.attention_norm, eps, nullptr, a};
+      const MatmulOut qkv[3] = {{L.wq, nullptr, nullptr, q}, {L.wk, nullptr, nullptr, k}, {L.wv, nullptr, nullptr, v}};
+      be.matmul_multi(x, &attn_norm, qkv, 3);
+      be.rope_kv_write(q, k, v, shape.n_heads, shape.n_kv_heads, shape.head_dim, c.rope_theta, ws.dec_cache[l], kDecoderPos);
+      be.attention(q, ws.dec_cache[l], shape, kDecoderPos, att);
+      be.matmul(att, L.wo, nullptr, &x, x);
+      const NormSpec ffn_norm{L.ffn_norm, eps, L.ada_scale, a};
+      be.gated_ffn(x, &ffn_norm, L.w1, L.w3, up, gate);
+      be.matmul(gate, L.w2, nullptr, &x, x);
+      continue;
+    }
     be.rmsnorm(x, L.attention_norm, eps, nullptr, a);
     be.matmul(a, L.wq, nullptr, nullptr, q);
     be.matmul(a, L.wk, nullptr, nullptr, k);
@@ -31,8 +44,14 @@ void decode_positions(const Model& m, Workspace& ws, int64_t n) {
     be.matmul(gate, L.w2, nullptr, &x, x);
   }
   Act last = x.rows_view(n - 1, 1);
-  be.rmsnorm(last, w.norm, eps, nullptr, ws.last_norm);
-  be.matmul(ws.last_norm, w.tok_embeddings, nullptr, nullptr, ws.logits);
+  if (m.fused) {
+    const NormSpec final_norm{w.norm, eps, nullptr, ws.last_norm};
+    const MatmulOut head[1] = {{w.tok_embeddings, nullptr, nullptr, ws.logits}};
+    be.matmul_multi(last, &final_norm, head, 1);
+  } else {
+    be.rmsnorm(last, w.norm, eps, nullptr, ws.last_norm);
+    be.matmul(ws.last_norm, w.tok_embeddings, nullptr, nullptr, ws.logits);
+  }
   be.argmax(ws.logits, ws.token_ids);
 }
 

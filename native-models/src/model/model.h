@@ -2,6 +2,8 @@
 // The forward passes only enqueue backend ops; they never touch device memory directly.
 #pragma once
 
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,6 +18,13 @@
 
 namespace vxd {
 
+// VXD_FUSED=0 makes the forward passes issue the unfused op sequence (one op per norm, matmul,
+// RoPE, ...) instead of the fused ops, to compare the two or fall back; read once per load.
+inline bool fused_ops_from_env() {
+  const char* v = std::getenv("VXD_FUSED");
+  return !(v && std::strcmp(v, "0") == 0);
+}
+
 struct Model {
   PteProgram program;
   ModelConfig config;
@@ -26,6 +35,7 @@ struct Model {
   DType act_dtype = DType::F32;
   std::string dtype_name, info_json;
   uint64_t weight_bytes = 0, session_bytes = 0;
+  bool fused = fused_ops_from_env();  // see fused_ops_from_env
   std::mutex compute;  // one step at a time on the backend (see vxd.h threading contract)
 };
 
