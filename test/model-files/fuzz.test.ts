@@ -17,38 +17,14 @@ import { describeProgram } from '../../native-models/js/inspect/describe-program
 import { pack } from '../../native-models/js/pack/pack.js';
 import { readSafetensors } from '../../native-models/js/format/safetensors.js';
 import { bytesSource } from '../../native-models/js/format/byte-source.js';
+import { mutateBytes, rng, type Rng } from '../reliability/mutate.js';
 import { loadFixture, ptdFixtures, pteFixtures } from './fixtures.js';
 
 const MUTATIONS_PER_FILE = 1500;
 const MAX_BUFFER_GROWTH = 256 * 1024 * 1024;
 
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
-
-const INTERESTING = [0, 1, 4, 8, 0x7f, 0x80, 0xff, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffc];
-
-/** One seeded corruption: byte flips, hostile u32/u64 values, or a truncation. */
-function mutate(original: Uint8Array, next: () => number): Uint8Array {
-  const kind = next();
-  if (kind < 0.2) return original.slice(0, Math.floor(next() * original.length));
-  const bytes = original.slice();
-  const view = new DataView(bytes.buffer);
-  const edits = 1 + Math.floor(next() * 4);
-  for (let e = 0; e < edits; e++) {
-    // Most structure lives in the first part of the file; bias edits there.
-    const limit = next() < 0.8 ? Math.min(bytes.length, 2048) : bytes.length;
-    const at = Math.floor(next() * limit);
-    if (kind < 0.55) bytes[at] ^= 1 << Math.floor(next() * 8);
-    else if (kind < 0.9 && at + 4 <= bytes.length) view.setUint32(at & ~3, INTERESTING[Math.floor(next() * INTERESTING.length)] >>> 0, true);
-    else if (at + 8 <= bytes.length) view.setBigUint64(at & ~7, BigInt.asUintN(64, BigInt(Math.floor(next() * 2 ** 53)) << BigInt(Math.floor(next() * 12))), true);
-  }
-  return bytes;
-}
+/** Structure lives near the start of these files: bias edits to the first 2 KiB. */
+const mutate = (original: Uint8Array, next: Rng) => mutateBytes(original, next, 2048);
 
 function parsePteFully(bytes: Uint8Array): void {
   const pte = readPte(bytes);
