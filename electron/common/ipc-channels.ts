@@ -43,3 +43,10 @@ export const AUDIO_PORT_REQUEST_CHANNEL = 'dictate:audio:open-port';
 export const AUDIO_PORT_CHANNEL = 'dictate:audio:port';
 /** The preload hands the port to the page as window.postMessage({ type: this }, origin, [port]). */
 export const AUDIO_PORT_WINDOW_MESSAGE = 'voxtral:audio-port';
+
+/**
+ * A file dropped on the window: the preload finds its path on disk (Electron's webUtils) and sends
+ * it here (ipcRenderer.invoke) so main records it as picked by the user, like a dialog choice.
+ * Not in CALL_CHANNELS: the page cannot send a path of its own, only hand the preload a File.
+ */
+export const DROPPED_FILE_CHANNEL = 'dictate:file:dropped';

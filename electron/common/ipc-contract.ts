@@ -7,9 +7,11 @@ import {
   arrayOf, bool, float32Array, int, isPlainObject, literal, none, nullable, num, object, oneOf,
   optional, partialObject, recordOf, scalar, str, taggedUnion, type Validator,
 } from './validate';
-import { AUDIO_PORT_CHANNEL, AUDIO_PORT_REQUEST_CHANNEL, AUDIO_PORT_WINDOW_MESSAGE, CALL_CHANNELS, EVENT_CHANNELS } from './ipc-channels';
+import {
+  AUDIO_PORT_CHANNEL, AUDIO_PORT_REQUEST_CHANNEL, AUDIO_PORT_WINDOW_MESSAGE, CALL_CHANNELS, DROPPED_FILE_CHANNEL, EVENT_CHANNELS,
+} from './ipc-channels';
 
-export { AUDIO_PORT_CHANNEL, AUDIO_PORT_REQUEST_CHANNEL, AUDIO_PORT_WINDOW_MESSAGE, CALL_CHANNELS, EVENT_CHANNELS };
+export { AUDIO_PORT_CHANNEL, AUDIO_PORT_REQUEST_CHANNEL, AUDIO_PORT_WINDOW_MESSAGE, CALL_CHANNELS, DROPPED_FILE_CHANNEL, EVENT_CHANNELS };
 
 // ── Shared value types ──────────────────────────────────────────────────────────────────────────
 
@@ -373,7 +375,31 @@ export type VoxtralApi = { [K in CallName]: CallFunction<K> } & {
   on: EventSubscriptions;
   /** Asks main for an audio frame port; it arrives as a window message AUDIO_PORT_WINDOW_MESSAGE. */
   requestAudioPort(): void;
+  /**
+   * A file the user dropped on the window, to transcribe: answers the path main now accepts in
+   * transcribeFile. Only a File from a real drop (or file input) has a path; one made by page
+   * script has none and is refused.
+   */
+  registerDroppedFile(file: File): Promise<Result<{ path: string }>>;
 };
+
+// ── Dropped files (preload → main on DROPPED_FILE_CHANNEL) ────────────────────────────────────
+
+/** What can be dropped: audio to transcribe (model files are chosen with Browse… only). */
+export const DROPPED_FILE_PURPOSES = ['audio'] as const;
+export interface DroppedFile {
+  purpose: (typeof DROPPED_FILE_PURPOSES)[number];
+  /** Absolute path of the dropped file, as Electron's webUtils.getPathForFile gives it. */
+  path: string;
+}
+/** File transcription reads WAV only. */
+export const DROPPABLE_AUDIO_EXTENSIONS = ['.wav'] as const;
+
+/** Whether a file name (or path) names a WAV file: `x.wav`, not `.wav` or `x.wav.txt`. */
+export function isDroppableAudioName(name: string): boolean {
+  const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).toLowerCase();
+  return DROPPABLE_AUDIO_EXTENSIONS.some((ext) => base.endsWith(ext) && base.length > ext.length);
+}
 
 // ── Validators ──────────────────────────────────────────────────────────────────────────────────
 
@@ -510,6 +536,9 @@ export const eventValidators: { [K in EventName]: Validator<EventMap[K]> } = {
   navigate: object<{ view: ViewName }>({ view: oneOf(VIEW_NAMES) }),
   desktop: desktopStatus,
 };
+
+export const validateDroppedFile: Validator<DroppedFile> = object<DroppedFile>({ purpose: oneOf(DROPPED_FILE_PURPOSES), path });
+export const validateDroppedFileResult: Validator<Result<{ path: string }>> = resultValidator(object({ path }));
 
 export const validateAudioPortMessage: Validator<AudioPortMessage> = taggedUnion<AudioPortMessage>('type', {
   frame: object<{ type: 'frame'; seq: number; samples: Float32Array }>({

@@ -5,7 +5,7 @@
 
 import { MessageChannelMain, type BrowserWindow, type IpcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import {
-  AUDIO_PORT_CHANNEL, AUDIO_PORT_REQUEST_CHANNEL, CALL_CHANNELS, CALL_NAMES, EVENT_CHANNELS, type Result,
+  AUDIO_PORT_CHANNEL, AUDIO_PORT_REQUEST_CHANNEL, CALL_CHANNELS, CALL_NAMES, DROPPED_FILE_CHANNEL, EVENT_CHANNELS, type Result,
 } from '../common/ipc-contract';
 import type { AppCore } from '../core/app/app-core';
 import { isAppUrl } from './app-origin';
@@ -38,12 +38,15 @@ export function registerIpc(ipcMain: IpcMain, core: AppCore): () => void {
       return result;
     });
   }
+  // A drop is the user's pick as much as a dialog choice; same sender rule as every call.
+  ipcMain.handle(DROPPED_FILE_CHANNEL, (event, request: unknown) => (isTrustedSender(event) ? picked.acceptDropped(request) : FORBIDDEN));
   const onPortRequest = (event: IpcMainEvent) => {
     if (isTrustedSender(event)) openAudioPort(event.sender, core);
   };
   ipcMain.on(AUDIO_PORT_REQUEST_CHANNEL, onPortRequest);
   return () => {
     for (const name of CALL_NAMES) ipcMain.removeHandler(CALL_CHANNELS[name]);
+    ipcMain.removeHandler(DROPPED_FILE_CHANNEL);
     ipcMain.removeListener(AUDIO_PORT_REQUEST_CHANNEL, onPortRequest);
   };
 }

@@ -1,8 +1,12 @@
 // Which file paths a page may make main open: only ones the user picked in the system dialog
 // (during this run, or earlier and saved as the model in settings). A compromised page cannot
 // point the core at arbitrary files, because every path it sends must have come from the dialog.
+// A file dropped on the window counts as picked too: its path comes from the preload, which can
+// only get one from a File of a real drop (see acceptDropped).
 
-import type { CallName, Result } from '../common/ipc-contract';
+import { isAbsolute } from 'node:path';
+import { isDroppableAudioName, validateDroppedFile, type CallName, type Result } from '../common/ipc-contract';
+import { check } from '../common/validate';
 
 const UNPICKED: Result<never> = {
   ok: false,
@@ -27,6 +31,8 @@ export function pathsIn(name: CallName, request: unknown): string[] {
 
 export class PickedPaths {
   private readonly picked = new Set<string>();
+  /** Dropped files: audio, so they unlock transcribeFile only (not model inspection or settings). */
+  private readonly dropped = new Set<string>();
 
   /** `saved` = the model paths in settings now (picked in an earlier run). */
   constructor(private readonly saved: () => readonly (string | null)[]) {}
@@ -38,10 +44,30 @@ export class PickedPaths {
     if (typeof chosen === 'string') this.picked.add(chosen);
   }
 
+  /**
+   * Records a dropped file (DROPPED_FILE_CHANNEL, sender already checked) for transcribeFile. Only audio to
+   * transcribe, only an absolute .wav path: a File made by page script has the path '' and is
+   * refused, so a page can register nothing but what the user dropped.
+   */
+  acceptDropped(request: unknown): Result<{ path: string }> {
+    const valid = check(validateDroppedFile, request);
+    if (!valid.ok) {
+      const noPath = field(request, 'path') === '';
+      const message = noPath ? 'The dropped file has no location on disk; drop a file from a folder.' : valid.message;
+      return { ok: false, error: { code: 'invalid-request', message } };
+    }
+    const { path } = valid.value;
+    if (!isAbsolute(path)) return { ok: false, error: { code: 'invalid-request', message: 'The dropped file has no location on disk; drop a file from a folder.' } };
+    if (!isDroppableAudioName(path)) return { ok: false, error: { code: 'invalid-request', message: 'Only .wav files can be transcribed.' } };
+    this.dropped.add(path);
+    return { ok: true, value: { path } };
+  }
+
   /** null when every path in the request was picked, else the refusal to answer with. */
   refusal(name: CallName, request: unknown): Result<never> | null {
     const saved = this.saved();
-    const ok = pathsIn(name, request).every((p) => this.picked.has(p) || saved.includes(p));
+    const dropped = name === 'transcribeFile' ? this.dropped : new Set<string>();
+    const ok = pathsIn(name, request).every((p) => this.picked.has(p) || dropped.has(p) || saved.includes(p));
     return ok ? null : UNPICKED;
   }
 }

@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AUDIO_PORT_REQUEST_CHANNEL, CALL_CHANNELS, CALL_NAMES, type CallName, type DictationStatus } from '../../electron/common/ipc-contract';
+import { AUDIO_PORT_REQUEST_CHANNEL, CALL_CHANNELS, CALL_NAMES, DROPPED_FILE_CHANNEL, type CallName, type DictationStatus } from '../../electron/common/ipc-contract';
 import { Overlay } from '../../electron/main/overlay';
 import { secureWebPreferences } from '../../electron/main/windows';
 import { FakeBrowserWindow, FakeMessageChannelMain, FakeWebContents, type createFakeElectron } from '../unit/app/fake-electron';
@@ -104,7 +104,7 @@ describe('security checklist (real main process, fake electron)', () => {
       sender('app://evil/index.html'), sender('http://voxtral/index.html'), sender(APP_PAGE, { url: APP_PAGE }),
       { senderFrame: null, sender: new FakeWebContents() },
     ];
-    expect([...h.fake.ipcHandlers.keys()].sort()).toEqual(CALL_NAMES.map((n) => CALL_CHANNELS[n]).sort());
+    expect([...h.fake.ipcHandlers.keys()].sort()).toEqual([...CALL_NAMES.map((n) => CALL_CHANNELS[n]), DROPPED_FILE_CHANNEL].sort()); // the drop channel: its own case below
     for (const name of CALL_NAMES) {
       for (const event of foreign) {
         const result = await call(name, event, VALID[name]);
@@ -149,6 +149,25 @@ describe('security checklist (real main process, fake electron)', () => {
     h.fake.module.dialog.answers.push({ canceled: false, filePaths: ['/audio/picked.wav'] });
     await call('chooseFile', own(), { purpose: 'audio' });
     expect((await call('transcribeFile', own(), { path: '/audio/picked.wav' })).error?.code).not.toBe('forbidden');
+  });
+
+  it('a dropped file is accepted only from the app page, only as an absolute .wav path, and unlocks only that path', async () => {
+    const drop = (event: unknown, request: unknown) => h.fake.ipcHandlers.get(DROPPED_FILE_CHANNEL)!(event, request) as ReturnType<typeof call>;
+    const foreign = [
+      sender('https://evil.example/'), sender('file:///tmp/index.html'), sender('app://voxtral.evil/index.html'),
+      sender(APP_PAGE, { url: APP_PAGE }), { senderFrame: null, sender: new FakeWebContents() },
+    ];
+    for (const event of foreign) expect(await drop(event, { purpose: 'audio', path: '/audio/foreign.wav' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    for (const [i, payload] of [...GARBAGE, { purpose: 'audio', path: '' }, { purpose: 'audio', path: 'rel.wav' }, { purpose: 'audio', path: '/etc/shadow' }, { purpose: 'model-program', path: '/m/x.pte' }].entries()) {
+      expect(await drop(own(), payload), `drop garbage #${i}`).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    }
+    expect(await call('transcribeFile', own(), { path: '/audio/foreign.wav' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await drop(own(), { purpose: 'audio', path: '/audio/dropped.wav' })).toEqual({ ok: true, value: { path: '/audio/dropped.wav' } });
+    expect((await call('transcribeFile', own(), { path: '/audio/dropped.wav' })).error?.code).not.toBe('forbidden');
+    expect(await call('transcribeFile', own(), { path: '/audio/dropped2.wav' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // Dropped audio unlocks transcription only, not model files or settings.
+    expect(await call('inspectModel', own(), { pte: '/audio/dropped.wav', ptd: null })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await call('updateSettings', own(), { model: { pte: '/audio/dropped.wav' } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
   it('the audio port validates every message: 3000 hostile ones are dropped without a throw or a dictation', async () => {

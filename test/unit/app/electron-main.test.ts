@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AUDIO_PORT_CHANNEL, AUDIO_PORT_REQUEST_CHANNEL, CALL_CHANNELS, EVENT_CHANNELS } from '../../../electron/common/ipc-contract';
+import { AUDIO_PORT_CHANNEL, AUDIO_PORT_REQUEST_CHANNEL, CALL_CHANNELS, DROPPED_FILE_CHANNEL, EVENT_CHANNELS } from '../../../electron/common/ipc-contract';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/main/csp';
 import { FakeBrowserWindow, FakeMessageChannelMain, FakeTray, FakeWebContents, type createFakeElectron } from './fake-electron';
 
@@ -116,7 +116,7 @@ describe('Electron main process (electron replaced by a recording fake)', () => 
   });
 
   it('registers a handler for every contract call and answers through the real core', async () => {
-    expect([...h.fake.ipcHandlers.keys()].sort()).toEqual(Object.values(CALL_CHANNELS).sort());
+    expect([...h.fake.ipcHandlers.keys()].sort()).toEqual([...Object.values(CALL_CHANNELS), DROPPED_FILE_CHANNEL].sort());
     const update = h.fake.ipcHandlers.get(CALL_CHANNELS.updateSettings)!;
     const result = await update(trusted(), { insertion: { mode: 'type' } });
     expect(result).toMatchObject({ ok: true, value: { insertion: { mode: 'type' } } });

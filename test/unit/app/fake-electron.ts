@@ -154,6 +154,9 @@ export function createFakeElectron(userData: () => string) {
       },
     },
     shell: { opened: [] as string[], openExternal(url: string) { module.shell.opened.push(url); return Promise.resolve(); } },
+    // Electron gives a File's path on disk only for one from a real drop or file input; here a test
+    // marks such a File with a `diskPath` property, and any other File has none ('').
+    webUtils: { getPathForFile: (file: unknown) => String((file as { diskPath?: string })?.diskPath ?? '') },
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => { exposed[key] = api; } },
     ipcRenderer: Object.assign(rendererIpc, {
       invoke: (channel: string, request: unknown) => { invoked.push({ channel, request }); return Promise.resolve({ ok: true, value: channel }); },

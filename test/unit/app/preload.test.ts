@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from 'vitest';
-import { AUDIO_PORT_CHANNEL, AUDIO_PORT_REQUEST_CHANNEL, CALL_CHANNELS, CALL_NAMES, EVENT_CHANNELS, EVENT_NAMES, type VoxtralApi } from '../../../electron/common/ipc-contract';
+import { AUDIO_PORT_CHANNEL, AUDIO_PORT_REQUEST_CHANNEL, CALL_CHANNELS, CALL_NAMES, DROPPED_FILE_CHANNEL, EVENT_CHANNELS, EVENT_NAMES, type VoxtralApi } from '../../../electron/common/ipc-contract';
 import type { createFakeElectron } from './fake-electron';
 
 const h = vi.hoisted(() => ({ fake: null as unknown as ReturnType<typeof createFakeElectron> }));
@@ -15,7 +15,7 @@ const api = () => h.fake.exposed.voxtral as VoxtralApi;
 describe('preload', () => {
   it('exposes exactly the contract as window.voxtral', () => {
     expect(Object.keys(h.fake.exposed)).toEqual(['voxtral']);
-    expect(Object.keys(api()).sort()).toEqual([...CALL_NAMES, 'on', 'requestAudioPort'].sort());
+    expect(Object.keys(api()).sort()).toEqual([...CALL_NAMES, 'on', 'registerDroppedFile', 'requestAudioPort'].sort());
     expect(Object.keys(api().on).sort()).toEqual([...EVENT_NAMES].sort());
     for (const name of CALL_NAMES) expect(typeof api()[name]).toBe('function');
   });
@@ -48,5 +48,18 @@ describe('preload', () => {
     h.fake.rendererIpc.emit(AUDIO_PORT_CHANNEL, { ports: [port1] });
     expect(post).toHaveBeenCalledWith({ type: 'voxtral:audio-port' }, window.location.origin, [port1]);
     await received;
+  });
+
+  it('registers a dropped File by the path Electron gives it; a File made by page script goes with no path', async () => {
+    h.fake.invoked.length = 0;
+    const dropped = Object.assign(new File(['RIFF'], 'talk.wav'), { diskPath: '/home/user/talk.wav' });
+    await api().registerDroppedFile(dropped);
+    await api().registerDroppedFile(new File(['RIFF'], 'forged.wav'));
+    await api().registerDroppedFile('/etc/passwd' as never); // not a File: webUtils finds nothing
+    expect(h.fake.invoked).toEqual([
+      { channel: DROPPED_FILE_CHANNEL, request: { purpose: 'audio', path: '/home/user/talk.wav' } },
+      { channel: DROPPED_FILE_CHANNEL, request: { purpose: 'audio', path: '' } },
+      { channel: DROPPED_FILE_CHANNEL, request: { purpose: 'audio', path: '' } },
+    ]);
   });
 });
