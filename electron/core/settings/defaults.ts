@@ -9,7 +9,8 @@ export function defaultSettings(): Settings {
     // Hold to talk, or tap to toggle: what most dictation apps converge on.
     hotkey: { accelerator: 'CommandOrControl+Shift+Space', mode: 'both' },
     insertion: { mode: 'paste' },
-    handsFree: { enabled: false, startOnSpeech: false, silenceMs: 1200, minSpeechMs: 250, threshold: 0.5 },
+    // Silence: 1.5 s, as issue #8 suggests; long enough for a breath between sentences.
+    handsFree: { enabled: false, startOnSpeech: false, silenceMs: 1500, minSpeechMs: 250, threshold: 0.5 },
     history: { enabled: true, maxEntries: 5000 },
     startAtLogin: false,
     showOverlay: true,
