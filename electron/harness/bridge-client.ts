@@ -3,7 +3,7 @@
 
 import { AUDIO_PORT_WINDOW_MESSAGE, CALL_CHANNELS, EVENT_CHANNELS } from '../common/ipc-channels';
 import type { AppError, AudioPortMessage, CallName, EventName, EventSubscriptions, Result, VoxtralApi } from '../common/ipc-contract';
-import { BRIDGE_PATH, type ClientMessage, type ServerMessage } from './bridge-protocol';
+import { BRIDGE_PATH, DROP_UPLOAD_PATH, type ClientMessage, type ServerMessage } from './bridge-protocol';
 
 const lost = (message: string): Result<never> => ({ ok: false, error: { code: 'internal', message } satisfies AppError });
 
@@ -71,8 +71,20 @@ function createBridge(): VoxtralApi {
     window.postMessage({ type: AUDIO_PORT_WINDOW_MESSAGE }, location.origin, [port2]);
   };
 
+  // The stand-in for the preload's webUtils lookup: a page never learns a dropped file's path, so
+  // its bytes go to the harness, which answers the path of a copy (drop-upload.ts).
+  const registerDroppedFile = async (file: File): Promise<Result<{ path: string }>> => {
+    if (!(file instanceof File)) return { ok: false, error: { code: 'invalid-request', message: 'Drop a file.' } };
+    try {
+      const answer = await fetch(`${DROP_UPLOAD_PATH}?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file });
+      return (await answer.json()) as Result<{ path: string }>;
+    } catch {
+      return lost('Cannot reach the harness core.');
+    }
+  };
+
   const calls = Object.fromEntries((Object.keys(CALL_CHANNELS) as CallName[]).map((name) => [name, call(name)]));
-  return { ...calls, on, requestAudioPort } as VoxtralApi;
+  return { ...calls, on, requestAudioPort, registerDroppedFile } as VoxtralApi;
 }
 
 window.voxtral = createBridge();

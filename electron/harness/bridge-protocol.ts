@@ -6,6 +6,8 @@ import { int, isPlainObject, object, oneOf, optional, type Validator, Validation
 
 export const BRIDGE_PATH = '/__harness/ws';
 export const BRIDGE_SCRIPT_PATH = '/__harness/bridge.js';
+/** Where the bridge uploads a dropped file (the stand-in for the preload's path lookup). */
+export const DROP_UPLOAD_PATH = '/__harness/drop';
 /** Largest WebSocket message accepted (a 1 s frame is 64 KB; calls are small). */
 export const BRIDGE_MAX_PAYLOAD_BYTES = 1024 * 1024;
 

@@ -14,7 +14,8 @@ import { check } from '../common/validate';
 import { AppCore, type AppCoreOptions } from '../core/app/app-core';
 import { CONTENT_SECURITY_POLICY } from '../main/csp';
 import { contentTypeOf, resolveStaticFile } from '../main/static-files';
-import { BRIDGE_MAX_PAYLOAD_BYTES, BRIDGE_PATH, BRIDGE_SCRIPT_PATH, validateClientMessage, type ServerMessage } from './bridge-protocol';
+import { BRIDGE_MAX_PAYLOAD_BYTES, BRIDGE_PATH, BRIDGE_SCRIPT_PATH, DROP_UPLOAD_PATH, validateClientMessage, type ServerMessage } from './bridge-protocol';
+import { DropUploads } from './drop-upload';
 
 export interface HarnessOptions extends AppCoreOptions {
   /** The built renderer (vite build output). */
@@ -34,8 +35,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const bridgeScript = await bundleBridgeClient();
   const rendererDir = path.resolve(options.rendererDir);
 
+  let drops: DropUploads | null = null; // made once the origin (port) is known
   const http = createServer((req, res) => {
-    void serve(req, res, rendererDir, bridgeScript).catch(() => {
+    const upload = new URL(req.url ?? '/', 'http://127.0.0.1').pathname === DROP_UPLOAD_PATH;
+    const handled = upload && drops ? drops.handle(req, res) : serve(req, res, rendererDir, bridgeScript);
+    void handled.catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
@@ -44,6 +48,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   await new Promise<void>((resolve) => http.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
+  drops = await DropUploads.create(origin);
 
   http.on('upgrade', (req, socket, head) => {
     // Only the harness page itself may drive the core; other sites in the same browser may not.
@@ -63,6 +68,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await core.close();
+      await drops?.close();
     },
   };
 }

@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DictationStatus } from '../../electron/common/ipc-contract';
+import { parseWav } from '../../native-models/js/audio/wav';
 import type { DictationEvent } from '../../electron/core/app/services';
 import { UnavailableDictationService } from '../../electron/core/app/unavailable-services';
 import { startHarness, type Harness } from '../../electron/harness/server';
@@ -46,6 +47,77 @@ class StreamingDictation extends UnavailableDictationService {
     this.current = { state, since: Date.now(), sessionId: 'live-1', source: 'mic', error: null };
     this.listener({ name: 'state', payload: this.current });
   }
+}
+
+/**
+ * File transcription as the engine does it (state, progress, partials, final), reading the WAV at
+ * the path it is given: the transcript says what it found there, so the test sees that the bytes
+ * dropped in the page are what the core read. It holds at half way until the test lets it finish.
+ */
+class FileDictation extends UnavailableDictationService {
+  readonly paths: string[] = [];
+  readonly bytes: Buffer[] = [];
+  private listener: (event: DictationEvent) => void = () => undefined;
+  private current: DictationStatus = { state: 'idle', since: Date.now(), sessionId: null, source: null, error: null };
+  private finish: () => void = () => undefined;
+  constructor() { super(() => { throw new Error('unused'); }); }
+  override status() { return this.current; }
+  override onEvent(listener: (event: DictationEvent) => void) { this.listener = listener; return () => undefined; }
+  release() { this.finish(); }
+  override async transcribeFile(file: string) {
+    const bytes = await readFile(file);
+    const wav = parseWav(bytes);
+    this.paths.push(file);
+    this.bytes.push(bytes);
+    const jobId = `job-${this.paths.length}`;
+    const sessionId = `file-${this.paths.length}`;
+    const seconds = (wav.channelData[0].length / wav.sampleRate).toFixed(2);
+    const finished = new Promise<void>((resolve) => { this.finish = resolve; });
+    void (async () => {
+      this.setState('listening', sessionId);
+      const first = `Heard ${seconds} s`;
+      this.listener({ name: 'progress', payload: { stage: 'transcribing-file', fraction: 0.5, jobId } });
+      this.listener({ name: 'partial', payload: { sessionId, appended: first, text: first, tokenIds: [] } });
+      await finished;
+      const text = `${first} at ${wav.sampleRate} Hz.`;
+      this.listener({ name: 'partial', payload: { sessionId, appended: ` at ${wav.sampleRate} Hz.`, text, tokenIds: [] } });
+      this.listener({ name: 'progress', payload: { stage: 'transcribing-file', fraction: 1, jobId } });
+      this.listener({ name: 'final', payload: { sessionId, text, source: 'file', durationMs: 1500, historyId: null, jobId } });
+      this.setState('idle', sessionId);
+    })();
+    return { jobId };
+  }
+  private setState(state: DictationStatus['state'], sessionId: string) {
+    this.current = { state, since: Date.now(), sessionId, source: 'file', error: null };
+    this.listener({ name: 'state', payload: this.current });
+  }
+}
+
+/**
+ * Drags files over the transcript and drops them, as the desktop would: real DragEvents carrying a
+ * DataTransfer of Files made in the page (a WAV of `seconds` of tone, or text). `drop: false` stops
+ * after dragenter so the highlight can be seen.
+ */
+function dragFiles(target: Page, files: { name: string; wavSeconds?: number }[], drop = true) {
+  return target.getByTestId('transcript').evaluate((element, { files, drop }) => {
+    const wav = (seconds: number) => {
+      const rate = 16_000;
+      const n = Math.round(seconds * rate);
+      const view = new DataView(new ArrayBuffer(44 + n * 2));
+      const text = (at: number, s: string) => { for (let i = 0; i < s.length; i++) view.setUint8(at + i, s.charCodeAt(i)); };
+      text(0, 'RIFF'); view.setUint32(4, 36 + n * 2, true); text(8, 'WAVE'); text(12, 'fmt ');
+      view.setUint32(16, 16, true); view.setUint16(20, 1, true); view.setUint16(22, 1, true); view.setUint32(24, rate, true);
+      view.setUint32(28, rate * 2, true); view.setUint16(32, 2, true); view.setUint16(34, 16, true); text(36, 'data'); view.setUint32(40, n * 2, true);
+      for (let i = 0; i < n; i++) view.setInt16(44 + i * 2, Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), true);
+      return view.buffer;
+    };
+    const data = new DataTransfer();
+    for (const f of files) data.items.add(new File([f.wavSeconds ? wav(f.wavSeconds) : 'not audio'], f.name));
+    const fire = (type: string) => element.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
+    fire('dragenter');
+    fire('dragover');
+    if (drop) fire('drop');
+  }, { files, drop });
 }
 
 let scratch = '';
@@ -196,6 +268,56 @@ describe('renderer in Chromium through the harness', () => {
     } finally {
       await livePage.close();
       await liveHarness.close();
+    }
+  });
+
+  it('transcribes a WAV file dropped on the transcript: highlight, one .wav at a time, progress and transcript', async () => {
+    const dictation = new FileDictation();
+    const dropHarness = await startHarness({
+      rendererDir: path.join(scratch, 'renderer'), configDir: path.join(scratch, 'drop-config'), log: () => undefined,
+      createDictation: () => dictation,
+    });
+    const dropPage = await browser.newPage();
+    const dropProblems: string[] = [];
+    dropPage.on('pageerror', (e) => dropProblems.push(e.message));
+    try {
+      await dropPage.goto(dropHarness.url);
+      await expect.poll(() => dropPage.getByTestId('dictation-state').textContent()).toBe('Ready');
+      // Dragging files over the transcript highlights it; leaving takes the highlight away.
+      await dragFiles(dropPage, [{ name: 'speech.wav', wavSeconds: 1.5 }], false);
+      await expect.poll(() => dropPage.getByTestId('drop-overlay').textContent()).toBe('Drop a .wav file to transcribe it');
+      await dropPage.getByTestId('transcript').evaluate((el) => el.dispatchEvent(new DragEvent('dragleave', { bubbles: true, dataTransfer: (() => { const d = new DataTransfer(); d.items.add(new File(['x'], 'x.wav')); return d; })() })));
+      await expect.poll(() => dropPage.getByTestId('drop-overlay').count()).toBe(0);
+
+      // Not a WAV, or several at once: a clear message, nothing reaches the core.
+      await dragFiles(dropPage, [{ name: 'notes.txt' }]);
+      await expect.poll(() => dropPage.getByRole('alert').textContent()).toBe('Only .wav files can be transcribed; “notes.txt” is not one.');
+      await dragFiles(dropPage, [{ name: 'a.wav', wavSeconds: 0.5 }, { name: 'b.wav', wavSeconds: 0.5 }]);
+      await expect.poll(() => dropPage.getByRole('alert').textContent()).toBe('2 files were dropped: drop one .wav file at a time.');
+      expect(await dropPage.getByTestId('drop-overlay').count()).toBe(0);
+      expect(dictation.paths).toEqual([]);
+
+      // One WAV: the core reads the very bytes dropped; progress and the transcript show while it runs.
+      await dragFiles(dropPage, [{ name: 'speech.wav', wavSeconds: 1.5 }]);
+      await expect.poll(() => dropPage.getByTestId('file-job').textContent()).toContain('Transcribing speech.wav…');
+      expect(await dropPage.getByRole('alert').count()).toBe(0);
+      const progress = dropPage.getByRole('progressbar', { name: 'transcribing-file' });
+      await expect.poll(() => progress.getAttribute('value')).toBe('0.5');
+      await expect.poll(() => dropPage.getByTestId('transcript').textContent()).toBe('Heard 1.50 s');
+      expect(dictation.paths).toHaveLength(1);
+      expect(path.basename(dictation.paths[0])).toMatch(/speech\.wav$/);
+      expect(parseWav(dictation.bytes[0]).channelData[0].length).toBe(24_000);
+
+      dictation.release();
+      await expect.poll(() => dropPage.getByTestId('transcript').textContent()).toBe('Heard 1.50 s at 16000 Hz.');
+      await expect.poll(() => dropPage.getByTestId('file-job').count()).toBe(0);
+      expect(await progress.count()).toBe(0);
+      await expect.poll(() => dropPage.getByRole('status').textContent()).toContain('The file was transcribed; the text is in History.');
+      expect(dropHarness.core.history.list(0, 10).entries).toEqual([expect.objectContaining({ source: 'file', status: 'done', text: 'Heard 1.50 s at 16000 Hz.' })]);
+      expect(dropProblems).toEqual([]);
+    } finally {
+      await dropPage.close();
+      await dropHarness.close();
     }
   });
 

@@ -3,7 +3,7 @@
 // validated against the contract, so a bad payload becomes a clear error instead of a broken view.
 
 import {
-  eventValidators, responseValidators, resultValidator,
+  eventValidators, responseValidators, resultValidator, validateDroppedFileResult,
   type CallName, type CallRequest, type CallResponse, type EventMap, type EventName, type Result, type VoxtralApi,
 } from '../../../electron/common/ipc-contract';
 import { check } from '../../../electron/common/validate';
@@ -18,6 +18,8 @@ export interface VoxtralClient {
   call<K extends CallName>(name: K, ...request: CallRequest<K> extends void ? [] : [CallRequest<K>]): Promise<Result<CallResponse<K>>>;
   on<K extends EventName>(name: K, listener: (payload: EventMap[K]) => void): () => void;
   requestAudioPort(): void;
+  /** Registers a dropped File with main; answers the path to pass to transcribeFile. */
+  registerDroppedFile(file: File): Promise<Result<{ path: string }>>;
 }
 
 export function createClient(api: VoxtralApi, log: (message: string) => void = console.warn): VoxtralClient {
@@ -44,6 +46,18 @@ export function createClient(api: VoxtralApi, log: (message: string) => void = c
       });
     },
     requestAudioPort: () => api.requestAudioPort(),
+    async registerDroppedFile(file) {
+      let raw: unknown;
+      try {
+        raw = await api.registerDroppedFile(file);
+      } catch (err) {
+        return { ok: false, error: { code: 'internal', message: `Could not reach the app core: ${(err as Error)?.message ?? err}` } };
+      }
+      const valid = check(validateDroppedFileResult, raw);
+      if (valid.ok) return valid.value;
+      log(`invalid answer to registerDroppedFile: ${valid.message}`);
+      return { ok: false, error: { code: 'internal', message: 'The app core sent an invalid answer to registerDroppedFile.' } };
+    },
   };
 }
 

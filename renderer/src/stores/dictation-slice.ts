@@ -1,95 +1,114 @@
 import type { StateCreator } from 'zustand';
+import { isDroppableAudioName } from '../../../electron/common/ipc-contract';
 import type { VoxtralClient } from '../ipc/client';
 import type { AppState, DictationSlice } from './types';
 
 const IDLE = { state: 'idle', since: Date.now(), sessionId: null, source: null, error: null } as const;
 
-export const createDictationSlice = (client: VoxtralClient): StateCreator<AppState, [], [], DictationSlice> => (set, get) => ({
-  status: IDLE,
-  transcript: '',
-  transcriptSessionId: null,
-  lastFinal: null,
-  dictationError: null,
-  progress: null,
-  speaking: false,
-  fileJob: null,
-
-  async transcribeFile() {
-    set({ dictationError: null });
-    const chosen = await client.call('chooseFile', { purpose: 'audio' });
-    if (!chosen.ok) return set({ dictationError: chosen.error });
-    const path = chosen.value.path;
-    if (!path) return;
+export const createDictationSlice = (client: VoxtralClient): StateCreator<AppState, [], [], DictationSlice> => (set, get) => {
+  /** Asks the core to transcribe a path it accepts (picked in the dialog or dropped). */
+  const startFileJob = async (path: string) => {
     const started = await client.call('transcribeFile', { path });
     if (started.ok) set({ fileJob: { jobId: started.value.jobId, path } });
     else set({ dictationError: started.error });
-  },
+  };
+  return {
+    status: IDLE,
+    transcript: '',
+    transcriptSessionId: null,
+    lastFinal: null,
+    dictationError: null,
+    progress: null,
+    speaking: false,
+    fileJob: null,
 
-  async cancelFileTranscription() {
-    const job = get().fileJob;
-    if (!job) return;
-    const result = await client.call('cancelFileTranscription', { jobId: job.jobId });
-    if (!result.ok) set({ dictationError: result.error });
-    set({ fileJob: null, progress: null });
-  },
+    async transcribeFile() {
+      set({ dictationError: null });
+      const chosen = await client.call('chooseFile', { purpose: 'audio' });
+      if (!chosen.ok) return set({ dictationError: chosen.error });
+      const path = chosen.value.path;
+      if (path) await startFileJob(path);
+    },
 
-  async startDictation() {
-    set({ dictationError: null });
-    const result = await client.call('startDictation');
-    if (result.ok) get().applyStatus(result.value);
-    else set({ dictationError: result.error });
-  },
+    async transcribeDroppedFiles(files) {
+      set({ dictationError: null });
+      const refuse = (message: string) => set({ dictationError: { code: 'invalid-request', message } });
+      if (files.length === 0) return refuse('Nothing to transcribe was dropped: drop a .wav file.');
+      if (files.length > 1) return refuse(`${files.length} files were dropped: drop one .wav file at a time.`);
+      const [file] = files;
+      if (!isDroppableAudioName(file.name)) return refuse(`Only .wav files can be transcribed; “${file.name}” is not one.`);
+      if (get().fileJob) return refuse('A file is being transcribed already; drop the next one when it is done.');
+      const registered = await client.registerDroppedFile(file);
+      if (!registered.ok) return set({ dictationError: registered.error });
+      await startFileJob(registered.value.path);
+    },
 
-  async stopDictation() {
-    const result = await client.call('stopDictation');
-    if (!result.ok) set({ dictationError: result.error });
-    else if (result.value) get().applyFinal(result.value);
-  },
+    async cancelFileTranscription() {
+      const job = get().fileJob;
+      if (!job) return;
+      const result = await client.call('cancelFileTranscription', { jobId: job.jobId });
+      if (!result.ok) set({ dictationError: result.error });
+      set({ fileJob: null, progress: null });
+    },
 
-  async cancelDictation() {
-    const result = await client.call('cancelDictation');
-    if (result.ok) get().applyStatus(result.value);
-    else set({ dictationError: result.error });
-  },
+    async startDictation() {
+      set({ dictationError: null });
+      const result = await client.call('startDictation');
+      if (result.ok) get().applyStatus(result.value);
+      else set({ dictationError: result.error });
+    },
 
-  applyStatus(status) {
-    const newSession = status.sessionId !== null && status.sessionId !== get().transcriptSessionId;
-    set({
-      status,
-      ...(newSession ? { transcript: '', transcriptSessionId: status.sessionId, lastFinal: null } : {}),
-      ...(status.state === 'error' && status.error ? { dictationError: status.error } : {}),
-      ...(status.state === 'listening' ? { dictationError: null } : { speaking: false }),
-    });
-  },
+    async stopDictation() {
+      const result = await client.call('stopDictation');
+      if (!result.ok) set({ dictationError: result.error });
+      else if (result.value) get().applyFinal(result.value);
+    },
 
-  applyPartial(partial) {
-    set({ transcript: partial.text, transcriptSessionId: partial.sessionId });
-  },
+    async cancelDictation() {
+      const result = await client.call('cancelDictation');
+      if (result.ok) get().applyStatus(result.value);
+      else set({ dictationError: result.error });
+    },
 
-  applyFinal(final) {
-    if (final.source === 'file') {
-      // A file's transcript goes to history; say so rather than replacing the live transcript.
-      if (final.jobId === get().fileJob?.jobId) set({ fileJob: null, progress: null });
-      get().pushNotice({ kind: 'info', message: final.historyId ? 'The file was transcribed; the text is in History.' : 'The file was transcribed.' });
-      return;
-    }
-    set({ transcript: final.text, transcriptSessionId: final.sessionId, lastFinal: final, progress: null });
-  },
+    applyStatus(status) {
+      const newSession = status.sessionId !== null && status.sessionId !== get().transcriptSessionId;
+      set({
+        status,
+        ...(newSession ? { transcript: '', transcriptSessionId: status.sessionId, lastFinal: null } : {}),
+        ...(status.state === 'error' && status.error ? { dictationError: status.error } : {}),
+        ...(status.state === 'listening' ? { dictationError: null } : { speaking: false }),
+      });
+    },
 
-  applyError(error) {
-    const kept = error.keptText ? ' The words decoded so far were kept.' : '';
-    set({ dictationError: { code: error.code, message: `${error.message}${kept}` } });
-    if (error.sessionId === null && get().fileJob) set({ fileJob: null, progress: null });
-  },
+    applyPartial(partial) {
+      set({ transcript: partial.text, transcriptSessionId: partial.sessionId });
+    },
 
-  applySpeech(activity) {
-    const { status } = get();
-    // Only the running session's speech counts; a late event from an ended one is ignored.
-    if (status.state !== 'listening' || (activity.sessionId !== null && activity.sessionId !== status.sessionId)) return;
-    set({ speaking: activity.speaking });
-  },
+    applyFinal(final) {
+      if (final.source === 'file') {
+        // A file's transcript goes to history; say so rather than replacing the live transcript.
+        if (final.jobId === get().fileJob?.jobId) set({ fileJob: null, progress: null });
+        get().pushNotice({ kind: 'info', message: final.historyId ? 'The file was transcribed; the text is in History.' : 'The file was transcribed.' });
+        return;
+      }
+      set({ transcript: final.text, transcriptSessionId: final.sessionId, lastFinal: final, progress: null });
+    },
 
-  applyProgress(progress) {
-    set({ progress: progress.fraction === 1 ? null : progress });
-  },
-});
+    applyError(error) {
+      const kept = error.keptText ? ' The words decoded so far were kept.' : '';
+      set({ dictationError: { code: error.code, message: `${error.message}${kept}` } });
+      if (error.sessionId === null && get().fileJob) set({ fileJob: null, progress: null });
+    },
+
+    applySpeech(activity) {
+      const { status } = get();
+      // Only the running session's speech counts; a late event from an ended one is ignored.
+      if (status.state !== 'listening' || (activity.sessionId !== null && activity.sessionId !== status.sessionId)) return;
+      set({ speaking: activity.speaking });
+    },
+
+    applyProgress(progress) {
+      set({ progress: progress.fraction === 1 ? null : progress });
+    },
+  };
+};

@@ -1,6 +1,7 @@
 import type { DictationState } from '../../../electron/common/ipc-contract';
 import { LevelMeter } from '../audio/LevelMeter';
 import { CopyButton } from '../components/CopyButton';
+import { FileDropZone } from '../components/FileDropZone';
 import { useNow } from '../components/use-now';
 import { useStickToBottom } from '../components/use-stick-to-bottom';
 import { useAppState } from '../stores/store-context';
@@ -27,6 +28,7 @@ export function DictationView() {
   const setView = useAppState((s) => s.setView);
   const fileJob = useAppState((s) => s.fileJob);
   const transcribeFile = useAppState((s) => s.transcribeFile);
+  const transcribeDropped = useAppState((s) => s.transcribeDroppedFiles);
   const cancelFile = useAppState((s) => s.cancelFileTranscription);
 
   const active = status.state === 'listening' || status.state === 'finishing' || status.state === 'loading';
@@ -77,14 +79,16 @@ export function DictationView() {
       )}
       {error && <p className="error" role="alert">{error.message}</p>}
 
-      <div className="transcript-box">
-        <div ref={transcriptRef} className="transcript" data-testid="transcript" aria-live="polite" aria-label="Transcript">
-          {transcript || <span className="placeholder">{settings ? `Press Start or ${settings.hotkey.accelerator} and speak. Your words appear here as you talk.` : ' '}</span>}
+      <FileDropZone label="Drop a .wav file to transcribe it" onFiles={(files) => void transcribeDropped(files)}>
+        <div className="transcript-box">
+          <div ref={transcriptRef} className="transcript" data-testid="transcript" aria-live="polite" aria-label="Transcript">
+            {transcript || <span className="placeholder">{settings ? `Press Start or ${settings.hotkey.accelerator} and speak. Your words appear here as you talk. To transcribe a recording, drop a .wav file here.` : ' '}</span>}
+          </div>
+          <div className="transcript-actions">
+            <CopyButton text={transcript} />
+          </div>
         </div>
-        <div className="transcript-actions">
-          <CopyButton text={transcript} />
-        </div>
-      </div>
+      </FileDropZone>
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -72,5 +72,27 @@ describe('harness server', () => {
     const h = await start();
     const { opened } = connect(h, 'http://evil.example');
     await expect(opened).rejects.toThrow(/403/);
+  });
+
+  it('stands in for the preload’s dropped-file path: keeps a copy of a same-origin .wav upload and answers its path', async () => {
+    const h = await start();
+    const origin = h.url.replace(/\/$/, '');
+    const upload = (name: string, body: string, from = origin) =>
+      fetch(`${h.url}__harness/drop?name=${encodeURIComponent(name)}`, { method: 'POST', body, headers: { origin: from } });
+    const ok = await upload('talk.wav', 'RIFF bytes');
+    const answer = await ok.json() as { ok: true; value: { path: string } };
+    expect(answer.ok).toBe(true);
+    expect(path.basename(answer.value.path)).toBe('talk.wav');
+    expect(await readFile(answer.value.path, 'utf8')).toBe('RIFF bytes');
+    // A name with folders keeps only its last part, inside the harness's own folder.
+    const nested = await (await upload('../../evil/x.wav', 'x')).json() as { value: { path: string } };
+    expect(path.dirname(path.dirname(nested.value.path))).toBe(path.dirname(path.dirname(answer.value.path)));
+    expect((await upload('notes.txt', 'x')).status).toBe(400);
+    expect(await (await upload('.wav', 'x')).json()).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect((await upload('talk.wav', 'x', 'https://evil.example')).status).toBe(403);
+    expect((await fetch(`${h.url}__harness/drop?name=a.wav`)).status).toBe(405);
+    await h.close();
+    harness = null;
+    await expect(stat(answer.value.path)).rejects.toThrow(); // the copies go with the harness
   });
 });
