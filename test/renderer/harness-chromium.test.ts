@@ -64,7 +64,9 @@ class FileDictation extends UnavailableDictationService {
   override status() { return this.current; }
   override onEvent(listener: (event: DictationEvent) => void) { this.listener = listener; return () => undefined; }
   release() { this.finish(); }
-  override async transcribeFile(file: string) {
+  // Optional only because the base class takes no path; AppCore always passes one.
+  override async transcribeFile(file?: string) {
+    if (!file) throw new Error('no path');
     const bytes = await readFile(file);
     const wav = parseWav(bytes);
     this.paths.push(file);
