@@ -131,6 +131,7 @@ export class AppCore {
     await this.dictation.dispose().catch((err) => this.log('dictation dispose failed', err));
     await this.dictationEvents.run(async () => undefined);
     await this.history.flush();
+    await this.settings.flush();
   }
 
   private emit(event: AppEvent): void {

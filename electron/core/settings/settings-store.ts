@@ -65,6 +65,11 @@ export class SettingsStore {
     return this.replace(defaultSettings());
   }
 
+  /** Resolves once every write queued so far has reached the disk (or failed). */
+  flush(): Promise<void> {
+    return this.writes.run(async () => undefined);
+  }
+
   /** Called with the new settings after every successful change. */
   onChange(listener: (settings: Settings) => void): () => void {
     this.listeners.add(listener);
