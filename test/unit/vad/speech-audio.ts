@@ -17,9 +17,9 @@ export class AudioWorkshop {
   private count = 0;
 
   /** Spoken text with no leading or trailing silence: the last sample is the end of the voice. */
-  speech(text: string, voice = 'en-us'): Float32Array {
+  speech(text: string, voice = 'en-us', wordsPerMinute = 165): Float32Array {
     const wav = this.file('wav');
-    execFileSync('espeak-ng', ['-v', voice, '-s', '165', '-w', wav, text]);
+    execFileSync('espeak-ng', ['-v', voice, '-s', String(wordsPerMinute), '-w', wav, text]);
     const raw = this.file('f32');
     // Trim both ends at 0.5 % of full scale (reverse, trim, reverse trims the tail).
     execFileSync('sox', [wav, ...RAW_F32, raw, 'silence', '1', '0.02', '0.5%', 'reverse', 'silence', '1', '0.02', '0.5%', 'reverse']);
@@ -30,7 +30,8 @@ export class AudioWorkshop {
   silence(seconds: number, noise = false): Float32Array {
     const raw = this.file('f32');
     const synth = noise ? ['synth', String(seconds), 'pinknoise', 'vol', '0.003'] : ['trim', '0', String(seconds)];
-    execFileSync('sox', ['-n', ...RAW_F32, raw, ...synth]);
+    // -R: the same noise every run, so a failure can be reproduced.
+    execFileSync('sox', ['-R', '-n', ...RAW_F32, raw, ...synth]);
     return this.read(raw);
   }
 
