@@ -14,6 +14,8 @@
 //   held then (or, in combined mode, if the queued press was a tap). A second toggle press while
 //   one is queued un-queues it.
 // - Errors and cancel always end in Idle with a message; the queue is dropped after an error.
+// - A press or toggle while a dictation started elsewhere (the window) runs stops that dictation and
+//   starts nothing: users expect the hotkey to stop whatever is listening. Its text stays in the window.
 
 import type { HotkeyMode } from '../../common/ipc-contract';
 import {
@@ -33,6 +35,7 @@ interface QueuedPress {
 
 const QUEUED_NOTICE = 'Will start again when the text is in';
 const STOP_WHEN_READY_NOTICE = 'Stopping as soon as the model is ready';
+const STOPPED_ELSEWHERE_NOTICE = 'Stopped the dictation started in the window; its text is there';
 
 type Listener = (snapshot: CoordinatorSnapshot) => void;
 
@@ -158,6 +161,7 @@ export class DictationCoordinator {
     const mode = this.hotkeyMode();
     switch (this.state) {
       case 'idle':
+        if (this.stopElsewhere()) return;
         this.begin(now, mode === 'toggle');
         return;
       case 'arming':
@@ -210,6 +214,7 @@ export class DictationCoordinator {
   private onToggle(): void {
     switch (this.state) {
       case 'idle':
+        if (this.stopElsewhere()) return;
         this.begin(this.now(), true);
         return;
       case 'arming':
@@ -221,6 +226,27 @@ export class DictationCoordinator {
         this.queuePress(this.now(), true);
         return;
     }
+  }
+
+  /** Stops a dictation started in the window, if one runs; true when it did (nothing else to do). */
+  private stopElsewhere(): boolean {
+    let running = false;
+    try {
+      running = this.port.runningElsewhere?.() ?? false;
+    } catch {
+      // a broken status query must not block the hotkey: start as usual
+    }
+    if (!running) return false;
+    this.error = null;
+    this.notice = STOPPED_ELSEWHERE_NOTICE;
+    this.emit();
+    // Its final (or error) goes to the window and history through the service's own events.
+    try {
+      Promise.resolve(this.port.stop()).catch(() => undefined);
+    } catch {
+      // the window shows the service's error
+    }
+    return true;
   }
 
   private queuePress(pressAt: number, latched: boolean): void {

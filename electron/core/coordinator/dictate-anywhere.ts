@@ -13,8 +13,15 @@ import { DictationCoordinator } from './coordinator';
 import type { DictationPort, PartialUpdate } from './types';
 
 /** The dictation controller as the coordinator needs it. */
-export function dictationPortFrom(service: Pick<DictationService, 'start' | 'stop' | 'cancel' | 'onEvent'>): DictationPort {
+export function dictationPortFrom(
+  service: Pick<DictationService, 'start' | 'stop' | 'cancel' | 'onEvent'> & Partial<Pick<DictationService, 'status'>>,
+): DictationPort {
   return {
+    // Asked only while the coordinator is idle, so a live mic dictation is one the window started.
+    runningElsewhere: () => {
+      const status = service.status?.();
+      return status !== undefined && status.source === 'mic' && ['loading', 'listening', 'finishing'].includes(status.state);
+    },
     start: async () => { await service.start(); },
     stop: async () => ({ text: (await service.stop())?.text ?? '' }),
     cancel: async () => { await service.cancel(); },

@@ -24,6 +24,12 @@ export interface DictationPort {
   stop(): Promise<FinalResult>;
   cancel(): Promise<void> | void;
   onPartial(listener: (update: PartialUpdate) => void): () => void;
+  /**
+   * True while a dictation the coordinator did not start (one started in the window) is loading,
+   * listening or finishing. A hotkey press or toggle then stops it (stop(); its text stays in the
+   * window and history) instead of adopting it and inserting its text into another app.
+   */
+  runningElsewhere?(): boolean;
 }
 
 /** How the text reached the target app (or why it did not). */

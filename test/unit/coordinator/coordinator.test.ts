@@ -26,6 +26,9 @@ class FakePort implements DictationPort {
     this.partialListeners.add(listener);
     return () => this.partialListeners.delete(listener);
   }
+  /** A dictation started in the window is running (the controller's status, as the port reads it). */
+  elsewhere = false;
+  runningElsewhere(): boolean { return this.elsewhere; }
   emitPartial(text: string): void { for (const l of this.partialListeners) l({ text, appended: text }); }
   get listenerCount(): number { return this.partialListeners.size; }
 }
@@ -404,6 +407,43 @@ describe('voice activity inputs', () => {
     await engineReady();
     expect(coordinator.snapshot()).toMatchObject({ state: 'recording', latched: true });
     coordinator.speechStart();
+    expect(port.calls).toEqual(['start']);
+  });
+});
+
+describe('a dictation started in the window', () => {
+  for (const hotkeyMode of ['hold', 'toggle', 'both'] as const) {
+    it(`${hotkeyMode}: a press stops it and starts nothing; its text is not inserted elsewhere`, async () => {
+      mode = hotkeyMode;
+      port.elsewhere = true;
+      press();
+      expect(port.calls).toEqual(['stop']);
+      expect(coordinator.snapshot()).toMatchObject({ state: 'idle', notice: expect.stringMatching(/Stopped the dictation started in the window/) });
+      port.elsewhere = false; // the controller finished it
+      await finalText('from the window');
+      release();
+      vi.advanceTimersByTime(1000);
+      await flush();
+      expect(insertion.sessions).toEqual([]);
+      expect(states).toEqual(['idle']); // only the notice was emitted: it never left idle
+      // The next press is an ordinary hotkey dictation again.
+      vi.advanceTimersByTime(100);
+      press();
+      expect(port.calls).toEqual(['stop', 'start']);
+      expect(coordinator.snapshot().state).toBe('arming');
+    });
+  }
+
+  it('the tray toggle stops it too', async () => {
+    port.elsewhere = true;
+    coordinator.toggle();
+    expect(port.calls).toEqual(['stop']);
+    expect(coordinator.snapshot().state).toBe('idle');
+  });
+
+  it('a port without the status query (or one that throws) starts as before', async () => {
+    port.runningElsewhere = () => { throw new Error('no status'); };
+    press();
     expect(port.calls).toEqual(['start']);
   });
 });
