@@ -1,10 +1,11 @@
 // Opens and closes the microphone as the core's dictation state changes: capture runs while the
 // core is loading or listening (frames sent while the model loads are kept by the core, so the
-// first words are not lost) and stops when it finishes, errors or goes idle.
+// first words are not lost) and stops when it finishes, errors or goes idle. Tells the user when
+// the microphone switches (a chosen one unplugged or back) or is lost.
 
 import type { DictationState } from '../../../electron/common/ipc-contract';
 import type { AppStore } from '../stores/app-store';
-import type { MicrophoneCapture } from './capture';
+import type { DeviceEvent, MicrophoneCapture } from './capture';
 
 const CAPTURING: ReadonlySet<DictationState> = new Set(['loading', 'listening']);
 
@@ -29,7 +30,25 @@ export function driveCapture(store: AppStore, capture: MicrophoneCapture): () =>
     });
   };
   follow(store.getState().status.state);
-  return store.subscribe((state, previous) => {
+  const offDevices = capture.onDeviceEvent?.((event) => reportDeviceEvent(store, event));
+  const offState = store.subscribe((state, previous) => {
     if (state.status !== previous.status) follow(state.status.state);
   });
+  return () => {
+    offState();
+    offDevices?.();
+  };
+}
+
+/** Says what happened to the microphone: a notice for a switch, an error when none is left. */
+function reportDeviceEvent(store: AppStore, event: DeviceEvent): void {
+  const { pushNotice } = store.getState();
+  if (event.type === 'fallback') {
+    const name = event.label ?? 'The chosen microphone';
+    pushNotice({ kind: 'info', message: `${name} is not connected: using the system default microphone. It is used again once it is back.` });
+  } else if (event.type === 'restored') {
+    pushNotice({ kind: 'info', message: `${event.label ?? 'The chosen microphone'} is connected again and in use.` });
+  } else {
+    store.setState({ dictationError: { code: 'unavailable', message: event.message } });
+  }
 }
