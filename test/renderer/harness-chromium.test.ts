@@ -279,7 +279,7 @@ describe('renderer in Chromium through the harness', () => {
       rendererDir: path.join(scratch, 'renderer'), configDir: path.join(scratch, 'drop-config'), log: () => undefined,
       createDictation: () => dictation,
     });
-    const dropPage = await browser.newPage();
+    const dropPage = await browser.newPage({ viewport: { width: 900, height: 640 } });
     const dropProblems: string[] = [];
     dropPage.on('pageerror', (e) => dropProblems.push(e.message));
     try {
@@ -288,6 +288,8 @@ describe('renderer in Chromium through the harness', () => {
       // Dragging files over the transcript highlights it; leaving takes the highlight away.
       await dragFiles(dropPage, [{ name: 'speech.wav', wavSeconds: 1.5 }], false);
       await expect.poll(() => dropPage.getByTestId('drop-overlay').textContent()).toBe('Drop a .wav file to transcribe it');
+      const screenshot = (name: string) => process.env.VXD_SCREENSHOTS && dropPage.screenshot({ path: path.join(repo, 'docs', 'screenshots', name) });
+      await screenshot('dictation-drop.png');
       await dropPage.getByTestId('transcript').evaluate((el) => el.dispatchEvent(new DragEvent('dragleave', { bubbles: true, dataTransfer: (() => { const d = new DataTransfer(); d.items.add(new File(['x'], 'x.wav')); return d; })() })));
       await expect.poll(() => dropPage.getByTestId('drop-overlay').count()).toBe(0);
 
@@ -306,7 +308,11 @@ describe('renderer in Chromium through the harness', () => {
       const progress = dropPage.getByRole('progressbar', { name: 'transcribing-file' });
       await expect.poll(() => progress.getAttribute('value')).toBe('0.5');
       await expect.poll(() => dropPage.getByTestId('transcript').textContent()).toBe('Heard 1.50 s');
+      expect(await dropPage.getByTestId('dictation-state').textContent()).toBe('Transcribing file…');
+      expect(await dropPage.getByTestId('level-meter').count()).toBe(0); // nothing is heard: no microphone level
+      expect(await dropPage.getByRole('button', { name: 'Stop' }).count()).toBe(0);
       expect(dictation.paths).toHaveLength(1);
+      await screenshot('dictation-file.png');
       expect(path.basename(dictation.paths[0])).toMatch(/speech\.wav$/);
       expect(parseWav(dictation.bytes[0]).channelData[0].length).toBe(24_000);
 

@@ -32,6 +32,8 @@ export function DictationView() {
   const cancelFile = useAppState((s) => s.cancelFileTranscription);
 
   const active = status.state === 'listening' || status.state === 'finishing' || status.state === 'loading';
+  // A file job runs through the same states, but nothing is heard: no mic level, no Stop.
+  const fileRunning = active && status.source === 'file';
   const now = useNow(status.state === 'listening');
   const noModel = settings !== null && settings.model.pte === null;
   const transcriptRef = useStickToBottom<HTMLDivElement>(transcript);
@@ -40,8 +42,8 @@ export function DictationView() {
     <section className="view dictation" aria-labelledby="dictation-title">
       <h2 id="dictation-title" className="visually-hidden">Dictation</h2>
       <div className="dictation-bar">
-        <span className={`state-badge state-${status.state}`} data-testid="dictation-state">{STATE_LABELS[status.state]}</span>
-        {status.state === 'listening' && (
+        <span className={`state-badge state-${status.state}`} data-testid="dictation-state">{fileRunning ? 'Transcribing file…' : STATE_LABELS[status.state]}</span>
+        {status.state === 'listening' && !fileRunning && (
           <>
             <span className={`speech-dot${speaking ? ' speaking' : ''}`} data-testid="speech-indicator" role="img" aria-label={speaking ? 'Speech detected' : 'No speech'} />
             <LevelMeter />
@@ -52,7 +54,9 @@ export function DictationView() {
           <progress className="progress" max={1} value={progress.fraction ?? undefined} aria-label={progress.stage} />
         )}
         <div className="spacer" />
-        {active ? (
+        {fileRunning ? (
+          <button type="button" className="button secondary" onClick={() => void (fileJob ? cancelFile() : cancel())}>Cancel</button>
+        ) : active ? (
           <>
             <button type="button" className="button" onClick={() => void stop()} disabled={status.state !== 'listening'}>Stop</button>
             <button type="button" className="button secondary" onClick={() => void cancel()}>Cancel</button>
