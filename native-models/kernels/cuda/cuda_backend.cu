@@ -50,6 +50,13 @@ size_t round_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
 }  // namespace
 
 CudaBackend::CudaBackend(const BackendOptions&) {
+  // Switches first: a bad value fails before anything is allocated.
+  const char* fused = std::getenv("VXD_FUSED");
+  attn_parallel_merge_ = !(fused && std::strcmp(fused, "0") == 0);
+  if (const char* cap = std::getenv("VXD_CUDA_ATTN_MAX_SPLITS")) {
+    attn_max_splits_ = std::atoll(cap);
+    if (attn_max_splits_ < 1) fail(VXD_ERR_INVALID_ARGUMENT, "VXD_CUDA_ATTN_MAX_SPLITS must be a positive integer");
+  }
   device_ = selected_device();
   check(cudaSetDevice(device_), "cudaSetDevice");
   check(cudaDeviceGetAttribute(&sm_count_, cudaDevAttrMultiProcessorCount, device_), "cudaDeviceGetAttribute");

@@ -23,6 +23,8 @@ struct MatmulContext {
   bool pdl = false;  // programmatic dependent launch of the GEMV (compute capability 9.0+, VXD_CUDA_PDL=1)
 };
 MatmulContext configure_matmul(cudaStream_t stream, int device);
+// Occupancy and shared-memory limits of the fused GEMVs (gemv_multi.cu); called by configure_matmul.
+void configure_gemv_multi(const MatmulContext& ctx);
 
 class CudaBackend final : public Backend {
  public:
@@ -55,6 +57,11 @@ class CudaBackend final : public Backend {
   void silu_mul(const Act& gate, const Act& up, Act& out) override;
   void embed(const Weight& table, const int32_t* ids, const Act* add, Act& out) override;
   void argmax(const Act& x, int32_t* out_id) override;
+  // Fused ops (one kernel each where the shapes allow, else the composed default).
+  void matmul_multi(const Act& x, const NormSpec* norm, const MatmulOut* outs, int n_outs) override;
+  void gated_ffn(const Act& x, const NormSpec* norm, const Weight& w1, const Weight& w3, Act& up, Act& out) override;
+  void rope_kv_write(Act& q, Act& k, const Act& v, int n_heads, int n_kv_heads, int head_dim, double theta, KVCache& cache,
+                     StepParam pos) override;
 
   // Graph captures so far (a replay whose buffers changed records anew).
   size_t captures() const { return captures_; }
@@ -103,6 +110,10 @@ class CudaBackend final : public Backend {
   bool dry_run_ = false;
   size_t captures_ = 0;
   bool use_graphs_ = true;
+  // v4 attention: merge reading splits in parallel (VXD_FUSED=0: the v3 merge, to compare) and
+  // an upper bound on splits per query (VXD_CUDA_ATTN_MAX_SPLITS, default: no extra bound).
+  bool attn_parallel_merge_ = true;
+  int64_t attn_max_splits_ = 1 << 30;
 };
 
 const BackendEntry& cuda_backend_entry();

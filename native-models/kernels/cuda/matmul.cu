@@ -9,49 +9,11 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "common.cuh"
 #include "cuda_backend.h"
-#include "weights.cuh"
+#include "gemv.cuh"
 
 namespace vxd::cuda {
 namespace {
-
-constexpr int kGemvWarps = 8;  // warps per GEMV block
-
-struct Epilogue {
-  const float* bias;
-  DevAct residual;
-  bool has_residual;
-  DevAct y;
-};
-
-__device__ __forceinline__ void store_out(const Epilogue& e, int64_t m, int64_t n, float v) {
-  if (e.bias) v += e.bias[n];
-  if (e.has_residual) v += ld(e.residual, m, n);
-  st(e.y, m, n, v);
-}
-
-// Four consecutive activations as fp32 (c is a multiple of 4, the row 16-byte aligned).
-__device__ __forceinline__ float4 load_x4(const DevAct& x, int m, int c) {
-  if (x.bf16) {
-    const uint2 u = *reinterpret_cast<const uint2*>(static_cast<const uint16_t*>(x.data) + m * x.stride + c);
-    return make_float4(__uint_as_float(u.x << 16), __uint_as_float(u.x & 0xffff0000u), __uint_as_float(u.y << 16),
-                       __uint_as_float(u.y & 0xffff0000u));
-  }
-  return *reinterpret_cast<const float4*>(static_cast<const float*>(x.data) + m * x.stride + c);
-}
-
-// x chunk slots in shared memory are padded by 4 floats (except for fp32 weights, whose 4-wide
-// chunks are already conflict-free) so the lanes' 16-byte reads hit distinct banks.
-template <DType WT>
-__host__ __device__ constexpr int x_slot() {
-  return chunk_elems<WT>() == 4 ? 4 : chunk_elems<WT>() + 4;
-}
-
-template <DType WT>
-size_t gemv_smem_bytes(int64_t rows, int64_t k) {
-  return static_cast<size_t>(rows) * static_cast<size_t>(k / chunk_elems<WT>()) * x_slot<WT>() * sizeof(float);
-}
 
 // The GEMV of the streaming shapes (M <= 8). x is staged once per block in shared memory as
 // fp32; each warp streams RPW weight rows at once with 16-byte loads (RPW x 2 loads in flight per
@@ -219,17 +181,6 @@ __global__ void __launch_bounds__(256) gemm_tiled(DevAct x, DevWeight w, Epilogu
     }
 }
 
-bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) == 0; }
-
-template <DType WT>
-bool fast_path_ok(const DevAct& x, const DevWeight& w) {
-  constexpr int E = chunk_elems<WT>();
-  const size_t xelem = x.bf16 ? 2 : 4;
-  const bool quant = WT == DType::Q8 || WT == DType::Q4;
-  return w.k % E == 0 && aligned16(w.data) && aligned16(x.data) && (x.stride * xelem) % 16 == 0 &&
-         (!quant || w.group % 8 == 0);
-}
-
 // With PDL (Hopper), the GEMV may start while the previous kernel still runs: it prefetches
 // its weights, then waits for that kernel (griddepcontrol.wait) before reading x.
 template <DType WT, int MR, int RPW>
@@ -286,12 +237,6 @@ void launch_smem(const DevAct& x, const DevWeight& w, const Epilogue& e, const M
   else if (x.rows == 2) launch_rows<WT, 2, RPW>(x, w, e, ctx, smem);
   else if (x.rows <= 4) launch_rows<WT, 4, RPW>(x, w, e, ctx, smem);
   else launch_rows<WT, 8, RPW>(x, w, e, ctx, smem);
-}
-
-DevAct rows_of(DevAct a, int64_t r0, int64_t n) {
-  a.data = static_cast<char*>(a.data) + r0 * a.stride * (a.bf16 ? 2 : 4);
-  a.rows = n;
-  return a;
 }
 
 // Up to this many rows, a matmul runs as GEMV passes of 8 rows (weights re-read per pass but
@@ -359,6 +304,7 @@ MatmulContext configure_matmul(cudaStream_t stream, int device) {
   allow_smem<DType::BF16>(ctx.smem_limit);
   allow_smem<DType::Q8>(ctx.smem_limit);
   allow_smem<DType::Q4>(ctx.smem_limit);
+  configure_gemv_multi(ctx);
   return ctx;
 }
 

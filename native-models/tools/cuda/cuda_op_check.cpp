@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "backend.h"
@@ -20,6 +21,7 @@ using namespace vxd::tools;
 namespace {
 
 int g_failed = 0, g_passed = 0;
+std::string g_prefix;  // names the backend variant under test
 Rng* g_rng = nullptr;
 
 double rel_error(const std::vector<float>& got, const std::vector<float>& ref) {
@@ -38,7 +40,7 @@ double bound_for(DType out) { return out == DType::BF16 ? 1e-2 : 2e-5; }
 void report(const std::string& name, double err, double bound) {
   const bool ok = err <= bound;
   (ok ? g_passed : g_failed)++;
-  std::printf("%s %-64s rel=%.3e bound=%.0e\n", ok ? "ok  " : "FAIL", name.c_str(), err, bound);
+  std::printf("%s %-64s rel=%.3e bound=%.0e\n", ok ? "ok  " : "FAIL", (g_prefix + name).c_str(), err, bound);
 }
 
 // The same matrix on both backends.
@@ -259,6 +261,222 @@ void check_elementwise(Backend& c, Backend& g) {
   }
 }
 
+// ---- fused ops: the CUDA kernels against the CPU backend's default composition ----
+
+// matmul_multi: q/k/v-like outputs sharing x, with and without the folded RMSNorm (+ada), with
+// bias and residual; shapes that take 1 and 4 weight rows per warp, the prefill passes (M > 8),
+// and the fallbacks (strided x, M > 256, mixed dtypes).
+void check_matmul_multi(Backend& c, Backend& g) {
+  struct Shape {
+    int64_t n[3], k;
+    int32_t group;
+    int outs;
+  };
+  const Shape shapes[] = {
+      {{96, 32, 32}, 256, 32, 3},       {{200, 80, 81}, 1280, 32, 3}, {{4099, 1021, 1030}, 256, 32, 3},  // 4 rows per warp
+      {{130, 0, 0}, 512, 128, 1},       {{33, 47, 0}, 40, 8, 2},
+  };
+  const DType wts[] = {DType::F32, DType::BF16, DType::Q8, DType::Q4};
+  const int64_t ms[] = {1, 4, 9, 39, 300};
+  int variant = 0;
+  for (const auto& s : shapes)
+    for (DType wt : wts) {
+      std::vector<OwnedWeight> host;
+      std::vector<Weight> wc, wg;
+      std::vector<std::unique_ptr<Vec>> bias;
+      for (int i = 0; i < s.outs; ++i) {
+        host.push_back(random_weight(wt, s.n[i], s.k, s.group, 0.05f, *g_rng));
+        wc.push_back(c.upload_weight(host.back().view()));
+        wg.push_back(g.upload_weight(host.back().view()));
+        bias.push_back(std::make_unique<Vec>(c, g, static_cast<size_t>(s.n[i]), 0.1f));
+      }
+      Vec nw(c, g, static_cast<size_t>(s.k), 0.5f, 1.0f), ada(c, g, static_cast<size_t>(s.k), 0.3f);
+      for (int64_t m : ms) {
+        ++variant;
+        const DType xdt = variant % 2 ? DType::BF16 : DType::F32;
+        const DType ydt = variant % 3 ? DType::F32 : DType::BF16;
+        const int norm_mode = variant % 3;  // 0: none, 1: RMSNorm, 2: RMSNorm * (1 + ada)
+        // The reference rounds the normalised x to normed's dtype; fp32 keeps the bound tight.
+        const DType ndt = variant % 4 == 3 ? DType::BF16 : DType::F32;
+        const int64_t xstride = variant % 7 == 0 ? s.k + 3 : 0;  // strided: the composed fallback
+        Twin x(c, g, m, s.k, xdt, xstride), normed(c, g, m, s.k, ndt);
+        x.fill(1.5f);
+        normed.poison();
+        std::vector<std::unique_ptr<Twin>> y;
+        for (int i = 0; i < s.outs; ++i) {
+          y.push_back(std::make_unique<Twin>(c, g, m, s.n[i], ydt));
+          if (i == 1) y.back()->fill(0.5f);  // residual aliasing y
+          else y.back()->poison();
+        }
+        both(c, g, [&](Backend& b, bool gpu) {
+          NormSpec norm{gpu ? nw.gpu : nw.cpu, 1e-5f, norm_mode == 2 ? (gpu ? ada.gpu : ada.cpu) : nullptr,
+                        gpu ? normed.gpu.act : normed.cpu.act};
+          MatmulOut o[3];
+          for (int i = 0; i < s.outs; ++i) {
+            Act& ya = gpu ? y[i]->gpu.act : y[i]->cpu.act;
+            o[i] = MatmulOut{gpu ? wg[i] : wc[i], i != 1 ? (gpu ? bias[i]->gpu : bias[i]->cpu) : nullptr, i == 1 ? &ya : nullptr, ya};
+          }
+          b.matmul_multi(gpu ? x.gpu.act : x.cpu.act, norm_mode ? &norm : nullptr, o, s.outs);
+        });
+        for (int i = 0; i < s.outs; ++i) {
+          char name[200];
+          std::snprintf(name, sizeof name, "matmul_multi[%d/%d] w=%s x=%s y=%s M=%lld N=%lld K=%lld%s%s%s", i, s.outs, dtype_name(wt),
+                        dtype_name(xdt), dtype_name(ydt), (long long)m, (long long)s.n[i], (long long)s.k,
+                        norm_mode == 0 ? "" : norm_mode == 1 ? " +norm" : " +norm+ada",
+                        norm_mode && ndt == DType::BF16 ? "(bf16)" : "", xstride ? " strided" : "");
+          const bool loose = ydt == DType::BF16 || (norm_mode && ndt == DType::BF16);
+          y[i]->compare(name, loose ? 1e-2 : 2e-5);
+        }
+      }
+    }
+  {  // mixed weight dtypes: the composed fallback
+    OwnedWeight h1 = random_weight(DType::Q4, 64, 256, 32, 0.05f, *g_rng), h2 = random_weight(DType::BF16, 32, 256, 32, 0.05f, *g_rng);
+    const Weight c1 = c.upload_weight(h1.view()), g1 = g.upload_weight(h1.view()), c2 = c.upload_weight(h2.view()),
+                 g2 = g.upload_weight(h2.view());
+    Twin x(c, g, 4, 256, DType::F32), y1(c, g, 4, 64, DType::F32), y2(c, g, 4, 32, DType::F32);
+    x.fill(1.0f);
+    y1.poison(), y2.poison();
+    both(c, g, [&](Backend& b, bool gpu) {
+      const MatmulOut o[2] = {{gpu ? g1 : c1, nullptr, nullptr, gpu ? y1.gpu.act : y1.cpu.act},
+                              {gpu ? g2 : c2, nullptr, nullptr, gpu ? y2.gpu.act : y2.cpu.act}};
+      b.matmul_multi(gpu ? x.gpu.act : x.cpu.act, nullptr, o, 2);
+    });
+    y1.compare("matmul_multi mixed dtypes q4+bf16 (fallback) [0]", 2e-5);
+    y2.compare("matmul_multi mixed dtypes q4+bf16 (fallback) [1]", 2e-5);
+  }
+}
+
+// gated_ffn: out = silu(norm(x) W1^T) * (norm(x) W3^T), odd n (a warp's second row absent).
+void check_gated_ffn(Backend& c, Backend& g) {
+  struct Shape {
+    int64_t n, k;
+    int32_t group;
+  };
+  const Shape shapes[] = {{201, 256, 32}, {512, 1280, 32}, {96, 512, 128}, {40, 24, 8}};
+  const DType wts[] = {DType::F32, DType::BF16, DType::Q8, DType::Q4};
+  const int64_t ms[] = {1, 4, 9, 39, 300};
+  int variant = 0;
+  for (const auto& s : shapes)
+    for (DType wt : wts) {
+      OwnedWeight h1 = random_weight(wt, s.n, s.k, s.group, 0.05f, *g_rng), h3 = random_weight(wt, s.n, s.k, s.group, 0.05f, *g_rng);
+      const Weight c1 = c.upload_weight(h1.view()), g1 = g.upload_weight(h1.view()), c3 = c.upload_weight(h3.view()),
+                   g3 = g.upload_weight(h3.view());
+      Vec nw(c, g, static_cast<size_t>(s.k), 0.5f, 1.0f), ada(c, g, static_cast<size_t>(s.k), 0.3f);
+      for (int64_t m : ms) {
+        ++variant;
+        const DType xdt = variant % 2 ? DType::BF16 : DType::F32;
+        const DType odt = variant % 3 ? DType::F32 : DType::BF16;  // out and up share the dtype (as in the model)
+        const int norm_mode = variant % 3;
+        Twin x(c, g, m, s.k, xdt), normed(c, g, m, s.k, DType::F32), up(c, g, m, s.n, odt), out(c, g, m, s.n, odt);
+        x.fill(6.0f);  // large enough that silu is far from linear
+        normed.poison(), up.poison(), out.poison();
+        both(c, g, [&](Backend& b, bool gpu) {
+          NormSpec norm{gpu ? nw.gpu : nw.cpu, 1e-5f, norm_mode == 2 ? (gpu ? ada.gpu : ada.cpu) : nullptr,
+                        gpu ? normed.gpu.act : normed.cpu.act};
+          b.gated_ffn(gpu ? x.gpu.act : x.cpu.act, norm_mode ? &norm : nullptr, gpu ? g1 : c1, gpu ? g3 : c3,
+                      gpu ? up.gpu.act : up.cpu.act, gpu ? out.gpu.act : out.cpu.act);
+        });
+        char name[200];
+        std::snprintf(name, sizeof name, "gated_ffn w=%s x=%s out=%s M=%lld N=%lld K=%lld G=%d%s", dtype_name(wt), dtype_name(xdt),
+                      dtype_name(odt), (long long)m, (long long)s.n, (long long)s.k, s.group,
+                      norm_mode == 0 ? "" : norm_mode == 1 ? " +norm" : " +norm+ada");
+        // fp32 intermediates: the fused kernel skips only roundings the reference does not make.
+        out.compare(name, odt == DType::BF16 ? 1e-2 : 2e-5);
+      }
+    }
+}
+
+// rope_kv_write against rope + rope + kv_write: q and k roped in place and the ring rows, over
+// positions that wrap the ring several times; GQA, 1 and 4 rows, bf16/fp32 k and caches.
+void check_rope_kv_write(Backend& c, Backend& g) {
+  struct Case {
+    int n_heads, n_kv, hd;
+    int64_t rows, ring;
+    DType act, cache;
+    double theta;
+  };
+  const Case cases[] = {{32, 8, 128, 1, 37, DType::BF16, DType::BF16, 1e6},
+                        {32, 32, 64, 4, 23, DType::F32, DType::F32, 1e6},
+                        {8, 2, 64, 4, 10, DType::BF16, DType::F32, 1e4},
+                        {4, 1, 16, 3, 7, DType::F32, DType::BF16, 1e6}};
+  for (const auto& t : cases) {
+    const int64_t qd = static_cast<int64_t>(t.n_heads) * t.hd, kvd = static_cast<int64_t>(t.n_kv) * t.hd;
+    Twin kc(c, g, t.ring, kvd, t.cache), vc(c, g, t.ring, kvd, t.cache);
+    kc.poison(), vc.poison();
+    KVCache cc{kc.cpu.act, vc.cpu.act, t.ring}, cg{kc.gpu.act, vc.gpu.act, t.ring};
+    double worst_q = 0, worst_k = 0;
+    int steps = 0;
+    const int64_t base = t.rows == 1 ? 123456700 : 0;  // large positions: angle reduction in double
+    for (int64_t p = base; p < base + 3 * t.ring; p += t.rows, ++steps) {
+      Twin q(c, g, t.rows, qd, t.act), k(c, g, t.rows, kvd, t.act), v(c, g, t.rows, kvd, t.act);
+      q.fill(1.0f), k.fill(1.0f), v.fill(1.0f);
+      c.set_step_param(kDecoderPos, p);
+      g.set_step_param(kDecoderPos, p);
+      both(c, g, [&](Backend& b, bool gpu) {
+        b.rope_kv_write(gpu ? q.gpu.act : q.cpu.act, gpu ? k.gpu.act : k.cpu.act, gpu ? v.gpu.act : v.cpu.act, t.n_heads, t.n_kv,
+                        t.hd, t.theta, gpu ? cg : cc, kDecoderPos);
+      });
+      worst_q = std::max(worst_q, rel_error(q.gpu.read(), q.cpu.read()));
+      worst_k = std::max(worst_k, rel_error(k.gpu.read(), k.cpu.read()));
+    }
+    // Every ring row was written (3 wraps), so the whole caches must agree.
+    char name[200];
+    std::snprintf(name, sizeof name, "rope_kv_write H=%d KV=%d hd=%d rows=%lld ring=%lld act=%s cache=%s (%d steps)", t.n_heads, t.n_kv,
+                  t.hd, (long long)t.rows, (long long)t.ring, dtype_name(t.act), dtype_name(t.cache), steps);
+    const double bound = t.act == DType::BF16 || t.cache == DType::BF16 ? 1e-2 : 1e-5;
+    report(std::string(name) + " q", worst_q, bound);
+    report(std::string(name) + " k", worst_k, bound);
+    report(std::string(name) + " K ring", rel_error(kc.gpu.read(), kc.cpu.read()), bound);
+    report(std::string(name) + " V ring (exact)", rel_error(vc.gpu.read(), vc.cpu.read()), 0.0);
+  }
+}
+
+// A decoder-like layer built from the fused ops, captured once and replayed at 40 positions
+// (persistent buffers): fused ops must fingerprint and replay like the others.
+void check_fused_layer_replay(Backend& c, Backend& g) {
+  const int heads = 8, kv = 2, hd = 32, window = 12;
+  const int64_t dim = 256, qd = heads * hd, kvd = kv * hd, hidden = 512, ring = window + 3;
+  auto upload = [&](DType dt, int64_t n, int64_t k, Weight& wc, Weight& wg, std::vector<OwnedWeight>& keep) {
+    keep.push_back(random_weight(dt, n, k, 32, 0.08f, *g_rng));
+    wc = c.upload_weight(keep.back().view());
+    wg = g.upload_weight(keep.back().view());
+  };
+  std::vector<OwnedWeight> keep;
+  keep.reserve(8);
+  Weight cq, gq, ck, gk, cv, gv, co, go, c1, g1, c3, g3, c2, g2;
+  upload(DType::Q4, qd, dim, cq, gq, keep), upload(DType::Q4, kvd, dim, ck, gk, keep), upload(DType::Q4, kvd, dim, cv, gv, keep);
+  upload(DType::Q8, dim, qd, co, go, keep), upload(DType::Q4, hidden, dim, c1, g1, keep), upload(DType::Q4, hidden, dim, c3, g3, keep);
+  upload(DType::BF16, dim, hidden, c2, g2, keep);
+  Vec n1(c, g, dim, 0.3f, 1.0f), n2(c, g, dim, 0.3f, 1.0f), ada(c, g, dim, 0.2f);
+  Twin kc(c, g, ring, kvd, DType::BF16), vc(c, g, ring, kvd, DType::BF16);
+  KVCache cc{kc.cpu.act, vc.cpu.act, ring}, cg{kc.gpu.act, vc.gpu.act, ring};
+  Twin x(c, g, 1, dim, DType::F32), a(c, g, 1, dim, DType::F32), q(c, g, 1, qd, DType::F32), k(c, g, 1, kvd, DType::F32),
+      v(c, g, 1, kvd, DType::F32), att(c, g, 1, qd, DType::F32), gate(c, g, 1, hidden, DType::F32), up(c, g, 1, hidden, DType::F32);
+  double worst = 0;
+  for (int64_t p = 0; p < 40; ++p) {
+    x.fill(1.0f);
+    c.set_step_param(kDecoderPos, p);
+    g.set_step_param(kDecoderPos, p);
+    auto layer = [&](Backend& b, bool gpu) {
+      auto A = [&](Twin& t) -> Act& { return gpu ? t.gpu.act : t.cpu.act; };
+      const NormSpec an{gpu ? n1.gpu : n1.cpu, 1e-5f, nullptr, A(a)};
+      const MatmulOut qkv[3] = {{gpu ? gq : cq, nullptr, nullptr, A(q)}, {gpu ? gk : ck, nullptr, nullptr, A(k)}, {gpu ? gv : cv, nullptr, nullptr, A(v)}};
+      b.matmul_multi(A(x), &an, qkv, 3);
+      b.rope_kv_write(A(q), A(k), A(v), heads, kv, hd, 1e6, gpu ? cg : cc, kDecoderPos);
+      b.attention(A(q), gpu ? cg : cc, AttentionShape{heads, kv, hd, window}, kDecoderPos, A(att));
+      b.matmul(A(att), gpu ? go : co, nullptr, &A(x), A(x));
+      const NormSpec fn{gpu ? n2.gpu : n2.cpu, 1e-5f, gpu ? ada.gpu : ada.cpu, A(a)};
+      b.gated_ffn(A(x), &fn, gpu ? g1 : c1, gpu ? g3 : c3, A(up), A(gate));
+      b.matmul(A(gate), gpu ? g2 : c2, nullptr, &A(x), A(x));
+    };
+    c.run_step("layer", [&] { layer(c, false); });
+    g.run_step("layer", [&] { layer(g, true); });
+    g.synchronize();
+    worst = std::max(worst, rel_error(x.gpu.read(), x.cpu.read()));
+  }
+  report("fused decoder-like layer, one graph replayed at 40 positions (worst x)", worst, 1e-4);
+}
+
 // A captured step (rope + kv_write + attention + matmul + argmax) replayed at new positions
 // must equal eager CPU execution at every one of them.
 void check_graph_replay(Backend& c, Backend& g) {
@@ -384,9 +602,39 @@ int main(int argc, char** argv) {
     check_norm_rope(*cpu, *gpu);
     check_attention(*cpu, *gpu);
     check_elementwise(*cpu, *gpu);
+    check_matmul_multi(*cpu, *gpu);
+    check_gated_ffn(*cpu, *gpu);
+    check_rope_kv_write(*cpu, *gpu);
+    check_fused_layer_replay(*cpu, *gpu);
     check_graph_replay(*cpu, *gpu);
     check_replay_same_graph(*cpu, *gpu);
     check_bad_input(*gpu);
+    // Attention variants chosen at backend creation: at most 32 and 1 split(s) per query, and
+    // VXD_FUSED=0 (the v3 merge that walks the splits serially; the model's unfused ops).
+    for (const char* cap : {"32", "1"}) {
+      setenv("VXD_CUDA_ATTN_MAX_SPLITS", cap, 1);
+      auto variant = create_backend("cuda", BackendOptions{});
+      unsetenv("VXD_CUDA_ATTN_MAX_SPLITS");
+      g_prefix = std::string("[max splits ") + cap + "] ";
+      check_attention(*cpu, *variant);
+    }
+    setenv("VXD_FUSED", "0", 1);
+    auto v3 = create_backend("cuda", BackendOptions{});
+    unsetenv("VXD_FUSED");
+    g_prefix = "[VXD_FUSED=0] ";
+    check_attention(*cpu, *v3);
+    check_fused_layer_replay(*cpu, *v3);
+    g_prefix.clear();
+    setenv("VXD_CUDA_ATTN_MAX_SPLITS", "0", 1);
+    bool refused = false;
+    try {
+      create_backend("cuda", BackendOptions{});
+    } catch (const Error& e) {
+      refused = e.status() == VXD_ERR_INVALID_ARGUMENT;
+      std::printf("     (refused as expected: %s)\n", e.what());
+    }
+    unsetenv("VXD_CUDA_ATTN_MAX_SPLITS");
+    report("VXD_CUDA_ATTN_MAX_SPLITS=0 is refused", refused ? 0 : 1, 0);
   } catch (const Error& e) {
     std::printf("FAIL unexpected error: %s\n", e.what());
     ++g_failed;

@@ -1,0 +1,378 @@
+// Fused GEMVs (Backend::matmul_multi, Backend::gated_ffn): one launch serves several weights that
+// share the same x (q/k/v; w1 and w3), optionally RMSNorm-ing x while staging it, so a layer's
+// norm + 3 matmuls (or norm + 2 matmuls + SiLU·up) is one kernel instead of 4. Each block
+// normalises its own staged copy of x (k <= a few thousand: one extra pass over shared memory).
+// The hot loop is the one of matmul.cu's gemv_smem (kept there unchanged so VXD_FUSED=0 runs
+// exactly the previous kernels); shapes it does not serve fall back to the composed default.
+#include <algorithm>
+
+#include "cuda_backend.h"
+#include "gemv.cuh"
+
+namespace vxd::cuda {
+namespace {
+
+constexpr int kMaxOuts = Backend::kMaxMatmulOuts;
+
+struct MultiArgs {
+  DevWeight w[kMaxOuts];
+  Epilogue e[kMaxOuts];
+  int64_t group_end[kMaxOuts];  // cumulative warp row groups: output i owns [group_end[i-1], group_end[i])
+  int count;
+  const float* norm_w;  // null: x is used as is
+  const float* norm_ada;
+  float eps;
+};
+
+// Stages x (M rows) into shared memory as fp32, RMSNorm-ed when a.norm_w is set. Every thread
+// rescales exactly the elements it staged, so one barrier (inside block_sum) suffices before.
+template <DType WT, int MR>
+__device__ __forceinline__ void stage_x(const DevAct& x, const MultiArgs& a, int k, float* xs) {
+  constexpr int E = chunk_elems<WT>();
+  constexpr int kSlot = x_slot<WT>();
+  const int M = static_cast<int>(x.rows), chunks = k / E, k4 = k / 4;
+  float ss[MR];
+#pragma unroll
+  for (int m = 0; m < MR; ++m) {
+    ss[m] = 0.0f;
+    if (m >= M) break;
+    for (int u = threadIdx.x; u < k4; u += blockDim.x) {
+      const int c = 4 * u;
+      const float4 v = load_x4(x, m, c);
+      ss[m] += v.x * v.x + v.y * v.y + v.z * v.z + v.w * v.w;
+      *reinterpret_cast<float4*>(xs + (m * chunks + c / E) * kSlot + c % E) = v;
+    }
+  }
+  if (a.norm_w) {
+#pragma unroll
+    for (int m = 0; m < MR; ++m) {
+      if (m >= M) break;  // M is the same for the whole block, so every thread reaches block_sum
+      const float inv = rsqrtf(block_sum(ss[m]) / static_cast<float>(k) + a.eps);
+      for (int u = threadIdx.x; u < k4; u += blockDim.x) {
+        const int c = 4 * u;
+        float4* p = reinterpret_cast<float4*>(xs + (m * chunks + c / E) * kSlot + c % E);
+        float4 v = *p;
+        const float4 w = *reinterpret_cast<const float4*>(a.norm_w + c);
+        v.x = v.x * inv * w.x, v.y = v.y * inv * w.y, v.z = v.z * inv * w.z, v.w = v.w * inv * w.w;
+        if (a.norm_ada) {
+          const float4 d = *reinterpret_cast<const float4*>(a.norm_ada + c);
+          v.x *= 1.0f + d.x, v.y *= 1.0f + d.y, v.z *= 1.0f + d.z, v.w *= 1.0f + d.w;
+        }
+        *p = v;
+      }
+    }
+  }
+  __syncthreads();
+}
+
+// One warp, RPW weight rows: plain mode rows row0..row0+RPW-1 of W; gated mode rows
+// row0..row0+H-1 of W (= w1) and of U (= w3), H = RPW / 2, stored as silu(W row) * (U row).
+template <DType WT, int MR, int RPW, bool GATED>
+__device__ __forceinline__ void gemv_rows(const float* xs, int M, const DevWeight& W, const DevWeight& U, const Epilogue& e,
+                                          int64_t row0) {
+  constexpr int E = chunk_elems<WT>();
+  constexpr int kSlot = x_slot<WT>();
+  constexpr int kSubW = sub_elems<WT>();
+  constexpr int kSubs = E / kSubW;
+  constexpr bool kQuant = WT == DType::Q8 || WT == DType::Q4;
+  constexpr int H = GATED ? RPW / 2 : RPW;
+  const int lane = threadIdx.x & 31;
+  const int chunks = static_cast<int>(W.k / E);
+  const int groups_per_row = kQuant ? static_cast<int>(W.k / W.group) : 0;
+  const bool one_scale = kQuant && W.group % E == 0;
+  const uint4* wrow[RPW];
+  const uint16_t* srow[RPW];
+  bool ok[RPW];
+#pragma unroll
+  for (int r = 0; r < RPW; ++r) {
+    const DevWeight& src = (GATED && r >= H) ? U : W;
+    const int64_t row = row0 + r % H;
+    ok[r] = row < src.n;
+    const int64_t safe = ok[r] ? row : 0;
+    wrow[r] = static_cast<const uint4*>(src.data) + safe * chunks;
+    srow[r] = kQuant ? src.scales + safe * groups_per_row : nullptr;
+  }
+  float acc[RPW][MR];
+#pragma unroll
+  for (int r = 0; r < RPW; ++r)
+#pragma unroll
+    for (int m = 0; m < MR; ++m) acc[r][m] = 0.0f;
+
+#pragma unroll 2
+  for (int ci = lane; ci < chunks; ci += 32) {
+    uint4 bits[RPW];
+    float sc[RPW][kSubs];
+#pragma unroll
+    for (int r = 0; r < RPW; ++r) {
+      bits[r] = ok[r] ? __ldg(wrow[r] + ci) : make_uint4(0, 0, 0, 0);
+      if constexpr (kQuant) {
+        if (one_scale) {
+          const float s0 = ok[r] ? f16_bits_to_f32(__ldg(srow[r] + ci * E / W.group)) : 0.0f;
+#pragma unroll
+          for (int s = 0; s < kSubs; ++s) sc[r][s] = s0;
+        } else {
+#pragma unroll
+          for (int s = 0; s < kSubs; ++s) sc[r][s] = ok[r] ? f16_bits_to_f32(__ldg(srow[r] + (ci * E + s * kSubW) / W.group)) : 0.0f;
+        }
+      }
+    }
+#pragma unroll
+    for (int s = 0; s < kSubs; ++s) {
+      float wv[RPW][kSubW];
+#pragma unroll
+      for (int r = 0; r < RPW; ++r) unpack_sub<WT>(bits[r], s, wv[r]);
+#pragma unroll
+      for (int m = 0; m < MR; ++m) {
+        if (m >= M) break;
+        const float4* xp = reinterpret_cast<const float4*>(xs + (m * chunks + ci) * kSlot + s * kSubW);
+        float xv[kSubW];
+#pragma unroll
+        for (int q = 0; q < kSubW / 4; ++q) {
+          const float4 t = xp[q];
+          xv[4 * q] = t.x, xv[4 * q + 1] = t.y, xv[4 * q + 2] = t.z, xv[4 * q + 3] = t.w;
+        }
+#pragma unroll
+        for (int r = 0; r < RPW; ++r) {
+          float part = 0.0f;
+#pragma unroll
+          for (int i = 0; i < kSubW; ++i) part = fmaf(wv[r][i], xv[i], part);
+          if constexpr (kQuant) acc[r][m] = fmaf(sc[r][s], part, acc[r][m]);
+          else acc[r][m] += part;
+        }
+      }
+    }
+  }
+#pragma unroll
+  for (int r = 0; r < RPW; ++r)
+#pragma unroll
+    for (int m = 0; m < MR; ++m) acc[r][m] = warp_sum(acc[r][m]);
+  // After warp_sum every lane holds every sum; lane r * MR + m stores (r, m).
+#pragma unroll
+  for (int r = 0; r < H; ++r)
+#pragma unroll
+    for (int m = 0; m < MR; ++m)
+      if (m < M && ok[r] && lane == r * MR + m) {
+        float v = acc[r][m];
+        if constexpr (GATED) v = v / (1.0f + expf(-v)) * acc[r + H][m];  // same SiLU as silu_mul
+        store_out(e, m, row0 + r, v);
+      }
+}
+
+template <DType WT, int MR, int RPW, bool GATED>
+__global__ void __launch_bounds__(kGemvWarps * 32) gemv_multi(DevAct x, MultiArgs a) {
+  extern __shared__ float4 smem4[];
+  float* xs = reinterpret_cast<float*>(smem4);
+  pdl_wait();
+  pdl_trigger();
+  const int M = static_cast<int>(x.rows);
+  stage_x<WT, MR>(x, a, static_cast<int>(a.w[0].k), xs);
+  constexpr int kOutRows = GATED ? RPW / 2 : RPW;  // output rows per warp row group
+  const int64_t gw = static_cast<int64_t>(blockIdx.x) * kGemvWarps + (threadIdx.x >> 5);
+  const int64_t gstride = static_cast<int64_t>(gridDim.x) * kGemvWarps;
+  if constexpr (GATED) {
+    for (int64_t g = gw; g < a.group_end[0]; g += gstride) gemv_rows<WT, MR, RPW, true>(xs, M, a.w[0], a.w[1], a.e[0], g * kOutRows);
+  } else {
+#pragma unroll
+    for (int i = 0; i < kMaxOuts; ++i) {
+      if (i >= a.count) break;
+      const int64_t start = i ? a.group_end[i - 1] : 0, end = a.group_end[i];
+      // First group of this warp's sequence gw, gw + gstride, ... that belongs to output i.
+      int64_t g = gw >= start ? gw : gw + (start - gw + gstride - 1) / gstride * gstride;
+      for (; g < end; g += gstride) gemv_rows<WT, MR, RPW, false>(xs, M, a.w[i], a.w[i], a.e[i], (g - start) * kOutRows);
+    }
+  }
+}
+
+// Resident blocks per SM as registers allow, measured once at start (as for gemv_smem).
+template <DType WT, int MR, int RPW, bool GATED>
+struct MultiOccupancy {
+  static int blocks_per_sm;
+};
+template <DType WT, int MR, int RPW, bool GATED>
+int MultiOccupancy<WT, MR, RPW, GATED>::blocks_per_sm = 1;
+
+template <DType WT, int MR, int RPW, bool GATED>
+void configure_one(int smem_limit) {
+  int per_sm = 0;
+  if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, gemv_multi<WT, MR, RPW, GATED>, kGemvWarps * 32, 0) != cudaSuccess) {
+    (void)cudaGetLastError();
+    per_sm = 1;  // only a performance hint
+  }
+  MultiOccupancy<WT, MR, RPW, GATED>::blocks_per_sm = std::max(1, per_sm);
+  check(cudaFuncSetAttribute(gemv_multi<WT, MR, RPW, GATED>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_limit),
+        "gemv_multi smem limit");
+}
+
+template <DType WT, int RPW, bool GATED>
+void configure_rows(int smem_limit) {
+  configure_one<WT, 1, RPW, GATED>(smem_limit);
+  configure_one<WT, 2, RPW, GATED>(smem_limit);
+  configure_one<WT, 4, RPW, GATED>(smem_limit);
+  configure_one<WT, 8, RPW, GATED>(smem_limit);
+}
+
+template <DType WT>
+void configure_dtype(int smem_limit) {
+  configure_rows<WT, 1, false>(smem_limit);
+  configure_rows<WT, 4, false>(smem_limit);
+  configure_rows<WT, 4, true>(smem_limit);
+}
+
+template <DType WT, int MR, int RPW, bool GATED>
+void launch_multi(const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
+  const int64_t by_smem = std::max<int64_t>(1, static_cast<int64_t>(ctx.smem_per_sm / (smem + 1024)));
+  const int64_t per_sm = std::min<int64_t>(MultiOccupancy<WT, MR, RPW, GATED>::blocks_per_sm, by_smem);
+  const int64_t groups = a.group_end[a.count - 1];
+  const unsigned grid = static_cast<unsigned>(std::min<int64_t>(blocks_for(groups, kGemvWarps), per_sm * ctx.sm_count));
+  cudaLaunchConfig_t cfg = {};
+  cfg.gridDim = dim3(grid);
+  cfg.blockDim = dim3(kGemvWarps * 32);
+  cfg.dynamicSmemBytes = smem;
+  cfg.stream = ctx.stream;
+  cudaLaunchAttribute attr[1];
+  attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+  attr[0].val.programmaticStreamSerializationAllowed = 1;
+  cfg.attrs = attr;
+  cfg.numAttrs = ctx.pdl ? 1 : 0;
+  check(cudaLaunchKernelEx(&cfg, gemv_multi<WT, MR, RPW, GATED>, x, a), "launch gemv_multi");
+}
+
+template <DType WT, int RPW, bool GATED>
+void launch_mr(const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
+  if (x.rows == 1) launch_multi<WT, 1, RPW, GATED>(x, a, ctx, smem);
+  else if (x.rows == 2) launch_multi<WT, 2, RPW, GATED>(x, a, ctx, smem);
+  else if (x.rows <= 4) launch_multi<WT, 4, RPW, GATED>(x, a, ctx, smem);
+  else launch_multi<WT, 8, RPW, GATED>(x, a, ctx, smem);
+}
+
+// One launch per pass of up to 8 rows of x. False (nothing launched) when a shape is outside
+// the fast path; the caller then runs the composed default.
+template <DType WT>
+bool run_multi(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& ctx, bool launch) {
+  constexpr int64_t kMaxRows = 256;  // beyond: the tiled GEMM of matmul() is faster
+  if (x.rows > kMaxRows || a.w[0].k >= (1LL << 30) || a.w[0].k % 4) return false;
+  for (int i = 0; i < (gated ? 2 : a.count); ++i) {
+    const DevWeight& w = a.w[i];
+    if (!fast_path_ok<WT>(x, w) || w.k != a.w[0].k || w.group != a.w[0].group) return false;
+  }
+  if (a.norm_w && (!aligned16(a.norm_w) || (a.norm_ada && !aligned16(a.norm_ada)))) return false;
+  if (gemv_smem_bytes<WT>(std::min<int64_t>(x.rows, 8), a.w[0].k) > ctx.smem_limit) return false;
+  if (!launch) return true;
+  int64_t total_rows = 0;
+  for (int i = 0; i < a.count; ++i) total_rows += a.w[i].n;
+  // Four weight rows per warp when that still fills the GPU (as matmul() decides); gated mode
+  // always streams 4 (2 of w1, 2 of w3).
+  const bool four = gated || blocks_for(total_rows, kGemvWarps * 4) >= static_cast<unsigned>(ctx.sm_count);
+  const int64_t out_rows = gated ? 2 : four ? 4 : 1;
+  int64_t end = 0;
+  for (int i = 0; i < a.count; ++i) a.group_end[i] = end += (a.w[i].n + out_rows - 1) / out_rows;
+  const MultiArgs full = a;
+  for (int64_t m0 = 0; m0 < x.rows; m0 += 8) {
+    const int64_t n = std::min<int64_t>(8, x.rows - m0);
+    MultiArgs p = full;
+    for (int i = 0; i < a.count; ++i) {
+      p.e[i].y = rows_of(full.e[i].y, m0, n);
+      p.e[i].residual = rows_of(full.e[i].residual, m0, n);
+    }
+    const DevAct xp = rows_of(x, m0, n);
+    const size_t smem = gemv_smem_bytes<WT>(n, a.w[0].k);
+    if (gated) launch_mr<WT, 4, true>(xp, p, ctx, smem);
+    else if (four) launch_mr<WT, 4, false>(xp, p, ctx, smem);
+    else launch_mr<WT, 1, false>(xp, p, ctx, smem);
+  }
+  return true;
+}
+
+// launch = false only checks whether the fast path serves these arguments.
+bool dispatch(DType t, const DevAct& x, const MultiArgs& a, bool gated, const MatmulContext& ctx, bool launch) {
+  if (x.rows <= 0) return false;
+  switch (t) {
+    case DType::F32: return run_multi<DType::F32>(x, a, gated, ctx, launch);
+    case DType::BF16: return run_multi<DType::BF16>(x, a, gated, ctx, launch);
+    case DType::Q8: return run_multi<DType::Q8>(x, a, gated, ctx, launch);
+    case DType::Q4: return run_multi<DType::Q4>(x, a, gated, ctx, launch);
+    default: return false;
+  }
+}
+
+MultiArgs norm_args(const NormSpec* norm) {
+  MultiArgs a = {};
+  if (norm && norm->weight) a.norm_w = norm->weight, a.norm_ada = norm->ada, a.eps = norm->eps;
+  return a;
+}
+
+}  // namespace
+
+void configure_gemv_multi(const MatmulContext& ctx) {
+  const int limit = static_cast<int>(ctx.smem_limit);
+  configure_dtype<DType::F32>(limit);
+  configure_dtype<DType::BF16>(limit);
+  configure_dtype<DType::Q8>(limit);
+  configure_dtype<DType::Q4>(limit);
+}
+
+void CudaBackend::matmul_multi(const Act& x, const NormSpec* norm, const MatmulOut* outs, int n_outs) {
+  if (n_outs < 1 || n_outs > kMaxOuts) fail(VXD_ERR_INTERNAL, "matmul_multi: bad number of outputs");
+  const bool has_norm = norm && norm->weight;
+  for (int i = 0; i < n_outs; ++i) {
+    const MatmulOut& o = outs[i];
+    if (x.cols != o.w.k || o.y.cols != o.w.n || o.y.rows != x.rows ||
+        (o.residual && (o.residual->rows != o.y.rows || o.residual->cols != o.y.cols)))
+      fail(VXD_ERR_INTERNAL, "matmul_multi shape mismatch");
+  }
+  if (has_norm && (norm->normed.rows != x.rows || norm->normed.cols != x.cols)) fail(VXD_ERR_INTERNAL, "matmul_multi norm shape mismatch");
+  MultiArgs a = norm_args(norm);
+  a.count = n_outs;
+  bool same_dtype = true;
+  for (int i = 0; i < n_outs; ++i) {
+    const DevAct dy = dev(outs[i].y);
+    a.w[i] = dev(outs[i].w);
+    a.e[i] = Epilogue{outs[i].bias, outs[i].residual ? dev(*outs[i].residual) : dy, outs[i].residual != nullptr, dy};
+    same_dtype = same_dtype && outs[i].w.dtype == outs[0].w.dtype;
+  }
+  const DevAct dx = dev(x);
+  // Decided from the arguments only, so a dry run and the capture take the same branch; the
+  // fallback's ops fingerprint themselves.
+  if (!same_dtype || !dispatch(outs[0].w.dtype, dx, a, false, matmul_ctx_, false)) {
+    Backend::matmul_multi(x, norm, outs, n_outs);
+    return;
+  }
+  const bool dry = note(20, x, static_cast<const void*>(a.norm_w), static_cast<const void*>(a.norm_ada), a.eps, n_outs);
+  for (int i = 0; i < n_outs; ++i)
+    fingerprint_.add(outs[i].w), fingerprint_.add(static_cast<const void*>(outs[i].bias)), fingerprint_.add(outs[i].residual),
+        fingerprint_.add(outs[i].y);
+  if (dry) return;
+  ProfileScope prof(*this, profiling() ? std::string("matmul_multi w=") + dtype_name(outs[0].w.dtype) + " x=" + dtype_name(x.dtype) +
+                                             " M=" + std::to_string(x.rows) + " outs=" + std::to_string(n_outs) +
+                                             " k=" + std::to_string(x.cols) + (has_norm ? " +norm" : "")
+                                       : std::string());
+  dispatch(outs[0].w.dtype, dx, a, false, matmul_ctx_, true);
+  check_launch("matmul_multi");
+}
+
+void CudaBackend::gated_ffn(const Act& x, const NormSpec* norm, const Weight& w1, const Weight& w3, Act& up, Act& out) {
+  const bool has_norm = norm && norm->weight;
+  if (x.cols != w1.k || x.cols != w3.k || w1.n != w3.n || out.cols != w1.n || out.rows != x.rows || up.rows != out.rows ||
+      up.cols != out.cols)
+    fail(VXD_ERR_INTERNAL, "gated_ffn shape mismatch");
+  if (has_norm && (norm->normed.rows != x.rows || norm->normed.cols != x.cols)) fail(VXD_ERR_INTERNAL, "gated_ffn norm shape mismatch");
+  MultiArgs a = norm_args(norm);
+  a.count = 1;
+  const DevAct dout = dev(out), dx = dev(x);
+  a.w[0] = dev(w1);
+  a.w[1] = dev(w3);
+  a.e[0] = Epilogue{nullptr, dout, false, dout};
+  if (w1.dtype != w3.dtype || !dispatch(w1.dtype, dx, a, true, matmul_ctx_, false)) {
+    Backend::gated_ffn(x, norm, w1, w3, up, out);
+    return;
+  }
+  if (note(21, x, static_cast<const void*>(a.norm_w), static_cast<const void*>(a.norm_ada), a.eps, w1, w3, out)) return;
+  ProfileScope prof(*this, profiling() ? std::string("gated_ffn w=") + dtype_name(w1.dtype) + " x=" + dtype_name(x.dtype) +
+                                             " M=" + std::to_string(x.rows) + " n=" + std::to_string(w1.n) +
+                                             " k=" + std::to_string(x.cols) + (has_norm ? " +norm" : "")
+                                       : std::string());
+  dispatch(w1.dtype, dx, a, true, matmul_ctx_, true);
+  check_launch("gated_ffn");
+}
+
+}  // namespace vxd::cuda
