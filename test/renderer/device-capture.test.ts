@@ -209,6 +209,25 @@ describe('microphone capture follows device changes', () => {
     expect(ports.ports[1]).toEqual({ frames: [2], ended: false });
   });
 
+  it('the warm microphone unplugged while idle: a notice, not an error; one plugged in is opened warm for the next dictation', async () => {
+    const { media, graphs, ports, store, capture, notices, asked } = setup([BUILT_IN], null);
+    await capture.warm(null);
+    media.unplug('builtin-1');
+    await settle();
+    expect(notices()).toEqual(['No microphone could be opened: Requested device not found']);
+    expect(store.getState().dictationError).toBeNull();
+    expect(capture.isWarm).toBe(false);
+    media.plug(USB, true);
+    await settle();
+    expect(asked()).toEqual([null, null]);
+    expect(capture.isWarm).toBe(true);
+    store.getState().applyStatus(status('listening'));
+    await settle();
+    expect(asked()).toEqual([null, null]); // already open at the press
+    graphs.current[0].emit();
+    expect(ports.ports).toEqual([{ frames: [1], ended: false }]);
+  });
+
   it('while warm and idle, the chosen microphone returning is taken back at once', async () => {
     const { media, graphs, capture, notices, asked } = setup([BUILT_IN], USB.deviceId);
     await capture.warm(USB.deviceId);

@@ -48,7 +48,9 @@ function reportDeviceEvent(store: AppStore, event: DeviceEvent): void {
     pushNotice({ kind: 'info', message: `${name} is not connected: using the system default microphone. It is used again once it is back.` });
   } else if (event.type === 'restored') {
     pushNotice({ kind: 'info', message: `${event.label ?? 'The chosen microphone'} is connected again and in use.` });
-  } else {
+  } else if (CAPTURING.has(store.getState().status.state)) {
     store.setState({ dictationError: { code: 'unavailable', message: event.message } });
+  } else {
+    pushNotice({ kind: 'info', message: event.message }); // nothing was running: no error to show
   }
 }

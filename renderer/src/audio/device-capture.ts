@@ -7,7 +7,7 @@
 //   while no dictation runs the warm microphone moves to it at once), with a `restored` event.
 // - on the default input, only a dead track or a new system default reopens it.
 // - no input can be opened → `lost`: the frame port is closed, so the core ends the dictation and
-//   keeps its words.
+//   keeps its words; the next input plugged in is opened (warm) again.
 // The Web Audio part is a CaptureGraphs (worklet-graph.ts in the app), the port comes from
 // `openPort` (frame-port.ts), so tests drive this with fakes.
 
@@ -45,6 +45,8 @@ export class DeviceCapture implements MicrophoneCapture {
   private device: OpenDevice | null = null;
   private port: FrameSink | null = null;
   private wanted: string | null = null;
+  /** Warmed or started and not released: a microphone plugged in after all were gone is opened. */
+  private keepOpen = false;
   /** The chosen input we fell back from (to the default), while that lasts. */
   private fallbackFrom: string | null = null;
   private readonly labels = new Map<string, string>();
@@ -64,6 +66,7 @@ export class DeviceCapture implements MicrophoneCapture {
   /** Opens the microphone without sending, so a dictation can start with no device start-up gap. */
   warm(deviceId: string | null): Promise<void> {
     this.wanted = deviceId;
+    this.keepOpen = true;
     return this.queue(() => this.ensureDevice(deviceId));
   }
 
@@ -74,6 +77,7 @@ export class DeviceCapture implements MicrophoneCapture {
 
   async start(deviceId: string | null): Promise<void> {
     this.wanted = deviceId;
+    this.keepOpen = true;
     const port = await this.options.openPort();
     this.port = port;
     try {
@@ -94,6 +98,7 @@ export class DeviceCapture implements MicrophoneCapture {
 
   /** Closes the microphone entirely (no model chosen, app quitting). */
   async release(): Promise<void> {
+    this.keepOpen = false;
     this.endSending();
     await this.queue(() => this.closeDevice());
   }
@@ -118,6 +123,7 @@ export class DeviceCapture implements MicrophoneCapture {
   }
 
   private async ensureDevice(wanted: string | null): Promise<void> {
+    if (wanted === null) this.fallbackFrom = null; // the default was chosen: nothing to fall back from
     const open = this.device;
     if (open && isLive(open)) {
       const stillFallingBack = open.deviceId === null && wanted !== null && this.fallbackFrom === wanted && !(await this.isConnected(wanted));
@@ -169,7 +175,11 @@ export class DeviceCapture implements MicrophoneCapture {
   /** After `devicechange` or a track ending: keep, reopen or fall back (see the header). */
   private async followDevices(): Promise<void> {
     const open = this.device;
-    if (!open) return;
+    if (!open) {
+      // Every input was gone: open one again as soon as there is one, so the mic is warm for the next press.
+      if (this.keepOpen) this.device = await this.openPreferring(this.wanted).catch(() => null);
+      return;
+    }
     const inputs = (await this.options.media.enumerateDevices()).filter((d) => d.kind === 'audioinput');
     const live = isLive(open);
     const sending = this.port !== null;
