@@ -169,6 +169,16 @@ export interface BackendInfo {
 
 // ── Dictation ───────────────────────────────────────────────────────────────────────────────────
 
+/** Hands-free as it stands (settings page, overlay, capture while armed). */
+export interface HandsFreeStatus {
+  /** The voice-activity model is loaded; false when it cannot be (see reason); null while it loads or without one. */
+  available: boolean | null;
+  /** Why hands-free cannot work here, in plain words; null when it can. */
+  reason: string | null;
+  /** Start-on-speech is waiting for speech: no dictation yet, but the microphone streams to the VAD. */
+  armed: boolean;
+}
+
 export interface DictationStatus {
   state: DictationState;
   /** Epoch ms when this state began (drives the elapsed-time display). */
@@ -178,6 +188,8 @@ export interface DictationStatus {
   source: TranscriptSource | null;
   /** The last error, while state is 'error'. */
   error: AppError | null;
+  /** Absent from services without voice activity. */
+  handsFree?: HandsFreeStatus;
 }
 
 export interface PartialTranscript {
@@ -426,6 +438,7 @@ const dictationStatus = object<DictationStatus>({
   sessionId: nullable(id),
   source: nullable(oneOf(TRANSCRIPT_SOURCES)),
   error: nullable(appError),
+  handsFree: optional(object<HandsFreeStatus>({ available: nullable(bool), reason: nullable(str({ max: 4000 })), armed: bool })),
 });
 
 const finalTranscript = object<FinalTranscript>({

@@ -33,6 +33,12 @@ export interface DictationService {
    * inserts) and answers true; otherwise the service stops the dictation itself.
    */
   setVoiceStopHandler?(handler: (() => boolean) | null): void;
+  /**
+   * Start-on-speech heard speech while armed: `handler` may take it (the hotkey coordinator starts a
+   * latched dictation, which calls start()) and answers true; false means not now (the service
+   * re-arms). Without a handler the service starts the dictation itself.
+   */
+  setVoiceStartHandler?(handler: (() => boolean) | null): void;
 }
 
 /** The system file dialog (Electron's in the app; none in the harness unless a test gives one). */

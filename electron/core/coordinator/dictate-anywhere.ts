@@ -31,6 +31,33 @@ export function dictationPortFrom(
   };
 }
 
+/**
+ * Hands-free through the coordinator, so a hotkey-style dictation's text is inserted: VAD silence
+ * ends a dictation the coordinator runs (else the service stops it itself), and start-on-speech
+ * starts a latched one from idle (else, e.g. while a previous text is being inserted, the service
+ * re-arms). Returns the disconnect.
+ */
+export function routeVoiceActivity(
+  service: Pick<DictationService, 'setVoiceStopHandler' | 'setVoiceStartHandler'>,
+  coordinator: DictationCoordinator,
+): () => void {
+  service.setVoiceStopHandler?.(() => {
+    const { state } = coordinator.snapshot();
+    if (state !== 'recording' && state !== 'arming') return false;
+    coordinator.silenceStop();
+    return true;
+  });
+  service.setVoiceStartHandler?.(() => {
+    if (coordinator.snapshot().state !== 'idle') return false;
+    coordinator.speechStart();
+    return true;
+  });
+  return () => {
+    service.setVoiceStopHandler?.(null);
+    service.setVoiceStartHandler?.(null);
+  };
+}
+
 export interface DictateAnywhereSettings {
   hotkey: { accelerator: string; mode: HotkeyMode };
   insertion: { mode: InsertionMode };

@@ -1,3 +1,3 @@
 export { DictationCoordinator } from './coordinator';
 export * from './types';
-export { DictateAnywhere, dictationPortFrom, type DictateAnywhereOptions, type DictateAnywhereSettings } from './dictate-anywhere';
+export { DictateAnywhere, dictationPortFrom, routeVoiceActivity, type DictateAnywhereOptions, type DictateAnywhereSettings } from './dictate-anywhere';

@@ -20,5 +20,5 @@ export function createNativeDictation(
   const fallbackModel = extra.fallbackModel ?? findDemoModel;
   // Say plainly what runs when the user has chosen no model: the demo is not the real Voxtral.
   if (!deps.settings().model.pte && fallbackModel()) notify?.({ kind: 'info', message: DEMO_MODEL_NOTICE });
-  return new DictationController({ preload: true, vad: new VoiceActivityService(), ...controllerDeps, ...extra, fallbackModel });
+  return new DictationController({ preload: true, vad: new VoiceActivityService(), notify, ...controllerDeps, ...extra, fallbackModel });
 }

@@ -3,19 +3,24 @@
 // it the renderer's 16 kHz frames (through the voice-activity monitor when there is one), turn each
 // batch of token ids into a partial transcript event, flush on stop and emit the final text.
 // Engine errors end the dictation with a clear message; the words decoded so far are kept.
+// Start-on-speech: while armed (setting on, VAD loaded, a model to run, nothing running) the
+// renderer streams the warm microphone here and the frames go to an armed VAD monitor; on speech a
+// dictation starts (through the voice-start handler, i.e. the hotkey coordinator, or by itself) and
+// adopts that monitor, whose kept audio from just before the onset reaches the engine first.
 
 import { effectiveModel, type ModelFiles } from '../models/demo-model';
 import { randomUUID } from 'node:crypto';
 import {
   AUDIO_FRAME_MAX_SAMPLES, AUDIO_SAMPLE_RATE,
-  type AppError, type DictationState, type DictationStatus, type FinalTranscript, type Settings, type TranscriptSource,
+  type AppError, type DictationState, type DictationStatus, type FinalTranscript, type HandsFreeStatus, type Notice, type Settings,
+  type TranscriptSource,
 } from '../../common/ipc-contract';
 import type { EngineSession } from '../../../native-models/js/engine';
 import { AppFailure } from '../app/app-failure';
 import type { DictationEvent, DictationService } from '../app/services';
 import { EngineHost } from '../engine/engine-host';
 import type { EngineConfig, LoadedEngine } from '../engine/types';
-import { handsFreeConfigFrom, type VoiceActivityMonitor, type VoiceActivityService } from '../vad';
+import { handsFreeConfigFrom, type VoiceActivityEvent, type VoiceActivityMonitor, type VoiceActivityService } from '../vad';
 import { FileTranscription } from './file-transcription';
 import { TranscriptBuilder } from './transcript-builder';
 
@@ -26,6 +31,9 @@ const MAX_PENDING_SAMPLES = 120 * AUDIO_SAMPLE_RATE;
  * most this long), so the tail of the last word is not cut off.
  */
 const AUDIO_TAIL_WAIT_MS = 300;
+/** A dictation started by hand while armed gets this much of the armed audio before the press
+ *  (the same 320 ms the renderer's capture keeps when it is not streaming). */
+const ARMED_PRE_PRESS_FRAMES = 4;
 
 export interface DictationControllerOptions {
   settings: () => Settings;
@@ -42,6 +50,19 @@ export interface DictationControllerOptions {
   fallbackModel?: () => ModelFiles | null;
   now?: () => number;
   log?: (message: string, err?: unknown) => void;
+  /** Tells the user something (e.g. hands-free is unavailable and why). */
+  notify?: (notice: Notice) => void;
+}
+
+/** Start-on-speech waiting for speech, or just heard it and waiting for start() to adopt it. */
+interface Armed {
+  monitor: VoiceActivityMonitor;
+  /** Where the monitor's frames go once a dictation adopted it. */
+  target: ((frame: Float32Array) => void) | null;
+  /** The VAD heard speech; the next start() adopts this monitor. */
+  triggered: boolean;
+  /** The dictation that adopted it. */
+  dictation: Dictation | null;
 }
 
 /** One dictation from start() to its final transcript, error or cancel. */
@@ -67,6 +88,8 @@ interface Dictation {
   /** Set while a stop waits for the renderer's last frames. */
   onAudioEnd: (() => void) | null;
   ended: boolean;
+  /** Started on speech: the armed monitor it adopted. */
+  armed: Armed | null;
 }
 
 export class DictationController implements DictationService {
@@ -79,19 +102,30 @@ export class DictationController implements DictationService {
   private dictation: Dictation | null = null;
   private file: FileTranscription | null = null;
   private voiceStopHandler: (() => boolean) | null = null;
+  private voiceStartHandler: (() => boolean) | null = null;
+  private armed: Armed | null = null;
+  private disposed = false;
+  /** Hands-free was on at the last settings change (to notice it being turned on). */
+  private handsFreeWanted: boolean;
 
   constructor(private readonly options: DictationControllerOptions) {
     this.host = options.host ?? new EngineHost();
     this.now = options.now ?? Date.now;
     this.log = options.log ?? ((message, err) => console.error(`[dictation] ${message}`, err ?? ''));
     this.current = { state: 'idle', since: this.now(), sessionId: null, source: null, error: null };
-    void options.vad?.load();
+    this.handsFreeWanted = options.settings().handsFree.enabled;
+    void options.vad?.load().then((availability) => {
+      if (availability.available) return this.rearm();
+      // Hands-free falls back to stopping by hand; say why once if the user asked for it.
+      if (this.options.settings().handsFree.enabled) this.notifyVadUnavailable(availability.reason);
+      this.emit({ name: 'state', payload: this.status() });
+    });
     if (options.onSettingsChange) this.disposers.push(options.onSettingsChange((s) => this.followSettings(s)));
     if (options.preload) this.warmUp();
   }
 
   status(): DictationStatus {
-    return { ...this.current };
+    return this.options.vad ? { ...this.current, handsFree: this.handsFreeStatus() } : { ...this.current };
   }
 
   onEvent(listener: (event: DictationEvent) => void): () => void {
@@ -104,13 +138,30 @@ export class DictationController implements DictationService {
     if (running && !running.ended) return this.status(); // already dictating: a second start is a no-op
     if (this.file) throw new AppFailure('busy', 'A file is being transcribed; wait for it or cancel it first.');
     const config = this.engineConfig();
+    const armed = this.armed;
+    this.armed = null;
     let markOpened!: (open: boolean) => void;
     const d: Dictation = {
       id: randomUUID(), source: 'mic', config, session: null, monitor: null, transcript: null,
-      pending: [], pendingSamples: 0, pushedSamples: 0, feed: null, stopping: null, flushing: false, audioEnded: false, onAudioEnd: null, ended: false,
+      pending: [], pendingSamples: 0, pushedSamples: 0, feed: null, stopping: null, flushing: false, audioEnded: false, onAudioEnd: null, ended: false, armed: null,
       opened: new Promise((resolve) => { markOpened = resolve; }),
     };
     this.dictation = d;
+    if (armed?.triggered) {
+      // Started on speech: this dictation takes the armed monitor, and frames keep going to it (it
+      // keeps them, after the onset's pre-roll) until the session opens.
+      armed.dictation = d;
+      d.monitor = armed.monitor;
+      d.feed = (frame) => armed.monitor.push(frame);
+      d.armed = armed;
+    } else if (armed) {
+      // Started by hand while armed: the moment before the press, then a fresh monitor as usual.
+      for (const frame of armed.monitor.takeKept(ARMED_PRE_PRESS_FRAMES)) {
+        d.pending.push(frame);
+        d.pendingSamples += frame.length;
+      }
+      void armed.monitor.close();
+    }
     this.setState('loading', d.id, 'mic');
     let engine: LoadedEngine;
     try {
@@ -154,10 +205,14 @@ export class DictationController implements DictationService {
   }
 
   pushAudio(samples: Float32Array, _seq: number): void {
-    const d = this.dictation;
-    if (!d || d.ended || d.flushing) return; // nothing is listening: dropping is correct
     if (!(samples instanceof Float32Array) || samples.length === 0 || samples.length > AUDIO_FRAME_MAX_SAMPLES) return;
-    if (!d.session) {
+    const d = this.dictation;
+    if (!d || d.ended) {
+      this.armed?.monitor.push(samples); // armed: the VAD listens for speech; otherwise nothing listens
+      return;
+    }
+    if (d.flushing) return; // too late for this dictation
+    if (!d.session && !d.armed) {
       if (d.pendingSamples + samples.length > MAX_PENDING_SAMPLES) return; // a two-minute load: keep the start
       d.pending.push(samples);
       d.pendingSamples += samples.length;
@@ -187,6 +242,7 @@ export class DictationController implements DictationService {
   async transcribeFile(filePath: string): Promise<{ jobId: string }> {
     if (this.file || (this.dictation && !this.dictation.ended)) throw new AppFailure('busy', 'Another dictation or file is running; wait for it or cancel it first.');
     const config = this.engineConfig();
+    this.disarm();
     const job = new FileTranscription({
       path: filePath,
       acquire: () => this.host.acquire(config, (fraction) => this.progress(fraction)),
@@ -194,7 +250,10 @@ export class DictationController implements DictationService {
       setState: (state, error) => this.setState(state, job.jobId, 'file', error),
     });
     this.file = job;
-    void job.run().finally(() => { if (this.file === job) this.file = null; });
+    void job.run().finally(() => {
+      if (this.file === job) this.file = null;
+      this.rearm();
+    });
     return { jobId: job.jobId };
   }
 
@@ -207,7 +266,13 @@ export class DictationController implements DictationService {
     this.voiceStopHandler = handler;
   }
 
+  setVoiceStartHandler(handler: (() => boolean) | null): void {
+    this.voiceStartHandler = handler;
+  }
+
   async dispose(): Promise<void> {
+    this.disposed = true;
+    this.disarm();
     for (const dispose of this.disposers) dispose();
     const d = this.dictation;
     // Quitting mid-dictation: the history entry already holds every partial; close without flushing.
@@ -235,17 +300,106 @@ export class DictationController implements DictationService {
       d.pushedSamples += frame.length;
       this.options.audioTap?.(frame, d.id);
     };
+    if (d.armed) {
+      // The kept audio (from just before the onset) goes to the engine first, then every later frame.
+      d.armed.target = forward;
+      d.armed.monitor.setConfig(handsFreeConfigFrom(this.options.settings().handsFree));
+      d.armed.monitor.startForwarding();
+      return;
+    }
     d.monitor = this.options.vad?.monitor({
       handsFree: this.options.settings().handsFree,
       forward,
-      onEvent: (event) => {
-        if (d.ended) return;
-        if (event.type === 'speech') this.emit({ name: 'speech', payload: { sessionId: d.id, speaking: event.speaking } });
-        else if (event.type === 'stop' && !this.voiceStopHandler?.()) void this.stop().catch(() => undefined);
-        else if (event.type === 'error') this.log(`voice activity: ${event.message}`);
-      },
+      onEvent: (event) => this.onVoiceEvent(d, event),
     }) ?? null;
     d.feed = d.monitor ? (frame) => d.monitor!.push(frame) : forward;
+  }
+
+  private onVoiceEvent(d: Dictation, event: VoiceActivityEvent): void {
+    if (d.ended) return;
+    if (event.type === 'speech') this.emit({ name: 'speech', payload: { sessionId: d.id, speaking: event.speaking } });
+    else if (event.type === 'stop' && !this.voiceStopHandler?.()) void this.stop().catch(() => undefined);
+    else if (event.type === 'error') this.log(`voice activity: ${event.message}`);
+  }
+
+  // ── Start-on-speech ──────────────────────────────────────────────────────────────────────────
+
+  private handsFreeStatus(): HandsFreeStatus {
+    const availability = this.options.vad?.status ?? null;
+    return {
+      available: availability?.available ?? null,
+      reason: availability && !availability.available ? availability.reason : null,
+      armed: this.armed !== null && !this.armed.triggered,
+    };
+  }
+
+  /** Whether start-on-speech should be listening now. */
+  private shouldArm(): boolean {
+    const vad = this.options.vad;
+    const { handsFree } = this.options.settings();
+    if (this.disposed || !vad || vad.status?.available !== true || !handsFree.enabled || !handsFree.startOnSpeech) return false;
+    // Not after an error (a failing model would restart on every word) nor during anything else.
+    if (this.current.state !== 'idle' || this.file || (this.dictation && !this.dictation.ended)) return false;
+    try {
+      this.engineConfig();
+      return true;
+    } catch {
+      return false; // no model to dictate with
+    }
+  }
+
+  /** Arms or disarms to match the settings and state; says so when that changed. */
+  private rearm(): void {
+    const want = this.shouldArm();
+    if (want === (this.armed !== null)) return;
+    if (!want) return this.disarm();
+    const armed: Armed = { monitor: null!, target: null, triggered: false, dictation: null };
+    const monitor = this.options.vad!.monitor({
+      handsFree: this.options.settings().handsFree,
+      armed: true,
+      forward: (frame) => armed.target?.(frame),
+      onEvent: (event) => (armed.dictation ? this.onVoiceEvent(armed.dictation, event) : this.onArmedEvent(armed, event)),
+    });
+    if (!monitor) return;
+    armed.monitor = monitor;
+    this.armed = armed;
+    this.announce();
+  }
+
+  private disarm(): void {
+    const armed = this.armed;
+    if (!armed) return;
+    this.armed = null;
+    void armed.monitor.close();
+    this.announce();
+  }
+
+  private onArmedEvent(armed: Armed, event: VoiceActivityEvent): void {
+    if (this.armed !== armed) return; // replaced or disarmed meanwhile
+    if (event.type === 'error') {
+      // Not re-armed at once: a model that fails now would fail again on the next frame.
+      this.log(`voice activity while armed: ${event.message}`);
+      this.disarm();
+      return;
+    }
+    if (event.type !== 'start') return;
+    armed.triggered = true;
+    const taken = this.voiceStartHandler ? this.voiceStartHandler() : (void this.start().catch(() => undefined), true);
+    if (!taken && this.armed === armed) {
+      // Not now (a hotkey dictation is still inserting): listen again from scratch.
+      this.armed = null;
+      void armed.monitor.close();
+      this.rearm();
+    }
+  }
+
+  /** A 'state' event with the same state: the hands-free part changed. */
+  private announce(): void {
+    this.emit({ name: 'state', payload: this.status() });
+  }
+
+  private notifyVadUnavailable(reason: string): void {
+    this.options.notify?.({ kind: 'info', message: `Hands-free is unavailable, so dictation stops only when you stop it: ${reason}` });
   }
 
   private feed(d: Dictation, frame: Float32Array): void {
@@ -336,6 +490,11 @@ export class DictationController implements DictationService {
   }
 
   private followSettings(settings: Settings): void {
+    const vadStatus = this.options.vad?.status;
+    if (settings.handsFree.enabled && !this.handsFreeWanted && vadStatus && !vadStatus.available) this.notifyVadUnavailable(vadStatus.reason);
+    this.handsFreeWanted = settings.handsFree.enabled;
+    if (this.armed && !this.armed.triggered) this.armed.monitor.setConfig(handsFreeConfigFrom(settings.handsFree));
+    this.rearm();
     const d = this.dictation;
     if (d && !d.ended) d.monitor?.setConfig(handsFreeConfigFrom(settings.handsFree));
     // A changed model/backend/precision is loaded now, so the next dictation starts warm (the host
@@ -366,6 +525,7 @@ export class DictationController implements DictationService {
   private setState(state: DictationState, sessionId: string, source: TranscriptSource, error: AppError | null = null): void {
     this.current = { state, since: this.now(), sessionId, source, error };
     this.emit({ name: 'state', payload: this.status() });
+    if (state === 'idle') this.rearm(); // a dictation or file ended: listen for speech again
   }
 
   private emit(event: DictationEvent): void {

@@ -32,9 +32,9 @@ export class PreRollBuffer {
     if (keepFrom > 0) this.frames = this.frames.slice(keepFrom);
   }
 
-  /** Hands over every frame kept, oldest first, and empties the buffer. */
-  drain(): Float32Array[] {
-    const frames = this.frames.map((f) => f.frame);
+  /** Hands over the newest `maxFrames` frames kept (all by default), oldest first, and empties the buffer. */
+  drain(maxFrames = Number.POSITIVE_INFINITY): Float32Array[] {
+    const frames = this.frames.slice(Math.max(0, this.frames.length - maxFrames)).map((f) => f.frame);
     this.frames = [];
     return frames;
   }

@@ -105,6 +105,14 @@ export class VoiceActivityMonitor {
     for (const frame of this.preRoll.drain()) this.options.forward(frame);
   }
 
+  /**
+   * Armed and not started: hands over (and forgets) the newest `maxFrames` frames kept, so a dictation
+   * started by hand meanwhile still gets the moment before the press. Empty once forwarding.
+   */
+  takeKept(maxFrames: number): Float32Array[] {
+    return this.forwarding ? [] : this.preRoll.drain(maxFrames);
+  }
+
   /** Applies changed settings without losing what was heard or counted. */
   setConfig(config: HandsFreeConfig): void {
     this.endpointer.setConfig(config);

@@ -91,4 +91,12 @@ describe('PreRollBuffer', () => {
     expect(b.push(Float32Array.of(3), 240)).toBe(true);
     expect(b.drain().map((x) => x[0])).toEqual([2, 3]);
   });
+
+  it('drains only the newest frames when asked for a few (a press while armed), and forgets the rest', () => {
+    const b = new PreRollBuffer(10);
+    for (let i = 1; i <= 6; i++) b.push(Float32Array.of(i), i * 80);
+    expect(b.drain(4).map((x) => x[0])).toEqual([3, 4, 5, 6]);
+    expect(b.length).toBe(0);
+    expect(b.drain(4)).toEqual([]);
+  });
 });
