@@ -70,8 +70,9 @@ export function DictationView() {
       </div>
       {fileJob && (
         <p className="hint" data-testid="file-job">
-          Transcribing {fileJob.path.split(/[\\/]/).pop()}…{' '}
-          <button type="button" className="link" onClick={() => void cancelFile()}>Cancel</button>
+          Transcribing {fileJob.path.split(/[\\/]/).pop()}…
+          {/* While the job runs, the bar above has the Cancel button. */}
+          {!fileRunning && <>{' '}<button type="button" className="link" onClick={() => void cancelFile()}>Cancel</button></>}
         </p>
       )}
 
