@@ -5,7 +5,7 @@
 import { clipboard, globalShortcut, screen, systemPreferences } from 'electron';
 import type { DesktopStatus, ViewName } from '../common/ipc-contract';
 import type { AppCore } from '../core/app/app-core';
-import { DictateAnywhere, dictationPortFrom, type CoordinatorSnapshot } from '../core/coordinator';
+import { DictateAnywhere, dictationPortFrom, routeVoiceActivity, type CoordinatorSnapshot } from '../core/coordinator';
 import type { HotkeyStatus } from '../core/hotkey';
 import type { ElectronClipboardLike } from '../core/insertion';
 import { Overlay } from './overlay';
@@ -54,8 +54,16 @@ export class Desktop {
 
     // The tray shows the hotkey dictation while one runs, otherwise the core's state (a dictation
     // started in the window), so a live microphone always shows. The overlay is for dictating into
-    // other apps: it follows the coordinator only.
+    // other apps: it follows the coordinator, and shows while start-on-speech is armed (the
+    // microphone is live then too).
     let snapshot: CoordinatorSnapshot | null = null;
+    const followOverlay = () => {
+      const enabled = core.settings.get().showOverlay;
+      const armed = core.dictation.status().handsFree?.armed === true && (snapshot?.state ?? 'idle') === 'idle';
+      if (armed && enabled) overlay.show();
+      else if (snapshot) overlay.follow(snapshot, enabled);
+      else overlay.hide();
+    };
     const updateTray = () => {
       const coordinatorBusy = snapshot !== null && (snapshot.state !== 'idle' || snapshot.error !== null);
       tray?.update({ state: coordinatorBusy ? trayStateOf(snapshot!) : (core.dictation.status().state as TrayState) });
@@ -67,18 +75,14 @@ export class Desktop {
       const insertion = desk.insertionStatus();
       if (!insertion.available) core.notify({ kind: 'info', message: `Text cannot be put into other apps yet: ${insertion.detail}` });
       core.setDesktopStatus({ hotkey: hotkeyState(desk.hotkeyStatus), insertion });
-      // Hands-free silence ends a hotkey dictation through the coordinator, so its text is inserted.
-      core.dictation.setVoiceStopHandler?.(() => {
-        if (snapshot?.state !== 'recording' && snapshot?.state !== 'arming') return false;
-        desk.coordinator.silenceStop();
-        return true;
-      });
-      disposers.push(() => core.dictation.setVoiceStopHandler?.(null));
+      // Hands-free silence ends a hotkey dictation, and speech while armed starts one, through the
+      // coordinator, so the text is inserted into the focused app.
+      disposers.push(routeVoiceActivity(core.dictation, desk.coordinator));
       let lastError: string | null = null;
       disposers.push(desk.coordinator.onChange((next) => {
         snapshot = next;
         updateTray();
-        overlay.follow(next, core.settings.get().showOverlay);
+        followOverlay();
         // A hotkey dictation's failure has no window to show it in; say it once as a notice.
         if (next.error && next.error !== lastError) core.notify({ kind: 'info', message: next.error });
         lastError = next.error;
@@ -99,7 +103,11 @@ export class Desktop {
           }, (err) => log('hotkey re-bind failed', err));
         }
       }),
-      core.onEvent((event) => { if (event.name === 'state') updateTray(); }),
+      core.onEvent((event) => {
+        if (event.name !== 'state') return;
+        updateTray();
+        followOverlay();
+      }),
     );
     return desktop;
   }

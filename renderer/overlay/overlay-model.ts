@@ -2,7 +2,8 @@
 
 import type { DictationStatus, ErrorEvent, PartialTranscript, SpeechActivity } from '../../electron/common/ipc-contract';
 
-export type OverlayPhase = 'hidden' | 'loading' | 'listening' | 'finishing' | 'error';
+/** 'armed': start-on-speech waits for speech (no dictation yet, but the microphone is live). */
+export type OverlayPhase = 'hidden' | 'armed' | 'loading' | 'listening' | 'finishing' | 'error';
 
 export interface OverlayModel {
   phase: OverlayPhase;
@@ -29,7 +30,7 @@ export function reduceOverlay(model: OverlayModel, event: OverlayEvent): Overlay
   switch (event.type) {
     case 'state': {
       const { state, error } = event.status;
-      if (state === 'idle') return { ...INITIAL_OVERLAY };
+      if (state === 'idle') return event.status.handsFree?.armed ? { ...INITIAL_OVERLAY, phase: 'armed' } : { ...INITIAL_OVERLAY };
       if (state === 'error') return { ...model, phase: 'error', level: 0, message: error?.message ?? 'Something went wrong' };
       const phase: OverlayPhase = state === 'loading' ? 'loading' : state === 'listening' ? 'listening' : 'finishing';
       // A new dictation starts with empty text.
@@ -38,7 +39,7 @@ export function reduceOverlay(model: OverlayModel, event: OverlayEvent): Overlay
       return { ...model, phase, text, message: null, level: listening ? model.level : 0, speaking: listening && model.speaking };
     }
     case 'partial':
-      if (model.phase === 'hidden') return model;
+      if (model.phase === 'hidden' || model.phase === 'armed') return model;
       return { ...model, text: tail(event.partial.text.trimStart(), MAX_OVERLAY_CHARS) };
     case 'error':
       return { ...model, phase: 'error', level: 0, message: event.error.message };
@@ -62,6 +63,7 @@ export function tail(text: string, max: number): string {
 
 export const PHASE_LABEL: Record<OverlayPhase, string> = {
   hidden: '',
+  armed: 'Waiting for speech',
   loading: 'Loading model…',
   listening: 'Listening',
   finishing: 'Finishing…',

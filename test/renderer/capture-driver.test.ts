@@ -46,6 +46,26 @@ describe('microphone capture follows the dictation state', () => {
     expect(log).toEqual(['start null', 'stop']);
   });
 
+  it('streams while start-on-speech is armed and keeps streaming into the dictation it starts', async () => {
+    const { store, log } = setup();
+    const armed = (state: DictationStatus['state'], on: boolean): DictationStatus =>
+      ({ ...status(state), handsFree: { available: true, reason: null, armed: on } });
+    store.getState().applyStatus(armed('idle', true));
+    await flush();
+    expect(log).toEqual(['start null']);
+    store.getState().applyStatus(armed('loading', false)); // speech started a dictation: same stream
+    store.getState().applyStatus(armed('listening', false));
+    await flush();
+    expect(log).toEqual(['start null']);
+    store.getState().applyStatus(armed('finishing', false));
+    store.getState().applyStatus(armed('idle', true)); // armed again after the text is in
+    await flush();
+    expect(log).toEqual(['start null', 'stop', 'start null']);
+    store.getState().applyStatus(armed('idle', false)); // setting turned off
+    await flush();
+    expect(log).toEqual(['start null', 'stop', 'start null', 'stop']);
+  });
+
   it('uses the microphone chosen in settings and ignores file jobs', async () => {
     const { store, log } = setup();
     store.setState({ settings: { microphone: { deviceId: 'usb-mic' } } as never });

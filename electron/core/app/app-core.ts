@@ -39,6 +39,7 @@ export class AppCore {
   private readonly dictationEvents = new SerialQueue();
   private readonly disposers: (() => void)[] = [];
   private readonly handlers: Handlers;
+  private noticesTaken = false;
   private desktopStatus: DesktopStatus = { hotkey: null, insertion: null };
 
   private constructor(
@@ -68,14 +69,17 @@ export class AppCore {
 
   static async create(options: AppCoreOptions): Promise<AppCore> {
     const notices: Notice[] = [];
-    const onNotice = (notice: Notice) => notices.push(notice);
+    let created: AppCore | null = null;
+    // Before the core exists notices wait in `notices`; after, it decides (e.g. the VAD load fails later).
+    const onNotice = (notice: Notice) => (created ? created.noticeLater(notice) : notices.push(notice));
     const settings = await SettingsStore.open(options.configDir, { onNotice });
     const history = await HistoryStore.open(options.configDir, { onNotice, maxEntries: settings.get().history.maxEntries });
     const settingsNow = () => settings.get();
     const dictation = options.createDictation?.({ settings: settingsNow, onSettingsChange: (l) => settings.onChange(l), notify: onNotice }) ?? new UnavailableDictationService(settingsNow);
     const models = options.models ?? new UnavailableModelService();
     const log = options.log ?? ((message, err) => console.error(`[core] ${message}`, err ?? ''));
-    return new AppCore(settings, history, dictation, models, options.files ?? new UnavailableFileChooser(), notices, log);
+    created = new AppCore(settings, history, dictation, models, options.files ?? new UnavailableFileChooser(), notices, log);
+    return created;
   }
 
   /** Validates and answers one contract call. Never throws. */
@@ -113,6 +117,12 @@ export class AppCore {
   setDesktopStatus(status: DesktopStatus): void {
     this.desktopStatus = structuredClone(status);
     this.emit({ name: 'desktop', payload: structuredClone(status) });
+  }
+
+  /** A service's notice: kept for the window's first takePendingNotices, sent as an event after it. */
+  private noticeLater(notice: Notice): void {
+    if (this.noticesTaken) this.notify(notice);
+    else this.pendingNotices.push(notice);
   }
 
   /** Tells every window something it should know (e.g. why a hotkey dictation failed). */
@@ -170,6 +180,7 @@ export class AppCore {
       takePendingNotices: async () => {
         const notices = this.pendingNotices;
         this.pendingNotices = [];
+        this.noticesTaken = true;
         return notices;
       },
     };

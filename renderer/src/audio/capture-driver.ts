@@ -1,9 +1,10 @@
 // Opens and closes the microphone as the core's dictation state changes: capture runs while the
 // core is loading or listening (frames sent while the model loads are kept by the core, so the
-// first words are not lost) and stops when it finishes, errors or goes idle. Tells the user when
+// first words are not lost) and stops when it finishes, errors or goes idle. It also runs while
+// start-on-speech is armed (idle with status.handsFree.armed): the core's VAD listens for speech. Tells the user when
 // the microphone switches (a chosen one unplugged or back) or is lost.
 
-import type { DictationState } from '../../../electron/common/ipc-contract';
+import type { DictationState, DictationStatus } from '../../../electron/common/ipc-contract';
 import type { AppStore } from '../stores/app-store';
 import type { DeviceEvent, MicrophoneCapture } from './capture';
 
@@ -13,8 +14,8 @@ export function driveCapture(store: AppStore, capture: MicrophoneCapture): () =>
   let running = false;
   // Start/stop calls are chained so a quick stop-start never overlaps two opens.
   let chain: Promise<void> = Promise.resolve();
-  const follow = (state: DictationState) => {
-    const want = CAPTURING.has(state) && store.getState().status.source !== 'file';
+  const follow = (status: DictationStatus) => {
+    const want = (CAPTURING.has(status.state) && status.source !== 'file') || status.handsFree?.armed === true;
     if (want === running) return;
     running = want;
     chain = chain.then(async () => {
@@ -29,10 +30,10 @@ export function driveCapture(store: AppStore, capture: MicrophoneCapture): () =>
       }
     });
   };
-  follow(store.getState().status.state);
+  follow(store.getState().status);
   const offDevices = capture.onDeviceEvent?.((event) => reportDeviceEvent(store, event));
   const offState = store.subscribe((state, previous) => {
-    if (state.status !== previous.status) follow(state.status.state);
+    if (state.status !== previous.status) follow(state.status);
   });
   return () => {
     offState();

@@ -25,6 +25,7 @@ export function SettingsView() {
   const reset = useAppState((s) => s.resetSettings);
   const microphones = useMicrophones();
   const desktop = useAppState((s) => s.desktop);
+  const handsFree = useAppState((s) => s.status.handsFree);
 
   if (!settings) return <section className="view"><p className="hint">Loading settings…</p></section>;
   const save = (patch: SettingsPatch) => void update(patch);
@@ -82,6 +83,14 @@ export function SettingsView() {
           <Field label="Stop after silence (ms)">
             {(id) => <DraftInput id={id} type="number" value={String(settings.handsFree.silenceMs)} onCommit={(v) => section('handsFree')({ silenceMs: Number(v) })} />}
           </Field>
+        )}
+        {handsFree?.available === false && (
+          <p className="warning" data-testid="hands-free-status">
+            Hands-free is unavailable here, so dictation stops only when you stop it: {handsFree.reason}
+          </p>
+        )}
+        {settings.handsFree.enabled && handsFree?.armed && (
+          <p className="hint" data-testid="hands-free-status">Waiting for speech: the microphone is on, and dictation starts when you speak.</p>
         )}
       </div>
 

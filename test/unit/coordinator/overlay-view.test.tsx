@@ -31,6 +31,19 @@ describe('overlay model', () => {
     expect(run(status('listening'), speech(true), status('finishing')).speaking).toBe(false);
   });
 
+  it('shows start-on-speech waiting while idle and armed, then the dictation speech starts', () => {
+    const idle = (armed: boolean): OverlayEvent => ({
+      type: 'state', status: { state: 'idle', since: 0, sessionId: null, source: null, error: null, handsFree: { available: true, reason: null, armed } },
+    });
+    expect(run(idle(true))).toMatchObject({ phase: 'armed', text: '' });
+    expect(run(idle(true), partial('late words')).text).toBe('');
+    expect(run(idle(true), status('loading'), status('listening'), partial(' Hi'))).toMatchObject({ phase: 'listening', text: 'Hi' });
+    expect(run(status('listening'), status('finishing'), idle(true)).phase).toBe('armed');
+    expect(run(idle(true), idle(false))).toEqual(INITIAL_OVERLAY);
+    render(<OverlayView model={run(idle(true))} />);
+    expect(screen.getByRole('status').textContent).toContain('Waiting for speech');
+  });
+
   it('a new dictation does not show the previous text', () => {
     const after = run(status('listening'), partial('old words'), status('idle'), status('loading'));
     expect(after.text).toBe('');
