@@ -1,64 +1,82 @@
 #!/usr/bin/env bash
-# The CUDA backend's one device script (GPU machine: nvcc, cmake, ninja, python3 with torch; no node).
-# Builds the CUDA backend's tools, runs the per-op CUDA-vs-CPU checks, the full-size engine step
-# benchmark (bf16 and 4w, with token parity against the CPU backend), the same benchmark without
-# CUDA graphs, and HF transformers' streaming step (bench_hf.py) on the same GPU; prints a table.
-#   native-models/reference/run_cuda.sh [--no-hf] [--quick]
-# With .carry/pairs (made here by native-models/tools/cuda/pack_carry_pairs.sh, passed in `carry`)
-# it also runs the engine's own model code on CUDA against the HF fixtures and the CPU backend.
-# Logs and JSON go to $OUT (default /tmp/vxd-cuda-out).
+# The CUDA backend's one device script (GPU machine: nvcc, cmake, ninja, python3; no node).
+#   native-models/reference/run_cuda.sh [--quick] [--no-hf]
+# In order, with the elapsed time printed at each step:
+#   1. one CMake/Ninja build (sm_90a only) of the engine and its tools: vxd-run, cuda_op_check,
+#      bench_engine, transcribe_set (native-models/tools/cuda/CMakeLists.txt)
+#   2. cuda_op_check: every CUDA op against the CPU backend
+#   3. with .carry/pairs: vxd-run --backend cuda on the tiny/wrap reference pairs vs the HF
+#      fixtures (compare_dump.py) and vs --backend cpu
+#   4. bench_engine: the engine's own model code at the full 4B shape (synthetic weights), 4w and
+#      bf16, at decoder positions 100/2000/8000, CUDA-vs-CPU parity, 60 s real-time factor at 4w
+#   5. the same with VXD_FUSED=0 (the model's unfused op sequence: the baseline of the same run)
+#   6. with .carry/demo-eval: the embedded demo model on CUDA (fp32 and bf16 activations) over
+#      the held-out sets; token ids and decoded text per utterance, WER (train/wer.py)
+#   full mode only: op check with PDL, bench with PDL and without graphs, per-op profile, and
+#   HF transformers' streaming step (bench_hf.py; skipped with --no-hf)
+# .carry comes from native-models/tools/cuda/prepare_carry.sh (run here). Everything is logged to
+# a work folder that is re-bundled into $OUT/logs.tar.gz after every step, next to
+# $OUT/summary.txt, so a run cut short still returns its logs in two files.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-/tmp/vxd-cuda-out}
 mkdir -p "$OUT"
 HF=1 QUICK=0
 for a in "$@"; do
-  case $a in --no-hf) HF=0 ;; --quick) QUICK=1 ;; esac
+  case $a in --no-hf) HF=0 ;; --quick) QUICK=1 ;; *) echo "unknown argument $a"; exit 2 ;; esac
 done
+LOG=$(mktemp -d /tmp/vxd-cuda-logs.XXXXXX)
+SUM="$OUT/summary.txt"
+: > "$SUM"
+T0=$(date +%s) TS=$(date +%s)
 status=0
-step() { echo; echo "=== $* ($(date -u +%T))"; }
+bundle() { tar czf "$OUT/logs.tar.gz" -C "$LOG" . 2>/dev/null; }
+step() {
+  bundle
+  local now; now=$(date +%s)
+  echo "    (previous step $((now - TS)) s)" | tee -a "$SUM"
+  TS=$now
+  echo "=== [$((now - T0)) s] $*" | tee -a "$SUM"
+}
+say() { tee -a "$SUM"; }
+BUILD=${BUILD:-/tmp/vxd-build-cuda}
 
 step environment
-{ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.mem --format=csv; nvcc --version | tail -2
-  python3 -c "import torch, transformers; print('torch', torch.__version__, 'cuda', torch.version.cuda, 'transformers', transformers.__version__)"
-} 2>&1 | tee "$OUT/build.log"
+{ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.mem --format=csv,noheader; nvcc --version | tail -2
+  git log -1 --format='commit %h %s' 2>/dev/null; nproc
+} 2>&1 | say
 
 step build
-BUILD=${BUILD:-/tmp/vxd-build-cuda}
-# Only the H100/H200 target here: the PTX fallback is for users' other GPUs and only costs build time.
+# Only the H100/H200 target: the PTX fallback is for users' other GPUs and only costs build time.
 cmake -S native-models/tools/cuda -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  "-DVXD_CUDA_GENCODE=-gencode=arch=compute_90a,code=sm_90a" >> "$OUT/build.log" 2>&1 &&
-  cmake --build "$BUILD" -j 16 >> "$OUT/build.log" 2>&1
-if [ $? -ne 0 ]; then tail -40 "$OUT/build.log"; exit 1; fi
-echo built
+  "-DVXD_CUDA_GENCODE=-gencode=arch=compute_90a,code=sm_90a" > "$LOG/build.log" 2>&1 &&
+  cmake --build "$BUILD" -j 16 --target vxd-run cuda_probe cuda_op_check bench_engine transcribe_set >> "$LOG/build.log" 2>&1
+if [ $? -ne 0 ]; then tail -40 "$LOG/build.log" | say; bundle; exit 1; fi
+"$BUILD/cuda_probe" 2>&1 | tee -a "$LOG/build.log" | grep -E "^cuda|^create cuda" | say
 
-step probe
-"$BUILD/cuda_probe" | tee -a "$OUT/build.log"
-
-step per-op checks '(without and with programmatic dependent launch)'
-"$BUILD/cuda_op_check" > "$OUT/op_check.txt" 2>&1 || status=1
-VXD_CUDA_PDL=1 "$BUILD/cuda_op_check" >> "$OUT/op_check.txt" 2>&1 || status=1
-grep -E "^FAIL|seed=|passed" "$OUT/op_check.txt"
+step 'per-op checks (cuda_op_check)'
+timeout 150 "$BUILD/cuda_op_check" > "$LOG/op_check.txt" 2>&1 || status=1
+grep -E "^FAIL|seed=|passed" "$LOG/op_check.txt" | tail -20 | say
+if [ $QUICK = 0 ]; then
+  VXD_CUDA_PDL=1 timeout 150 "$BUILD/cuda_op_check" > "$LOG/op_check_pdl.txt" 2>&1 || status=1
+  grep -E "^FAIL|passed" "$LOG/op_check_pdl.txt" | sed 's/^/PDL: /' | tail -5 | say
+fi
 
 if [ -d .carry/pairs ]; then
   step "the engine's model code on CUDA: tiny/wrap fixtures vs HF (compare_dump.py) and vs the CPU backend"
-  EBUILD=${EBUILD:-/tmp/vxd-build-engine}
-  cmake -S native-models -B "$EBUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    "-DVXD_CUDA_GENCODE=-gencode=arch=compute_90a,code=sm_90a" >> "$OUT/build.log" 2>&1 &&
-    cmake --build "$EBUILD" -j 16 --target vxd-run >> "$OUT/build.log" 2>&1 || { echo "engine build failed"; status=1; }
-  PAR=$(mktemp -d)
+  PAR="$LOG/pairs"
   for c in tiny wrap; do
     wav=$(python3 -c "import json; print(json.load(open('test/fixtures/reference/$c/manifest.json'))['audio'])")
     for v in fp32 bf16 8w 4w; do
       d=fp32; [ $v = bf16 ] && d=bf16
       for b in cpu cuda; do
         mkdir -p "$PAR/$c-$v-$b"
-        "$EBUILD/vxd-run" --model ".carry/pairs/$c-$v/model.pte" --data ".carry/pairs/$c-$v/model.ptd" --backend $b \
-          --dtype $d --dump "$PAR/$c-$v-$b" "$wav" > "$PAR/$c-$v-$b.json" 2>> "$OUT/engine_parity.txt" || status=1
+        timeout 60 "$BUILD/engine/vxd-run" --model ".carry/pairs/$c-$v/model.pte" --data ".carry/pairs/$c-$v/model.ptd" --backend $b \
+          --dtype $d --dump "$PAR/$c-$v-$b" "$wav" > "$PAR/$c-$v-$b.json" 2>> "$LOG/engine_parity.txt" || status=1
       done
       python3 native-models/reference/compare_dump.py --case $c --variant $v --dump "$PAR/$c-$v-cuda" \
-        --run "$PAR/$c-$v-cuda.json" >> "$OUT/engine_parity.txt" 2>&1 || status=1
-      python3 - "$PAR/$c-$v-cpu.json" "$PAR/$c-$v-cuda.json" "$c/$v" <<'PY' | tee -a "$OUT/engine_parity.txt" || status=1
+        --run "$PAR/$c-$v-cuda.json" >> "$LOG/engine_parity.txt" 2>&1 || status=1
+      python3 - "$PAR/$c-$v-cpu.json" "$PAR/$c-$v-cuda.json" "$c/$v" <<'PY' 2>> "$LOG/engine_parity.txt" | tee -a "$LOG/engine_parity.txt" | say || status=1
 import json, sys
 cpu, cuda = (json.load(open(p)) for p in sys.argv[1:3])
 same = cpu["tokens"] == cuda["tokens"]
@@ -67,64 +85,119 @@ print(f"{sys.argv[3]}: cuda vs cpu tokens {'identical' if same else 'DIFFER'} ({
 # fp32 activations must agree exactly; with bf16 activations a near-tie may flip (informational).
 sys.exit(0 if same or sys.argv[3].endswith("/bf16") else 1)
 PY
+      rm -rf "$PAR/$c-$v-cpu" "$PAR/$c-$v-cuda"  # the dumps are large; compare_dump.py's verdict is logged
     done
   done
-  grep -E '"failures": \[[^]]' "$OUT/engine_parity.txt" && status=1
+  if grep -qE '"failures": \[[^]]' "$LOG/engine_parity.txt"; then
+    grep -E '"failures": \[[^]]' "$LOG/engine_parity.txt" | say
+    status=1
+  fi
 fi
 
-step engine benchmark + parity
-if [ $QUICK = 1 ]; then ARGS="--positions 100,8000 --iters 20 --rtf-seconds 10 --parity 4"; else ARGS="--parity 8"; fi
-"$BUILD/bench_engine" $ARGS --json "$OUT/engine.json" 2>&1 | tee "$OUT/engine.txt" || status=1
+# The CPU reference of the parity check is computed once per dtype and reused by the second run.
+if [ $QUICK = 1 ]; then BARGS=(--positions 100,2000,8000 --iters 20 --parity 4); else BARGS=(--parity 8); fi
+BARGS+=(--dtypes 4w,bf16 --parity-cache "$LOG")
+show_bench() { grep -E "^(4w|bf16) |^\[|parity|error|bandwidth|no CUDA|^  (cpu|gpu):" "$1" | say; }
 
-step engine with PDL '(VXD_CUDA_PDL=1)', and without CUDA graphs
-VXD_CUDA_PDL=1 "$BUILD/bench_engine" --iters 20 --rtf-seconds 0 --json "$OUT/engine_pdl.json" 2>&1 |
-  grep -E "^(4w|bf16) |error" | tee "$OUT/profile.txt"
-VXD_CUDA_GRAPHS=0 "$BUILD/bench_engine" --dtypes 4w --positions 2000 --iters 20 --rtf-seconds 0 2>&1 |
-  grep -E "^4w|error" | sed 's/^/no graphs: /' | tee -a "$OUT/profile.txt"
+step 'engine benchmark: full 4B shape, synthetic weights, fused ops (default); parity vs CPU; 60 s RTF at 4w'
+timeout 300 "$BUILD/bench_engine" "${BARGS[@]}" --rtf-seconds 60 --rtf-dtypes 4w --json "$LOG/engine.json" > "$LOG/engine.txt" 2>&1
+fused_rc=$?
+[ $fused_rc -ne 0 ] && status=1
+show_bench "$LOG/engine.txt"
 
-step per-op GPU time '(eager, position 2000; prefill ops included)'
-for d in 4w bf16; do
-  echo "--- $d" >> "$OUT/profile.txt"
-  VXD_CUDA_GRAPHS=0 VXD_CUDA_PROFILE=1 "$BUILD/bench_engine" --dtypes $d --positions 2000 --iters 10 --rtf-seconds 0 \
-    2>> "$OUT/profile.txt" > /dev/null
-done
-grep -A 16 -E "^--- " "$OUT/profile.txt"
+step 'engine benchmark with VXD_FUSED=0 (unfused op sequence: the baseline)'
+# The 60 s RTF is repeated here only when the fused run failed.
+rtf=0; [ $fused_rc -ne 0 ] && rtf=60
+VXD_FUSED=0 timeout 240 "$BUILD/bench_engine" "${BARGS[@]}" --rtf-seconds $rtf --rtf-dtypes 4w --json "$LOG/engine_unfused.json" \
+  > "$LOG/engine_unfused.txt" 2>&1 || status=1
+show_bench "$LOG/engine_unfused.txt"
 
-if [ $HF = 1 ]; then
-  step HF transformers
-  PYTHONUNBUFFERED=1 python3 native-models/reference/bench_hf.py --json "$OUT/hf.json" > "$OUT/hf.log" 2>&1
-  tail -8 "$OUT/hf.log"
+if [ -d .carry/demo-eval ]; then
+  step 'demo model on CUDA over the held-out sets (WER)'
+  M=native-models/models/demo
+  for d in fp32 bf16; do
+    for s in seen_voices unseen_voices; do
+      ids="$LOG/demo-$s-cuda-$d.ids.jsonl"
+      timeout 150 "$BUILD/transcribe_set" --model $M/model.pte --backend cuda --dtype $d ".carry/demo-eval/$s" > "$ids" 2>> "$LOG/demo_eval.txt" || status=1
+      python3 native-models/tools/cuda/decode_ids.py $M/tekken.json "$ids" > "${ids%.ids.jsonl}.hyps.jsonl" 2>> "$LOG/demo_eval.txt"
+      echo "$s cuda $d: $(python3 native-models/train/wer.py ".carry/demo-eval/$s/manifest.jsonl" "${ids%.ids.jsonl}.hyps.jsonl" 2>&1)" |
+        tee -a "$LOG/demo_eval.txt" | say
+    done
+  done
+  grep RTF "$LOG/demo_eval.txt" | say
+fi
+
+if [ $QUICK = 0 ]; then
+  step 'engine with PDL (VXD_CUDA_PDL=1), and without CUDA graphs'
+  VXD_CUDA_PDL=1 timeout 200 "$BUILD/bench_engine" --dtypes 4w,bf16 --iters 20 --rtf-seconds 0 --json "$LOG/engine_pdl.json" \
+    > "$LOG/engine_pdl.txt" 2>&1 || status=1
+  VXD_CUDA_GRAPHS=0 timeout 120 "$BUILD/bench_engine" --dtypes 4w --positions 2000 --iters 20 --rtf-seconds 0 \
+    > "$LOG/engine_nographs.txt" 2>&1 || status=1
+  { grep -E "^(4w|bf16) " "$LOG/engine_pdl.txt" | sed 's/^/PDL: /'; grep -E "^4w " "$LOG/engine_nographs.txt" | sed 's/^/no graphs: /'; } | say
+
+  step 'per-op GPU time (eager, position 2000; prefill ops included)'
+  for d in 4w bf16; do
+    echo "--- $d" >> "$LOG/profile.txt"
+    VXD_CUDA_GRAPHS=0 VXD_CUDA_PROFILE=1 timeout 120 "$BUILD/bench_engine" --dtypes $d --positions 2000 --iters 10 --rtf-seconds 0 \
+      2>> "$LOG/profile.txt" > /dev/null
+  done
+  grep -A 16 -E "^--- " "$LOG/profile.txt" | say
+
+  if [ $HF = 1 ]; then
+    step HF transformers
+    PYTHONUNBUFFERED=1 timeout 300 python3 native-models/reference/bench_hf.py --json "$LOG/hf.json" > "$LOG/hf.log" 2>&1
+    tail -8 "$LOG/hf.log" | say
+  fi
 fi
 
 step summary
-python3 - "$OUT" <<'PY'
+python3 - "$LOG" <<'PY' 2>&1 | tee "$LOG/summary_table.md" | say
 import json, sys, pathlib
-out = pathlib.Path(sys.argv[1])
-eng = json.loads((out / "engine.json").read_text())
-hf = json.loads((out / "hf.json").read_text()) if (out / "hf.json").exists() else None
-runs = {r["dtype"]: r for r in eng["runs"]}
-pdl_path = out / "engine_pdl.json"
-pdl = {r["dtype"]: r for r in json.loads(pdl_path.read_text())["runs"]} if pdl_path.exists() else {}
+log = pathlib.Path(sys.argv[1])
+def load(name):
+    p = log / name
+    try:
+        return json.loads(p.read_text()) if p.exists() else None
+    except ValueError as e:
+        print(f"{name}: unreadable ({e})")
+        return None
+eng, unf, pdl, hf = load("engine.json"), load("engine_unfused.json"), load("engine_pdl.json"), load("hf.json")
+if not eng:
+    sys.exit("no engine.json: the fused benchmark did not finish")
+runs = lambda j: {r["dtype"]: r for r in j["runs"]} if j else {}
+fused, unfused, withpdl = runs(eng), runs(unf), runs(pdl)
 hf_pos = {r["position"]: r for r in hf["positions"]} if hf else {}
-print(f"copy bandwidth (read+write): {eng['copy_bw_GBps']:.0f} GB/s")
-print("| pos | HF bf16 ms | ours bf16 ms | ours 4w ms | bf16 speedup | 4w speedup | 4w floor ms | 4w / floor | 4w with PDL ms |")
+f = lambda v: f"{v:.3f}" if isinstance(v, (int, float)) else "-"
+def ms(rs, d, pos):
+    for s in rs.get(d, {}).get("steps", []):
+        if s["pos"] == pos:
+            return s
+    return None
+print(f"copy bandwidth (read+write): {eng['copy_bw_GBps']:.0f} GB/s; activations {eng.get('act')}")
+print("| pos | HF bf16 ms | bf16 fused | bf16 unfused | 4w fused | 4w unfused | 4w floor | 4w fused / floor | speedup vs HF bf16 / 4w |")
 print("|---|---|---|---|---|---|---|---|---|")
-positions = [s["pos"] for s in next(iter(runs.values()))["steps"]]
-for i, p in enumerate(positions):
-    b = runs.get("bf16", {}).get("steps", [None] * (i + 1))[i]
-    q = runs.get("4w", {}).get("steps", [None] * (i + 1))[i]
+positions = sorted({s["pos"] for r in fused.values() for s in r.get("steps", [])})
+for p in positions:
+    bf, bu, qf, qu = ms(fused, "bf16", p), ms(unfused, "bf16", p), ms(fused, "4w", p), ms(unfused, "4w", p)
     h = hf_pos.get(p, {}).get("stepMs")
-    f = lambda v: f"{v:.3f}" if v is not None else "-"
+    g = lambda s: s["ms_per_step"] if s else None
     sp = lambda s: f"{h / s['ms_per_step']:.1f}x" if (h and s) else "-"
-    print(f"| {p} | {f(h)} | {f(b and b['ms_per_step'])} | {f(q and q['ms_per_step'])} | {sp(b)} | {sp(q)} | "
-          f"{f(q and q['floor_ms'])} | {(q['ms_per_step'] / q['floor_ms']) if q else float('nan'):.2f}x | "
-          f"{f(pdl['4w']['steps'][i]['ms_per_step']) if '4w' in pdl else '-'} |")
-for d, r in runs.items():
-    print(f"{d}: load {r['load_s']:.2f} s, VRAM {r['vram_GB']:.2f} GB, prefill {r['prefill_ms']:.1f} ms, "
-          f"RTF({r.get('rtf_audio_s', 0):.0f} s) {r.get('rtf', float('nan')):.4f}, "
-          f"parity {r.get('parity_equal', '-')}/{r.get('parity_total', '-')} ids, logits rel {r.get('parity_logits_rel', float('nan')):.2e}")
+    ratio = f"{qf['ms_per_step'] / qf['floor_ms']:.2f}x" if (qf and qf["floor_ms"]) else "-"
+    print(f"| {p} | {f(h)} | {f(g(bf))} | {f(g(bu))} | {f(g(qf))} | {f(g(qu))} | {f(qf and qf['floor_ms'])} | {ratio} | {sp(bf)} / {sp(qf)} |")
+for label, rs in (("fused", fused), ("unfused", unfused), ("PDL", withpdl)):
+    for d, r in rs.items():
+        if "error" in r:
+            print(f"{label} {d}: ERROR {r['error']}")
+            continue
+        rtf = f", RTF({r['rtf_audio_s']:.0f} s via vxd::Session) {r['rtf']:.4f} in {r['rtf_steps']} calls" if "rtf" in r else ""
+        par = (f", parity {r['parity_equal']}/{r['parity_total']} ids, logits rel {r['parity_logits_rel']:.2e}"
+               if "parity_equal" in r else "")
+        print(f"{label} {d}: load {r['load_s']:.2f} s, VRAM {r['vram_GB']:.2f} GB, weights/step {r['weight_GB']:.2f} GB, "
+              f"prefill {r['prefill_ms']:.1f} ms{rtf}{par}")
 if hf:
     print(f"HF: {hf['device']}, torch {hf['torch']}, transformers {hf['transformers']}, attention {hf['attention']}, "
           f"RTF {hf['realTimeFactor']}")
 PY
+echo "total $(( $(date +%s) - T0 )) s, status $status" | say
+bundle
 exit $status

@@ -20,7 +20,7 @@ std::string shape_str(const std::vector<int64_t>& s) {
 
 class Loader {
  public:
-  Loader(const PtdFile& ptd, const ModelConfig& c, Backend* backend) : ptd_(ptd), c_(c), be_(backend) {}
+  Loader(const TensorSource& src, const ModelConfig& c, Backend* backend) : ptd_(src), c_(c), be_(backend) {}
   uint64_t bytes = 0;
 
   const PtdTensor& tensor(const std::string& name, int8_t type, const std::vector<int64_t>& shape) {
@@ -97,7 +97,7 @@ class Loader {
   }
 
  private:
-  const PtdFile& ptd_;
+  const TensorSource& ptd_;
   const ModelConfig& c_;
   Backend* be_;
 };
@@ -187,13 +187,13 @@ std::vector<double> time_embedding(int64_t dim, double t) {
   return out;
 }
 
-uint64_t weight_bytes(const PtdFile& ptd, const ModelConfig& c) {
+uint64_t weight_bytes(const TensorSource& ptd, const ModelConfig& c) {
   Loader L(ptd, c, nullptr);
   load_all(L, c, nullptr, nullptr);
   return L.bytes;
 }
 
-ModelWeights load_weights(const PtdFile& ptd, const ModelConfig& c, Backend& backend, const std::function<void(float)>& progress) {
+ModelWeights load_weights(const TensorSource& ptd, const ModelConfig& c, Backend& backend, const std::function<void(float)>& progress) {
   Loader L(ptd, c, &backend);
   return load_all(L, c, &backend, progress);
 }

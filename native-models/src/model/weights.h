@@ -1,5 +1,6 @@
-// The model's weights as backend tensors, loaded by Mistral checkpoint name from the .ptd and
-// checked against the configuration (dtype and shape of every tensor).
+// The model's weights as backend tensors, loaded by Mistral checkpoint name from a TensorSource
+// (the .ptd, or synthetic weights for benchmarks) and checked against the configuration (dtype
+// and shape of every tensor).
 #pragma once
 
 #include <functional>
@@ -8,6 +9,7 @@
 #include "../backend.h"
 #include "../format/ptd.h"
 #include "config.h"
+#include "tensor_source.h"
 
 namespace vxd {
 
@@ -40,10 +42,14 @@ struct ModelWeights {
 };
 
 // Bytes the weights will occupy (for the memory budget) without uploading anything.
-uint64_t weight_bytes(const PtdFile& ptd, const ModelConfig& c);
+uint64_t weight_bytes(const TensorSource& src, const ModelConfig& c);
+inline uint64_t weight_bytes(const PtdFile& ptd, const ModelConfig& c) { return weight_bytes(PtdSource(ptd), c); }
 
 // Validates and uploads every tensor. progress(fraction) is called as layers load.
-ModelWeights load_weights(const PtdFile& ptd, const ModelConfig& c, Backend& backend, const std::function<void(float)>& progress);
+ModelWeights load_weights(const TensorSource& src, const ModelConfig& c, Backend& backend, const std::function<void(float)>& progress);
+inline ModelWeights load_weights(const PtdFile& ptd, const ModelConfig& c, Backend& backend, const std::function<void(float)>& progress) {
+  return load_weights(PtdSource(ptd), c, backend, progress);
+}
 
 // t_cond of spec §5 (cos block then sin block), dim values, for t = delay tokens.
 std::vector<double> time_embedding(int64_t dim, double t);
