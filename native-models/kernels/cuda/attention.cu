@@ -72,6 +72,7 @@ struct AttnArgs {
   DevAct q, k, v, out;
   int64_t ring, window;
   int n_heads, n_kv_heads, head_dim, splits;
+  int rows_per_block;  // query rows sharing each K/V load (v4: the encoder's 4 rows; 1 = v3)
   float scale;
   const int64_t* pos;
   float* partial;  // [rows * n_heads * splits][head_dim + 2]: m, l, acc
@@ -80,29 +81,38 @@ struct AttnArgs {
 template <int EPL, int MAXG>
 __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) {
   pdl_trigger();
+  // A block serves C = R x G (query row, query head) pairs of KV head g: rows r0..r0+R-1 and the
+  // G query heads of g. Keys run over the union of the rows' windows; each pair masks the keys
+  // outside its own window (with R = 1 every key in range is visible, as in v3).
   const int g = blockIdx.x;
-  const int64_t r = blockIdx.y;
+  const int64_t r0 = static_cast<int64_t>(blockIdx.y) * a.rows_per_block;
   const int split = blockIdx.z;
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
   const int G = a.n_heads / a.n_kv_heads;
+  const int R = a.q.rows - r0 < a.rows_per_block ? static_cast<int>(a.q.rows - r0) : a.rows_per_block;
+  const int C = R * G;
   const int hd = a.head_dim;
 
-  const int64_t p = *a.pos + r;
-  const int64_t first = p - a.window + 1 > 0 ? p - a.window + 1 : int64_t{0};
-  const int64_t n_keys = p - first + 1;
+  const int64_t p0 = *a.pos + r0;
+  const int64_t first = p0 - a.window + 1 > 0 ? p0 - a.window + 1 : int64_t{0};
+  const int64_t n_keys = p0 + R - 1 - first + 1;
   const int64_t chunk = (n_keys + a.splits - 1) / a.splits;
   const int64_t j0 = split * chunk, j1 = j0 + chunk < n_keys ? j0 + chunk : n_keys;
 
   float qv[MAXG][EPL], acc[MAXG][EPL], m[MAXG], l[MAXG];
+  int64_t lo[MAXG], hi[MAXG];  // visible key indices (relative to first) of each pair
 #pragma unroll
   for (int h = 0; h < MAXG; ++h) {
     m[h] = -INFINITY;
     l[h] = 0.0f;
+    const int64_t r = r0 + (h < C ? h / G : 0);
+    lo[h] = p0 + (r - r0) - a.window + 1 - first;
+    hi[h] = p0 + (r - r0) - first;
 #pragma unroll
     for (int e = 0; e < EPL; ++e) {
       const int d = lane * EPL + e;
       acc[h][e] = 0.0f;
-      qv[h][e] = (h < G && d < hd) ? ld(a.q, r, static_cast<int64_t>(g * G + h) * hd + d) * a.scale : 0.0f;
+      qv[h][e] = (h < C && d < hd) ? ld(a.q, r, static_cast<int64_t>(g * G + h % G) * hd + d) * a.scale : 0.0f;
     }
   }
 
@@ -137,14 +147,15 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
 #pragma unroll
         for (int e = 0; e < EPL; ++e) dot = fmaf(qv[h][e], kv[b][e], dot);
         dot = warp_sum(dot);
-        s[b][h] = (h < G && jb + b < j1) ? dot : -INFINITY;
+        s[b][h] = (h < C && jb + b < j1 && jb + b >= lo[h] && jb + b <= hi[h]) ? dot : -INFINITY;
       }
 #pragma unroll
     for (int h = 0; h < MAXG; ++h) {
-      if (h >= G) break;
+      if (h >= C) break;
       float m_new = m[h];
 #pragma unroll
       for (int b = 0; b < kKeyBatch; ++b) m_new = fmaxf(m_new, s[b][h]);
+      if (m_new == -INFINITY) continue;  // no key of this pair visible yet (other rows' keys only)
       const float corr = __expf(m[h] - m_new);  // m[h] = -inf before the first key gives 0
       float pe[kKeyBatch], psum = 0.0f;
 #pragma unroll
@@ -171,8 +182,9 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
     for (int e = 0; e < EPL; ++e) sm_acc[warp][h][lane * EPL + e] = acc[h][e];
   }
   __syncthreads();
-  for (int t = threadIdx.x; t < G * hd; t += blockDim.x) {
+  for (int t = threadIdx.x; t < C * hd; t += blockDim.x) {
     const int h = t / hd, d = t % hd;
+    const int64_t r = r0 + h / G;
     float M = -INFINITY;
     for (int w = 0; w < kAttnWarps; ++w) M = fmaxf(M, sm_m[w][h]);
     float L = 0.0f, A = 0.0f;
@@ -182,8 +194,8 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
         L += sm_l[w][h] * f;
         A += sm_acc[w][h][d] * f;
       }
-    const int head = g * G + h;
-    if (a.splits == 1) {
+    const int head = g * G + h % G;
+    if (a.splits == 1) {  // every pair sees at least its own position's key
       st(a.out, r, static_cast<int64_t>(head) * hd + d, A / L);
     } else {
       float* part = a.partial + ((r * a.n_heads + head) * a.splits + split) * (hd + 2);
@@ -317,8 +329,12 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
   if (q.rows == 0) return;
   if (q.rows > 65535) fail(VXD_ERR_INTERNAL, "attention with too many rows");
 
+  // v4: query rows of a batch share K/V loads in one block, up to 8 (row, head) pairs (MAXG).
+  const int rows_per_block = attn_parallel_merge_ ? static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(q.rows, 8 / group))) : 1;
+  const int64_t row_blocks = (q.rows + rows_per_block - 1) / rows_per_block;
+  const int pairs = rows_per_block * group;
   // Enough blocks to fill the GPU, each with at least kMinKeysPerSplit keys when the window is full.
-  const int64_t base_blocks = q.rows * s.n_kv_heads;
+  const int64_t base_blocks = row_blocks * s.n_kv_heads;
   int64_t splits = std::max<int64_t>(1, (8LL * sm_count_ + base_blocks - 1) / base_blocks);
   splits = std::min<int64_t>(splits, std::max<int64_t>(1, s.window / kMinKeysPerSplit));
   splits = std::min<int64_t>(splits, std::max<int64_t>(1, kMaxPartials / (q.rows * s.n_heads)));
@@ -326,13 +342,13 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
   if (splits > 1 && q.rows * s.n_heads * splits > kMaxPartials) splits = 1;
 
   AttnArgs a{dev(q), dev(cache.k), dev(cache.v), dev(out), cache.ring, s.window, s.n_heads, s.n_kv_heads,
-             s.head_dim, static_cast<int>(splits), static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd))),
+             s.head_dim, static_cast<int>(splits), rows_per_block, static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd))),
              param_ptr(pos), d_attn_scratch_};
-  const dim3 grid(static_cast<unsigned>(s.n_kv_heads), static_cast<unsigned>(q.rows), static_cast<unsigned>(splits));
-  if (hd <= 32) launch_attention<1>(a, grid, group, stream_);
-  else if (hd <= 64) launch_attention<2>(a, grid, group, stream_);
-  else if (hd <= 128) launch_attention<4>(a, grid, group, stream_);
-  else launch_attention<8>(a, grid, group, stream_);
+  const dim3 grid(static_cast<unsigned>(s.n_kv_heads), static_cast<unsigned>(row_blocks), static_cast<unsigned>(splits));
+  if (hd <= 32) launch_attention<1>(a, grid, pairs, stream_);
+  else if (hd <= 64) launch_attention<2>(a, grid, pairs, stream_);
+  else if (hd <= 128) launch_attention<4>(a, grid, pairs, stream_);
+  else launch_attention<8>(a, grid, pairs, stream_);
   check_launch("attention");
   if (splits > 1 && attn_parallel_merge_) {
     // As many groups of hd threads as give each at least 4 splits, up to 1024 threads.

@@ -151,6 +151,8 @@ void check_attention(Backend& c, Backend& g) {
   const AttnCase cases[] = {
       {32, 8, 128, 64, 1, 300, DType::BF16},  {32, 8, 128, 2000, 1, 2100, DType::BF16}, {32, 32, 64, 50, 4, 240, DType::F32},
       {4, 2, 16, 8, 1, 40, DType::F32},      {8, 1, 256, 30, 3, 99, DType::BF16},    {6, 3, 40, 700, 4, 160, DType::F32},
+      // prefill-sized batches: several rows share a block (v4), a window shorter than the batch
+      {32, 8, 128, 100, 39, 234, DType::BF16}, {16, 16, 64, 10, 13, 130, DType::F32},
   };
   for (const auto& t : cases) {
     const int64_t kv_dim = static_cast<int64_t>(t.n_kv) * t.hd, q_dim = static_cast<int64_t>(t.n_heads) * t.hd;
