@@ -6,7 +6,9 @@ import type { Settings } from '../../../electron/common/ipc-contract';
 import { DictationController } from '../../../electron/core/dictation';
 import { findDemoModel } from '../../../electron/core/models/demo-model';
 import { defaultSettings } from '../../../electron/core/settings/defaults';
-import { VoiceActivityService, type MonitorRequest, type StreamingVadModel, type VoiceActivityMonitor } from '../../../electron/core/vad';
+import {
+  VadModelError, VoiceActivityService, type MonitorRequest, type StreamingVadModel, type VoiceActivityMonitor,
+} from '../../../electron/core/vad';
 import { FRAME } from './tiny-model';
 
 /** Speech wherever the 32 ms window is louder than −34 dBFS; remembers the monitors it hands out. */
@@ -104,4 +106,26 @@ describe('armed controller', () => {
       await c.dispose();
     }
   });
+
+  it('when onnxruntime cannot load: says why once, is never armed, and dictation still works, stopped by hand', async () => {
+    const reason = 'onnxruntime-node cannot be loaded on this system: libonnxruntime.so.1: cannot open shared object file';
+    const vad = new VoiceActivityService({ locate: () => 'silero.onnx', load: async () => { throw new VadModelError(reason); } });
+    const notices: string[] = [];
+    const tap: Float32Array[] = [];
+    controller = new DictationController({
+      settings, vad, fallbackModel: findDemoModel, notify: (n) => notices.push(n.message), audioTap: (f) => tap.push(f),
+    });
+    await expect.poll(() => controller!.status().handsFree?.available).toBe(false);
+    expect(controller.status().handsFree).toEqual({ available: false, reason, armed: false });
+    expect(notices).toEqual([`Hands-free is unavailable, so dictation stops only when you stop it: ${reason}`]);
+    const speech: unknown[] = [];
+    controller.onEvent((e) => { if (e.name === 'speech') speech.push(e.payload); });
+    await controller.start();
+    for (let i = 0; i < 40; i++) controller.pushAudio(i < 20 ? marked(0.3) : marked(0), i); // speech, then 1.6 s of silence
+    expect(controller.status().state).toBe('listening'); // no auto-stop without a VAD
+    const final = await controller.stop();
+    expect(final).not.toBeNull();
+    expect(tap).toHaveLength(40); // every frame went straight to the engine
+    expect(speech).toEqual([]);
+  }, 60_000);
 });
