@@ -55,10 +55,10 @@ if [ $? -ne 0 ]; then tail -40 "$LOG/build.log" | say; bundle; exit 1; fi
 "$BUILD/cuda_probe" 2>&1 | tee -a "$LOG/build.log" | grep -E "^cuda|^create cuda" | say
 
 step 'per-op checks (cuda_op_check)'
-timeout 150 "$BUILD/cuda_op_check" > "$LOG/op_check.txt" 2>&1 || status=1
+timeout 90 "$BUILD/cuda_op_check" > "$LOG/op_check.txt" 2>&1 || status=1
 grep -E "^FAIL|seed=|passed" "$LOG/op_check.txt" | tail -20 | say
 if [ $QUICK = 0 ]; then
-  VXD_CUDA_PDL=1 timeout 150 "$BUILD/cuda_op_check" > "$LOG/op_check_pdl.txt" 2>&1 || status=1
+  VXD_CUDA_PDL=1 timeout 90 "$BUILD/cuda_op_check" > "$LOG/op_check_pdl.txt" 2>&1 || status=1
   grep -E "^FAIL|passed" "$LOG/op_check_pdl.txt" | sed 's/^/PDL: /' | tail -5 | say
 fi
 
@@ -71,7 +71,7 @@ if [ -d .carry/pairs ]; then
       d=fp32; [ $v = bf16 ] && d=bf16
       for b in cpu cuda; do
         mkdir -p "$PAR/$c-$v-$b"
-        timeout 60 "$BUILD/engine/vxd-run" --model ".carry/pairs/$c-$v/model.pte" --data ".carry/pairs/$c-$v/model.ptd" --backend $b \
+        timeout 30 "$BUILD/engine/vxd-run" --model ".carry/pairs/$c-$v/model.pte" --data ".carry/pairs/$c-$v/model.ptd" --backend $b \
           --dtype $d --dump "$PAR/$c-$v-$b" "$wav" > "$PAR/$c-$v-$b.json" 2>> "$LOG/engine_parity.txt" || status=1
       done
       python3 native-models/reference/compare_dump.py --case $c --variant $v --dump "$PAR/$c-$v-cuda" \
@@ -100,7 +100,7 @@ BARGS+=(--dtypes 4w,bf16 --parity-cache "$LOG")
 show_bench() { grep -E "^(4w|bf16) |^\[|parity|error|bandwidth|no CUDA|^  (cpu|gpu):" "$1" | say; }
 
 step 'engine benchmark: full 4B shape, synthetic weights, fused ops (default); parity vs CPU; 60 s RTF at 4w'
-timeout 300 "$BUILD/bench_engine" "${BARGS[@]}" --rtf-seconds 60 --rtf-dtypes 4w --json "$LOG/engine.json" > "$LOG/engine.txt" 2>&1
+timeout 180 "$BUILD/bench_engine" "${BARGS[@]}" --rtf-seconds 60 --rtf-dtypes 4w --json "$LOG/engine.json" > "$LOG/engine.txt" 2>&1
 fused_rc=$?
 [ $fused_rc -ne 0 ] && status=1
 show_bench "$LOG/engine.txt"
@@ -108,7 +108,7 @@ show_bench "$LOG/engine.txt"
 step 'engine benchmark with VXD_FUSED=0 (unfused op sequence: the baseline)'
 # The 60 s RTF is repeated here only when the fused run failed.
 rtf=0; [ $fused_rc -ne 0 ] && rtf=60
-VXD_FUSED=0 timeout 240 "$BUILD/bench_engine" "${BARGS[@]}" --rtf-seconds $rtf --rtf-dtypes 4w --json "$LOG/engine_unfused.json" \
+VXD_FUSED=0 timeout 120 "$BUILD/bench_engine" "${BARGS[@]}" --rtf-seconds $rtf --rtf-dtypes 4w --json "$LOG/engine_unfused.json" \
   > "$LOG/engine_unfused.txt" 2>&1 || status=1
 show_bench "$LOG/engine_unfused.txt"
 
@@ -118,7 +118,7 @@ if [ -d .carry/demo-eval ]; then
   for d in fp32 bf16; do
     for s in seen_voices unseen_voices; do
       ids="$LOG/demo-$s-cuda-$d.ids.jsonl"
-      timeout 150 "$BUILD/transcribe_set" --model $M/model.pte --backend cuda --dtype $d ".carry/demo-eval/$s" > "$ids" 2>> "$LOG/demo_eval.txt" || status=1
+      timeout 60 "$BUILD/transcribe_set" --model $M/model.pte --backend cuda --dtype $d ".carry/demo-eval/$s" > "$ids" 2>> "$LOG/demo_eval.txt" || status=1
       python3 native-models/tools/cuda/decode_ids.py $M/tekken.json "$ids" > "${ids%.ids.jsonl}.hyps.jsonl" 2>> "$LOG/demo_eval.txt"
       echo "$s cuda $d: $(python3 native-models/train/wer.py ".carry/demo-eval/$s/manifest.jsonl" "${ids%.ids.jsonl}.hyps.jsonl" 2>&1)" |
         tee -a "$LOG/demo_eval.txt" | say
