@@ -326,11 +326,11 @@ int main(int argc, char** argv) {
       gpu.synchronize();
       const double prefill_ms = (now_s() - t0) * 1e3;
       const double weight_gb = src.step_weight_bytes() / 1e9;
-      std::printf("\n[%s] synthetic weights %.1f s; %.2f GB of weights read per step; load (upload from host memory) %.2f s, "
+      std::printf("\n[%s] %s ops; synthetic weights %.1f s; %.2f GB of weights read per step; load (upload from host memory) %.2f s, "
                   "VRAM %.2f GB, prefill %.2f ms\n",
-                  dt.c_str(), gen_s, weight_gb, load_s, vram_gb, prefill_ms);
+                  dt.c_str(), m->fused ? "fused" : "unfused", gen_s, weight_gb, load_s, vram_gb, prefill_ms);
       std::printf("%-6s %8s %12s %12s %10s %9s %7s\n", "dtype", "pos", "ms/step", "latency ms", "floor ms", "x floor", "GB/s");
-      json += ",\"load_s\":" + num(load_s) + ",\"vram_GB\":" + num(vram_gb) + ",\"prefill_ms\":" + num(prefill_ms) +
+      json += std::string(",\"fused\":") + (m->fused ? "true" : "false") + ",\"load_s\":" + num(load_s) + ",\"vram_GB\":" + num(vram_gb) + ",\"prefill_ms\":" + num(prefill_ms) +
               ",\"weight_GB\":" + num(weight_gb) + ",\"steps\":[";
       const ModelConfig& c = m->config;
       const double elem = m->act_dtype == DType::BF16 ? 2 : 4;

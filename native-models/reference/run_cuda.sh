@@ -43,7 +43,7 @@ BUILD=${BUILD:-/tmp/vxd-build-cuda}
 
 step environment
 { nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.mem --format=csv,noheader; nvcc --version | tail -2
-  git log -1 --format='commit %h %s' 2>/dev/null; nproc
+  git log -1 --format="commit %h %s" 2>/dev/null || true; nproc
 } 2>&1 | say
 
 step build
