@@ -48,6 +48,16 @@ describe('renderer views against the real core', () => {
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('No model loaded. Choose a model file in Settings.'));
   });
 
+  it('dictation view: armed for start-on-speech reads "Waiting for speech"', async () => {
+    renderApp();
+    await waitFor(() => expect(store.getState().settings).not.toBeNull());
+    const idle = { state: 'idle', since: Date.now(), sessionId: null, source: null, error: null } as const;
+    act(() => store.getState().applyStatus({ ...idle, handsFree: { available: true, reason: null, armed: true } }));
+    expect(screen.getByTestId('dictation-state').textContent).toBe('Waiting for speech');
+    act(() => store.getState().applyStatus({ ...idle, handsFree: { available: true, reason: null, armed: false } }));
+    expect(screen.getByTestId('dictation-state').textContent).toBe('Ready');
+  });
+
   it('dictation view: live transcript and elapsed time follow the core’s events', async () => {
     renderApp();
     await waitFor(() => expect(store.getState().settings).not.toBeNull());

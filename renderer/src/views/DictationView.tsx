@@ -1,4 +1,4 @@
-import type { DictationState } from '../../../electron/common/ipc-contract';
+import type { DictationState, DictationStatus } from '../../../electron/common/ipc-contract';
 import { LevelMeter } from '../audio/LevelMeter';
 import { CopyButton } from '../components/CopyButton';
 import { FileDropZone } from '../components/FileDropZone';
@@ -14,6 +14,13 @@ const STATE_LABELS: Record<DictationState, string> = {
   finishing: 'Finishing…',
   error: 'Error',
 };
+
+/** Armed for start-on-speech reads as waiting, not as plain ready. */
+function badgeLabel(status: DictationStatus, fileRunning: boolean): string {
+  if (fileRunning) return 'Transcribing file…';
+  if (status.state === 'idle' && status.handsFree?.armed) return 'Waiting for speech';
+  return STATE_LABELS[status.state];
+}
 
 export function DictationView() {
   const status = useAppState((s) => s.status);
@@ -42,7 +49,7 @@ export function DictationView() {
     <section className="view dictation" aria-labelledby="dictation-title">
       <h2 id="dictation-title" className="visually-hidden">Dictation</h2>
       <div className="dictation-bar">
-        <span className={`state-badge state-${status.state}`} data-testid="dictation-state">{fileRunning ? 'Transcribing file…' : STATE_LABELS[status.state]}</span>
+        <span className={`state-badge state-${status.state}`} data-testid="dictation-state">{badgeLabel(status, fileRunning)}</span>
         {status.state === 'listening' && !fileRunning && (
           <>
             <span className={`speech-dot${speaking ? ' speaking' : ''}`} data-testid="speech-indicator" role="img" aria-label={speaking ? 'Speech detected' : 'No speech'} />
