@@ -78,7 +78,10 @@ if [ -d .carry/pairs ]; then
         --run "$PAR/$c-$v-cuda.json" >> "$LOG/engine_parity.txt" 2>&1 || status=1
       python3 - "$PAR/$c-$v-cpu.json" "$PAR/$c-$v-cuda.json" "$c/$v" <<'PY' 2>> "$LOG/engine_parity.txt" | tee -a "$LOG/engine_parity.txt" | say || status=1
 import json, sys
-cpu, cuda = (json.load(open(p)) for p in sys.argv[1:3])
+try:
+    cpu, cuda = (json.load(open(p)) for p in sys.argv[1:3])
+except (OSError, ValueError):
+    sys.exit(print(f"{sys.argv[3]}: no vxd-run result (see engine_parity.txt)") or 1)
 same = cpu["tokens"] == cuda["tokens"]
 print(f"{sys.argv[3]}: cuda vs cpu tokens {'identical' if same else 'DIFFER'} ({len(cuda['tokens'])} tokens), "
       f"cuda {cuda['msPerStep']:.3f} ms/step, cpu {cpu['msPerStep']:.3f} ms/step")
