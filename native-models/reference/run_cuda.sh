@@ -100,7 +100,7 @@ fi
 # The CPU reference of the parity check is computed once per dtype and reused by the second run.
 if [ $QUICK = 1 ]; then BARGS=(--positions 100,2000,8000 --iters 20 --parity 4); else BARGS=(--parity 8); fi
 BARGS+=(--dtypes 4w,bf16 --parity-cache "$LOG")
-show_bench() { grep -E "^(4w|bf16) |^\[|parity|error|bandwidth|no CUDA|^  (cpu|gpu):" "$1" | say; }
+show_bench() { grep -E "^(4w|bf16) |^\[|parity|error|bandwidth|no CUDA|^  (cpu|gpu):" "$1" | grep -v '^{' | say; }
 
 step 'engine benchmark: full 4B shape, synthetic weights, fused ops (default); parity vs CPU; 60 s RTF at 4w'
 timeout 180 "$BUILD/bench_engine" "${BARGS[@]}" --rtf-seconds 60 --rtf-dtypes 4w --json "$LOG/engine.json" > "$LOG/engine.txt" 2>&1
