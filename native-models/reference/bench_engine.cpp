@@ -301,7 +301,8 @@ int main(int argc, char** argv) {
 
   for (size_t di = 0; di < dtypes.size(); ++di) {
     const std::string& dt = dtypes[di];
-    json += std::string(di ? "," : "") + "{\"dtype\":\"" + dt + "\"";
+    // This run's object; replaced by {dtype, error} if anything throws half-way.
+    std::string json_run = "{\"dtype\":\"" + dt + "\"";
     try {
       double t0 = now_s();
       const PteProgram program = synthetic_program(preset, synthetic_pack_for(dt));
@@ -330,7 +331,7 @@ int main(int argc, char** argv) {
                   "VRAM %.2f GB, prefill %.2f ms\n",
                   dt.c_str(), m->fused ? "fused" : "unfused", gen_s, weight_gb, load_s, vram_gb, prefill_ms);
       std::printf("%-6s %8s %12s %12s %10s %9s %7s\n", "dtype", "pos", "ms/step", "latency ms", "floor ms", "x floor", "GB/s");
-      json += std::string(",\"fused\":") + (m->fused ? "true" : "false") + ",\"load_s\":" + num(load_s) + ",\"vram_GB\":" + num(vram_gb) + ",\"prefill_ms\":" + num(prefill_ms) +
+      json_run += std::string(",\"fused\":") + (m->fused ? "true" : "false") + ",\"load_s\":" + num(load_s) + ",\"vram_GB\":" + num(vram_gb) + ",\"prefill_ms\":" + num(prefill_ms) +
               ",\"weight_GB\":" + num(weight_gb) + ",\"steps\":[";
       const ModelConfig& c = m->config;
       const double elem = m->act_dtype == DType::BF16 ? 2 : 4;
@@ -363,10 +364,10 @@ int main(int argc, char** argv) {
         const double lat_ms = median(lat);
         std::printf("%-6s %8lld %12.3f %12.3f %10.3f %9.2f %7.0f   (last id %d)\n", dt.c_str(), (long long)P, ms, lat_ms, floor_ms,
                     ms / floor_ms, bytes / (ms * 1e-3) / 1e9, last);
-        json += std::string(pi ? "," : "") + "{\"pos\":" + std::to_string(P) + ",\"ms_per_step\":" + num(ms) + ",\"latency_ms\":" + num(lat_ms) +
+        json_run += std::string(pi ? "," : "") + "{\"pos\":" + std::to_string(P) + ",\"ms_per_step\":" + num(ms) + ",\"latency_ms\":" + num(lat_ms) +
                 ",\"bytes\":" + num(bytes) + ",\"floor_ms\":" + num(floor_ms) + "}";
       }
-      json += "]";
+      json_run += "]";
       if (rtf_seconds > 0 && (rtf_dtypes.empty() || std::count(rtf_dtypes.begin(), rtf_dtypes.end(), dt))) {
         // A whole file through vxd::Session: host mel, upload, captured step, id download per step.
         const std::vector<float> audio = synthetic_audio(rtf_seconds, seed + 5);
@@ -380,7 +381,7 @@ int main(int argc, char** argv) {
         std::printf("[%s] %.0f s of audio through vxd::Session: %lld calls (prefill %.1f ms + %lld steps)%s in %.3f s, RTF %.4f (%.0fx real time)\n",
                     dt.c_str(), rtf_seconds, (long long)s.steps(), s.prefill_ms(), (long long)(s.steps() - 1), s.eos() ? " [stopped at EOS]" : "",
                     secs, secs / rtf_seconds, rtf_seconds / secs);
-        json += ",\"rtf_audio_s\":" + num(rtf_seconds) + ",\"rtf\":" + num(secs / rtf_seconds) + ",\"rtf_steps\":" + std::to_string(s.steps()) +
+        json_run += ",\"rtf_audio_s\":" + num(rtf_seconds) + ",\"rtf\":" + num(secs / rtf_seconds) + ",\"rtf_steps\":" + std::to_string(s.steps()) +
                 ",\"rtf_eos\":" + (s.eos() ? "true" : "false") + ",\"session_prefill_ms\":" + num(s.prefill_ms());
       }
       if (parity > 0) {
@@ -410,7 +411,7 @@ int main(int argc, char** argv) {
         std::printf("[%s] parity vs CPU (%s %.1f s), prefill + %d steps through vxd::Session: %d/%d ids equal, worst logits rel err %.3e\n"
                     "  cpu: %s\n  gpu: %s\n",
                     dt.c_str(), cached ? "cached reference" : "CPU run", cpu_s, parity, same, parity + 1, worst, seq_c.c_str(), seq_g.c_str());
-        json += ",\"parity_equal\":" + std::to_string(same) + ",\"parity_total\":" + std::to_string(parity + 1) +
+        json_run += ",\"parity_equal\":" + std::to_string(same) + ",\"parity_total\":" + std::to_string(parity + 1) +
                 ",\"parity_logits_rel\":" + num(worst) + ",\"parity_cpu_s\":" + num(cpu_s);
         if (!complete || same != parity + 1 || !(worst < 2e-2)) ++failures;
       }
@@ -418,10 +419,10 @@ int main(int argc, char** argv) {
       std::printf("[%s] error: %s\n", dt.c_str(), e.what());
       std::string msg;
       for (char ch : std::string(e.what()).substr(0, 200)) msg += (ch == '"' || ch == '\\') ? '\'' : ch;
-      json += ",\"error\":\"" + msg + "\"";
+      json_run = "{\"dtype\":\"" + dt + "\",\"error\":\"" + msg + "\"";
       ++failures;
     }
-    json += "}";
+    json += std::string(di ? "," : "") + json_run + "}";
   }
   json += "]}";
   std::printf("%s\n", json.c_str());
