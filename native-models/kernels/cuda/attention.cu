@@ -100,14 +100,15 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
   const int64_t j0 = split * chunk, j1 = j0 + chunk < n_keys ? j0 + chunk : n_keys;
 
   float qv[MAXG][EPL], acc[MAXG][EPL], m[MAXG], l[MAXG];
-  int64_t lo[MAXG], hi[MAXG];  // visible key indices (relative to first) of each pair
+  // Pair h (row r0 + h / G) sees keys lo0 + h / G ..= hi0 + h / G (relative to first).
+  const int64_t lo0 = p0 - a.window + 1 - first, hi0 = p0 - first;
+  int row_of[MAXG];
 #pragma unroll
   for (int h = 0; h < MAXG; ++h) {
     m[h] = -INFINITY;
     l[h] = 0.0f;
-    const int64_t r = r0 + (h < C ? h / G : 0);
-    lo[h] = p0 + (r - r0) - a.window + 1 - first;
-    hi[h] = p0 + (r - r0) - first;
+    row_of[h] = h < C ? h / G : 0;
+    const int64_t r = r0 + row_of[h];
 #pragma unroll
     for (int e = 0; e < EPL; ++e) {
       const int d = lane * EPL + e;
@@ -147,7 +148,8 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
 #pragma unroll
         for (int e = 0; e < EPL; ++e) dot = fmaf(qv[h][e], kv[b][e], dot);
         dot = warp_sum(dot);
-        s[b][h] = (h < C && jb + b < j1 && jb + b >= lo[h] && jb + b <= hi[h]) ? dot : -INFINITY;
+        const int64_t j = jb + b;
+        s[b][h] = (h < C && j < j1 && j >= lo0 + row_of[h] && j <= hi0 + row_of[h]) ? dot : -INFINITY;
       }
 #pragma unroll
     for (int h = 0; h < MAXG; ++h) {

@@ -80,18 +80,13 @@ __device__ __forceinline__ void gemv_rows(const float* xs, int M, const DevWeigh
   const int chunks = static_cast<int>(W.k / E);
   const int groups_per_row = kQuant ? static_cast<int>(W.k / W.group) : 0;
   const bool one_scale = kQuant && W.group % E == 0;
-  const uint4* wrow[RPW];
-  const uint16_t* srow[RPW];
+  // Row pointers as one base per weight (plain: 1, gated: 2) plus r * chunks, as in gemv_smem:
+  // per-row pointer arrays cost 4 registers per row.
+  const uint4* wbase[2] = {static_cast<const uint4*>(W.data) + row0 * chunks, static_cast<const uint4*>(U.data) + row0 * chunks};
+  const uint16_t* sbase[2] = {kQuant ? W.scales + row0 * groups_per_row : nullptr, kQuant ? U.scales + row0 * groups_per_row : nullptr};
   bool ok[RPW];
 #pragma unroll
-  for (int r = 0; r < RPW; ++r) {
-    const DevWeight& src = (GATED && r >= H) ? U : W;
-    const int64_t row = row0 + r % H;
-    ok[r] = row < src.n;
-    const int64_t safe = ok[r] ? row : 0;
-    wrow[r] = static_cast<const uint4*>(src.data) + safe * chunks;
-    srow[r] = kQuant ? src.scales + safe * groups_per_row : nullptr;
-  }
+  for (int r = 0; r < RPW; ++r) ok[r] = row0 + r % H < ((GATED && r >= H) ? U.n : W.n);
   float acc[RPW][MR];
 #pragma unroll
   for (int r = 0; r < RPW; ++r)
@@ -104,15 +99,17 @@ __device__ __forceinline__ void gemv_rows(const float* xs, int M, const DevWeigh
     float sc[RPW][kSubs];
 #pragma unroll
     for (int r = 0; r < RPW; ++r) {
-      bits[r] = ok[r] ? __ldg(wrow[r] + ci) : make_uint4(0, 0, 0, 0);
+      const int b = (GATED && r >= H) ? 1 : 0;
+      bits[r] = ok[r] ? __ldg(wbase[b] + static_cast<int64_t>(r % H) * chunks + ci) : make_uint4(0, 0, 0, 0);
       if constexpr (kQuant) {
+        const uint16_t* srow = sbase[b] + static_cast<int64_t>(r % H) * groups_per_row;
         if (one_scale) {
-          const float s0 = ok[r] ? f16_bits_to_f32(__ldg(srow[r] + ci * E / W.group)) : 0.0f;
+          const float s0 = ok[r] ? f16_bits_to_f32(__ldg(srow + ci * E / W.group)) : 0.0f;
 #pragma unroll
           for (int s = 0; s < kSubs; ++s) sc[r][s] = s0;
         } else {
 #pragma unroll
-          for (int s = 0; s < kSubs; ++s) sc[r][s] = ok[r] ? f16_bits_to_f32(__ldg(srow[r] + (ci * E + s * kSubW) / W.group)) : 0.0f;
+          for (int s = 0; s < kSubs; ++s) sc[r][s] = ok[r] ? f16_bits_to_f32(__ldg(srow + (ci * E + s * kSubW) / W.group)) : 0.0f;
         }
       }
     }
@@ -172,9 +169,10 @@ __global__ void __launch_bounds__(kGemvWarps * 32) gemv_multi(DevAct x, MultiArg
   if constexpr (GATED) {
     for (int64_t g = gw; g < a.group_end[0]; g += gstride) gemv_rows<WT, MR, RPW, true>(xs, M, a.w[0], a.w[1], a.e[0], g * kOutRows);
   } else {
-#pragma unroll
-    for (int i = 0; i < kMaxOuts; ++i) {
-      if (i >= a.count) break;
+    // Not unrolled: one copy of the hot loop (unrolled 3x, ptxas spilled 148 bytes in the 4w
+    // encoder q/k/v instance at its 128-register target; 68 bytes this way).
+#pragma unroll 1
+    for (int i = 0; i < a.count; ++i) {
       const int64_t start = i ? a.group_end[i - 1] : 0, end = a.group_end[i];
       // First group of this warp's sequence gw, gw + gstride, ... that belongs to output i.
       int64_t g = gw >= start ? gw : gw + (start - gw + gstride - 1) / gstride * gstride;
