@@ -2,14 +2,16 @@
  * `voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] --backend cpu|cuda
  *  --dtype fp32|bf16 [--threads N] [--json] AUDIO.wav`: streams a WAV (any rate, any channel count,
  * resampled to 16 kHz mono) through the native engine and prints the text, or one JSON object.
+ * Like live dictation, it goes on after an early EOS (a pause) on a new engine session
+ * (native-models/js/continuation), so the words after the pause are kept.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { readWavFile } from '../../../native-models/js/audio/load-audio.js';
 import { WavError } from '../../../native-models/js/audio/wav.js';
+import { ContinuousSession, SegmentedDecoder, type SegmentSummary } from '../../../native-models/js/continuation/index.js';
 import { EngineError, loadModel, type ActivationDtype, type BackendId } from '../../../native-models/js/engine.js';
-import { IncrementalDecoder } from '../../../native-models/js/tokenizer/incremental-decoder.js';
 import { loadTekken } from '../../../native-models/js/tokenizer/tekken.js';
 import { oneOf, parseCommandArgs, parseInteger, requireString } from '../args.js';
 import { CliUsageError, type CliCommand } from '../command.js';
@@ -29,13 +31,19 @@ export interface TranscribeOptions {
 
 export interface TranscribeResult {
   text: string;
-  /** Every sampled id after the prompt, pads included, up to and including EOS if reached. */
+  /**
+   * Every sampled id after the prompt, pads included, up to and including EOS if reached; after an
+   * early EOS the next segment's ids follow (so an EOS id may sit in the middle).
+   */
   tokens: number[];
   audioSeconds: number;
+  /** Decoder steps of all segments (one id each). */
   steps: number;
   msPerStep: number;
   backend: BackendId;
   dtype: ActivationDtype;
+  /** One engine session each: the first, then one per early EOS (startSample/endSample at 16 kHz). */
+  segments: SegmentSummary[];
 }
 
 /** Runs one file through a streaming session; text is built incrementally as tokens arrive. */
@@ -46,12 +54,13 @@ export async function transcribeFile(o: TranscribeOptions): Promise<TranscribeRe
   const audio = readWavFile(o.audio);
   const model = await loadModel({ pte: o.pte, ptd: o.ptd, backend: o.backend, dtype: o.dtype, threads: o.threads });
   try {
-    const decoder = new IncrementalDecoder(tekken);
+    const decoder = new SegmentedDecoder(tekken);
     let text = '';
     let failure: EngineError | undefined;
-    const session = model.createSession({
-      onTokens: (ids) => {
-        text += decoder.push(ids);
+    const session = new ContinuousSession(model, {
+      maxHistorySamples: Math.max(1, audio.samples.length), // the file is in memory anyway
+      onTokens: (ids, { segment }) => {
+        text += decoder.push(ids, segment);
       },
       onError: (err) => {
         failure = err;
@@ -70,6 +79,7 @@ export async function transcribeFile(o: TranscribeOptions): Promise<TranscribeRe
         msPerStep: result.msPerStep,
         backend: o.backend,
         dtype: o.dtype,
+        segments: result.segments,
       };
     } finally {
       session.close();

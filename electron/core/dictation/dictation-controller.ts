@@ -2,7 +2,9 @@
 // file job) at a time: load the model (kept warm between dictations), open an engine session, feed
 // it the renderer's 16 kHz frames (through the voice-activity monitor when there is one), turn each
 // batch of token ids into a partial transcript event, flush on stop and emit the final text.
-// Engine errors end the dictation with a clear message; the words decoded so far are kept.
+// Engine errors end the dictation with a clear message; the words decoded so far are kept. A pause
+// in which the model samples EOS does not end the transcript: ContinuousSession goes on with the
+// later audio on a new engine session (the same logic as file jobs and the CLI).
 // Start-on-speech: while armed (setting on, VAD loaded, a model to run, nothing running) the
 // renderer streams the warm microphone here and the frames go to an armed VAD monitor; on speech a
 // dictation starts (through the voice-start handler, i.e. the hotkey coordinator, or by itself) and
@@ -15,7 +17,7 @@ import {
   type AppError, type DictationState, type DictationStatus, type FinalTranscript, type HandsFreeStatus, type Notice, type Settings,
   type TranscriptSource,
 } from '../../common/ipc-contract';
-import type { EngineSession } from '../../../native-models/js/engine';
+import { ContinuousSession } from '../../../native-models/js/continuation';
 import { AppFailure } from '../app/app-failure';
 import type { DictationEvent, DictationService } from '../app/services';
 import { EngineHost } from '../engine/engine-host';
@@ -70,7 +72,8 @@ interface Dictation {
   id: string;
   source: 'mic';
   config: EngineConfig;
-  session: EngineSession | null;
+  /** The engine stream: goes on past an early EOS (a pause) on a new engine session. */
+  session: ContinuousSession | null;
   monitor: VoiceActivityMonitor | null;
   transcript: TranscriptBuilder | null;
   pending: Float32Array[];
@@ -285,10 +288,10 @@ export class DictationController implements DictationService {
   private open(d: Dictation, engine: LoadedEngine): void {
     const transcript = new TranscriptBuilder(engine.tokenizer);
     d.transcript = transcript;
-    d.session = engine.model.createSession({
-      onTokens: (ids) => {
+    d.session = new ContinuousSession(engine.model, {
+      onTokens: (ids, { segment }) => {
         if (d.ended || ids.length === 0) return;
-        this.emit({ name: 'partial', payload: { sessionId: d.id, ...transcript.push(ids) } });
+        this.emit({ name: 'partial', payload: { sessionId: d.id, ...transcript.push(ids, segment) } });
       },
       onError: (err) => {
         if (!d.ended) this.fail(d, new AppFailure('engine', `The speech engine failed: ${err.message}`), true);
@@ -434,9 +437,8 @@ export class DictationController implements DictationService {
     if (d.ended) return null;
     d.flushing = true;
     await d.monitor?.close();
-    let tokens: number[];
     try {
-      ({ tokens } = await d.session!.flush());
+      await d.session!.flush(); // every id has come through onTokens by now
     } catch (err) {
       const failure = new AppFailure('engine', `The speech engine failed while finishing: ${(err as Error)?.message ?? err}`);
       if (!d.ended) this.fail(d, failure, true);
@@ -444,9 +446,6 @@ export class DictationController implements DictationService {
     }
     if (d.ended) return null;
     const transcript = d.transcript!;
-    // Ids the flush returned beyond those already streamed (normally none) still count.
-    const missed = tokens.slice(transcript.tokenIds.length);
-    if (missed.length) this.emit({ name: 'partial', payload: { sessionId: d.id, ...transcript.push(missed) } });
     const tail = transcript.finish();
     if (tail.appended) this.emit({ name: 'partial', payload: { sessionId: d.id, ...tail } });
     this.end(d);

@@ -1,7 +1,8 @@
 // One file transcription job: read a WAV (any rate and channel count, resampled to 16 kHz mono by
 // the engine's audio tools), stream it through an engine session exactly as live audio goes, and
-// report progress as the decoder advances (one token per 1280 samples). Runs as fast as the engine
-// can; the final transcript goes to history like a dictation's.
+// report progress as the decoder advances through the file. Runs as fast as the engine
+// can; the final transcript goes to history like a dictation's. An early EOS (a pause) does not end
+// it: ContinuousSession goes on with the rest of the file, as live dictation and the CLI do.
 
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { AUDIO_SAMPLE_RATE, type AppError, type DictationState, type FinalTranscript } from '../../common/ipc-contract';
 import { readWavFile } from '../../../native-models/js/audio/load-audio';
 import { WavError } from '../../../native-models/js/audio/wav';
-import type { EngineSession } from '../../../native-models/js/engine';
+import { ContinuousSession } from '../../../native-models/js/continuation';
 import { AppFailure } from '../app/app-failure';
 import type { DictationEvent } from '../app/services';
 import type { LoadedEngine } from '../engine/types';
@@ -17,8 +18,6 @@ import { TranscriptBuilder } from './transcript-builder';
 
 /** A WAV larger than this (about 3 h of 16-bit 48 kHz stereo) is refused before it is read. */
 export const MAX_AUDIO_FILE_BYTES = 2 * 1024 ** 3;
-/** Samples per decoder step (80 ms at 16 kHz). */
-const STEP_SAMPLES = 1280;
 /** Progress events at most every this fraction of the file. */
 const PROGRESS_STEP = 0.01;
 
@@ -31,7 +30,7 @@ export interface FileTranscriptionOptions {
 
 export class FileTranscription {
   readonly jobId = randomUUID();
-  private session: EngineSession | null = null;
+  private session: ContinuousSession | null = null;
   private cancelled = false;
   private finished = false;
 
@@ -74,14 +73,16 @@ export class FileTranscription {
     const { emit, setState } = this.options;
     const sessionId = this.jobId; // the controller reports a file job's state under its job id
     const transcript = new TranscriptBuilder(engine.tokenizer);
-    const totalSteps = Math.max(1, Math.ceil(samples.length / STEP_SAMPLES));
+    const total = Math.max(1, samples.length);
     let reported = 0;
     let engineError: Error | null = null;
-    this.session = engine.model.createSession({
-      onTokens: (ids) => {
+    // The whole file is held anyway, so the replay buffer may reference all of it.
+    this.session = new ContinuousSession(engine.model, {
+      maxHistorySamples: Math.max(1, samples.length),
+      onTokens: (ids, { segment, samplesSeen }) => {
         if (this.cancelled || ids.length === 0) return;
-        emit({ name: 'partial', payload: { sessionId, ...transcript.push(ids) } });
-        const fraction = Math.min(0.99, transcript.tokenIds.length / totalSteps);
+        emit({ name: 'partial', payload: { sessionId, ...transcript.push(ids, segment) } });
+        const fraction = Math.min(0.99, samplesSeen / total);
         if (fraction - reported >= PROGRESS_STEP) {
           reported = fraction;
           emit({ name: 'progress', payload: { stage: 'transcribing-file', fraction, jobId: this.jobId } });
@@ -92,10 +93,8 @@ export class FileTranscription {
     setState('listening');
     emit({ name: 'progress', payload: { stage: 'transcribing-file', fraction: 0, jobId: this.jobId } });
     this.session.push(samples);
-    const { tokens } = await this.session.flush();
+    await this.session.flush(); // every id has come through onTokens by now
     if (engineError) throw new AppFailure('engine', `The speech engine failed: ${(engineError as Error).message}`);
-    const missed = tokens.slice(transcript.tokenIds.length);
-    if (missed.length) emit({ name: 'partial', payload: { sessionId, ...transcript.push(missed) } });
     const tail = transcript.finish();
     if (tail.appended) emit({ name: 'partial', payload: { sessionId, ...tail } });
     emit({ name: 'progress', payload: { stage: 'transcribing-file', fraction: 1, jobId: this.jobId } });

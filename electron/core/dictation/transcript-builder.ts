@@ -1,8 +1,10 @@
 // Token ids → the partial transcripts the UI shows. Text is made incrementally by the Tekken
 // detokenizer (a UTF-8 character split across tokens waits until it is whole); leading whitespace
 // is dropped (Tekken words start with a space), so `text` only ever grows and `appended` is exact.
+// A stream that went on after an early EOS (ContinuousSession) gives ids by segment; the segments'
+// text is joined by the same SegmentedDecoder the CLI uses.
 
-import { IncrementalDecoder } from '../../../native-models/js/tokenizer/incremental-decoder';
+import { SegmentedDecoder } from '../../../native-models/js/continuation';
 import type { Tekken } from '../../../native-models/js/tokenizer/tekken';
 
 export interface TranscriptStep {
@@ -12,13 +14,13 @@ export interface TranscriptStep {
 }
 
 export class TranscriptBuilder {
-  private readonly decoder: IncrementalDecoder;
+  private readonly decoder: SegmentedDecoder;
   private raw = '';
   private shown = '';
   private readonly ids: number[] = [];
 
   constructor(tokenizer: Tekken) {
-    this.decoder = new IncrementalDecoder(tokenizer);
+    this.decoder = new SegmentedDecoder(tokenizer);
   }
 
   get text(): string {
@@ -30,9 +32,10 @@ export class TranscriptBuilder {
     return this.ids;
   }
 
-  push(ids: readonly number[]): TranscriptStep {
+  /** Ids of `segment` (0, then 1 after the first early EOS, …; default: the latest); in order. */
+  push(ids: readonly number[], segment?: number): TranscriptStep {
     for (const id of ids) this.ids.push(id);
-    return this.advance(this.decoder.push(ids), [...ids]);
+    return this.advance(this.decoder.push(ids, segment), [...ids]);
   }
 
   /** End of stream: releases a held-back partial character (as U+FFFD if it never completed). */

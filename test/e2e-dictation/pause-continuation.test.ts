@@ -1,0 +1,96 @@
+// Nothing is lost after a pause: the embedded demo model (trained with at most 0.5 s of silence
+// after speech) samples EOS in a 2 s pause, which used to end the transcript there. A sentence, a
+// 2 s pause and another sentence must come out whole, identically, from all three paths: live
+// dictation (the real controller fed 80 ms frames), a file job and `voxtral transcribe`. Real
+// engine on CPU, real espeak-ng speech, nothing faked.
+
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FinalTranscript, Settings } from '../../electron/common/ipc-contract';
+import { transcribeFile, type TranscribeResult } from '../../electron/cli/commands/transcribe';
+import { DictationController } from '../../electron/core/dictation';
+import { findDemoModel, type ModelFiles } from '../../electron/core/models/demo-model';
+import { defaultSettings } from '../../electron/core/settings/defaults';
+import { AudioWorkshop, concat, frames } from '../unit/vad/speech-audio';
+import { writeFloatWav } from './audio-compare';
+
+// The demo model ends its transcript (EOS) in the pause after the first sentence.
+const FIRST = 'Please send the report tomorrow.';
+const SECOND = 'Can you check the new invoice today?';
+const words = (text: string) => text.toLowerCase().replace(/[^a-z' ]+/g, ' ').split(/\s+/).filter(Boolean);
+
+const audio = new AudioWorkshop();
+let demo: ModelFiles;
+let wav: string;
+let pcm: Float32Array;
+let cli: TranscribeResult;
+
+function settings(): Settings {
+  const s = defaultSettings(); // no model chosen: the controller runs the demo model
+  s.engine = { backend: 'cpu', dtype: 'fp32', threads: 0 };
+  return s;
+}
+
+beforeAll(async () => {
+  const found = findDemoModel();
+  if (!found) throw new Error('the demo model (native-models/models/demo) is missing from the checkout');
+  demo = found;
+  const room = (s: number) => audio.silence(s, true);
+  pcm = concat([room(0.5), audio.speech(FIRST, 'en', 175), room(2), audio.speech(SECOND, 'en', 175), room(1)]);
+  wav = path.join(audio.dir, 'pause.wav');
+  await writeFile(wav, writeFloatWav(pcm, 16_000));
+  cli = await transcribeFile({ pte: demo.pte, ptd: demo.ptd ?? undefined, backend: 'cpu', dtype: 'fp32', audio: wav });
+  console.log(`transcribe after a 2 s pause: ${JSON.stringify(cli.text)}`);
+}, 120_000);
+afterAll(() => audio.cleanup());
+
+describe('a 2 s pause on the demo model (real engine)', () => {
+  it('voxtral transcribe keeps the words after the pause', () => {
+    expect(words(cli.text)).toEqual(words(`${FIRST} ${SECOND}`));
+    // The model did end its first transcript in the pause: the EOS id sits between the two parts.
+    const eos = cli.tokens.indexOf(2);
+    expect(eos).toBeGreaterThan(0);
+    expect(eos).toBeLessThan(cli.tokens.length - 1);
+  });
+
+  it('live dictation (80 ms frames) gives the same ids and text as transcribe', async () => {
+    const controller = new DictationController({ settings, fallbackModel: () => demo });
+    let final: FinalTranscript | null = null;
+    const partials: { appended: string; text: string; tokenIds: number[] }[] = [];
+    controller.onEvent((e) => {
+      if (e.name === 'partial') partials.push(e.payload);
+      if (e.name === 'final') final = e.payload;
+    });
+    await controller.start();
+    for (const [seq, frame] of frames(pcm).entries()) controller.pushAudio(frame, seq);
+    controller.endAudio();
+    await controller.stop();
+    await controller.dispose();
+    expect(final).not.toBeNull();
+    expect(final!.text).toBe(cli.text.trim());
+    expect(partials.flatMap((p) => p.tokenIds)).toEqual(cli.tokens);
+    // Partials only append: each text is the one before plus its `appended`.
+    let text = '';
+    for (const p of partials) {
+      expect(p.text).toBe(text + p.appended);
+      text = p.text;
+    }
+    expect(text).toBe(final!.text);
+  }, 120_000);
+
+  it('a file job gives the same text as transcribe', async () => {
+    const controller = new DictationController({ settings, fallbackModel: () => demo });
+    const done = new Promise<FinalTranscript>((resolve, reject) => {
+      controller.onEvent((e) => {
+        if (e.name === 'final') resolve(e.payload);
+        if (e.name === 'error') reject(new Error(e.payload.message));
+      });
+    });
+    await controller.transcribeFile(wav);
+    const final = await done;
+    await controller.dispose();
+    expect(final.source).toBe('file');
+    expect(final.text).toBe(cli.text.trim());
+  }, 120_000);
+});
