@@ -6,7 +6,7 @@
  * (native-models/reference/run_cuda.sh; results in docs/benchmarks.md and docs/cuda-notes.md).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -65,7 +65,7 @@ describe('CUDA backend (no GPU in CI)', () => {
       // One GPU target keeps this to about a minute on two cores; the engine build covers both.
       const configure = execFileSync('cmake', ['-S', path.join(repoRoot, 'native-models/tools/cuda'), '-B', build,
         '-DCMAKE_BUILD_TYPE=Release', '-DVXD_CUDA_GENCODE=-gencode=arch=compute_90a,code=sm_90a'], { encoding: 'utf8' });
-      const targets = nvcc ? ['cuda_probe', 'cuda_op_check', 'bench_engine'] : ['cuda_probe'];
+      const targets = ['cuda_probe', 'synthetic_layout_check', ...(nvcc ? ['cuda_op_check', 'bench_engine'] : [])];
       execFileSync('cmake', ['--build', build, '-j', '2', '--target', ...targets], { stdio: 'pipe', maxBuffer: 64 << 20 });
       const probe = execFileSync(path.join(build, 'cuda_probe'), { encoding: 'utf8' });
       const cudaLine = probe.split('\n').find((l) => l.startsWith('cuda '))!;
@@ -83,6 +83,26 @@ describe('CUDA backend (no GPU in CI)', () => {
         expect(check.stdout).toContain('no CUDA backend: backend cuda is unavailable');
       } else {
         expect(probe).toMatch(/^create cuda: ok \(cuda\)$/m);
+      }
+      // The benchmark's synthetic weights must keep the packer's exact layout (names, dtypes, shapes,
+      // constants) or the GPU figures would describe another model.
+      const pairs = [{}, { dtype: 'bf16' }, { quant: '8w' }, { dtype: 'bf16', quant: '4w' }] as const;
+      const layout = spawnSync(path.join(build, 'synthetic_layout_check'), ['--preset', 'tiny',
+        ...pairs.map((p) => path.dirname(packedPair('tiny', p).pte))], { encoding: 'utf8' });
+      expect(layout.signal).toBeNull();
+      expect(layout.status, layout.stdout + layout.stderr).toBe(0);
+      const other = spawnSync(path.join(build, 'synthetic_layout_check'), ['--preset', 'full', path.dirname(packedPair('tiny').pte)], { encoding: 'utf8' });
+      expect(other.status).not.toBe(0); // a tiny pair is not the full layout
+      if (nvcc) {
+        // The benchmark drives the engine's own model code: on the CPU backend at the tiny shape its
+        // CPU-vs-CPU parity must be exact.
+        const json = path.join(build, 'bench.json');
+        const bench = spawnSync(path.join(build, 'bench_engine'), ['--preset', 'tiny', '--backend', 'cpu', '--dtypes', '4w',
+          '--positions', '100', '--iters', '2', '--rtf-seconds', '0', '--parity', '2', '--json', json], { encoding: 'utf8' });
+        expect(bench.status, bench.stdout + bench.stderr).toBe(0);
+        const run = JSON.parse(readFileSync(json, 'utf8')).runs[0];
+        expect(run).toMatchObject({ dtype: '4w', parity_equal: run.parity_total, parity_logits_rel: 0 });
+        expect(run.steps[0].ms_per_step).toBeGreaterThan(0);
       }
     },
     600_000,
