@@ -48,11 +48,29 @@ afterAll(() => audio.cleanup());
 describe('a 2 s pause on the demo model (real engine)', () => {
   it('voxtral transcribe keeps the words after the pause', () => {
     expect(words(cli.text)).toEqual(words(`${FIRST} ${SECOND}`));
-    // The model did end its first transcript in the pause: the EOS id sits between the two parts.
+    // The model did end its first transcript in the pause: the EOS id sits between the two parts,
+    // and the second engine session began at the first sample the EOS step (position 38 + index)
+    // had not seen.
     const eos = cli.tokens.indexOf(2);
     expect(eos).toBeGreaterThan(0);
     expect(eos).toBeLessThan(cli.tokens.length - 1);
+    expect(cli.segments.length).toBeGreaterThanOrEqual(2);
+    expect(cli.segments[1].startSample).toBe(1280 * (38 + eos + 1) + 40 - 40960);
   });
+
+  it.each([['digital silence', false], ['room tone', true]] as const)(
+    '20 s of %s after the sentence opens at most one more engine session, and adds no words',
+    async (_name, noise) => {
+      const quiet = concat([audio.silence(0.5, noise), audio.speech(FIRST, 'en', 175), audio.silence(20, noise)]);
+      const file = path.join(audio.dir, `quiet-${noise}.wav`);
+      await writeFile(file, writeFloatWav(quiet, 16_000));
+      const r = await transcribeFile({ pte: demo.pte, ptd: demo.ptd ?? undefined, backend: 'cpu', dtype: 'fp32', audio: file });
+      console.log(`sentence + 20 s of ${_name}: ${JSON.stringify(r.text)}, segments ${JSON.stringify(r.segments)}`);
+      expect(words(r.text)).toEqual(words(FIRST));
+      expect(r.segments.length).toBeLessThanOrEqual(2);
+    },
+    120_000,
+  );
 
   it('live dictation (80 ms frames) gives the same ids and text as transcribe', async () => {
     const controller = new DictationController({ settings, fallbackModel: () => demo });

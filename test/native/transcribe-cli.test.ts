@@ -1,10 +1,13 @@
 /** `voxtral transcribe`: text and --json output through the CLI dispatcher, and its user errors. */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { runCli } from '../../electron/cli/main.js';
+import { findDemoModel } from '../../electron/core/models/demo-model.js';
+import { writeFloatWav } from '../e2e-dictation/audio-compare.js';
+import { AudioWorkshop, concat } from '../unit/vad/speech-audio.js';
 import { loadTekken } from '../../native-models/js/tokenizer/tekken.js';
 import { fixtureAudio, load, packedPair, repoRoot, scratchDir, streamThrough } from './helpers.js';
 
@@ -24,7 +27,7 @@ describe('voxtral transcribe', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
     const r = JSON.parse(out);
-    expect(Object.keys(r).sort()).toEqual(['audioSeconds', 'backend', 'dtype', 'msPerStep', 'steps', 'text', 'tokens']);
+    expect(Object.keys(r).sort()).toEqual(['audioSeconds', 'backend', 'dtype', 'msPerStep', 'segments', 'steps', 'text', 'tokens']);
     const model = await load(pair);
     const direct = await streamThrough(model, fixtureAudio('quick-brown-fox-16k.wav'));
     model.dispose();
@@ -34,6 +37,47 @@ describe('voxtral transcribe', () => {
     expect(r.audioSeconds).toBeCloseTo(fixtureAudio('quick-brown-fox-16k.wav').length / 16000, 6);
     expect(r.steps).toBe(r.tokens.length);
     expect(r).toMatchObject({ backend: 'cpu', dtype: 'fp32' });
+    // This random model never samples EOS early: one engine session, all the ids.
+    expect(r.segments).toEqual([{ startSample: 0, endSample: null, firstToken: 0, tokenCount: r.tokens.length, steps: r.steps }]);
+  });
+
+  it('goes on after a pause in which the model ends its transcript (demo model): prints both parts', async () => {
+    const demo = findDemoModel();
+    if (!demo) throw new Error('the demo model (native-models/models/demo) is missing from the checkout');
+    const audio = new AudioWorkshop();
+    try {
+      const room = (s: number) => audio.silence(s, true);
+      const before = concat([room(0.5), audio.speech('Please send the report tomorrow.', 'en', 175), room(2)]);
+      const pcm = concat([before, audio.speech('Can you check the new invoice today?', 'en', 175), room(1)]);
+      const wav = path.join(audio.dir, 'pause.wav');
+      writeFileSync(wav, writeFloatWav(pcm, 16_000));
+      const text = await cli(['transcribe', '--model', demo.pte, wav]);
+      expect(text.err).toBe('');
+      expect(text.out).toBe('Please send the report tomorrow. Can you check the new invoice today?\n');
+      const r = JSON.parse((await cli(['transcribe', '--model', demo.pte, '--json', wav])).out);
+      // A new engine session after each early EOS (id 2, at decoder position q = 38 + its index in
+      // the segment): the next began at the first sample that EOS step had not seen,
+      // 1280 (q + 1) + 40 − 40960 samples into the segment (the second sentence's EOS, in the 1 s of
+      // trailing room tone, may leave one more on the rest of it).
+      console.log(`segments: ${JSON.stringify(r.segments)}`);
+      expect(r.segments.length).toBeGreaterThanOrEqual(2);
+      let firstToken = 0;
+      for (const [i, seg] of r.segments.entries()) {
+        expect(seg.firstToken).toBe(firstToken);
+        firstToken += seg.tokenCount;
+        if (seg.endSample === null) continue;
+        expect(r.tokens[firstToken - 1]).toBe(2);
+        const q = 38 + seg.tokenCount - 1;
+        expect(seg.endSample).toBe(seg.startSample + 1280 * (q + 1) + 40 - 40960);
+        if (i + 1 < r.segments.length) expect(r.segments[i + 1].startSample).toBe(seg.endSample);
+      }
+      expect(r.tokens).toHaveLength(firstToken);
+      // The first session ended in the pause, before the second sentence.
+      expect(r.segments[0].endSample).toBeLessThan(before.length);
+      expect(r.steps).toBe(r.tokens.length);
+    } finally {
+      audio.cleanup();
+    }
   });
 
   it('resamples any rate and channel count: a 44.1 kHz stereo copy gives nearly the same tokens', async () => {

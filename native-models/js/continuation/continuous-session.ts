@@ -12,15 +12,20 @@
  * per step) saw padded samples [0, 1280 (q + 1) + 40), so the next segment starts at the segment's
  * own sample 1280 (q + 1) + 40 − 40960 (≥ 9000: the prefill's audio). Nothing is replayed twice.
  *
- * Loop guard: a new segment starts only once at least one step (1280 samples) of unused audio is
- * there; after segments that ended without any text (EOS on silence), that wait doubles each time,
- * up to 64 steps, so a model that ends at once on silence does not spin up a session per 0.6 s. The
- * waiting only delays: the audio stays buffered and the next segment starts where the last ended.
- * At the final flush the wait is one step, so whether a segment starts depends on the audio alone,
- * never on how it was chunked or paced (live dictation, a file job and the CLI give the same ids).
+ * Loop guard: after a segment with text, the next starts once at least one step (1280 samples)
+ * of unused audio is there. After a segment that ended without any text (EOS on silence, or on a
+ * noise) the model has judged that background empty, so the next starts only at audio clearly
+ * louder than it: the first 1280-sample block whose RMS is over 4× (+12 dB) the median block level
+ * the empty segment heard (at least −60 dBFS), from 0.5 s before that block (never before the
+ * EOS point). So a model that ends at once on silence does not spin up a session per prefill (every
+ * 0.6 s), and digital silence never opens one. Levels are on blocks aligned to the stream and the
+ * final flush also looks at the last partial block, so whether and where a segment starts depends
+ * on the audio alone, never on how it was chunked or paced (live dictation, a file job and the CLI
+ * give the same ids).
  */
 import { EngineError, toEngineError, type EngineModel, type EngineSession, type FlushResult, type ModelInfo } from '../engine.js';
 import { AudioHistory } from './audio-history.js';
+import { BlockLevels } from './block-levels.js';
 
 /** Where a batch of ids comes from. */
 export interface SegmentPlace {
@@ -90,8 +95,12 @@ export function samplesSeenThrough(g: StreamGeometry, q: number): number {
 }
 
 const DEFAULT_MAX_HISTORY_SAMPLES = 10 * 60 * 16_000;
-/** The wait after segments without text doubles up to 2^6 = 64 steps (5.12 s). */
-const MAX_WAIT_DOUBLINGS = 6;
+/** After a segment without text, only blocks louder than this many times its background count. */
+const GATE_FACTOR = 4;
+/** The least such a gate can be: −60 dBFS RMS (digital silence and near-silence never open one). */
+const MIN_GATE = 0.001;
+/** A segment opened on a loud block starts this much earlier (the onset of the voice). */
+const LOOKBACK_SAMPLES = 8000;
 
 interface Segment {
   index: number;
@@ -112,12 +121,15 @@ interface Segment {
 export class ContinuousSession {
   private readonly geometry: StreamGeometry;
   private readonly history: AudioHistory;
+  private readonly levels: BlockLevels;
   private readonly segments: Segment[] = [];
   private current: Segment | null = null;
   /** Where the next segment begins (the last EOS's first unseen sample). */
   private resumeAt = 0;
-  /** Consecutive segments that ended with EOS without any text. */
-  private emptyRun = 0;
+  /** After a segment without text: the block level the next must exceed; null: just wait a step. */
+  private gate: number | null = null;
+  /** While gated: the first block not yet found quiet. */
+  private scanBlock = 0;
   private flushRequested = false;
   private closed = false;
   private failure: EngineError | null = null;
@@ -129,6 +141,7 @@ export class ContinuousSession {
   ) {
     this.geometry = streamGeometry(model.info);
     this.history = new AudioHistory(options.maxHistorySamples ?? DEFAULT_MAX_HISTORY_SAMPLES);
+    this.levels = new BlockLevels(this.geometry.stepSamples);
     this.open(0);
   }
 
@@ -148,6 +161,7 @@ export class ContinuousSession {
     if (this.flushRequested) throw new EngineError('STATE', 'audio pushed after flush(); create a new session');
     if (!(pcm instanceof Float32Array)) throw new EngineError('INVALID_ARGUMENT', 'push(pcm) needs a Float32Array');
     this.history.append(pcm);
+    this.levels.add(pcm);
     if (this.current) this.current.session.push(pcm);
     else this.maybeContinue();
     this.trim();
@@ -253,7 +267,8 @@ export class ContinuousSession {
   private endSegment(seg: Segment, end: number): void {
     seg.end = Math.max(end, seg.start + 1); // always forward: the same samples are never fed twice
     this.resumeAt = Math.max(this.resumeAt, seg.end);
-    this.emptyRun = seg.hasText ? 0 : this.emptyRun + 1;
+    this.gate = seg.hasText ? null : this.gateAfter(seg);
+    this.scanBlock = 0;
     if (this.current === seg) this.current = null;
     // Its statistics (flush of an ended session returns at once), then its resources.
     seg.flushing ??= seg.session.flush();
@@ -265,24 +280,53 @@ export class ContinuousSession {
     this.trim();
   }
 
-  /** Opens the next segment if an EOS ended the last and enough unused audio is there. */
+  /** Opens the next segment if an EOS ended the last and the audio after it calls for one. */
   private maybeContinue(): void {
     if (this.current || this.closed || this.failure || this.segments.length === 0) return;
-    const unused = this.history.end - this.resumeAt;
-    const wait = this.flushRequested ? this.geometry.stepSamples : this.geometry.stepSamples * 2 ** Math.min(this.emptyRun, MAX_WAIT_DOUBLINGS);
-    if (unused < wait) return;
+    const step = this.geometry.stepSamples;
+    const end = this.history.end;
+    if (this.gate === null) {
+      if (end - this.resumeAt >= step) this.openAt(this.resumeAt);
+      return;
+    }
+    // Only the final flush judges the last, partial block (so chunking never changes a decision).
+    const last = this.flushRequested ? this.levels.complete : this.levels.complete - 1;
+    for (let b = Math.max(this.scanBlock, Math.floor(this.resumeAt / step)); b <= last && b * step < end; b++) {
+      if (this.levels.level(b) > this.gate) {
+        this.openAt(Math.max(this.resumeAt, b * step - LOOKBACK_SAMPLES));
+        return;
+      }
+      if (b < this.levels.complete) this.scanBlock = b + 1;
+    }
+  }
+
+  /** The gate after a segment without text: +12 dB over the median level of the audio it heard. */
+  private gateAfter(seg: Segment): number {
+    const step = this.geometry.stepSamples;
+    const heardEnd = Math.min(seg.end ?? seg.seenEnd, this.history.end);
+    const background = this.levels.median(Math.floor(seg.start / step), Math.ceil(heardEnd / step)) ?? 0;
+    return Math.max(MIN_GATE, GATE_FACTOR * background);
+  }
+
+  private openAt(start: number): void {
     try {
-      const seg = this.open(this.resumeAt);
-      for (const chunk of this.history.chunksFrom(this.resumeAt)) seg.session.push(chunk);
+      const seg = this.open(start);
+      for (const chunk of this.history.chunksFrom(start)) seg.session.push(chunk);
     } catch (err) {
       this.failure = toEngineError(err);
       this.options.onError(this.failure);
     }
   }
 
-  /** Drops audio no later segment can need: what the running one's steps have seen. */
+  /** Drops audio no later segment can need: what the running one's steps have seen, or found quiet. */
   private trim(): void {
-    this.history.dropBefore(this.current ? this.current.seenEnd : this.resumeAt);
+    const step = this.geometry.stepSamples;
+    let keep = this.resumeAt;
+    if (this.current) keep = this.current.seenEnd;
+    else if (this.gate !== null) keep = Math.max(this.resumeAt, this.scanBlock * step - LOOKBACK_SAMPLES);
+    this.history.dropBefore(keep);
+    // Levels are kept from the running segment's start (its background, should it end empty).
+    this.levels.dropBefore(Math.floor((this.current ? this.current.start : keep) / step));
   }
 
   private closeSegment(seg: Segment): void {
