@@ -283,7 +283,8 @@ void check_matmul_multi(Backend& c, Backend& g) {
   int variant = 0;
   for (const auto& s : shapes)
     for (DType wt : wts) {
-      std::vector<OwnedWeight> host;
+      std::vector<OwnedWeight> host;  // the CPU backend's weights are views of these bytes
+      host.reserve(3);
       std::vector<Weight> wc, wg;
       std::vector<std::unique_ptr<Vec>> bias;
       for (int i = 0; i < s.outs; ++i) {
