@@ -13,6 +13,9 @@ namespace vxd::cuda {
 namespace {
 
 constexpr int kMaxOuts = Backend::kMaxMatmulOuts;
+// Static shared memory of gemv_multi (block_sum's 32 floats) must fit next to the dynamic part
+// within the device's per-block opt-in limit, so the dynamic limit leaves this much room.
+constexpr size_t kStaticSmemRoom = 1024;
 
 struct MultiArgs {
   DevWeight w[kMaxOuts];
@@ -254,7 +257,7 @@ bool run_multi(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& ct
     if (!fast_path_ok<WT>(x, w) || w.k != a.w[0].k || w.group != a.w[0].group) return false;
   }
   if (a.norm_w && (!aligned16(a.norm_w) || (a.norm_ada && !aligned16(a.norm_ada)))) return false;
-  if (gemv_smem_bytes<WT>(std::min<int64_t>(x.rows, 8), a.w[0].k) > ctx.smem_limit) return false;
+  if (gemv_smem_bytes<WT>(std::min<int64_t>(x.rows, 8), a.w[0].k) > ctx.smem_limit - kStaticSmemRoom) return false;
   if (!launch) return true;
   int64_t total_rows = 0;
   for (int i = 0; i < a.count; ++i) total_rows += a.w[i].n;
@@ -302,7 +305,7 @@ MultiArgs norm_args(const NormSpec* norm) {
 }  // namespace
 
 void configure_gemv_multi(const MatmulContext& ctx) {
-  const int limit = static_cast<int>(ctx.smem_limit);
+  const int limit = static_cast<int>(ctx.smem_limit - kStaticSmemRoom);
   configure_dtype<DType::F32>(limit);
   configure_dtype<DType::BF16>(limit);
   configure_dtype<DType::Q8>(limit);
