@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DesktopStatus, DictationStatus, Notice, ViewName } from '../../../electron/common/ipc-contract';
 import { AppCore } from '../../../electron/core/app/app-core';
 import type { DictationEvent, DictationService } from '../../../electron/core/app/services';
@@ -45,9 +45,14 @@ class ScriptedDictation implements DictationService {
   }
 }
 
+const cores: AppCore[] = [];
+// Registered after useTempDirs, so it runs first: queued settings writes land before the dir goes.
+afterEach(async () => { await Promise.all(cores.splice(0).map((c) => c.close())); });
+
 async function setup() {
   const dictation = new ScriptedDictation();
   const core = await AppCore.create({ configDir: await tempDir(), createDictation: () => dictation, log: () => undefined });
+  cores.push(core);
   const notices: Notice[] = [];
   core.onEvent((e) => { if (e.name === 'notice') notices.push(e.payload); });
   const shown: ViewName[] = [];
