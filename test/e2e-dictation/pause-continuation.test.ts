@@ -24,6 +24,8 @@ const audio = new AudioWorkshop();
 let demo: ModelFiles;
 let wav: string;
 let pcm: Float32Array;
+/** Where the second sentence begins, in samples. */
+let secondAt: number;
 let cli: TranscribeResult;
 
 function settings(): Settings {
@@ -37,7 +39,9 @@ beforeAll(async () => {
   if (!found) throw new Error('the demo model (native-models/models/demo) is missing from the checkout');
   demo = found;
   const room = (s: number) => audio.silence(s, true);
-  pcm = concat([room(0.5), audio.speech(FIRST, 'en', 175), room(2), audio.speech(SECOND, 'en', 175), room(1)]);
+  const before = concat([room(0.5), audio.speech(FIRST, 'en', 175), room(2)]);
+  secondAt = before.length;
+  pcm = concat([before, audio.speech(SECOND, 'en', 175), room(1)]);
   wav = path.join(audio.dir, 'pause.wav');
   await writeFile(wav, writeFloatWav(pcm, 16_000));
   cli = await transcribeFile({ pte: demo.pte, ptd: demo.ptd ?? undefined, backend: 'cpu', dtype: 'fp32', audio: wav });
@@ -72,16 +76,40 @@ describe('a 2 s pause on the demo model (real engine)', () => {
     120_000,
   );
 
-  it('live dictation (80 ms frames) gives the same ids and text as transcribe', async () => {
+  it('live dictation (80 ms frames, paced) gives the same ids and text as transcribe', async () => {
     const controller = new DictationController({ settings, fallbackModel: () => demo });
     let final: FinalTranscript | null = null;
     const partials: { appended: string; text: string; tokenIds: number[] }[] = [];
+    let pushed = 0;
+    let sawEos = false;
+    /** Frames pushed when the first id after the EOS (the second session's) arrived. */
+    let continuedAt: number | null = null;
     controller.onEvent((e) => {
-      if (e.name === 'partial') partials.push(e.payload);
+      if (e.name === 'partial') {
+        if (sawEos && continuedAt === null && e.payload.tokenIds.length > 0) continuedAt = pushed;
+        if (e.payload.tokenIds.includes(2)) sawEos = true;
+        partials.push(e.payload);
+      }
       if (e.name === 'final') final = e.payload;
     });
     await controller.start();
-    for (const [seq, frame] of frames(pcm).entries()) controller.pushAudio(frame, seq);
+    const all = frames(pcm);
+    const push = async (from: number, to: number) => {
+      for (let seq = from; seq < to; seq++) {
+        controller.pushAudio(all[seq], seq);
+        pushed++;
+        await new Promise((r) => setTimeout(r, 2)); // as a live microphone would, but faster
+      }
+    };
+    // Up to the second sentence; the model has ended its transcript in the pause by then.
+    const second = Math.floor(secondAt / 1280);
+    await push(0, second);
+    await expect.poll(() => sawEos, { timeout: 30_000 }).toBe(true);
+    // The next session starts while audio is still coming in, not only at the flush.
+    await push(second, all.length - 5);
+    await expect.poll(() => continuedAt, { timeout: 30_000 }).not.toBeNull();
+    expect(continuedAt!).toBeLessThan(all.length);
+    await push(all.length - 5, all.length);
     controller.endAudio();
     await controller.stop();
     await controller.dispose();
