@@ -130,6 +130,11 @@ if [ -d .carry/demo-eval ]; then
   grep RTF "$LOG/demo_eval.txt" | say
 fi
 
+step 'attention split cap: fused 4w with VXD_CUDA_ATTN_MAX_SPLITS=32 (default: uncapped)'
+VXD_CUDA_ATTN_MAX_SPLITS=32 timeout 60 "$BUILD/bench_engine" --dtypes 4w --positions 2000,8000 --iters 20 --rtf-seconds 0 \
+  --json "$LOG/engine_splits32.json" > "$LOG/engine_splits32.txt" 2>&1 || status=1
+show_bench "$LOG/engine_splits32.txt"
+
 if [ $QUICK = 0 ]; then
   step 'engine with PDL (VXD_CUDA_PDL=1), and without CUDA graphs'
   VXD_CUDA_PDL=1 timeout 200 "$BUILD/bench_engine" --dtypes 4w,bf16 --iters 20 --rtf-seconds 0 --json "$LOG/engine_pdl.json" \
