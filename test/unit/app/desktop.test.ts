@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DesktopStatus, DictationStatus, Notice, ViewName } from '../../../electron/common/ipc-contract';
 import { AppCore } from '../../../electron/core/app/app-core';
-import type { DictationEvent, DictationService } from '../../../electron/core/app/services';
 import { FakeBrowserWindow, FakeTray, type createFakeElectron } from './fake-electron';
+import { ScriptedDictation } from './scripted-dictation';
 import { useTempDirs } from './temp-dir';
 
 const h = vi.hoisted(() => ({ fake: null as unknown as ReturnType<typeof createFakeElectron> }));
@@ -21,29 +21,6 @@ beforeAll(() => {
   delete process.env.WAYLAND_DISPLAY;
 });
 afterAll(() => Object.assign(process.env, Object.fromEntries(Object.entries(savedDisplay).filter(([, v]) => v !== undefined))));
-
-class ScriptedDictation implements DictationService {
-  private readonly listeners = new Set<(event: DictationEvent) => void>();
-  starts = 0;
-  current: DictationStatus = { state: 'idle', since: 0, sessionId: null, source: null, error: null };
-  status() { return this.current; }
-  async start() { this.starts++; return this.current; }
-  async stop() { return null; }
-  async cancel() { return this.current; }
-  pushAudio() {}
-  endAudio() {}
-  async transcribeFile() { return { jobId: 'j' }; }
-  async cancelFile() { return false; }
-  onEvent(listener: (event: DictationEvent) => void) {
-    this.listeners.add(listener); // AppCore and the coordinator both listen
-    return () => { this.listeners.delete(listener); };
-  }
-  async dispose() {}
-  setState(state: DictationStatus['state']) {
-    this.current = { state, since: Date.now(), sessionId: 's1', source: 'mic', error: null };
-    for (const listener of this.listeners) listener({ name: 'state', payload: this.current });
-  }
-}
 
 const cores: AppCore[] = [];
 // Registered after useTempDirs, so it runs first: queued settings writes land before the dir goes.

@@ -4,7 +4,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { DictationStatus } from '../../../electron/common/ipc-contract';
 import { AppCore } from '../../../electron/core/app/app-core';
-import type { DictationEvent, DictationService } from '../../../electron/core/app/services';
+import { ScriptedDictation } from '../app/scripted-dictation';
 import { FakeBrowserWindow } from '../app/fake-electron';
 import { useTempDirs } from '../app/temp-dir';
 
@@ -19,26 +19,14 @@ const { Desktop } = await import('../../../electron/main/desktop');
 const tempDir = useTempDirs();
 
 /** A dictation service that is armed or not as the test says, and records start(). */
-class ArmedDictation implements DictationService {
-  private readonly listeners = new Set<(event: DictationEvent) => void>();
-  starts = 0;
+class ArmedDictation extends ScriptedDictation {
   startHandler: (() => boolean) | null = null;
-  current: DictationStatus = { state: 'idle', since: 0, sessionId: null, source: null, error: null, handsFree: { available: true, reason: null, armed: false } };
-  status() { return this.current; }
-  async start() { this.starts++; this.set({ state: 'listening', armed: false }); return this.current; }
-  async stop() { return null; }
-  async cancel() { return this.current; }
-  pushAudio() {}
-  endAudio() {}
-  async transcribeFile() { return { jobId: 'j' }; }
-  async cancelFile() { return false; }
-  onEvent(listener: (event: DictationEvent) => void) { this.listeners.add(listener); return () => { this.listeners.delete(listener); }; }
-  async dispose() {}
+  override current: DictationStatus = { state: 'idle', since: 0, sessionId: null, source: null, error: null, handsFree: { available: true, reason: null, armed: false } };
+  override async start() { this.starts++; this.set({ state: 'listening', armed: false }); return this.current; }
   setVoiceStopHandler() {}
   setVoiceStartHandler(handler: (() => boolean) | null) { this.startHandler = handler; }
   set({ state, armed }: { state: DictationStatus['state']; armed: boolean }) {
-    this.current = { ...this.current, state, handsFree: { available: true, reason: null, armed } };
-    for (const listener of this.listeners) listener({ name: 'state', payload: this.current });
+    this.emitState({ ...this.current, state, handsFree: { available: true, reason: null, armed } });
   }
 }
 
