@@ -239,4 +239,53 @@ describe('microphone capture follows device changes', () => {
     expect(notices()).toHaveLength(2);
     expect(notices()[1]).toBe('USB Headset is connected again and in use.');
   });
+
+  // Start-on-speech: while armed the core is idle but the microphone streams to its VAD.
+  const armedIdle = (): DictationStatus => ({ ...status('idle'), handsFree: { available: true, reason: null, armed: true } });
+
+  it('while armed, a microphone chosen in Settings (keep-warm switches to it) keeps streaming to the VAD', async () => {
+    const { graphs, ports, store, capture, asked } = setup([BUILT_IN, USB], null);
+    store.getState().applyStatus(armedIdle());
+    await settle();
+    graphs.current[0].emit();
+    expect(ports.ports).toEqual([{ frames: [1], ended: false }]);
+    await capture.warm(USB.deviceId); // what keepMicrophoneWarm does when the setting changes
+    await settle();
+    expect(asked()).toEqual([null, 'usb-1']);
+    expect(graphs.current.map((g) => g.device)).toEqual(['usb-1']);
+    graphs.current[0].emit();
+    expect(ports.ports).toEqual([{ frames: [1, 2], ended: false }]);
+  });
+
+  it('while armed, the last microphone unplugged and plugged back in: the VAD hears it again', async () => {
+    const { media, graphs, ports, store, notices } = setup([BUILT_IN], null);
+    store.getState().applyStatus(armedIdle());
+    await settle();
+    graphs.current[0].emit();
+    media.unplug('builtin-1');
+    await settle();
+    expect(ports.ports).toEqual([{ frames: [1], ended: true }]);
+    expect(notices()).toEqual(['No microphone could be opened: Requested device not found']);
+    media.plug(BUILT_IN, true);
+    await settle();
+    graphs.current[0].emit();
+    expect(ports.ports).toEqual([{ frames: [1], ended: true }, { frames: [2], ended: false }]);
+    // Disarmed (the setting turned off): sending stops, nothing reopens.
+    store.getState().applyStatus(status('idle'));
+    await settle();
+    expect(ports.ports[1].ended).toBe(true);
+  });
+
+  it('a dictation that lost its microphone ends; one plugged back in before the stop is not sent to the core', async () => {
+    const { media, graphs, ports, store } = setup([BUILT_IN], null);
+    store.getState().applyStatus(status('listening'));
+    await settle();
+    media.unplug('builtin-1');
+    await settle();
+    store.getState().applyStatus(status('finishing'));
+    media.plug(BUILT_IN, true);
+    await settle();
+    graphs.current[0]?.emit();
+    expect(ports.ports).toEqual([{ frames: [], ended: true }]);
+  });
 });

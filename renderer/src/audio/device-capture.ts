@@ -47,6 +47,8 @@ export class DeviceCapture implements MicrophoneCapture {
   private wanted: string | null = null;
   /** Warmed or started and not released: a microphone plugged in after all were gone is opened. */
   private keepOpen = false;
+  /** Between start() and stop(): frames should reach the core (a lost microphone's return resumes them). */
+  private sendWanted = false;
   /** The chosen input we fell back from (to the default), while that lasts. */
   private fallbackFrom: string | null = null;
   private readonly labels = new Map<string, string>();
@@ -67,7 +69,12 @@ export class DeviceCapture implements MicrophoneCapture {
   warm(deviceId: string | null): Promise<void> {
     this.wanted = deviceId;
     this.keepOpen = true;
-    return this.queue(() => this.ensureDevice(deviceId));
+    return this.queue(async () => {
+      await this.ensureDevice(deviceId);
+      // Switched while sending (start-on-speech armed: idle, yet streaming to the VAD): the new
+      // graph starts on hold, so tell it to send or the core hears nothing from now on.
+      if (this.port) this.command({ type: 'send' });
+    });
   }
 
   /** Whether the microphone is open (sending or not). */
@@ -78,6 +85,7 @@ export class DeviceCapture implements MicrophoneCapture {
   async start(deviceId: string | null): Promise<void> {
     this.wanted = deviceId;
     this.keepOpen = true;
+    this.sendWanted = true;
     const port = await this.options.openPort();
     this.port = port;
     try {
@@ -91,6 +99,7 @@ export class DeviceCapture implements MicrophoneCapture {
   }
 
   async stop(): Promise<void> {
+    this.sendWanted = false;
     this.endSending();
     // A dictation that ran on the fallback: move the warm microphone back if the chosen one returned.
     if (this.fallbackFrom !== null) void this.queue(() => this.followDevices()).catch(() => undefined);
@@ -99,6 +108,7 @@ export class DeviceCapture implements MicrophoneCapture {
   /** Closes the microphone entirely (no model chosen, app quitting). */
   async release(): Promise<void> {
     this.keepOpen = false;
+    this.sendWanted = false;
     this.endSending();
     await this.queue(() => this.closeDevice());
   }
@@ -178,6 +188,9 @@ export class DeviceCapture implements MicrophoneCapture {
     if (!open) {
       // Every input was gone: open one again as soon as there is one, so the mic is warm for the next press.
       if (this.keepOpen) this.device = await this.openPreferring(this.wanted).catch(() => null);
+      // Still wanted sending (start-on-speech armed: the core's state never changed, so nobody
+      // calls start() again): a new port, or the VAD stays deaf to the microphone plugged back in.
+      if (this.device && this.sendWanted && !this.port) await this.resumeSending();
       return;
     }
     const inputs = (await this.options.media.enumerateDevices()).filter((d) => d.kind === 'audioinput');
@@ -209,6 +222,21 @@ export class DeviceCapture implements MicrophoneCapture {
       return;
     }
     if (sending && this.port) this.command({ type: 'send' });
+  }
+
+  private async resumeSending(): Promise<void> {
+    let port: FrameSink;
+    try {
+      port = await this.options.openPort();
+    } catch {
+      return; // the next start() asks again
+    }
+    if (!this.sendWanted || this.port || !this.device) {
+      port.close(); // stopped (or restarted) meanwhile
+      return;
+    }
+    this.port = port;
+    this.command({ type: 'send' });
   }
 
   private async isConnected(deviceId: string): Promise<boolean> {
