@@ -84,6 +84,22 @@ export class DictationCoordinator {
   silenceStop(): void { this.enqueue(() => { if (this.state === 'recording' || this.state === 'arming') this.requestStop(); }); }
   /** Start-on-speech: the VAD heard speech while armed. Starts a latched dictation from Idle only. */
   speechStart(): void { this.enqueue(() => { if (this.state === 'idle') this.begin(this.now(), true); }); }
+  /**
+   * The service ended the dictation by itself: stopped or cancelled in the window (which shows a
+   * start-on-speech dictation too), the microphone lost, an engine error (`error`). Back to Idle,
+   * inserting nothing (its text stays in the window and history); else the coordinator would stay
+   * 'recording' and decline every later start-on-speech. Ignored while finishing (its own stop).
+   */
+  endedElsewhere(error: string | null): void {
+    this.enqueue(() => {
+      if (this.state !== 'arming' && this.state !== 'recording') return;
+      this.dictation += 1; // orphans a pending start or stop of it
+      this.session?.abort();
+      this.queued = null;
+      this.error = error;
+      this.goIdle();
+    });
+  }
   /** An asynchronous engine failure reported by the controller outside start/stop. */
   engineError(message: string): void {
     const dictation = this.dictation;

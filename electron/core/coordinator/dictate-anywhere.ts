@@ -38,9 +38,15 @@ export function dictationPortFrom(
  * re-arms). Returns the disconnect.
  */
 export function routeVoiceActivity(
-  service: Pick<DictationService, 'setVoiceStopHandler' | 'setVoiceStartHandler'>,
+  service: Pick<DictationService, 'setVoiceStopHandler' | 'setVoiceStartHandler'> & Partial<Pick<DictationService, 'onEvent'>>,
   coordinator: DictationCoordinator,
 ): () => void {
+  // A dictation it runs may end elsewhere (the window's Stop or Cancel, a lost microphone, an
+  // error): the coordinator must hear of it, or it stays 'recording' and declines every onset.
+  const offState = service.onEvent?.((event) => {
+    if (event.name !== 'state' || (event.payload.state !== 'idle' && event.payload.state !== 'error')) return;
+    coordinator.endedElsewhere(event.payload.state === 'error' ? (event.payload.error?.message ?? 'The dictation failed') : null);
+  });
   service.setVoiceStopHandler?.(() => {
     const { state } = coordinator.snapshot();
     if (state !== 'recording' && state !== 'arming') return false;
@@ -53,6 +59,7 @@ export function routeVoiceActivity(
     return true;
   });
   return () => {
+    offState?.();
     service.setVoiceStopHandler?.(null);
     service.setVoiceStartHandler?.(null);
   };
