@@ -276,6 +276,17 @@ describe('microphone capture follows device changes', () => {
     expect(ports.ports[1].ended).toBe(true);
   });
 
+  it('a start that failed (no microphone) sends nothing later by itself: the driver knows it failed', async () => {
+    const { media, ports, store } = setup([], null);
+    store.getState().applyStatus(armedIdle());
+    await settle();
+    expect(ports.ports).toEqual([{ frames: [], ended: true }]);
+    expect(store.getState().dictationError?.message).toMatch(/^The microphone could not be opened/);
+    media.plug(BUILT_IN, true);
+    await settle();
+    expect(ports.ports).toHaveLength(1);
+  });
+
   it('a dictation that lost its microphone ends; one plugged back in before the stop is not sent to the core', async () => {
     const { media, graphs, ports, store } = setup([BUILT_IN], null);
     store.getState().applyStatus(status('listening'));

@@ -91,6 +91,7 @@ export class DeviceCapture implements MicrophoneCapture {
     try {
       await this.queue(() => this.ensureDevice(deviceId));
     } catch (err) {
+      this.sendWanted = false; // the caller knows it failed; a microphone plugged in later stays warm only
       if (this.port === port) this.port = null;
       port.close();
       throw err;
