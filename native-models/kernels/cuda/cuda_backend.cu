@@ -61,10 +61,18 @@ CudaBackend::CudaBackend(const BackendOptions&) {
   check(cudaSetDevice(device_), "cudaSetDevice");
   check(cudaDeviceGetAttribute(&sm_count_, cudaDevAttrMultiProcessorCount, device_), "cudaDeviceGetAttribute");
   check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
-  matmul_ctx_ = configure_matmul(stream_, device_);
-  check(cudaMalloc(&d_params_, sizeof(params_)), "cudaMalloc(step params)");
-  attn_scratch_floats_ = kMaxAttnPartials * (kMaxAttnHeadDim + 2);
-  check(cudaMalloc(&d_attn_scratch_, attn_scratch_floats_ * sizeof(float)), "cudaMalloc(attention scratch)");
+  try {
+    matmul_ctx_ = configure_matmul(stream_, device_);
+    check(cudaMalloc(&d_params_, sizeof(params_)), "cudaMalloc(step params)");
+    attn_scratch_floats_ = kMaxAttnPartials * (kMaxAttnHeadDim + 2);
+    check(cudaMalloc(&d_attn_scratch_, attn_scratch_floats_ * sizeof(float)), "cudaMalloc(attention scratch)");
+  } catch (...) {
+    // A constructor that throws gets no destructor call: release what was made so far.
+    cudaFree(d_attn_scratch_);
+    cudaFree(d_params_);
+    cudaStreamDestroy(stream_);
+    throw;
+  }
   const char* profile = std::getenv("VXD_CUDA_PROFILE");
   profiler_.set_enabled(profile && std::strcmp(profile, "1") == 0);
   const char* graphs = std::getenv("VXD_CUDA_GRAPHS");
@@ -73,6 +81,7 @@ CudaBackend::CudaBackend(const BackendOptions&) {
 
 CudaBackend::~CudaBackend() {
   // Destructors must not throw: errors here are ignored (the context is torn down anyway).
+  cudaSetDevice(device_);
   cudaStreamSynchronize(stream_);
   if (profiler_.enabled()) profiler_.report();
   for (auto& g : graphs_) cudaGraphExecDestroy(g.second.exec);
@@ -81,6 +90,8 @@ CudaBackend::~CudaBackend() {
   cudaFree(d_params_);
   cudaStreamDestroy(stream_);
 }
+
+void CudaBackend::bind_device() const { check(cudaSetDevice(device_), "cudaSetDevice"); }
 
 bool CudaBackend::capturing() const {
   cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
@@ -96,6 +107,8 @@ void* CudaBackend::device_alloc(size_t bytes) {
 }
 
 Buffer CudaBackend::alloc(size_t bytes) {
+  std::lock_guard<std::recursive_mutex> lock(stream_mu_);  // see stream_mu_
+  bind_device();
   Buffer b;
   b.ptr = device_alloc(bytes);
   cudaError_t err = cudaMemsetAsync(b.ptr, 0, bytes ? bytes : 1, stream_);
@@ -108,7 +121,9 @@ Buffer CudaBackend::alloc(size_t bytes) {
 }
 
 void CudaBackend::free(Buffer& buf) {
+  std::lock_guard<std::recursive_mutex> lock(stream_mu_);  // see stream_mu_
   if (buf.ptr) {
+    bind_device();
     cudaStreamSynchronize(stream_);  // kernels in flight may still use it
     check(cudaFree(buf.ptr), "cudaFree");
   }
@@ -117,10 +132,12 @@ void CudaBackend::free(Buffer& buf) {
 
 void CudaBackend::upload(void* dst, const void* src, size_t bytes) {
   // Pageable source: the call returns once the bytes are staged, so the caller may reuse src.
+  bind_device();
   check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, stream_), "upload");
 }
 
 void CudaBackend::download(void* dst, const void* src, size_t bytes) {
+  bind_device();
   check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, stream_), "download");
   check(cudaStreamSynchronize(stream_), "download (synchronize)");
 }
@@ -175,6 +192,8 @@ const int64_t* CudaBackend::param_ptr(StepParam slot) {
 }
 
 void CudaBackend::run_step(const std::string& key, const std::function<void()>& record) {
+  std::lock_guard<std::recursive_mutex> lock(stream_mu_);  // see stream_mu_
+  bind_device();
   flush_params();
   if (!use_graphs_) {
     record();
@@ -234,7 +253,10 @@ CudaBackend::ProfileScope::~ProfileScope() {
   if (on) b.profiler_.end(b.stream_, std::move(name));
 }
 
-void CudaBackend::synchronize() { check(cudaStreamSynchronize(stream_), "synchronize"); }
+void CudaBackend::synchronize() {
+  bind_device();
+  check(cudaStreamSynchronize(stream_), "synchronize");
+}
 
 namespace {
 

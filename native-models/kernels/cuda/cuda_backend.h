@@ -5,6 +5,7 @@
 #include <cuda_runtime.h>
 
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,10 @@ class CudaBackend final : public Backend {
   const int64_t* param_ptr(StepParam slot);
   void flush_params();
   bool capturing() const;
+  // Makes device_ current on the calling thread: sessions are created, stepped and destroyed on
+  // threads other than the one that created the backend, and a thread's current device defaults
+  // to 0 (allocations there, launches into stream_ of another device fail).
+  void bind_device() const;
   void* device_alloc(size_t bytes);  // tracked; freed with the backend
   // Every op starts with note(): it adds the op and its arguments to the step fingerprint and
   // returns true during a dry run (the op then returns without launching anything).
@@ -110,6 +115,13 @@ class CudaBackend final : public Backend {
   bool dry_run_ = false;
   size_t captures_ = 0;
   bool use_graphs_ = true;
+  // Held by run_step, alloc and free. A session's workspace is allocated and freed on the thread
+  // that creates or destroys it, outside the model's compute lock, while another session of the
+  // model may be capturing its step on stream_: the allocation's memset would be recorded into
+  // that graph (and replayed on memory this session later frees) or device_alloc would see the
+  // capture and refuse, and free's stream synchronize would invalidate the capture. Recursive so
+  // that an allocation inside record() still reaches device_alloc's error instead of deadlocking.
+  std::recursive_mutex stream_mu_;
   // v4 attention: merge reading splits in parallel (VXD_FUSED=0: the v3 merge, to compare) and
   // an upper bound on splits per query (VXD_CUDA_ATTN_MAX_SPLITS, default: no extra bound).
   bool attn_parallel_merge_ = true;
