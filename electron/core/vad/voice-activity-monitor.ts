@@ -40,7 +40,10 @@ export interface VoiceActivityMonitorOptions {
   maxBufferedFrames?: number;
 }
 
-const DEFAULTS = { indicatorHoldMs: 250, preRollPadMs: 500, maxPendingFrames: 100, maxBufferedFrames: 375 };
+// maxBufferedFrames: 120 s of 80 ms frames, what the controller keeps for any dictation whose model
+// is still loading (MAX_PENDING_SAMPLES); one started on speech during a cold load needs as much.
+// While armed the kept audio is trimmed to the onset window, so this binds only after 'start'.
+const DEFAULTS = { indicatorHoldMs: 250, preRollPadMs: 500, maxPendingFrames: 100, maxBufferedFrames: 1500 };
 
 export class VoiceActivityMonitor {
   private readonly options: Required<VoiceActivityMonitorOptions>;

@@ -132,6 +132,19 @@ describe('VoiceActivityMonitor', () => {
     expect(tags(h.forwarded).slice(-4)).toEqual([500, 501, 502, 503]);
   });
 
+  it('started on speech while the model still loads (a cold start: tens of seconds), loses nothing of it', async () => {
+    // The controller keeps up to 120 s for a dictation whose model loads (MAX_PENDING_SAMPLES); a
+    // dictation started on speech must not keep less, or its first words go and the VAD gives up.
+    const h = harness('armed', { preRollPadMs: 160 });
+    const input = script('_×10 S×600'); // 48 s of speech after the onset, before startForwarding
+    await feed(h, input);
+    expect(h.events.find((e) => e.type === 'start')).toBeDefined();
+    h.monitor.startForwarding();
+    expect(h.events.filter((e) => e.type === 'error')).toEqual([]);
+    expect(h.monitor.deciding).toBe(true);
+    expect(tags(h.forwarded)).toEqual(tags(input.slice(8)));
+  });
+
   it('keeps what it heard when the settings change mid-pause', async () => {
     const h = harness('auto-stop');
     await feed(h, script('S×5 _×6')); // 480 ms of silence counted
