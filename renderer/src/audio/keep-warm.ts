@@ -21,7 +21,9 @@ export function keepMicrophoneWarm(store: AppStore, capture: WarmableCapture): (
       warmFor = device;
       // A refusal here is not an error yet: starting a dictation asks again and says why.
       capture.warm(device).catch(() => { warmFor = undefined; });
-    } else if (!possible && warmFor !== undefined) {
+    } else if (!possible && warmFor !== undefined && status.handsFree?.armed !== true) {
+      // (While start-on-speech is armed the capture driver streams this microphone to the core's
+      // VAD, e.g. on the demo model with none chosen: releasing it would leave the VAD deaf.)
       warmFor = undefined;
       void capture.release();
     }

@@ -56,6 +56,17 @@ describe('keepMicrophoneWarm', () => {
     expect(calls).toEqual(['warm usb-mic']);
   });
 
+  it('does not close the microphone while start-on-speech streams it (demo model, no model chosen), but once disarmed', () => {
+    const { store, calls, withModel } = setup();
+    const armed: DictationStatus = { ...status('idle'), handsFree: { available: true, reason: null, armed: true } };
+    store.setState({ settings: withModel(), status: armed });
+    expect(calls).toEqual(['warm null']);
+    store.setState({ settings: defaultSettings() }); // the model cleared: the controller falls back to the demo and stays armed
+    expect(calls).toEqual(['warm null']); // releasing would end the armed stream: the VAD (and the next dictation) would hear nothing
+    store.setState({ status: status('idle') }); // disarmed
+    expect(calls).toEqual(['warm null', 'release']);
+  });
+
   it('tries again after a refused warm-up', async () => {
     const { store, withModel } = setup();
     let attempts = 0;
