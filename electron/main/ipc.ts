@@ -54,10 +54,19 @@ export function registerIpc(ipcMain: IpcMain, core: AppCore): () => void {
 /** A MessagePort for audio frames; AppCore validates each message. */
 function openAudioPort(sender: WebContents, core: AppCore): void {
   const { port1, port2 } = new MessageChannelMain();
+  // The page sends 'end' and then closes the port; the close also ends the stream when the page
+  // could not say so. One end per port: a second one could reach the next dictation.
+  let ended = false;
+  const end = () => {
+    if (!ended) core.acceptAudio({ type: 'end' });
+    ended = true;
+  };
   port1.on('message', ({ data }) => {
-    core.acceptAudio(data);
+    if (ended) return; // nothing after the end belongs to the stream
+    if ((data as { type?: unknown } | null)?.type === 'end') end();
+    else core.acceptAudio(data);
   });
-  port1.on('close', () => core.acceptAudio({ type: 'end' }));
+  port1.on('close', end);
   port1.start();
   sender.postMessage(AUDIO_PORT_CHANNEL, null, [port2]);
 }

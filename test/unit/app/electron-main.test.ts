@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AUDIO_PORT_CHANNEL, AUDIO_PORT_REQUEST_CHANNEL, CALL_CHANNELS, DROPPED_FILE_CHANNEL, EVENT_CHANNELS } from '../../../electron/common/ipc-contract';
+import { AppCore } from '../../../electron/core/app/app-core';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/main/csp';
 import { FakeBrowserWindow, FakeMessageChannelMain, FakeTray, FakeWebContents, type createFakeElectron } from './fake-electron';
 
@@ -186,5 +187,23 @@ describe('Electron main process (electron replaced by a recording fake)', () => 
       channel.port1.emit('message', { data: { type: 'frame', seq: 1, samples: new Float32Array(10_000_000) } });
       channel.port1.emit('close');
     }).not.toThrow();
+  });
+
+  it('an audio port ends its stream once: the end message, not also its close, nor frames after it', () => {
+    const accepted = vi.spyOn(AppCore.prototype, 'acceptAudio');
+    h.fake.ipcListeners.emit(AUDIO_PORT_REQUEST_CHANNEL, trusted());
+    const channel = FakeMessageChannelMain.last!;
+    channel.port1.emit('message', { data: { type: 'frame', seq: 0, samples: new Float32Array(1280) } });
+    channel.port1.emit('message', { data: { type: 'end' } });
+    channel.port1.emit('message', { data: { type: 'frame', seq: 1, samples: new Float32Array(1280) } });
+    channel.port1.emit('close');
+    expect(accepted.mock.calls.map(([m]) => (m as { type: string }).type)).toEqual(['frame', 'end']);
+    // A port closed without an end message (page gone) still ends its stream, once.
+    accepted.mockClear();
+    h.fake.ipcListeners.emit(AUDIO_PORT_REQUEST_CHANNEL, trusted());
+    FakeMessageChannelMain.last!.port1.emit('close');
+    FakeMessageChannelMain.last!.port1.emit('close');
+    expect(accepted.mock.calls.map(([m]) => (m as { type: string }).type)).toEqual(['end']);
+    accepted.mockRestore();
   });
 });
