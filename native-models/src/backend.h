@@ -166,7 +166,7 @@ class Backend {
   virtual void argmax(const Act& x, int32_t* out_id) = 0;
 
   // ---- fused ops ----
-  // Each has a default composed of the ops above (backend.cpp), so a backend that does not
+  // Each has a default composed of the ops above (inline below), so a backend that does not
   // override it computes exactly what the unfused sequence computes. An override (CUDA) runs it
   // as one kernel; intermediates may then stay in fp32 instead of being rounded to the
   // activation dtype. Outputs must not alias x.

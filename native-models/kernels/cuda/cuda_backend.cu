@@ -2,6 +2,7 @@
 // Ops live in one file per family (matmul.cu, attention.cu, norm_rope.cu, elementwise.cu).
 #include "cuda_backend.h"
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
@@ -54,8 +55,11 @@ CudaBackend::CudaBackend(const BackendOptions&) {
   const char* fused = std::getenv("VXD_FUSED");
   attn_parallel_merge_ = !(fused && std::strcmp(fused, "0") == 0);
   if (const char* cap = std::getenv("VXD_CUDA_ATTN_MAX_SPLITS")) {
-    attn_max_splits_ = std::atoll(cap);
-    if (attn_max_splits_ < 1) fail(VXD_ERR_INVALID_ARGUMENT, "VXD_CUDA_ATTN_MAX_SPLITS must be a positive integer");
+    // strtoll: defined on overflow (clamps) and rejects trailing junk, unlike atoll.
+    char* end = nullptr;
+    errno = 0;
+    attn_max_splits_ = std::strtoll(cap, &end, 10);
+    if (end == cap || *end || errno || attn_max_splits_ < 1) fail(VXD_ERR_INVALID_ARGUMENT, "VXD_CUDA_ATTN_MAX_SPLITS must be a positive integer");
   }
   device_ = selected_device();
   check(cudaSetDevice(device_), "cudaSetDevice");
