@@ -136,11 +136,13 @@ void CudaBackend::free(Buffer& buf) {
 
 void CudaBackend::upload(void* dst, const void* src, size_t bytes) {
   // Pageable source: the call returns once the bytes are staged, so the caller may reuse src.
+  std::lock_guard<std::recursive_mutex> lock(stream_mu_);  // a copy must not land in another thread's capture
   bind_device();
   check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, stream_), "upload");
 }
 
 void CudaBackend::download(void* dst, const void* src, size_t bytes) {
+  std::lock_guard<std::recursive_mutex> lock(stream_mu_);  // see stream_mu_
   bind_device();
   check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, stream_), "download");
   check(cudaStreamSynchronize(stream_), "download (synchronize)");
@@ -258,6 +260,7 @@ CudaBackend::ProfileScope::~ProfileScope() {
 }
 
 void CudaBackend::synchronize() {
+  std::lock_guard<std::recursive_mutex> lock(stream_mu_);  // a sync inside another thread's capture breaks it
   bind_device();
   check(cudaStreamSynchronize(stream_), "synchronize");
 }

@@ -115,7 +115,7 @@ class CudaBackend final : public Backend {
   bool dry_run_ = false;
   size_t captures_ = 0;
   bool use_graphs_ = true;
-  // Held by run_step, alloc and free. A session's workspace is allocated and freed on the thread
+  // Held by run_step, alloc, free, upload, download and synchronize. A session's workspace is allocated and freed on the thread
   // that creates or destroys it, outside the model's compute lock, while another session of the
   // model may be capturing its step on stream_: the allocation's memset would be recorded into
   // that graph (and replayed on memory this session later frees) or device_alloc would see the
