@@ -188,6 +188,9 @@ export class DictationController implements DictationService {
     this.setState('listening', d.id, 'mic');
     markOpened(true);
     this.drainPending(d);
+    // The microphone's stream ended while the model loaded (unplugged): end as endAudio would
+    // have, instead of listening to nothing until the user presses Stop.
+    if (d.audioEnded && !d.stopping) this.endAudio();
     return this.status();
   }
 

@@ -201,6 +201,20 @@ describe('DictationController on the real engine', () => {
     await controller.dispose();
   }, 60_000);
 
+  it('a microphone stream that ends while the model loads ends the dictation with its words, and says why', async () => {
+    const controller = new DictationController({ settings: () => settingsFor(tiny), vad: null });
+    const { of } = record(controller);
+    const starting = controller.start();
+    framesOf(speechSamples()).forEach((f, seq) => controller.pushAudio(f, seq)); // sent while loading
+    controller.endAudio(); // ... then the microphone went away, still before the model was ready
+    await starting;
+    await expect.poll(() => of('final').length, { timeout: 20_000 }).toBe(1);
+    expect(of('final')[0].text).toBe(reference.text.trimStart());
+    expect(of('error').at(-1)?.message).toContain('The microphone stopped sending audio');
+    expect(controller.status().state).toBe('idle');
+    await controller.dispose();
+  }, 60_000);
+
   it('cancel while the model loads ends in idle; frames after cancel go nowhere; the next start works', async () => {
     const controller = new DictationController({ settings: () => settingsFor(tiny), vad: null });
     const { of } = record(controller);
