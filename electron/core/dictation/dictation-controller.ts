@@ -264,8 +264,16 @@ export class DictationController implements DictationService {
   }
 
   async cancelFile(jobId: string): Promise<boolean> {
-    if (!this.file || this.file.jobId !== jobId) return false;
-    return this.file.cancel();
+    const job = this.file;
+    if (!job || job.jobId !== jobId) return false;
+    const cancelled = await job.cancel();
+    // A cancelled job emits nothing more: free the slot now, not when its load or flush returns,
+    // so a dictation can start at once.
+    if (cancelled && this.file === job) {
+      this.file = null;
+      this.rearm();
+    }
+    return cancelled;
   }
 
   setVoiceStopHandler(handler: (() => boolean) | null): void {

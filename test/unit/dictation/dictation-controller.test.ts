@@ -215,6 +215,20 @@ describe('DictationController on the real engine', () => {
     await controller.dispose();
   }, 60_000);
 
+  it('a cancelled file job frees the engine for a dictation at once', async () => {
+    const controller = new DictationController({ settings: () => settingsFor(tiny), vad: null });
+    const { of } = record(controller);
+    const { jobId } = await controller.transcribeFile(SPEECH_WAV);
+    expect(await controller.cancelFile(jobId)).toBe(true);
+    await controller.start(); // was 'busy' until the cancelled job's load and run returned
+    framesOf(speechSamples()).forEach((f, seq) => controller.pushAudio(f, seq));
+    const final = await controller.stop();
+    expect(final?.text).toBe(reference.text.trimStart());
+    expect(of('final').map((f) => f.source)).toEqual(['mic']); // nothing from the cancelled job
+    expect(controller.status().state).toBe('idle');
+    await controller.dispose();
+  }, 60_000);
+
   it('cancel while the model loads ends in idle; frames after cancel go nowhere; the next start works', async () => {
     const controller = new DictationController({ settings: () => settingsFor(tiny), vad: null });
     const { of } = record(controller);
