@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "vxd.h"
+#include "wav_file.h"
 
 namespace {
 
@@ -19,49 +20,12 @@ namespace {
   std::exit(1);
 }
 
-uint32_t u32(const std::vector<uint8_t>& b, size_t o) { return b[o] | b[o + 1] << 8 | b[o + 2] << 16 | static_cast<uint32_t>(b[o + 3]) << 24; }
-uint16_t u16(const std::vector<uint8_t>& b, size_t o) { return static_cast<uint16_t>(b[o] | b[o + 1] << 8); }
-
-// Minimal reader: 16 kHz mono PCM16 / float32 WAV, or headerless float32.
 std::vector<float> read_audio(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) die("cannot open " + path);
-  std::vector<uint8_t> b((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  std::vector<float> out;
-  if (b.size() >= 12 && !std::memcmp(b.data(), "RIFF", 4) && !std::memcmp(b.data() + 8, "WAVE", 4)) {
-    size_t pos = 12;
-    uint16_t fmt = 0, channels = 0, bits = 0;
-    uint32_t rate = 0;
-    while (pos + 8 <= b.size()) {
-      uint32_t len = u32(b, pos + 4);
-      size_t body = pos + 8;
-      if (len > b.size() - body) len = static_cast<uint32_t>(b.size() - body);
-      if (!std::memcmp(b.data() + pos, "fmt ", 4) && len >= 16) {
-        fmt = u16(b, body);
-        channels = u16(b, body + 2);
-        rate = u32(b, body + 4);
-        bits = u16(b, body + 14);
-        if (fmt == 0xFFFE && len >= 26) fmt = u16(b, body + 24);
-      } else if (!std::memcmp(b.data() + pos, "data", 4)) {
-        if (rate != 16000 || channels != 1) die("vxd-run needs 16 kHz mono WAV (use `npx voxtral transcribe` for others)");
-        if (fmt == 1 && bits == 16)
-          for (size_t i = 0; i + 1 < len; i += 2) out.push_back(static_cast<int16_t>(u16(b, body + i)) / 32768.0f);
-        else if (fmt == 3 && bits == 32)
-          for (size_t i = 0; i + 3 < len; i += 4) {
-            float v;
-            std::memcpy(&v, b.data() + body + i, 4);
-            out.push_back(v);
-          }
-        else die("unsupported WAV encoding (PCM16 or float32 only)");
-        return out;
-      }
-      pos = body + len + (len & 1);
-    }
-    die("WAV without data chunk");
+  try {
+    return vxd::tools::read_wav_16k_mono(path, /*allow_raw=*/true);
+  } catch (const std::exception& e) {
+    die(e.what());
   }
-  out.resize(b.size() / 4);
-  std::memcpy(out.data(), b.data(), out.size() * 4);
-  return out;
 }
 
 }  // namespace

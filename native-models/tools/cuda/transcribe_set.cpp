@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "vxd.h"
+#include "../wav_file.h"
 
 namespace {
 
@@ -26,31 +27,12 @@ void check(vxd_status s, const char* what) {
   if (s != VXD_OK) die(std::string(what) + ": " + vxd_status_str(s) + ": " + vxd_last_error());
 }
 
-uint32_t u32(const std::vector<uint8_t>& b, size_t o) { return b[o] | b[o + 1] << 8 | b[o + 2] << 16 | static_cast<uint32_t>(b[o + 3]) << 24; }
-uint16_t u16(const std::vector<uint8_t>& b, size_t o) { return static_cast<uint16_t>(b[o] | b[o + 1] << 8); }
-
-// 16 kHz mono PCM16 WAV (what make_data.py writes); anything else is refused.
 std::vector<float> read_wav(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) die("cannot open " + path);
-  std::vector<uint8_t> b((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  if (b.size() < 12 || std::memcmp(b.data(), "RIFF", 4) || std::memcmp(b.data() + 8, "WAVE", 4)) die(path + " is not a WAV file");
-  uint16_t fmt = 0, channels = 0, bits = 0;
-  uint32_t rate = 0;
-  for (size_t pos = 12; pos + 8 <= b.size();) {
-    const size_t body = pos + 8;
-    const size_t len = std::min<size_t>(u32(b, pos + 4), b.size() - body);
-    if (!std::memcmp(b.data() + pos, "fmt ", 4) && len >= 16) {
-      fmt = u16(b, body), channels = u16(b, body + 2), rate = u32(b, body + 4), bits = u16(b, body + 14);
-    } else if (!std::memcmp(b.data() + pos, "data", 4)) {
-      if (fmt != 1 || bits != 16 || channels != 1 || rate != 16000) die(path + ": need 16 kHz mono PCM16");
-      std::vector<float> out(len / 2);
-      for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<int16_t>(u16(b, body + 2 * i)) / 32768.0f;
-      return out;
-    }
-    pos = body + len + (len & 1);
+  try {
+    return vxd::tools::read_wav_16k_mono(path, /*allow_raw=*/false);
+  } catch (const std::exception& e) {
+    die(e.what());
   }
-  die(path + ": no data chunk");
 }
 
 // The "wav" field of a manifest line (make_data.py writes plain file names).
