@@ -398,7 +398,12 @@ export class DictationController implements DictationService {
     }
     if (event.type !== 'start') return;
     armed.triggered = true;
-    const taken = this.voiceStartHandler ? this.voiceStartHandler() : (void this.start().catch(() => undefined), true);
+    let taken = false;
+    try {
+      taken = this.voiceStartHandler ? this.voiceStartHandler() : (void this.start().catch(() => undefined), true);
+    } catch (err) {
+      this.log('start on speech failed', err); // e.g. the coordinator's insertion could not begin
+    }
     if (!taken && this.armed === armed) {
       // Not now (a hotkey dictation is still inserting): listen again from scratch.
       this.armed = null;

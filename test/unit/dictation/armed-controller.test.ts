@@ -93,6 +93,18 @@ describe('armed controller', () => {
     expect(controller.status().state).toBe('idle');
   });
 
+  it('when the voice-start handler throws, it listens again instead of staying triggered', async () => {
+    const { controller, vad } = await armed();
+    let asked = 0;
+    controller.setVoiceStartHandler(() => { asked += 1; throw new Error('insertion could not begin'); });
+    for (let i = 0; i < 8; i++) {
+      controller.pushAudio(marked(0.3), i);
+      await vad.monitors.at(-1)!.whenIdle();
+    }
+    expect(asked).toBe(2); // asked again by a fresh monitor, as when it declines
+    expect(controller.status()).toMatchObject({ state: 'idle', handsFree: { armed: true } });
+  });
+
   it('is not armed without start-on-speech, nor with hands-free off', async () => {
     for (const handsFree of [{ startOnSpeech: false }, { enabled: false }]) {
       const s = settings();
