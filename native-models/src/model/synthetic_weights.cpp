@@ -11,8 +11,8 @@
 namespace vxd {
 namespace {
 
-const std::string kEnc = "mm_streams_embeddings.embedding_module.whisper_encoder.";
-const std::string kMM = "mm_streams_embeddings.embedding_module.";
+const std::string& kEnc = kEncoderPrefix;
+const std::string& kMM = kEmbeddingPrefix;
 
 // Pools, one per kind of value (see fill_block).
 enum Pool : int { kNorm, kBias, kBf16, kF32, kCodes8, kCodes4, kScales8, kScales4, kPoolCount };

@@ -9,8 +9,8 @@
 namespace vxd {
 namespace {
 
-const std::string kEnc = "mm_streams_embeddings.embedding_module.whisper_encoder.";
-const std::string kMM = "mm_streams_embeddings.embedding_module.";
+const std::string& kEnc = kEncoderPrefix;
+const std::string& kMM = kEmbeddingPrefix;
 
 std::string shape_str(const std::vector<int64_t>& s) {
   std::string o = "[";

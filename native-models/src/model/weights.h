@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "../backend.h"
@@ -12,6 +13,11 @@
 #include "tensor_source.h"
 
 namespace vxd {
+
+// Prefixes of the audio side's Mistral checkpoint names (spec §2), shared by the loader and the
+// synthetic source that must produce the same names.
+inline const std::string kEncoderPrefix = "mm_streams_embeddings.embedding_module.whisper_encoder.";
+inline const std::string kEmbeddingPrefix = "mm_streams_embeddings.embedding_module.";
 
 struct EncoderLayerWeights {
   const float* attention_norm;
