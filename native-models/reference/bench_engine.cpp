@@ -11,10 +11,11 @@
 //
 //   bench_engine [--dtypes bf16,4w] [--act bf16|fp32] [--positions 100,2000,8000] [--iters 50]
 //                [--rtf-seconds 60] [--rtf-dtypes 4w] [--parity N] [--parity-cache DIR] [--seed S] [--json FILE]
-//                [--preset full|tiny] [--backend cuda|cpu]
+//                [--preset full|tiny] [--backend cuda|cpu] [--profile-step]
 // --preset tiny --backend cpu runs every code path here without a GPU (no bandwidth, VRAM or floor).
 // --parity-cache DIR keeps the CPU reference per dtype (it is the slow part and does not depend
 // on the CUDA code), so a second run (e.g. VXD_FUSED=0) reuses it.
+#include <cuda_profiler_api.h>
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -250,6 +251,7 @@ int main(int argc, char** argv) {
   int iters = 50, parity = 0;
   uint64_t seed = 1;
   double rtf_seconds = 60;
+  bool profile_step = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&] {
@@ -273,6 +275,7 @@ int main(int argc, char** argv) {
     else if (a == "--json") json_path = next();
     else if (a == "--preset") preset = next();
     else if (a == "--backend") backend = next();
+    else if (a == "--profile-step") profile_step = true;  // one replayed step between cudaProfilerStart/Stop (ncu --profile-from-start off)
     else {
       std::fprintf(stderr, "unknown argument %s\n", a.c_str());
       return 2;
@@ -341,6 +344,12 @@ int main(int argc, char** argv) {
         const int64_t P = positions[pi];
         for (int w = 0; w < 5; ++w) drv.step(P + w);
         gpu.synchronize();
+        if (profile_step && pi == 0 && gpu_run) {
+          cudaProfilerStart();
+          drv.step(P + 5);
+          gpu.synchronize();
+          cudaProfilerStop();
+        }
         // Throughput: steps back to back (host enqueue overlaps the GPU), as in streaming catch-up.
         t0 = now_s();
         for (int it = 0; it < iters; ++it) drv.step(P + it);

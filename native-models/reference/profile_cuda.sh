@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Per-kernel GPU time of one streaming step (GPU machine): Nsight Compute on the replayed CUDA
+# graph of bench_engine's step (each graph node profiled alone, caches and clocks left as they
+# are), for 4w and bf16 at decoder position 2000, next to the graph-replay step time of the same
+# binary. Output: $OUT/ncu_<dtype>.csv (one row per kernel and metric) and $OUT/profile.txt;
+# native-models/tools/cuda/ncu_summary.py turns a CSV into a per-kernel table (here or there).
+#   native-models/reference/profile_cuda.sh [extra env assignments are passed through]
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+OUT=${OUT:-/tmp/vxd-cuda-out}
+BUILD=${BUILD:-/tmp/vxd-build-cuda}
+mkdir -p "$OUT"
+LOG="$OUT/profile.txt"
+T0=$(date +%s)
+say() { echo "[$(( $(date +%s) - T0 )) s] $*" | tee -a "$LOG"; }
+NCU=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | tail -1)
+say "ncu: ${NCU:-none}; $(nvidia-smi --query-gpu=name,driver_version,clocks.sm --format=csv,noheader)"
+cmake -S native-models/tools/cuda -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  "-DVXD_CUDA_GENCODE=-gencode=arch=compute_90a,code=sm_90a" > "$OUT/build.log" 2>&1 &&
+  cmake --build "$BUILD" -j 16 --target bench_engine cuda_op_check >> "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" | tee -a "$LOG"; exit 1; }
+say built
+timeout 120 "$BUILD/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 2>&1 | grep -E "^(4w|bf16) |^\[" | tee -a "$LOG"
+say "graph replay timed"
+if [ -n "$NCU" ]; then
+  for d in 4w bf16; do
+    timeout 240 "$NCU" --profile-from-start off --graph-profiling node --cache-control none --clock-control none --csv \
+      --metrics gpu__time_duration.sum,dram__bytes_read.sum,launch__grid_size,launch__block_size,launch__registers_per_thread \
+      "$BUILD/bench_engine" --dtypes $d --positions 2000 --iters 1 --rtf-seconds 0 --profile-step > "$OUT/ncu_$d.csv" 2> "$OUT/ncu_$d.err"
+    say "ncu $d: rc $? ($(grep -c gpu__time_duration "$OUT/ncu_$d.csv") kernels)"
+    python3 native-models/tools/cuda/ncu_summary.py "$OUT/ncu_$d.csv" 2>&1 | head -60 | tee -a "$LOG"
+  done
+fi
