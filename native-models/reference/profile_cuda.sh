@@ -21,6 +21,9 @@ cmake -S native-models/tools/cuda -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Releas
 say built
 timeout 120 "$BUILD/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 2>&1 | grep -E "^(4w|bf16) |^\[" | tee -a "$LOG"
 say "graph replay timed"
+for v in VXD_CUDA_PREFETCH=1; do
+  env $v timeout 120 "$BUILD/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 2>&1 | grep -E "^(4w|bf16) " | sed "s/^/$v: /" | tee -a "$LOG"
+done
 if [ -n "$NCU" ]; then
   for d in 4w bf16; do
     timeout 240 "$NCU" --profile-from-start off --graph-profiling node --cache-control none --clock-control none --csv \

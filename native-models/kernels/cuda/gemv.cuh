@@ -57,6 +57,18 @@ inline bool fast_path_ok(const DevAct& x, const DevWeight& w) {
          (!quant || w.group % 8 == 0);
 }
 
+// Pulls `rows` consecutive weight rows (and their scales) towards L2 without waiting: issued
+// before x is staged, the first loads of the hot loop then find their lines on chip.
+__device__ __forceinline__ void prefetch_rows_l2(const void* rows_base, int64_t bytes, const void* scales_base, int64_t scale_bytes) {
+  const int lane = threadIdx.x & 31;
+  const char* p = static_cast<const char*>(rows_base);
+  for (int64_t off = lane * 128; off < bytes; off += 32 * 128) asm volatile("prefetch.global.L2 [%0];" ::"l"(p + off));
+  if (scales_base) {
+    const char* s = static_cast<const char*>(scales_base);
+    for (int64_t off = lane * 128; off < scale_bytes; off += 32 * 128) asm volatile("prefetch.global.L2 [%0];" ::"l"(s + off));
+  }
+}
+
 inline DevAct rows_of(DevAct a, int64_t r0, int64_t n) {
   a.data = static_cast<char*>(a.data) + r0 * a.stride * (a.bf16 ? 2 : 4);
   a.rows = n;

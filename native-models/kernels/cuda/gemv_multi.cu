@@ -25,6 +25,7 @@ struct MultiArgs {
   const float* norm_w;  // null: x is used as is
   const float* norm_ada;
   float eps;
+  bool prefetch;  // pull the warp's first row group into L2 before staging x
 };
 
 // Stages x (M rows) into shared memory as fp32, RMSNorm-ed when a.norm_w is set. Every thread
@@ -158,17 +159,36 @@ __device__ __forceinline__ void gemv_rows(const float* xs, int M, const DevWeigh
       }
 }
 
+// The rows of the first row group warp `gw` will stream (gated: the w1 and the w3 rows), towards L2.
+template <DType WT, bool GATED>
+__device__ __forceinline__ void prefetch_first_group(const MultiArgs& a, int64_t gw, int out_rows) {
+  constexpr int E = chunk_elems<WT>();
+  constexpr bool kQuant = WT == DType::Q8 || WT == DType::Q4;
+  int i = 0;
+  while (i + 1 < (GATED ? 1 : a.count) && gw >= a.group_end[i]) ++i;
+  if (gw >= a.group_end[GATED ? 0 : a.count - 1]) return;
+  const int64_t row0 = (gw - (i ? a.group_end[i - 1] : 0)) * out_rows;
+  for (int j = 0; j < (GATED ? 2 : 1); ++j) {
+    const DevWeight& w = a.w[i + j];
+    const int64_t rows = w.n - row0 < out_rows ? w.n - row0 : out_rows;
+    const int64_t row_bytes = w.k / E * 16, gpr = kQuant ? w.k / w.group : 0;
+    prefetch_rows_l2(static_cast<const char*>(w.data) + row0 * row_bytes, rows * row_bytes, kQuant ? w.scales + row0 * gpr : nullptr,
+                     rows * gpr * 2);
+  }
+}
+
 template <DType WT, int MR, int RPW, bool GATED>
 __global__ void __launch_bounds__(kGemvWarps * 32) gemv_multi(DevAct x, MultiArgs a) {
   extern __shared__ float4 smem4[];
   float* xs = reinterpret_cast<float*>(smem4);
+  constexpr int kOutRows = GATED ? RPW / 2 : RPW;  // output rows per warp row group
+  const int64_t gw = static_cast<int64_t>(blockIdx.x) * kGemvWarps + (threadIdx.x >> 5);
+  const int64_t gstride = static_cast<int64_t>(gridDim.x) * kGemvWarps;
+  if (a.prefetch) prefetch_first_group<WT, GATED>(a, gw, kOutRows);
   pdl_wait();
   pdl_trigger();
   const int M = static_cast<int>(x.rows);
   stage_x<WT, MR>(x, a, static_cast<int>(a.w[0].k), xs);
-  constexpr int kOutRows = GATED ? RPW / 2 : RPW;  // output rows per warp row group
-  const int64_t gw = static_cast<int64_t>(blockIdx.x) * kGemvWarps + (threadIdx.x >> 5);
-  const int64_t gstride = static_cast<int64_t>(gridDim.x) * kGemvWarps;
   if constexpr (GATED) {
     for (int64_t g = gw; g < a.group_end[0]; g += gstride) gemv_rows<WT, MR, RPW, true>(xs, M, a.w[0], a.w[1], a.e[0], g * kOutRows);
   } else {
@@ -347,6 +367,7 @@ void CudaBackend::matmul_multi(const Act& x, const NormSpec* norm, const MatmulO
                                              " M=" + std::to_string(x.rows) + " outs=" + std::to_string(n_outs) +
                                              " k=" + std::to_string(x.cols) + (has_norm ? " +norm" : "")
                                        : std::string());
+  a.prefetch = matmul_ctx_.prefetch;
   dispatch(outs[0].w.dtype, dx, a, false, matmul_ctx_, true);
   check_launch("matmul_multi");
 }
@@ -372,6 +393,7 @@ void CudaBackend::gated_ffn(const Act& x, const NormSpec* norm, const Weight& w1
                                              " M=" + std::to_string(x.rows) + " n=" + std::to_string(w1.n) +
                                              " k=" + std::to_string(x.cols) + (has_norm ? " +norm" : "")
                                        : std::string());
+  a.prefetch = matmul_ctx_.prefetch;
   dispatch(w1.dtype, dx, a, true, matmul_ctx_, true);
   check_launch("gated_ffn");
 }

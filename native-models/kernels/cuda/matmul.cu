@@ -33,14 +33,13 @@ __global__ void __launch_bounds__(kGemvWarps * 32) gemv_smem(DevAct x, DevWeight
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
   const int64_t first_row = (static_cast<int64_t>(blockIdx.x) * kGemvWarps + warp) * RPW;
   const int64_t row_step = static_cast<int64_t>(gridDim.x) * kGemvWarps * RPW;
-  if (prefetch) {
+  if (prefetch && first_row < w.n) {
     // The weights do not depend on the previous kernel: start pulling this warp's first rows
-    // into L2 (one prefetch per 128-byte line) before waiting for it.
-    for (int r = 0; r < RPW && first_row + r < w.n; ++r) {
-      const char* row = static_cast<const char*>(w.data) + (first_row + r) * chunks * 16;
-      for (int line = lane; line * 128 < chunks * 16; line += 32)
-        asm volatile("prefetch.global.L2 [%0];" ::"l"(row + line * 128));
-    }
+    // into L2 before waiting for it (PDL) and before staging x.
+    const int64_t rows = w.n - first_row < RPW ? w.n - first_row : RPW;
+    const int64_t gpr = kQuant ? w.k / w.group : 0;
+    prefetch_rows_l2(static_cast<const char*>(w.data) + first_row * chunks * 16, rows * chunks * 16,
+                     kQuant ? w.scales + first_row * gpr : nullptr, rows * gpr * 2);
   }
   pdl_wait();
   pdl_trigger();
@@ -195,7 +194,7 @@ void launch_gemv(const DevAct& x, const DevWeight& w, const Epilogue& e, const M
   attr[0].val.programmaticStreamSerializationAllowed = 1;
   cfg.attrs = attr;
   cfg.numAttrs = ctx.pdl ? 1 : 0;
-  check(cudaLaunchKernelEx(&cfg, gemv_smem<WT, MR, RPW>, x, w, e, ctx.pdl), "launch gemv");
+  check(cudaLaunchKernelEx(&cfg, gemv_smem<WT, MR, RPW>, x, w, e, ctx.pdl || ctx.prefetch), "launch gemv");
 }
 
 // No more blocks than can be resident at once: the blocks loop over row groups, and a partial
@@ -300,6 +299,8 @@ MatmulContext configure_matmul(cudaStream_t stream, int device) {
   const char* pdl = std::getenv("VXD_CUDA_PDL");
   // Off by default: measured 1-3% slower on an H100 (docs/cuda-notes.md); VXD_CUDA_PDL=1 enables it.
   ctx.pdl = major >= 9 && pdl && std::strcmp(pdl, "1") == 0;
+  const char* pf = std::getenv("VXD_CUDA_PREFETCH");
+  ctx.prefetch = pf && std::strcmp(pf, "1") == 0;
   allow_smem<DType::F32>(ctx.smem_limit);
   allow_smem<DType::BF16>(ctx.smem_limit);
   allow_smem<DType::Q8>(ctx.smem_limit);
