@@ -19,9 +19,12 @@ cmake -S native-models/tools/cuda -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Releas
   "-DVXD_CUDA_GENCODE=-gencode=arch=compute_90a,code=sm_90a" > "$OUT/build.log" 2>&1 &&
   cmake --build "$BUILD" -j 16 --target bench_engine cuda_op_check >> "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" | tee -a "$LOG"; exit 1; }
 say built
+timeout 120 "$BUILD/cuda_op_check" > "$OUT/op_check.txt" 2>&1
+say "op check: $(grep -E 'passed' "$OUT/op_check.txt" | tail -1)"
+grep -E "^FAIL" "$OUT/op_check.txt" | head -20 | tee -a "$LOG"
 timeout 120 "$BUILD/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 2>&1 | grep -E "^(4w|bf16) |^\[" | tee -a "$LOG"
 say "graph replay timed"
-for v in VXD_CUDA_PREFETCH=1; do
+for v in VXD_CUDA_PREFETCH=1 VXD_FUSED=0; do
   env $v timeout 120 "$BUILD/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 2>&1 | grep -E "^(4w|bf16) " | sed "s/^/$v: /" | tee -a "$LOG"
 done
 if [ -n "$NCU" ]; then

@@ -64,6 +64,8 @@ class CudaBackend final : public Backend {
   void gated_ffn(const Act& x, const NormSpec* norm, const Weight& w1, const Weight& w3, Act& up, Act& out) override;
   void rope_kv_write(Act& q, Act& k, const Act& v, int n_heads, int n_kv_heads, int head_dim, double theta, KVCache& cache,
                      StepParam pos) override;
+  void qkv_rope_write(const Act& x, const NormSpec* norm, const MatmulOut qkv[3], const RopeSpec& rope, KVCache& cache,
+                      StepParam pos) override;
 
   // Graph captures so far (a replay whose buffers changed records anew).
   size_t captures() const { return captures_; }

@@ -26,7 +26,44 @@ struct MultiArgs {
   const float* norm_ada;
   float eps;
   bool prefetch;  // pull the warp's first row group into L2 before staging x
+  int64_t m0;     // first row of x in this pass (positions of the RoPE epilogue are pos + m0 + m)
+  // qkv_rope_write: outputs 0 (q) and 1 (k) are rotated in the epilogue, and the k and v rows
+  // also go to the ring at slot (pos + m0 + m) mod ring.
+  struct Rope {
+    bool on;
+    DevAct kc, vc;
+    int64_t ring;
+    const int64_t* pos;
+    int head_dim;
+    double theta;
+  } rope;
 };
+
+__device__ __forceinline__ float round_to(const DevAct& a, float v) { return a.bf16 ? bf16_bits_to_f32(f32_to_bf16_bits(v)) : v; }
+
+// Output row n (of q, k or v) of x row m, given this row's and its RoPE partner's (n ^ 1) sums:
+// the math of rope_kv_write_kernel on values that were never rounded to the activation dtype.
+// K and V enter the ring rounded to k's and v's dtype, as if read back from them.
+__device__ __forceinline__ void rope_store(const MultiArgs::Rope& R, const Epilogue& e, int out, int64_t m, int64_t p, int64_t n,
+                                           float self, float partner) {
+  if (e.bias) self += e.bias[n], partner += e.bias[n ^ 1];
+  const int64_t slot = ((p % R.ring) + R.ring) % R.ring;
+  if (out == 2) {
+    st(e.y, m, n, self);
+    st(R.vc, slot, n, round_to(e.y, self));
+    return;
+  }
+  const bool odd = n & 1;
+  const int i = static_cast<int>((n % R.head_dim) / 2);
+  const double inv_freq = pow(R.theta, -2.0 * i / R.head_dim);
+  const double ang = fmod(static_cast<double>(p) * inv_freq, 2.0 * 3.14159265358979323846);
+  double sn, cs;
+  sincos(ang, &sn, &cs);
+  const float v0 = odd ? partner : self, v1 = odd ? self : partner;
+  const float o = odd ? v0 * static_cast<float>(sn) + v1 * static_cast<float>(cs) : v0 * static_cast<float>(cs) - v1 * static_cast<float>(sn);
+  st(e.y, m, n, o);
+  if (out == 1) st(R.kc, slot, n, round_to(e.y, o));
+}
 
 // Stages x (M rows) into shared memory as fp32, RMSNorm-ed when a.norm_w is set. Every thread
 // rescales exactly the elements it staged, so one barrier (inside block_sum) suffices before.
@@ -73,7 +110,7 @@ __device__ __forceinline__ void stage_x(const DevAct& x, const MultiArgs& a, int
 // row0..row0+H-1 of W (= w1) and of U (= w3), H = RPW / 2, stored as silu(W row) * (U row).
 template <DType WT, int MR, int RPW, bool GATED>
 __device__ __forceinline__ void gemv_rows(const float* xs, int M, const DevWeight& W, const DevWeight& U, const Epilogue& e,
-                                          int64_t row0) {
+                                          int64_t row0, const MultiArgs& a, int out) {
   constexpr int E = chunk_elems<WT>();
   constexpr int kSlot = x_slot<WT>();
   constexpr int kSubW = sub_elems<WT>();
@@ -154,7 +191,14 @@ __device__ __forceinline__ void gemv_rows(const float* xs, int M, const DevWeigh
     for (int m = 0; m < MR; ++m)
       if (m < M && ok[r] && lane == r * MR + m) {
         float v = acc[r][m];
-        if constexpr (GATED) v = v / (1.0f + expf(-v)) * acc[r + H][m];  // same SiLU as silu_mul
+        if constexpr (GATED) {
+          v = v / (1.0f + expf(-v)) * acc[r + H][m];  // same SiLU as silu_mul
+        } else if constexpr (RPW % 2 == 0) {
+          if (a.rope.on) {  // row groups start at multiples of 4, so the pair's partner is in this warp
+            rope_store(a.rope, e, out, m, *a.rope.pos + a.m0 + m, row0 + r, v, acc[r ^ 1][m]);
+            continue;
+          }
+        }
         store_out(e, m, row0 + r, v);
       }
 }
@@ -190,7 +234,7 @@ __global__ void __launch_bounds__(kGemvWarps * 32) gemv_multi(DevAct x, MultiArg
   const int M = static_cast<int>(x.rows);
   stage_x<WT, MR>(x, a, static_cast<int>(a.w[0].k), xs);
   if constexpr (GATED) {
-    for (int64_t g = gw; g < a.group_end[0]; g += gstride) gemv_rows<WT, MR, RPW, true>(xs, M, a.w[0], a.w[1], a.e[0], g * kOutRows);
+    for (int64_t g = gw; g < a.group_end[0]; g += gstride) gemv_rows<WT, MR, RPW, true>(xs, M, a.w[0], a.w[1], a.e[0], g * kOutRows, a, 0);
   } else {
     // Not unrolled: one copy of the hot loop (unrolled 3x, ptxas spilled 148 bytes in the 4w
     // encoder q/k/v instance at its 128-register target; 68 bytes this way).
@@ -199,7 +243,7 @@ __global__ void __launch_bounds__(kGemvWarps * 32) gemv_multi(DevAct x, MultiArg
       const int64_t start = i ? a.group_end[i - 1] : 0, end = a.group_end[i];
       // First group of this warp's sequence gw, gw + gstride, ... that belongs to output i.
       int64_t g = gw >= start ? gw : gw + (start - gw + gstride - 1) / gstride * gstride;
-      for (; g < end; g += gstride) gemv_rows<WT, MR, RPW, false>(xs, M, a.w[i], a.w[i], a.e[i], (g - start) * kOutRows);
+      for (; g < end; g += gstride) gemv_rows<WT, MR, RPW, false>(xs, M, a.w[i], a.w[i], a.e[i], (g - start) * kOutRows, a, i);
     }
   }
 }
@@ -278,12 +322,14 @@ bool run_multi(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& ct
   }
   if (a.norm_w && (!aligned16(a.norm_w) || (a.norm_ada && !aligned16(a.norm_ada)))) return false;
   if (gemv_smem_bytes<WT>(std::min<int64_t>(x.rows, 8), a.w[0].k) > ctx.smem_limit - kStaticSmemRoom) return false;
-  if (!launch) return true;
   int64_t total_rows = 0;
   for (int i = 0; i < a.count; ++i) total_rows += a.w[i].n;
   // Four weight rows per warp when that still fills the GPU (as matmul() decides); gated mode
   // always streams 4 (2 of w1, 2 of w3).
   const bool four = gated || blocks_for(total_rows, kGemvWarps * 4) >= static_cast<unsigned>(ctx.sm_count);
+  // The RoPE epilogue needs both rows of a pair in one warp.
+  if (a.rope.on && (gated || !four)) return false;
+  if (!launch) return true;
   const int64_t out_rows = gated ? 2 : four ? 4 : 1;
   int64_t end = 0;
   for (int i = 0; i < a.count; ++i) a.group_end[i] = end += (a.w[i].n + out_rows - 1) / out_rows;
@@ -291,6 +337,7 @@ bool run_multi(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& ct
   for (int64_t m0 = 0; m0 < x.rows; m0 += 8) {
     const int64_t n = std::min<int64_t>(8, x.rows - m0);
     MultiArgs p = full;
+    p.m0 = m0;
     for (int i = 0; i < a.count; ++i) {
       p.e[i].y = rows_of(full.e[i].y, m0, n);
       p.e[i].residual = rows_of(full.e[i].residual, m0, n);
@@ -322,6 +369,30 @@ MultiArgs norm_args(const NormSpec* norm) {
   return a;
 }
 
+// Checks shapes and fills the weights and epilogues of a matmul_multi-like call; false when the
+// outputs' weight dtypes differ (the fused kernel streams one dtype).
+bool multi_outputs(const Act& x, const NormSpec* norm, const MatmulOut* outs, int n_outs, MultiArgs& a) {
+  if (n_outs < 1 || n_outs > kMaxOuts) fail(VXD_ERR_INTERNAL, "matmul_multi: bad number of outputs");
+  for (int i = 0; i < n_outs; ++i) {
+    const MatmulOut& o = outs[i];
+    if (x.cols != o.w.k || o.y.cols != o.w.n || o.y.rows != x.rows ||
+        (o.residual && (o.residual->rows != o.y.rows || o.residual->cols != o.y.cols)))
+      fail(VXD_ERR_INTERNAL, "matmul_multi shape mismatch");
+  }
+  if (norm && norm->weight && (norm->normed.rows != x.rows || norm->normed.cols != x.cols))
+    fail(VXD_ERR_INTERNAL, "matmul_multi norm shape mismatch");
+  a = norm_args(norm);
+  a.count = n_outs;
+  bool same_dtype = true;
+  for (int i = 0; i < n_outs; ++i) {
+    const DevAct dy = dev(outs[i].y);
+    a.w[i] = dev(outs[i].w);
+    a.e[i] = Epilogue{outs[i].bias, outs[i].residual ? dev(*outs[i].residual) : dy, outs[i].residual != nullptr, dy};
+    same_dtype = same_dtype && outs[i].w.dtype == outs[0].w.dtype;
+  }
+  return same_dtype;
+}
+
 }  // namespace
 
 void configure_gemv_multi(const MatmulContext& ctx) {
@@ -333,24 +404,8 @@ void configure_gemv_multi(const MatmulContext& ctx) {
 }
 
 void CudaBackend::matmul_multi(const Act& x, const NormSpec* norm, const MatmulOut* outs, int n_outs) {
-  if (n_outs < 1 || n_outs > kMaxOuts) fail(VXD_ERR_INTERNAL, "matmul_multi: bad number of outputs");
-  const bool has_norm = norm && norm->weight;
-  for (int i = 0; i < n_outs; ++i) {
-    const MatmulOut& o = outs[i];
-    if (x.cols != o.w.k || o.y.cols != o.w.n || o.y.rows != x.rows ||
-        (o.residual && (o.residual->rows != o.y.rows || o.residual->cols != o.y.cols)))
-      fail(VXD_ERR_INTERNAL, "matmul_multi shape mismatch");
-  }
-  if (has_norm && (norm->normed.rows != x.rows || norm->normed.cols != x.cols)) fail(VXD_ERR_INTERNAL, "matmul_multi norm shape mismatch");
-  MultiArgs a = norm_args(norm);
-  a.count = n_outs;
-  bool same_dtype = true;
-  for (int i = 0; i < n_outs; ++i) {
-    const DevAct dy = dev(outs[i].y);
-    a.w[i] = dev(outs[i].w);
-    a.e[i] = Epilogue{outs[i].bias, outs[i].residual ? dev(*outs[i].residual) : dy, outs[i].residual != nullptr, dy};
-    same_dtype = same_dtype && outs[i].w.dtype == outs[0].w.dtype;
-  }
+  MultiArgs a;
+  const bool same_dtype = multi_outputs(x, norm, outs, n_outs, a);
   const DevAct dx = dev(x);
   // Decided from the arguments only, so a dry run and the capture take the same branch; the
   // fallback's ops fingerprint themselves.
@@ -365,11 +420,42 @@ void CudaBackend::matmul_multi(const Act& x, const NormSpec* norm, const MatmulO
   if (dry) return;
   ProfileScope prof(*this, profiling() ? std::string("matmul_multi w=") + dtype_name(outs[0].w.dtype) + " x=" + dtype_name(x.dtype) +
                                              " M=" + std::to_string(x.rows) + " outs=" + std::to_string(n_outs) +
-                                             " k=" + std::to_string(x.cols) + (has_norm ? " +norm" : "")
+                                             " k=" + std::to_string(x.cols) + (a.norm_w ? " +norm" : "")
                                        : std::string());
   a.prefetch = matmul_ctx_.prefetch;
   dispatch(outs[0].w.dtype, dx, a, false, matmul_ctx_, true);
   check_launch("matmul_multi");
+}
+
+void CudaBackend::qkv_rope_write(const Act& x, const NormSpec* norm, const MatmulOut qkv[3], const RopeSpec& r, KVCache& cache,
+                                 StepParam pos) {
+  const Act &q = qkv[0].y, &k = qkv[1].y, &v = qkv[2].y;
+  if (r.head_dim <= 0 || r.head_dim % 2 || r.n_heads <= 0 || r.n_kv_heads <= 0 || static_cast<int64_t>(r.n_heads) * r.head_dim != q.cols ||
+      static_cast<int64_t>(r.n_kv_heads) * r.head_dim != k.cols || v.cols != k.cols || k.cols != cache.k.cols ||
+      v.cols != cache.v.cols || x.rows > cache.ring || cache.ring <= 0)
+    fail(VXD_ERR_INTERNAL, "qkv_rope_write shape mismatch");
+  MultiArgs a;
+  const bool same_dtype = multi_outputs(x, norm, qkv, 3, a);
+  a.rope.on = true;
+  const DevAct dx = dev(x);
+  // The epilogue writes each output row once from fresh sums: no residual may be added.
+  const bool plain = !qkv[0].residual && !qkv[1].residual && !qkv[2].residual;
+  if (!same_dtype || !plain || !dispatch(qkv[0].w.dtype, dx, a, false, matmul_ctx_, false)) {
+    Backend::qkv_rope_write(x, norm, qkv, r, cache, pos);
+    return;
+  }
+  const bool dry = note(23, x, static_cast<const void*>(a.norm_w), static_cast<const void*>(a.norm_ada), a.eps, r.n_heads, r.n_kv_heads,
+                        r.head_dim, r.theta, cache, pos);
+  for (int i = 0; i < 3; ++i)
+    fingerprint_.add(qkv[i].w), fingerprint_.add(static_cast<const void*>(qkv[i].bias)), fingerprint_.add(qkv[i].y);
+  if (dry) return;
+  ProfileScope prof(*this, profiling() ? std::string("qkv_rope_write w=") + dtype_name(qkv[0].w.dtype) + " x=" + dtype_name(x.dtype) +
+                                             " M=" + std::to_string(x.rows) + " k=" + std::to_string(x.cols)
+                                       : std::string());
+  a.rope = MultiArgs::Rope{true, dev(cache.k), dev(cache.v), cache.ring, param_ptr(pos), r.head_dim, r.theta};
+  a.prefetch = matmul_ctx_.prefetch;
+  dispatch(qkv[0].w.dtype, dx, a, false, matmul_ctx_, true);
+  check_launch("qkv_rope_write");
 }
 
 void CudaBackend::gated_ffn(const Act& x, const NormSpec* norm, const Weight& w1, const Weight& w3, Act& up, Act& out) {
