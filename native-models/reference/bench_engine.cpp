@@ -422,7 +422,13 @@ int main(int argc, char** argv) {
                     dt.c_str(), cached ? "cached reference" : "CPU run", cpu_s, parity, same, parity + 1, worst, seq_c.c_str(), seq_g.c_str());
         json_run += ",\"parity_equal\":" + std::to_string(same) + ",\"parity_total\":" + std::to_string(parity + 1) +
                 ",\"parity_logits_rel\":" + num(worst) + ",\"parity_cpu_s\":" + num(cpu_s);
-        if (!complete || same != parity + 1 || !(worst < 2e-2)) ++failures;
+        // bf16 activations: the fused CUDA ops keep fp32 where the CPU's composed ops round to
+        // bf16 (normalised x, w1/w3 outputs, q/k before RoPE), so the two differ by about two
+        // bf16 roundings per layer; fp32 activations must agree closely.
+        const double bound = act == "fp32" ? 1e-3 : 3e-2;
+        std::printf("[%s] parity bound (activations %s): logits rel err < %.0e\n", dt.c_str(), act.c_str(), bound);
+        json_run += ",\"parity_bound\":" + num(bound);
+        if (!complete || same != parity + 1 || !(worst < bound)) ++failures;
       }
     } catch (const Error& e) {
       std::printf("[%s] error: %s\n", dt.c_str(), e.what());

@@ -9,11 +9,11 @@
 #      fixtures (compare_dump.py) and vs --backend cpu
 #   4. bench_engine: the engine's own model code at the full 4B shape (synthetic weights), 4w and
 #      bf16, at decoder positions 100/2000/8000, CUDA-vs-CPU parity, 60 s real-time factor at 4w
+#   4b. HF transformers' streaming step on the same GPU (bench_hf.py; skipped with --no-hf)
 #   5. the same with VXD_FUSED=0 (the model's unfused op sequence: the baseline of the same run)
 #   6. with .carry/demo-eval: the embedded demo model on CUDA (fp32 and bf16 activations) over
 #      the held-out sets; token ids and decoded text per utterance, WER (train/wer.py)
-#   full mode only: op check with PDL, bench with PDL and without graphs, per-op profile, and
-#   HF transformers' streaming step (bench_hf.py; skipped with --no-hf)
+#   full mode only (no --quick): op check with PDL, bench with PDL and without graphs, per-op profile
 # .carry comes from native-models/tools/cuda/prepare_carry.sh (run here). Everything is logged to
 # a work folder that is re-bundled into $OUT/logs.tar.gz after every step, next to
 # $OUT/summary.txt, so a run cut short still returns its logs in two files.
@@ -64,6 +64,17 @@ timeout 180 "$BUILD/bench_engine" "${BARGS[@]}" --rtf-seconds 60 --rtf-dtypes 4w
 fused_rc=$?
 [ $fused_rc -ne 0 ] && status=1
 show_bench "$LOG/engine.txt"
+
+if [ $HF = 1 ]; then
+  step "HF transformers' streaming step on the same GPU (bench_hf.py)"
+  PYTHONUNBUFFERED=1 timeout 300 python3 native-models/reference/bench_hf.py --json "$LOG/hf.json" > "$LOG/hf.log" 2>&1
+  tail -8 "$LOG/hf.log" | say
+fi
+
+step 'CUDA vs CPU with fp32 activations (4w): the tight parity check at full size'
+timeout 150 "$BUILD/bench_engine" --act fp32 --dtypes 4w --positions 2000 --iters 5 --rtf-seconds 0 --parity 2 --parity-cache "$LOG" \
+  --json "$LOG/engine_fp32.json" > "$LOG/engine_fp32.txt" 2>&1 || status=1
+show_bench "$LOG/engine_fp32.txt"
 
 step 'engine benchmark with VXD_FUSED=0 (unfused op sequence: the baseline)'
 # The 60 s RTF is repeated here only when the fused run failed.
@@ -132,11 +143,6 @@ PY
   fi
 fi
 
-step 'attention split cap: fused 4w with VXD_CUDA_ATTN_MAX_SPLITS=32 (default: uncapped)'
-VXD_CUDA_ATTN_MAX_SPLITS=32 timeout 60 "$BUILD/bench_engine" --dtypes 4w --positions 2000,8000 --iters 20 --rtf-seconds 0 \
-  --json "$LOG/engine_splits32.json" > "$LOG/engine_splits32.txt" 2>&1 || status=1
-show_bench "$LOG/engine_splits32.txt"
-
 if [ $QUICK = 0 ]; then
   step 'engine with PDL (VXD_CUDA_PDL=1), and without CUDA graphs'
   VXD_CUDA_PDL=1 timeout 200 "$BUILD/bench_engine" --dtypes 4w,bf16 --iters 20 --rtf-seconds 0 --json "$LOG/engine_pdl.json" \
@@ -152,13 +158,8 @@ if [ $QUICK = 0 ]; then
       2>> "$LOG/profile.txt" > /dev/null
   done
   grep -A 16 -E "^--- " "$LOG/profile.txt" | say
-
-  if [ $HF = 1 ]; then
-    step HF transformers
-    PYTHONUNBUFFERED=1 timeout 300 python3 native-models/reference/bench_hf.py --json "$LOG/hf.json" > "$LOG/hf.log" 2>&1
-    tail -8 "$LOG/hf.log" | say
-  fi
 fi
+
 
 step summary
 python3 - "$LOG" <<'PY' 2>&1 | tee "$LOG/summary_table.md" | say
