@@ -27,8 +27,15 @@ say "graph replay timed"
 for v in VXD_CUDA_PREFETCH=1 VXD_FUSED=0; do
   env $v timeout 120 "$BUILD/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 2>&1 | grep -E "^(4w|bf16) " | sed "s/^/$v: /" | tee -a "$LOG"
 done
+# Build-time GEMV variant: 4 chunk iterations in flight for one row of x (default 2).
+cmake -S native-models/tools/cuda -B "$BUILD-u4" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  "-DVXD_CUDA_GENCODE=-gencode=arch=compute_90a,code=sm_90a;-DVXD_GEMV_UNROLL_M1=4" > "$OUT/build_u4.log" 2>&1 &&
+  cmake --build "$BUILD-u4" -j 16 --target bench_engine >> "$OUT/build_u4.log" 2>&1 &&
+  timeout 120 "$BUILD-u4/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 2>&1 | grep -E "^(4w|bf16) " |
+  sed "s/^/unroll M1 4: /" | tee -a "$LOG"
+say "unroll variant done"
 if [ -n "$NCU" ]; then
-  for d in 4w bf16; do
+  for d in 4w; do
     timeout 240 "$NCU" --profile-from-start off --graph-profiling node --cache-control none --clock-control none --csv \
       --metrics gpu__time_duration.sum,dram__bytes_read.sum,launch__grid_size,launch__block_size,launch__registers_per_thread \
       "$BUILD/bench_engine" --dtypes $d --positions 2000 --iters 1 --rtf-seconds 0 --profile-step > "$OUT/ncu_$d.csv" 2> "$OUT/ncu_$d.err"

@@ -11,6 +11,17 @@ namespace {
 
 constexpr int kGemvWarps = 8;  // warps per GEMV block
 
+// Chunk iterations of the hot loop unrolled together (their loads in flight at once) for one row
+// of x (the decoder's streaming shape) and for more rows. A build-time knob for measuring
+// (-DVXD_GEMV_UNROLL_M1=N); 2 was the measured default of v3/v4.
+#ifndef VXD_GEMV_UNROLL_M1
+#define VXD_GEMV_UNROLL_M1 2
+#endif
+template <int MR>
+constexpr int gemv_unroll() {
+  return MR == 1 ? VXD_GEMV_UNROLL_M1 : 2;
+}
+
 struct Epilogue {
   const float* bias;
   DevAct residual;

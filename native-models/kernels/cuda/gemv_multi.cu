@@ -134,7 +134,8 @@ __device__ __forceinline__ void gemv_rows(const float* xs, int M, const DevWeigh
 #pragma unroll
     for (int m = 0; m < MR; ++m) acc[r][m] = 0.0f;
 
-#pragma unroll 2
+  constexpr int kUnroll = gemv_unroll<MR>();
+#pragma unroll kUnroll
   for (int ci = lane; ci < chunks; ci += 32) {
     uint4 bits[RPW];
     float sc[RPW][kSubs];

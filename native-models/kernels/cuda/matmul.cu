@@ -60,7 +60,8 @@ __global__ void __launch_bounds__(kGemvWarps * 32) gemv_smem(DevAct x, DevWeight
 #pragma unroll
       for (int m = 0; m < MR; ++m) acc[r][m] = 0.0f;
 
-#pragma unroll 2
+    constexpr int kUnroll = gemv_unroll<MR>();
+#pragma unroll kUnroll
     for (int ci = lane; ci < chunks; ci += 32) {
       uint4 bits[RPW];
       float sc[RPW][kSubs];
