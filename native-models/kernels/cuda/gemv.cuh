@@ -18,7 +18,7 @@ constexpr int kGemvWarps = 8;  // warps per GEMV block
 #define VXD_GEMV_UNROLL_M1 2
 #endif
 template <int MR>
-constexpr int gemv_unroll() {
+__host__ __device__ constexpr int gemv_unroll() {
   return MR == 1 ? VXD_GEMV_UNROLL_M1 : 2;
 }
 
