@@ -24,16 +24,13 @@ say "op check: $(grep -E 'passed' "$OUT/op_check.txt" | tail -1)"
 grep -E "^FAIL" "$OUT/op_check.txt" | head -20 | tee -a "$LOG"
 timeout 120 "$BUILD/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 2>&1 | grep -E "^(4w|bf16) |^\[" | tee -a "$LOG"
 say "graph replay timed"
-for v in VXD_CUDA_PREFETCH=1 VXD_FUSED=0; do
+for v in VXD_CUDA_QKV_ROPE=0 VXD_FUSED=0; do
   env $v timeout 120 "$BUILD/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 2>&1 | grep -E "^(4w|bf16) " | sed "s/^/$v: /" | tee -a "$LOG"
 done
-# Build-time GEMV variant: 4 chunk iterations in flight for one row of x (default 2).
-cmake -S native-models/tools/cuda -B "$BUILD-u4" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  "-DVXD_CUDA_GENCODE=-gencode=arch=compute_90a,code=sm_90a;-DVXD_GEMV_UNROLL_M1=4" > "$OUT/build_u4.log" 2>&1 &&
-  cmake --build "$BUILD-u4" -j 16 --target bench_engine >> "$OUT/build_u4.log" 2>&1 &&
-  timeout 120 "$BUILD-u4/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 2>&1 | grep -E "^(4w|bf16) " |
-  sed "s/^/unroll M1 4: /" | tee -a "$LOG"
-say "unroll variant done"
+VXD_CUDA_GRAPHS=0 VXD_CUDA_PROFILE=1 timeout 120 "$BUILD/bench_engine" --dtypes 4w --positions 2000 --iters 10 --rtf-seconds 0 \
+  2> "$OUT/eager_profile_4w.txt" > /dev/null
+say "eager per-op profile (events around each op, ~5 us of overhead each):"
+head -30 "$OUT/eager_profile_4w.txt" | tee -a "$LOG"
 if [ -n "$NCU" ]; then
   for d in 4w; do
     timeout 240 "$NCU" --profile-from-start off --graph-profiling node --cache-control none --clock-control none --csv \

@@ -128,6 +128,9 @@ class CudaBackend final : public Backend {
   // v4 attention: merge reading splits in parallel (VXD_FUSED=0: the v3 merge, to compare) and
   // an upper bound on splits per query (VXD_CUDA_ATTN_MAX_SPLITS, default: no extra bound).
   bool attn_parallel_merge_ = true;
+  // qkv_rope_write in one kernel (RoPE + ring write in the q/k/v epilogue); VXD_CUDA_QKV_ROPE=0:
+  // the composed default (matmul_multi, then rope_kv_write), to compare.
+  bool qkv_rope_epilogue_ = true;
   int64_t attn_max_splits_ = 1 << 30;
 };
 

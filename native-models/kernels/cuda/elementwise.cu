@@ -91,9 +91,12 @@ __global__ void __launch_bounds__(1024) argmax_kernel(DevAct x, int32_t* out_id)
   constexpr int kBatch = 8;
   const int64_t stride = blockDim.x;
   for (int64_t i0 = threadIdx.x; i0 < x.cols; i0 += kBatch * stride) {
+    uint32_t raw[kBatch];
+#pragma unroll
+    for (int b = 0; b < kBatch; ++b) raw[b] = i0 + b * stride < x.cols ? load_bits(x, i0 + b * stride) : 0u;
     float v[kBatch];
 #pragma unroll
-    for (int b = 0; b < kBatch; ++b) v[b] = i0 + b * stride < x.cols ? ld(x, 0, i0 + b * stride) : -INFINITY;
+    for (int b = 0; b < kBatch; ++b) v[b] = bits_to_f32(x, raw[b]);
 #pragma unroll
     for (int b = 0; b < kBatch; ++b) {
       const int64_t i = i0 + b * stride;  // increasing within a thread: '>' keeps the first maximum

@@ -13,7 +13,7 @@ namespace vxd::cuda {
 namespace {
 
 constexpr int kMaxOuts = Backend::kMaxMatmulOuts;
-// Static shared memory of gemv_multi (block_sum's 32 floats) must fit next to the dynamic part
+// Static shared memory of gemv_multi (the norm's per-warp partial sums) must fit next to the dynamic part
 // within the device's per-block opt-in limit, so the dynamic limit leaves this much room.
 constexpr size_t kStaticSmemRoom = 1024;
 
@@ -55,50 +55,67 @@ __device__ __forceinline__ void rope_store(const MultiArgs::Rope& R, const Epilo
   }
   const bool odd = n & 1;
   const int i = static_cast<int>((n % R.head_dim) / 2);
-  const double inv_freq = pow(R.theta, -2.0 * i / R.head_dim);
-  const double ang = fmod(static_cast<double>(p) * inv_freq, 2.0 * 3.14159265358979323846);
-  double sn, cs;
-  sincos(ang, &sn, &cs);
+  // The angle is reduced to [-pi, pi] in double (positions grow without bound), then its sine
+  // and cosine come from the fast fp32 unit (|error| < 4e-7 there): double sincos in this
+  // epilogue cost more registers and time than the whole q/k/v matmul.
+  const double turns = static_cast<double>(p) * pow(R.theta, -2.0 * i / R.head_dim) * (0.5 / 3.14159265358979323846);
+  float sn, cs;
+  __sincosf(static_cast<float>((turns - rint(turns)) * (2.0 * 3.14159265358979323846)), &sn, &cs);
   const float v0 = odd ? partner : self, v1 = odd ? self : partner;
-  const float o = odd ? v0 * static_cast<float>(sn) + v1 * static_cast<float>(cs) : v0 * static_cast<float>(cs) - v1 * static_cast<float>(sn);
+  const float o = odd ? v0 * sn + v1 * cs : v0 * cs - v1 * sn;
   st(e.y, m, n, o);
   if (out == 1) st(R.kc, slot, n, round_to(e.y, o));
 }
 
-// Stages x (M rows) into shared memory as fp32, RMSNorm-ed when a.norm_w is set. Every thread
-// rescales exactly the elements it staged, so one barrier (inside block_sum) suffices before.
+// Stages x (M rows) into shared memory as fp32, RMSNorm-ed when a.norm_w is set: one block
+// reduction for all rows, then every thread rescales exactly the elements it staged (its norm
+// weights loaded in batches, like x).
 template <DType WT, int MR>
 __device__ __forceinline__ void stage_x(const DevAct& x, const MultiArgs& a, int k, float* xs) {
   constexpr int E = chunk_elems<WT>();
   constexpr int kSlot = x_slot<WT>();
-  const int M = static_cast<int>(x.rows), chunks = k / E, k4 = k / 4;
+  const int M = static_cast<int>(x.rows), chunks = k / E, k4 = k / 4, total = M * k4;
   float ss[MR];
 #pragma unroll
-  for (int m = 0; m < MR; ++m) {
-    ss[m] = 0.0f;
-    if (m >= M) break;
-    for (int u = threadIdx.x; u < k4; u += blockDim.x) {
-      const int c = 4 * u;
-      const float4 v = load_x4(x, m, c);
-      ss[m] += v.x * v.x + v.y * v.y + v.z * v.z + v.w * v.w;
-      *reinterpret_cast<float4*>(xs + (m * chunks + c / E) * kSlot + c % E) = v;
-    }
-  }
+  for (int m = 0; m < MR; ++m) ss[m] = 0.0f;
+  stage_rows<WT, MR>(x, M, k, xs, ss);
   if (a.norm_w) {
+    __shared__ float part[kGemvWarps][MR];
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
 #pragma unroll
     for (int m = 0; m < MR; ++m) {
-      if (m >= M) break;  // M is the same for the whole block, so every thread reaches block_sum
-      const float inv = rsqrtf(block_sum(ss[m]) / static_cast<float>(k) + a.eps);
-      for (int u = threadIdx.x; u < k4; u += blockDim.x) {
-        const int c = 4 * u;
+      const float v = warp_sum(ss[m]);
+      if (lane == 0) part[warp][m] = v;
+    }
+    __syncthreads();
+    float inv[MR];
+#pragma unroll
+    for (int m = 0; m < MR; ++m) {
+      float t = 0.0f;
+#pragma unroll
+      for (int w = 0; w < kGemvWarps; ++w) t += part[w][m];
+      inv[m] = rsqrtf(t / static_cast<float>(k) + a.eps);
+    }
+    for (int t0 = threadIdx.x; t0 < total; t0 += kStageBatch * blockDim.x) {
+      float4 w[kStageBatch], d[kStageBatch];
+#pragma unroll
+      for (int j = 0; j < kStageBatch; ++j) {
+        const int t = t0 + j * blockDim.x, c = 4 * (t % k4);
+        w[j] = t < total ? *reinterpret_cast<const float4*>(a.norm_w + c) : make_float4(0, 0, 0, 0);
+        d[j] = t < total && a.norm_ada ? *reinterpret_cast<const float4*>(a.norm_ada + c) : make_float4(0, 0, 0, 0);
+      }
+#pragma unroll
+      for (int j = 0; j < kStageBatch; ++j) {
+        const int t = t0 + j * blockDim.x, m = t / k4, c = 4 * (t - m * k4);
+        if (t >= total) break;
+        float in = 0.0f;
+#pragma unroll
+        for (int r = 0; r < MR; ++r)
+          if (r == m) in = inv[r];
         float4* p = reinterpret_cast<float4*>(xs + (m * chunks + c / E) * kSlot + c % E);
         float4 v = *p;
-        const float4 w = *reinterpret_cast<const float4*>(a.norm_w + c);
-        v.x = v.x * inv * w.x, v.y = v.y * inv * w.y, v.z = v.z * inv * w.z, v.w = v.w * inv * w.w;
-        if (a.norm_ada) {
-          const float4 d = *reinterpret_cast<const float4*>(a.norm_ada + c);
-          v.x *= 1.0f + d.x, v.y *= 1.0f + d.y, v.z *= 1.0f + d.z, v.w *= 1.0f + d.w;
-        }
+        v.x = v.x * in * w[j].x, v.y = v.y * in * w[j].y, v.z = v.z * in * w[j].z, v.w = v.w * in * w[j].w;
+        if (a.norm_ada) v.x *= 1.0f + d[j].x, v.y *= 1.0f + d[j].y, v.z *= 1.0f + d[j].z, v.w *= 1.0f + d[j].w;
         *p = v;
       }
     }
@@ -186,20 +203,28 @@ __device__ __forceinline__ void gemv_rows(const float* xs, int M, const DevWeigh
 #pragma unroll
     for (int m = 0; m < MR; ++m) acc[r][m] = warp_sum(acc[r][m]);
   // After warp_sum every lane holds every sum; lane r * MR + m stores (r, m).
+  if constexpr (!GATED && RPW % 2 == 0) {
+    if (a.rope.on) {
+      // Row groups start at multiples of 4, so a pair's partner row is in this warp. The RoPE
+      // math runs once per lane, not once per unrolled (r, m) slot.
+      float self = 0.0f, partner = 0.0f;
+      int rr = -1, mm = 0;
+#pragma unroll
+      for (int r = 0; r < RPW; ++r)
+#pragma unroll
+        for (int m = 0; m < MR; ++m)
+          if (lane == r * MR + m) self = acc[r][m], partner = acc[r ^ 1][m], rr = r, mm = m;
+      if (rr >= 0 && mm < M && row0 + rr < W.n) rope_store(a.rope, e, out, mm, *a.rope.pos + a.m0 + mm, row0 + rr, self, partner);
+      return;
+    }
+  }
 #pragma unroll
   for (int r = 0; r < H; ++r)
 #pragma unroll
     for (int m = 0; m < MR; ++m)
       if (m < M && ok[r] && lane == r * MR + m) {
         float v = acc[r][m];
-        if constexpr (GATED) {
-          v = v / (1.0f + expf(-v)) * acc[r + H][m];  // same SiLU as silu_mul
-        } else if constexpr (RPW % 2 == 0) {
-          if (a.rope.on) {  // row groups start at multiples of 4, so the pair's partner is in this warp
-            rope_store(a.rope, e, out, m, *a.rope.pos + a.m0 + m, row0 + r, v, acc[r ^ 1][m]);
-            continue;
-          }
-        }
+        if constexpr (GATED) v = v / (1.0f + expf(-v)) * acc[r + H][m];  // same SiLU as silu_mul
         store_out(e, m, row0 + r, v);
       }
 }
@@ -441,7 +466,7 @@ void CudaBackend::qkv_rope_write(const Act& x, const NormSpec* norm, const Matmu
   const DevAct dx = dev(x);
   // The epilogue writes each output row once from fresh sums: no residual may be added.
   const bool plain = !qkv[0].residual && !qkv[1].residual && !qkv[2].residual;
-  if (!same_dtype || !plain || !dispatch(qkv[0].w.dtype, dx, a, false, matmul_ctx_, false)) {
+  if (!qkv_rope_epilogue_ || !same_dtype || !plain || !dispatch(qkv[0].w.dtype, dx, a, false, matmul_ctx_, false)) {
     Backend::qkv_rope_write(x, norm, qkv, r, cache, pos);
     return;
   }

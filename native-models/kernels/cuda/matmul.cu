@@ -29,7 +29,7 @@ __global__ void __launch_bounds__(kGemvWarps * 32) gemv_smem(DevAct x, DevWeight
   extern __shared__ float4 smem4[];
   float* xs = reinterpret_cast<float*>(smem4);
   const int M = static_cast<int>(x.rows);
-  const int chunks = static_cast<int>(w.k / E), k4 = static_cast<int>(w.k / 4);
+  const int chunks = static_cast<int>(w.k / E);
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
   const int64_t first_row = (static_cast<int64_t>(blockIdx.x) * kGemvWarps + warp) * RPW;
   const int64_t row_step = static_cast<int64_t>(gridDim.x) * kGemvWarps * RPW;
@@ -43,11 +43,8 @@ __global__ void __launch_bounds__(kGemvWarps * 32) gemv_smem(DevAct x, DevWeight
   }
   pdl_wait();
   pdl_trigger();
-  for (int m = 0; m < M; ++m)
-    for (int u = threadIdx.x; u < k4; u += blockDim.x) {
-      const int c = 4 * u;
-      *reinterpret_cast<float4*>(xs + (m * chunks + c / E) * kSlot + c % E) = load_x4(x, m, c);
-    }
+  float unused_ss[MR] = {};
+  stage_rows<WT, MR>(x, M, static_cast<int>(w.k), xs, unused_ss);
   __syncthreads();
 
   const int groups_per_row = kQuant ? static_cast<int>(w.k / w.group) : 0;
