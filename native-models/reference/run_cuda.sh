@@ -13,6 +13,8 @@
 #   5. the same with VXD_FUSED=0 (the model's unfused op sequence: the baseline of the same run)
 #   6. with .carry/demo-eval: the embedded demo model on CUDA (fp32 and bf16 activations) over
 #      the held-out sets; token ids and decoded text per utterance, WER (train/wer.py)
+#   then: an A/B of the q/k/v RoPE epilogue (VXD_CUDA_QKV_ROPE=0), and Nsight Compute's
+#   per-kernel times of one 4w step (tools/cuda/ncu_summary.py)
 #   full mode only (no --quick): op check with PDL, bench with PDL and without graphs, per-op profile
 # .carry comes from native-models/tools/cuda/prepare_carry.sh (run here). Everything is logged to
 # a work folder that is re-bundled into $OUT/logs.tar.gz after every step, next to
@@ -57,6 +59,8 @@ if [ $? -ne 0 ]; then tail -40 "$LOG/build.log" | say; bundle; exit 1; fi
 # The CPU reference of the parity check is computed once per dtype and reused by the second run.
 if [ $QUICK = 1 ]; then BARGS=(--positions 100,2000,8000 --iters 20 --parity 2); else BARGS=(--parity 8); fi
 BARGS+=(--dtypes 4w,bf16 --parity-cache "$LOG")
+# The unfused baseline: step times only in quick mode (its CPU parity was checked in earlier runs).
+if [ $QUICK = 1 ]; then UARGS=(--positions 100,2000,8000 --iters 20 --parity 0 --dtypes 4w,bf16); else UARGS=("${BARGS[@]}"); fi
 show_bench() { grep -E "^(4w|bf16) |^\[|parity|error|bandwidth|no CUDA|^  (cpu|gpu):" "$1" | grep -v '^{' | say; }
 
 step 'engine benchmark: full 4B shape, synthetic weights, fused ops (default); parity vs CPU; 60 s RTF at 4w'
@@ -67,7 +71,7 @@ show_bench "$LOG/engine.txt"
 
 if [ $HF = 1 ]; then
   step "HF transformers' streaming step on the same GPU (bench_hf.py)"
-  PYTHONUNBUFFERED=1 timeout 300 python3 native-models/reference/bench_hf.py --json "$LOG/hf.json" > "$LOG/hf.log" 2>&1
+  PYTHONUNBUFFERED=1 timeout 300 python3 native-models/reference/bench_hf.py --iters 20 --rtf-seconds 0 --json "$LOG/hf.json" > "$LOG/hf.log" 2>&1
   tail -8 "$LOG/hf.log" | say
 fi
 
@@ -79,9 +83,14 @@ show_bench "$LOG/engine_fp32.txt"
 step 'engine benchmark with VXD_FUSED=0 (unfused op sequence: the baseline)'
 # The 60 s RTF is repeated here only when the fused run failed.
 rtf=0; [ $fused_rc -ne 0 ] && rtf=60
-VXD_FUSED=0 timeout 120 "$BUILD/bench_engine" "${BARGS[@]}" --rtf-seconds $rtf --rtf-dtypes 4w --json "$LOG/engine_unfused.json" \
+VXD_FUSED=0 timeout 120 "$BUILD/bench_engine" "${UARGS[@]}" --rtf-seconds $rtf --rtf-dtypes 4w --json "$LOG/engine_unfused.json" \
   > "$LOG/engine_unfused.txt" 2>&1 || status=1
 show_bench "$LOG/engine_unfused.txt"
+
+step 'A/B: RoPE + ring write as their own kernel again (VXD_CUDA_QKV_ROPE=0), position 2000'
+VXD_CUDA_QKV_ROPE=0 timeout 90 "$BUILD/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 \
+  --json "$LOG/engine_qkv_rope0.json" > "$LOG/engine_qkv_rope0.txt" 2>&1 || status=1
+show_bench "$LOG/engine_qkv_rope0.txt"
 
 if [ -d .carry/demo-eval ]; then
   step 'demo model on CUDA over the held-out sets (WER)'
@@ -160,6 +169,15 @@ if [ $QUICK = 0 ]; then
   grep -A 16 -E "^--- " "$LOG/profile.txt" | say
 fi
 
+
+NCU=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | tail -1)
+if [ -n "$NCU" ]; then
+  step 'Nsight Compute: every kernel of one replayed 4w step at position 2000 (clocks and caches as they are)'
+  timeout 120 "$NCU" --profile-from-start off --graph-profiling node --cache-control none --clock-control none --csv \
+    --metrics gpu__time_duration.sum,dram__bytes_read.sum,launch__grid_size,launch__block_size,launch__registers_per_thread \
+    "$BUILD/bench_engine" --dtypes 4w --positions 2000 --iters 1 --rtf-seconds 0 --profile-step > "$LOG/ncu_4w.csv" 2> "$LOG/ncu_4w.err"
+  python3 native-models/tools/cuda/ncu_summary.py "$LOG/ncu_4w.csv" --top 16 2>&1 | say
+fi
 
 step summary
 python3 - "$LOG" <<'PY' 2>&1 | tee "$LOG/summary_table.md" | say

@@ -22,7 +22,6 @@ struct MatmulContext {
   size_t smem_limit = 48 * 1024;  // dynamic shared memory one block may use
   size_t smem_per_sm = 0;
   bool pdl = false;  // programmatic dependent launch of the GEMV (compute capability 9.0+, VXD_CUDA_PDL=1)
-  bool prefetch = false;  // GEMVs pull their first weight rows into L2 before staging x (VXD_CUDA_PREFETCH=1)
 };
 MatmulContext configure_matmul(cudaStream_t stream, int device);
 // Occupancy and shared-memory limits of the fused GEMVs (gemv_multi.cu); called by configure_matmul.

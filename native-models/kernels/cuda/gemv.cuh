@@ -11,17 +11,6 @@ namespace {
 
 constexpr int kGemvWarps = 8;  // warps per GEMV block
 
-// Chunk iterations of the hot loop unrolled together (their loads in flight at once) for one row
-// of x (the decoder's streaming shape) and for more rows. A build-time knob for measuring
-// (-DVXD_GEMV_UNROLL_M1=N); 2 was the measured default of v3/v4.
-#ifndef VXD_GEMV_UNROLL_M1
-#define VXD_GEMV_UNROLL_M1 2
-#endif
-template <int MR>
-__host__ __device__ constexpr int gemv_unroll() {
-  return MR == 1 ? VXD_GEMV_UNROLL_M1 : 2;
-}
-
 struct Epilogue {
   const float* bias;
   DevAct residual;
@@ -109,8 +98,8 @@ inline bool fast_path_ok(const DevAct& x, const DevWeight& w) {
          (!quant || w.group % 8 == 0);
 }
 
-// Pulls `rows` consecutive weight rows (and their scales) towards L2 without waiting: issued
-// before x is staged, the first loads of the hot loop then find their lines on chip.
+// Pulls `rows` consecutive weight rows (and their scales) towards L2 without waiting (the PDL
+// prologue of gemv_smem, before it waits for the previous kernel).
 __device__ __forceinline__ void prefetch_rows_l2(const void* rows_base, int64_t bytes, const void* scales_base, int64_t scale_bytes) {
   const int lane = threadIdx.x & 31;
   const char* p = static_cast<const char*>(rows_base);

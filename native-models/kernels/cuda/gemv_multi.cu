@@ -25,7 +25,6 @@ struct MultiArgs {
   const float* norm_w;  // null: x is used as is
   const float* norm_ada;
   float eps;
-  bool prefetch;  // pull the warp's first row group into L2 before staging x
   int64_t m0;     // first row of x in this pass (positions of the RoPE epilogue are pos + m0 + m)
   // qkv_rope_write: outputs 0 (q) and 1 (k) are rotated in the epilogue, and the k and v rows
   // also go to the ring at slot (pos + m0 + m) mod ring.
@@ -151,8 +150,7 @@ __device__ __forceinline__ void gemv_rows(const float* xs, int M, const DevWeigh
 #pragma unroll
     for (int m = 0; m < MR; ++m) acc[r][m] = 0.0f;
 
-  constexpr int kUnroll = gemv_unroll<MR>();
-#pragma unroll kUnroll
+#pragma unroll 2
   for (int ci = lane; ci < chunks; ci += 32) {
     uint4 bits[RPW];
     float sc[RPW][kSubs];
@@ -229,24 +227,6 @@ __device__ __forceinline__ void gemv_rows(const float* xs, int M, const DevWeigh
       }
 }
 
-// The rows of the first row group warp `gw` will stream (gated: the w1 and the w3 rows), towards L2.
-template <DType WT, bool GATED>
-__device__ __forceinline__ void prefetch_first_group(const MultiArgs& a, int64_t gw, int out_rows) {
-  constexpr int E = chunk_elems<WT>();
-  constexpr bool kQuant = WT == DType::Q8 || WT == DType::Q4;
-  int i = 0;
-  while (i + 1 < (GATED ? 1 : a.count) && gw >= a.group_end[i]) ++i;
-  if (gw >= a.group_end[GATED ? 0 : a.count - 1]) return;
-  const int64_t row0 = (gw - (i ? a.group_end[i - 1] : 0)) * out_rows;
-  for (int j = 0; j < (GATED ? 2 : 1); ++j) {
-    const DevWeight& w = a.w[i + j];
-    const int64_t rows = w.n - row0 < out_rows ? w.n - row0 : out_rows;
-    const int64_t row_bytes = w.k / E * 16, gpr = kQuant ? w.k / w.group : 0;
-    prefetch_rows_l2(static_cast<const char*>(w.data) + row0 * row_bytes, rows * row_bytes, kQuant ? w.scales + row0 * gpr : nullptr,
-                     rows * gpr * 2);
-  }
-}
-
 template <DType WT, int MR, int RPW, bool GATED>
 __global__ void __launch_bounds__(kGemvWarps * 32) gemv_multi(DevAct x, MultiArgs a) {
   extern __shared__ float4 smem4[];
@@ -254,7 +234,6 @@ __global__ void __launch_bounds__(kGemvWarps * 32) gemv_multi(DevAct x, MultiArg
   constexpr int kOutRows = GATED ? RPW / 2 : RPW;  // output rows per warp row group
   const int64_t gw = static_cast<int64_t>(blockIdx.x) * kGemvWarps + (threadIdx.x >> 5);
   const int64_t gstride = static_cast<int64_t>(gridDim.x) * kGemvWarps;
-  if (a.prefetch) prefetch_first_group<WT, GATED>(a, gw, kOutRows);
   pdl_wait();
   pdl_trigger();
   const int M = static_cast<int>(x.rows);
@@ -448,7 +427,6 @@ void CudaBackend::matmul_multi(const Act& x, const NormSpec* norm, const MatmulO
                                              " M=" + std::to_string(x.rows) + " outs=" + std::to_string(n_outs) +
                                              " k=" + std::to_string(x.cols) + (a.norm_w ? " +norm" : "")
                                        : std::string());
-  a.prefetch = matmul_ctx_.prefetch;
   dispatch(outs[0].w.dtype, dx, a, false, matmul_ctx_, true);
   check_launch("matmul_multi");
 }
@@ -479,7 +457,6 @@ void CudaBackend::qkv_rope_write(const Act& x, const NormSpec* norm, const Matmu
                                              " M=" + std::to_string(x.rows) + " k=" + std::to_string(x.cols)
                                        : std::string());
   a.rope = MultiArgs::Rope{true, dev(cache.k), dev(cache.v), cache.ring, param_ptr(pos), r.head_dim, r.theta};
-  a.prefetch = matmul_ctx_.prefetch;
   dispatch(qkv[0].w.dtype, dx, a, false, matmul_ctx_, true);
   check_launch("qkv_rope_write");
 }
@@ -505,7 +482,6 @@ void CudaBackend::gated_ffn(const Act& x, const NormSpec* norm, const Weight& w1
                                              " M=" + std::to_string(x.rows) + " n=" + std::to_string(w1.n) +
                                              " k=" + std::to_string(x.cols) + (has_norm ? " +norm" : "")
                                        : std::string());
-  a.prefetch = matmul_ctx_.prefetch;
   dispatch(w1.dtype, dx, a, true, matmul_ctx_, true);
   check_launch("gated_ffn");
 }

@@ -35,7 +35,7 @@ __global__ void __launch_bounds__(kGemvWarps * 32) gemv_smem(DevAct x, DevWeight
   const int64_t row_step = static_cast<int64_t>(gridDim.x) * kGemvWarps * RPW;
   if (prefetch && first_row < w.n) {
     // The weights do not depend on the previous kernel: start pulling this warp's first rows
-    // into L2 before waiting for it (PDL) and before staging x.
+    // into L2 before waiting for it.
     const int64_t rows = w.n - first_row < RPW ? w.n - first_row : RPW;
     const int64_t gpr = kQuant ? w.k / w.group : 0;
     prefetch_rows_l2(static_cast<const char*>(w.data) + first_row * chunks * 16, rows * chunks * 16,
@@ -57,8 +57,7 @@ __global__ void __launch_bounds__(kGemvWarps * 32) gemv_smem(DevAct x, DevWeight
 #pragma unroll
       for (int m = 0; m < MR; ++m) acc[r][m] = 0.0f;
 
-    constexpr int kUnroll = gemv_unroll<MR>();
-#pragma unroll kUnroll
+#pragma unroll 2
     for (int ci = lane; ci < chunks; ci += 32) {
       uint4 bits[RPW];
       float sc[RPW][kSubs];
@@ -192,7 +191,7 @@ void launch_gemv(const DevAct& x, const DevWeight& w, const Epilogue& e, const M
   attr[0].val.programmaticStreamSerializationAllowed = 1;
   cfg.attrs = attr;
   cfg.numAttrs = ctx.pdl ? 1 : 0;
-  check(cudaLaunchKernelEx(&cfg, gemv_smem<WT, MR, RPW>, x, w, e, ctx.pdl || ctx.prefetch), "launch gemv");
+  check(cudaLaunchKernelEx(&cfg, gemv_smem<WT, MR, RPW>, x, w, e, ctx.pdl), "launch gemv");
 }
 
 // No more blocks than can be resident at once: the blocks loop over row groups, and a partial
@@ -297,8 +296,6 @@ MatmulContext configure_matmul(cudaStream_t stream, int device) {
   const char* pdl = std::getenv("VXD_CUDA_PDL");
   // Off by default: measured 1-3% slower on an H100 (docs/cuda-notes.md); VXD_CUDA_PDL=1 enables it.
   ctx.pdl = major >= 9 && pdl && std::strcmp(pdl, "1") == 0;
-  const char* pf = std::getenv("VXD_CUDA_PREFETCH");
-  ctx.prefetch = pf && std::strcmp(pf, "1") == 0;
   allow_smem<DType::F32>(ctx.smem_limit);
   allow_smem<DType::BF16>(ctx.smem_limit);
   allow_smem<DType::Q8>(ctx.smem_limit);
