@@ -75,6 +75,16 @@ if [ $HF = 1 ]; then
   tail -8 "$LOG/hf.log" | say
 fi
 
+# The per-op checks run right after the side-by-side figures: when device time is short, those
+# come back first (the bench's own --parity already checks CUDA vs CPU at full size).
+step 'per-op checks (cuda_op_check)'
+timeout 90 "$BUILD/cuda_op_check" > "$LOG/op_check.txt" 2>&1 || status=1
+grep -E "^FAIL|seed=|passed" "$LOG/op_check.txt" | tail -20 | say
+if [ $QUICK = 0 ]; then
+  VXD_CUDA_PDL=1 timeout 90 "$BUILD/cuda_op_check" > "$LOG/op_check_pdl.txt" 2>&1 || status=1
+  grep -E "^FAIL|passed" "$LOG/op_check_pdl.txt" | sed 's/^/PDL: /' | tail -5 | say
+fi
+
 step 'CUDA vs CPU with fp32 activations (4w): the tight parity check at full size'
 timeout 150 "$BUILD/bench_engine" --act fp32 --dtypes 4w --positions 2000 --iters 5 --rtf-seconds 0 --parity 2 --parity-cache "$LOG" \
   --json "$LOG/engine_fp32.json" > "$LOG/engine_fp32.txt" 2>&1 || status=1
@@ -105,16 +115,6 @@ if [ -d .carry/demo-eval ]; then
     done
   done
   grep RTF "$LOG/demo_eval.txt" | say
-fi
-
-# Correctness checks run after the speed and WER steps: when device time is short, the
-# figures come back first (the bench's own --parity already checks CUDA vs CPU at full size).
-step 'per-op checks (cuda_op_check)'
-timeout 90 "$BUILD/cuda_op_check" > "$LOG/op_check.txt" 2>&1 || status=1
-grep -E "^FAIL|seed=|passed" "$LOG/op_check.txt" | tail -20 | say
-if [ $QUICK = 0 ]; then
-  VXD_CUDA_PDL=1 timeout 90 "$BUILD/cuda_op_check" > "$LOG/op_check_pdl.txt" 2>&1 || status=1
-  grep -E "^FAIL|passed" "$LOG/op_check_pdl.txt" | sed 's/^/PDL: /' | tail -5 | say
 fi
 
 if [ -d .carry/pairs ]; then
