@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # The CUDA backend's one device script (GPU machine: nvcc, cmake, ninja, python3; no node).
 #   native-models/reference/run_cuda.sh [--quick] [--no-hf]
-# In order, with the elapsed time printed at each step:
+# In order (most wanted first, so a run cut short still returns them), each step with its time:
 #   1. one CMake/Ninja build (sm_90a only) of the engine and its tools: vxd-run, cuda_op_check,
 #      bench_engine, transcribe_set (native-models/tools/cuda/CMakeLists.txt)
-#   2. cuda_op_check: every CUDA op against the CPU backend
-#   3. with .carry/pairs: vxd-run --backend cuda on the tiny/wrap reference pairs vs the HF
-#      fixtures (compare_dump.py) and vs --backend cpu
-#   4. bench_engine: the engine's own model code at the full 4B shape (synthetic weights), 4w and
+#   2. bench_engine: the engine's own model code at the full 4B shape (synthetic weights), 4w and
 #      bf16, at decoder positions 100/2000/8000, CUDA-vs-CPU parity, 60 s real-time factor at 4w
-#   4b. HF transformers' streaming step on the same GPU (bench_hf.py; skipped with --no-hf)
-#   5. the same with VXD_FUSED=0 (the model's unfused op sequence: the baseline of the same run)
-#   6. with .carry/demo-eval: the embedded demo model on CUDA (fp32 and bf16 activations) over
+#   3. HF transformers' streaming step on the same GPU (bench_hf.py; skipped with --no-hf)
+#   4. cuda_op_check: every CUDA op against the CPU backend
+#   5. CUDA vs CPU at full size with fp32 activations (the tight parity bound)
+#   6. bench_engine with VXD_FUSED=0 (the model's unfused op sequence: the baseline of the run)
+#   7. with .carry/demo-eval: the embedded demo model on CUDA (fp32 and bf16 activations) over
 #      the held-out sets; token ids and decoded text per utterance, WER (train/wer.py)
-#   then: an A/B of the q/k/v RoPE epilogue (VXD_CUDA_QKV_ROPE=0), and Nsight Compute's
-#   per-kernel times of one 4w step (tools/cuda/ncu_summary.py)
+#   8. with .carry/pairs: vxd-run --backend cuda on the tiny/wrap reference pairs vs the HF
+#      fixtures (compare_dump.py) and vs --backend cpu
+#   9. Nsight Compute's per-kernel times of one 4w step (tools/cuda/ncu_summary.py)
 #   full mode only (no --quick): op check with PDL, bench with PDL and without graphs, per-op profile
 # .carry comes from native-models/tools/cuda/prepare_carry.sh (run here). Everything is logged to
 # a work folder that is re-bundled into $OUT/logs.tar.gz after every step, next to
@@ -96,11 +96,6 @@ rtf=0; [ $fused_rc -ne 0 ] && rtf=60
 VXD_FUSED=0 timeout 120 "$BUILD/bench_engine" "${UARGS[@]}" --rtf-seconds $rtf --rtf-dtypes 4w --json "$LOG/engine_unfused.json" \
   > "$LOG/engine_unfused.txt" 2>&1 || status=1
 show_bench "$LOG/engine_unfused.txt"
-
-step 'A/B: RoPE + ring write as their own kernel again (VXD_CUDA_QKV_ROPE=0), position 2000'
-VXD_CUDA_QKV_ROPE=0 timeout 90 "$BUILD/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 \
-  --json "$LOG/engine_qkv_rope0.json" > "$LOG/engine_qkv_rope0.txt" 2>&1 || status=1
-show_bench "$LOG/engine_qkv_rope0.txt"
 
 if [ -d .carry/demo-eval ]; then
   step 'demo model on CUDA over the held-out sets (WER)'

@@ -29,22 +29,26 @@ __global__ void __launch_bounds__(kGemvWarps * 32) gemv_smem(DevAct x, DevWeight
   extern __shared__ float4 smem4[];
   float* xs = reinterpret_cast<float*>(smem4);
   const int M = static_cast<int>(x.rows);
-  const int chunks = static_cast<int>(w.k / E);
+  const int chunks = static_cast<int>(w.k / E), k4 = static_cast<int>(w.k / 4);
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
   const int64_t first_row = (static_cast<int64_t>(blockIdx.x) * kGemvWarps + warp) * RPW;
   const int64_t row_step = static_cast<int64_t>(gridDim.x) * kGemvWarps * RPW;
-  if (prefetch && first_row < w.n) {
+  if (prefetch) {
     // The weights do not depend on the previous kernel: start pulling this warp's first rows
-    // into L2 before waiting for it.
-    const int64_t rows = w.n - first_row < RPW ? w.n - first_row : RPW;
-    const int64_t gpr = kQuant ? w.k / w.group : 0;
-    prefetch_rows_l2(static_cast<const char*>(w.data) + first_row * chunks * 16, rows * chunks * 16,
-                     kQuant ? w.scales + first_row * gpr : nullptr, rows * gpr * 2);
+    // into L2 (one prefetch per 128-byte line) before waiting for it.
+    for (int r = 0; r < RPW && first_row + r < w.n; ++r) {
+      const char* row = static_cast<const char*>(w.data) + (first_row + r) * chunks * 16;
+      for (int line = lane; line * 128 < chunks * 16; line += 32)
+        asm volatile("prefetch.global.L2 [%0];" ::"l"(row + line * 128));
+    }
   }
   pdl_wait();
   pdl_trigger();
-  float unused_ss[MR] = {};
-  stage_rows<WT, MR>(x, M, static_cast<int>(w.k), xs, unused_ss);
+  for (int m = 0; m < M; ++m)
+    for (int u = threadIdx.x; u < k4; u += blockDim.x) {
+      const int c = 4 * u;
+      *reinterpret_cast<float4*>(xs + (m * chunks + c / E) * kSlot + c % E) = load_x4(x, m, c);
+    }
   __syncthreads();
 
   const int groups_per_row = kQuant ? static_cast<int>(w.k / w.group) : 0;
