@@ -17,6 +17,11 @@ SCALE = {"nsecond": 1e-3, "ns": 1e-3, "usecond": 1.0, "us": 1.0, "msecond": 1e3,
 
 def short(name: str) -> str:
     name = re.sub(r"^void ", "", name)
+    # Namespaces first: ncu writes the anonymous one as "unnamed>" (as seen, 2025.3), "<unnamed>"
+    # or "(anonymous namespace)", whose brackets would confuse the scan for the parameter list.
+    for ns in ("vxd::cuda::", "(anonymous namespace)::", "<unnamed>::", "unnamed>::"):
+        name = name.replace(ns, "")
+    name = name.replace("(vxd::DType)", "T")
     depth, out = 0, []
     for ch in name:  # drop the parameter list: the text after the first top-level '('
         if ch == "<":
@@ -26,8 +31,7 @@ def short(name: str) -> str:
         elif ch == "(" and depth == 0:
             break
         out.append(ch)
-    s = "".join(out).replace("vxd::cuda::", "").replace("(anonymous namespace)::", "").replace("(vxd::DType)", "T")
-    return s
+    return "".join(out)
 
 
 def value(row) -> float:
