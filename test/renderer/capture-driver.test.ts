@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DictationStatus, Result } from '../../electron/common/ipc-contract';
-import { driveCapture } from '../../renderer/src/audio/capture-driver';
+import { ARMED_RETRY_FIRST_MS, ARMED_RETRY_MAX_MS, driveCapture } from '../../renderer/src/audio/capture-driver';
 import type { MicrophoneCapture } from '../../renderer/src/audio/capture';
 import type { VoxtralClient } from '../../renderer/src/ipc/client';
 import { createAppStore } from '../../renderer/src/stores/app-store';
@@ -85,5 +85,87 @@ describe('microphone capture follows the dictation state', () => {
     await flush();
     expect(store.getState().dictationError?.message).toBe('The microphone could not be opened: Permission denied');
     expect(calls).toContain('cancelDictation');
+  });
+});
+
+describe('start-on-speech keeps trying a microphone that cannot be opened', () => {
+  const armed = (on: boolean): DictationStatus =>
+    ({ ...status('idle'), source: null, handsFree: { available: true, reason: null, armed: on } });
+
+  function setupFlaky(failures: number) {
+    const calls: string[] = [];
+    const client = {
+      call: async (name: string) => {
+        calls.push(name);
+        return { ok: true, value: status('idle') } as Result<unknown>;
+      },
+      on: () => () => undefined,
+      requestAudioPort: () => undefined,
+    } as unknown as VoxtralClient;
+    const store = createAppStore(client);
+    const log: string[] = [];
+    let left = failures;
+    const capture: MicrophoneCapture = {
+      async start() {
+        log.push('start');
+        if (left-- > 0) throw new Error('Requested device not found');
+      },
+      async stop() { log.push('stop'); },
+    };
+    const stopDriving = driveCapture(store, capture);
+    return { store, log, calls, stopDriving };
+  }
+  const settle = async () => { for (let i = 0; i < 5; ++i) await Promise.resolve(); };
+
+  it('retries with a growing delay, says so meanwhile, and clears the error once it opens', async () => {
+    vi.useFakeTimers();
+    try {
+      const { store, log, calls } = setupFlaky(2);
+      store.getState().applyStatus(armed(true));
+      await settle();
+      expect(log).toEqual(['start']);
+      expect(store.getState().dictationError?.message).toBe(
+        'The microphone could not be opened: Requested device not found. Start on speech tries again until it opens.');
+      expect(calls).not.toContain('cancelDictation'); // nothing to cancel: no dictation runs
+      await vi.advanceTimersByTimeAsync(ARMED_RETRY_FIRST_MS - 1);
+      expect(log).toEqual(['start']);
+      await vi.advanceTimersByTimeAsync(1);
+      await settle();
+      expect(log).toEqual(['start', 'start']); // second failure: next try after twice the delay
+      await vi.advanceTimersByTimeAsync(2 * ARMED_RETRY_FIRST_MS - 1);
+      expect(log).toEqual(['start', 'start']);
+      await vi.advanceTimersByTimeAsync(1);
+      await settle();
+      expect(log).toEqual(['start', 'start', 'start']);
+      expect(store.getState().dictationError).toBeNull();
+      await vi.advanceTimersByTimeAsync(10 * ARMED_RETRY_MAX_MS);
+      expect(log).toEqual(['start', 'start', 'start']); // open: no more tries
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('stops trying (and drops the error) when arming ends, and never waits longer than the cap', async () => {
+    vi.useFakeTimers();
+    try {
+      const { store, log } = setupFlaky(100);
+      store.getState().applyStatus(armed(true));
+      await settle();
+      // 2 + 4 + 8 + 16 + 30 + 30 s: the delay doubles up to the cap.
+      for (const wait of [2, 4, 8, 16, 30, 30]) {
+        const before = log.length;
+        await vi.advanceTimersByTimeAsync(wait * 1000);
+        await settle();
+        expect(log.length, `after ${wait} s`).toBe(before + 1);
+      }
+      store.getState().applyStatus(armed(false));
+      await settle();
+      expect(store.getState().dictationError).toBeNull();
+      const tries = log.length;
+      await vi.advanceTimersByTimeAsync(10 * ARMED_RETRY_MAX_MS);
+      expect(log.length).toBe(tries);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

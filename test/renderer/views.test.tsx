@@ -54,6 +54,11 @@ describe('renderer views against the real core', () => {
     const idle = { state: 'idle', since: Date.now(), sessionId: null, source: null, error: null } as const;
     act(() => store.getState().applyStatus({ ...idle, handsFree: { available: true, reason: null, armed: true } }));
     expect(screen.getByTestId('dictation-state').textContent).toBe('Waiting for speech');
+    // A microphone that cannot be opened does not read as waiting (the capture driver retries it).
+    act(() => store.setState({ dictationError: { code: 'unavailable', message: 'The microphone could not be opened: gone.' } }));
+    expect(screen.getByTestId('dictation-state').textContent).toBe('Microphone unavailable');
+    act(() => store.setState({ dictationError: null }));
+    expect(screen.getByTestId('dictation-state').textContent).toBe('Waiting for speech');
     act(() => store.getState().applyStatus({ ...idle, handsFree: { available: true, reason: null, armed: false } }));
     expect(screen.getByTestId('dictation-state').textContent).toBe('Ready');
   });

@@ -15,10 +15,10 @@ const STATE_LABELS: Record<DictationState, string> = {
   error: 'Error',
 };
 
-/** Armed for start-on-speech reads as waiting, not as plain ready. */
-function badgeLabel(status: DictationStatus, fileRunning: boolean): string {
+/** Armed for start-on-speech reads as waiting, not as plain ready (unless the microphone is out). */
+function badgeLabel(status: DictationStatus, fileRunning: boolean, micUnavailable: boolean): string {
   if (fileRunning) return 'Transcribing file…';
-  if (status.state === 'idle' && status.handsFree?.armed) return 'Waiting for speech';
+  if (status.state === 'idle' && status.handsFree?.armed) return micUnavailable ? 'Microphone unavailable' : 'Waiting for speech';
   return STATE_LABELS[status.state];
 }
 
@@ -49,7 +49,7 @@ export function DictationView() {
     <section className="view dictation" aria-labelledby="dictation-title">
       <h2 id="dictation-title" className="visually-hidden">Dictation</h2>
       <div className="dictation-bar">
-        <span className={`state-badge state-${status.state}`} data-testid="dictation-state">{badgeLabel(status, fileRunning)}</span>
+        <span className={`state-badge state-${status.state}`} data-testid="dictation-state">{badgeLabel(status, fileRunning, error?.code === 'unavailable')}</span>
         {status.state === 'listening' && !fileRunning && (
           <>
             <span className={`speech-dot${speaking ? ' speaking' : ''}`} data-testid="speech-indicator" role="img" aria-label={speaking ? 'Speech detected' : 'No speech'} />
