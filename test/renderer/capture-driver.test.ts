@@ -8,7 +8,8 @@ import { createAppStore } from '../../renderer/src/stores/app-store';
 const status = (state: DictationStatus['state'], source: DictationStatus['source'] = 'mic'): DictationStatus =>
   ({ state, since: 1, sessionId: 's1', source, error: null });
 
-function setup(options: { failOpen?: boolean } = {}) {
+/** A driven capture whose first `failures` opens throw (failOpen: all of them). */
+function setup(options: { failOpen?: boolean; failures?: number } = {}) {
   const calls: string[] = [];
   const client = {
     call: async (name: string) => {
@@ -20,10 +21,11 @@ function setup(options: { failOpen?: boolean } = {}) {
   } as unknown as VoxtralClient;
   const store = createAppStore(client);
   const log: string[] = [];
+  let failures = options.failOpen ? Infinity : options.failures ?? 0;
   const capture: MicrophoneCapture = {
     async start(deviceId) {
       log.push(`start ${deviceId}`);
-      if (options.failOpen) throw new Error('Permission denied');
+      if (failures-- > 0) throw new Error(options.failOpen ? 'Permission denied' : 'Requested device not found');
     },
     async stop() { log.push('stop'); },
   };
@@ -92,54 +94,31 @@ describe('start-on-speech keeps trying a microphone that cannot be opened', () =
   const armed = (on: boolean): DictationStatus =>
     ({ ...status('idle'), source: null, handsFree: { available: true, reason: null, armed: on } });
 
-  function setupFlaky(failures: number) {
-    const calls: string[] = [];
-    const client = {
-      call: async (name: string) => {
-        calls.push(name);
-        return { ok: true, value: status('idle') } as Result<unknown>;
-      },
-      on: () => () => undefined,
-      requestAudioPort: () => undefined,
-    } as unknown as VoxtralClient;
-    const store = createAppStore(client);
-    const log: string[] = [];
-    let left = failures;
-    const capture: MicrophoneCapture = {
-      async start() {
-        log.push('start');
-        if (left-- > 0) throw new Error('Requested device not found');
-      },
-      async stop() { log.push('stop'); },
-    };
-    const stopDriving = driveCapture(store, capture);
-    return { store, log, calls, stopDriving };
-  }
   const settle = async () => { for (let i = 0; i < 5; ++i) await Promise.resolve(); };
 
   it('retries with a growing delay, says so meanwhile, and clears the error once it opens', async () => {
     vi.useFakeTimers();
     try {
-      const { store, log, calls } = setupFlaky(2);
+      const { store, log, calls } = setup({ failures: 2 });
       store.getState().applyStatus(armed(true));
       await settle();
-      expect(log).toEqual(['start']);
+      expect(log).toEqual(['start null']);
       expect(store.getState().dictationError?.message).toBe(
         'The microphone could not be opened: Requested device not found. Start on speech tries again until it opens.');
       expect(calls).not.toContain('cancelDictation'); // nothing to cancel: no dictation runs
       await vi.advanceTimersByTimeAsync(ARMED_RETRY_FIRST_MS - 1);
-      expect(log).toEqual(['start']);
+      expect(log).toEqual(['start null']);
       await vi.advanceTimersByTimeAsync(1);
       await settle();
-      expect(log).toEqual(['start', 'start']); // second failure: next try after twice the delay
+      expect(log).toEqual(['start null', 'start null']); // second failure: next try after twice the delay
       await vi.advanceTimersByTimeAsync(2 * ARMED_RETRY_FIRST_MS - 1);
-      expect(log).toEqual(['start', 'start']);
+      expect(log).toEqual(['start null', 'start null']);
       await vi.advanceTimersByTimeAsync(1);
       await settle();
-      expect(log).toEqual(['start', 'start', 'start']);
+      expect(log).toEqual(['start null', 'start null', 'start null']);
       expect(store.getState().dictationError).toBeNull();
       await vi.advanceTimersByTimeAsync(10 * ARMED_RETRY_MAX_MS);
-      expect(log).toEqual(['start', 'start', 'start']); // open: no more tries
+      expect(log).toEqual(['start null', 'start null', 'start null']); // open: no more tries
     } finally {
       vi.useRealTimers();
     }
@@ -148,7 +127,7 @@ describe('start-on-speech keeps trying a microphone that cannot be opened', () =
   it('stops trying (and drops the error) when arming ends, and never waits longer than the cap', async () => {
     vi.useFakeTimers();
     try {
-      const { store, log } = setupFlaky(100);
+      const { store, log } = setup({ failures: 100 });
       store.getState().applyStatus(armed(true));
       await settle();
       // 2 + 4 + 8 + 16 + 30 + 30 s: the delay doubles up to the cap.
