@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "model_flags.h"
 #include "vxd.h"
 #include "wav_file.h"
 
@@ -41,12 +42,8 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) die("missing value after " + a);
       return argv[++i];
     };
-    if (a == "--model") mp.pte_path = next();
-    else if (a == "--data") mp.ptd_path = next();
-    else if (a == "--backend") mp.backend = next();
-    else if (a == "--dtype") mp.dtype = next();
-    else if (a == "--threads") mp.n_threads = std::atoi(next());
-    else if (a == "--chunk") chunk = static_cast<size_t>(std::atol(next()));
+    if (vxd::tools::parse_model_flag(a, next, mp)) continue;
+    if (a == "--chunk") chunk = static_cast<size_t>(std::atol(next()));
     else if (a == "--logits") logits_path = next();
     else if (a == "--dump") dump_dir = next();
     else if (a == "--backends") {
@@ -55,7 +52,8 @@ int main(int argc, char** argv) {
     } else if (a[0] == '-') die("unknown option " + a);
     else audio_path = a;
   }
-  if (!mp.pte_path || audio_path.empty()) die("usage: vxd-run --model model.pte [--data model.ptd] [--backend cpu|cuda] [--dtype fp32|bf16] [--threads N] [--chunk N] [--logits out.f32] AUDIO");
+  if (!mp.pte_path || audio_path.empty())
+    die(std::string("usage: vxd-run ") + vxd::tools::kModelFlagsUsage + " [--chunk N] [--logits out.f32] [--dump DIR] AUDIO");
   std::vector<float> audio = read_audio(audio_path);
   vxd_model* model = nullptr;
   if (vxd_model_load(&mp, &model) != VXD_OK) die(vxd_last_error());

@@ -13,8 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "vxd.h"
+#include "../model_flags.h"
 #include "../wav_file.h"
+#include "vxd.h"
 
 namespace {
 
@@ -50,20 +51,18 @@ int main(int argc, char** argv) {
   vxd_model_params mp;
   vxd_model_default_params(&mp);
   std::string set_dir;
+  const std::string usage = std::string("usage: transcribe_set ") + vxd::tools::kModelFlagsUsage + " SET_DIR";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> const char* {
       if (i + 1 >= argc) die("missing value after " + a);
       return argv[++i];
     };
-    if (a == "--model") mp.pte_path = next();
-    else if (a == "--data") mp.ptd_path = next();
-    else if (a == "--backend") mp.backend = next();
-    else if (a == "--dtype") mp.dtype = next();
-    else if (!a.empty() && a[0] != '-' && set_dir.empty()) set_dir = a;
-    else die("unknown argument " + a + "\nusage: transcribe_set --model model.pte [--data model.ptd] [--backend B] [--dtype D] SET_DIR");
+    if (vxd::tools::parse_model_flag(a, next, mp)) continue;
+    if (!a.empty() && a[0] != '-' && set_dir.empty()) set_dir = a;
+    else die("unknown argument " + a + "\n" + usage);
   }
-  if (!mp.pte_path || set_dir.empty()) die("usage: transcribe_set --model model.pte [--data model.ptd] [--backend B] [--dtype D] SET_DIR");
+  if (!mp.pte_path || set_dir.empty()) die(usage);
   std::ifstream manifest(set_dir + "/manifest.jsonl");
   if (!manifest) die("cannot open " + set_dir + "/manifest.jsonl");
 
