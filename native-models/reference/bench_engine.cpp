@@ -423,8 +423,9 @@ int main(int argc, char** argv) {
         json_run += ",\"parity_equal\":" + std::to_string(same) + ",\"parity_total\":" + std::to_string(parity + 1) +
                 ",\"parity_logits_rel\":" + num(worst) + ",\"parity_cpu_s\":" + num(cpu_s);
         // bf16 activations: the fused CUDA ops keep fp32 where the CPU's composed ops round to
-        // bf16 (normalised x, w1/w3 outputs, q/k before RoPE), so the two differ by about two
-        // bf16 roundings per layer; fp32 activations must agree closely.
+        // bf16 (the normalised x, the w1/w3 outputs), so the two differ by a few bf16 roundings
+        // per layer (measured 2.2e-2 at full size; on the HF fixtures fused CUDA is the closer
+        // of the two to HF); fp32 activations must agree closely.
         const double bound = act == "fp32" ? 1e-3 : 3e-2;
         std::printf("[%s] parity bound (activations %s): logits rel err < %.0e\n", dt.c_str(), act.c_str(), bound);
         json_run += ",\"parity_bound\":" + num(bound);
