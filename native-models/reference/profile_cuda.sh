@@ -13,8 +13,7 @@ mkdir -p "$OUT"
 LOG="$OUT/profile.txt"
 T0=$(date +%s)
 say() { echo "[$(( $(date +%s) - T0 )) s] $*" | tee -a "$LOG"; }
-NCU=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | tail -1)
-say "ncu: ${NCU:-none}; $(nvidia-smi --query-gpu=name,driver_version,clocks.sm --format=csv,noheader)"
+say "$(nvidia-smi --query-gpu=name,driver_version,clocks.sm --format=csv,noheader)"
 cmake -S native-models/tools/cuda -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   "-DVXD_CUDA_GENCODE=-gencode=arch=compute_90a,code=sm_90a" > "$OUT/build.log" 2>&1 &&
   cmake --build "$BUILD" -j 16 --target bench_engine cuda_op_check >> "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" | tee -a "$LOG"; exit 1; }
@@ -31,12 +30,6 @@ VXD_CUDA_GRAPHS=0 VXD_CUDA_PROFILE=1 timeout 120 "$BUILD/bench_engine" --dtypes 
   2> "$OUT/eager_profile_4w.txt" > /dev/null
 say "eager per-op profile (events around each op, ~5 us of overhead each):"
 head -30 "$OUT/eager_profile_4w.txt" | tee -a "$LOG"
-if [ -n "$NCU" ]; then
-  for d in 4w; do
-    timeout 240 "$NCU" --profile-from-start off --graph-profiling node --cache-control none --clock-control none --csv \
-      --metrics gpu__time_duration.sum,dram__bytes_read.sum,launch__grid_size,launch__block_size,launch__registers_per_thread \
-      "$BUILD/bench_engine" --dtypes $d --positions 2000 --iters 1 --rtf-seconds 0 --profile-step > "$OUT/ncu_$d.csv" 2> "$OUT/ncu_$d.err"
-    say "ncu $d: rc $? ($(grep -c gpu__time_duration "$OUT/ncu_$d.csv") kernels)"
-    python3 native-models/tools/cuda/ncu_summary.py "$OUT/ncu_$d.csv" 2>&1 | head -60 | tee -a "$LOG"
-  done
-fi
+native-models/tools/cuda/ncu_step.sh "$BUILD" 4w "$OUT/ncu_4w.csv"
+say "ncu 4w: rc $? ($(grep -c gpu__time_duration "$OUT/ncu_4w.csv" 2>/dev/null) kernels)"
+python3 native-models/tools/cuda/ncu_summary.py "$OUT/ncu_4w.csv" 2>&1 | head -60 | tee -a "$LOG"

@@ -165,13 +165,11 @@ if [ $QUICK = 0 ]; then
 fi
 
 
-NCU=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | tail -1)
-if [ -n "$NCU" ]; then
-  step 'Nsight Compute: every kernel of one replayed 4w step at position 2000 (clocks and caches as they are)'
-  timeout 120 "$NCU" --profile-from-start off --graph-profiling node --cache-control none --clock-control none --csv \
-    --metrics gpu__time_duration.sum,dram__bytes_read.sum,launch__grid_size,launch__block_size,launch__registers_per_thread \
-    "$BUILD/bench_engine" --dtypes 4w --positions 2000 --iters 1 --rtf-seconds 0 --profile-step > "$LOG/ncu_4w.csv" 2> "$LOG/ncu_4w.err"
+step 'Nsight Compute: every kernel of one replayed 4w step at position 2000 (clocks and caches as they are)'
+if native-models/tools/cuda/ncu_step.sh "$BUILD" 4w "$LOG/ncu_4w.csv"; then
   python3 native-models/tools/cuda/ncu_summary.py "$LOG/ncu_4w.csv" --top 16 2>&1 | say
+else
+  echo "no profile (ncu_step.sh status $?, see ncu_4w.csv.err)" | say
 fi
 
 step summary
