@@ -5,16 +5,14 @@
 // Engine errors end the dictation with a clear message; the words decoded so far are kept. A pause
 // in which the model samples EOS does not end the transcript: ContinuousSession goes on with the
 // later audio on a new engine session (the same logic as file jobs and the CLI).
-// Start-on-speech: while armed (setting on, VAD loaded, a model to run, nothing running) the
-// renderer streams the warm microphone here and the frames go to an armed VAD monitor; on speech a
-// dictation starts (through the voice-start handler, i.e. the hotkey coordinator, or by itself) and
-// adopts that monitor, whose kept audio from just before the onset reaches the engine first.
+// Start-on-speech lives in ArmedListener; on speech a dictation starts (through the voice-start
+// handler, i.e. the hotkey coordinator, or by itself) and takes over the armed monitor.
 
 import { effectiveModel, type ModelFiles } from '../models/demo-model';
 import { randomUUID } from 'node:crypto';
 import {
   AUDIO_FRAME_MAX_SAMPLES, AUDIO_SAMPLE_RATE,
-  type AppError, type DictationState, type DictationStatus, type FinalTranscript, type HandsFreeStatus, type Notice, type Settings,
+  type AppError, type DictationState, type DictationStatus, type FinalTranscript, type Notice, type Settings,
   type TranscriptSource,
 } from '../../common/ipc-contract';
 import { ContinuousSession } from '../../../native-models/js/continuation';
@@ -23,6 +21,7 @@ import type { DictationEvent, DictationService } from '../app/services';
 import { EngineHost } from '../engine/engine-host';
 import type { EngineConfig, LoadedEngine } from '../engine/types';
 import { handsFreeConfigFrom, type VoiceActivityEvent, type VoiceActivityMonitor, type VoiceActivityService } from '../vad';
+import { ArmedListener, type HeardSpeech } from './armed-listener';
 import { FileTranscription } from './file-transcription';
 import { TranscriptBuilder } from './transcript-builder';
 
@@ -33,9 +32,6 @@ const MAX_PENDING_SAMPLES = 120 * AUDIO_SAMPLE_RATE;
  * most this long), so the tail of the last word is not cut off.
  */
 const AUDIO_TAIL_WAIT_MS = 300;
-/** A dictation started by hand while armed gets this much of the armed audio before the press
- *  (the same 320 ms the renderer's capture keeps when it is not streaming). */
-const ARMED_PRE_PRESS_FRAMES = 4;
 
 export interface DictationControllerOptions {
   settings: () => Settings;
@@ -54,17 +50,6 @@ export interface DictationControllerOptions {
   log?: (message: string, err?: unknown) => void;
   /** Tells the user something (e.g. hands-free is unavailable and why). */
   notify?: (notice: Notice) => void;
-}
-
-/** Start-on-speech waiting for speech, or just heard it and waiting for start() to adopt it. */
-interface Armed {
-  monitor: VoiceActivityMonitor;
-  /** Where the monitor's frames go once a dictation adopted it. */
-  target: ((frame: Float32Array) => void) | null;
-  /** The VAD heard speech; the next start() adopts this monitor. */
-  triggered: boolean;
-  /** The dictation that adopted it. */
-  dictation: Dictation | null;
 }
 
 /** One dictation from start() to its final transcript, error or cancel. */
@@ -91,8 +76,8 @@ interface Dictation {
   /** Set while a stop waits for the renderer's last frames. */
   onAudioEnd: (() => void) | null;
   ended: boolean;
-  /** Started on speech: the armed monitor it adopted. */
-  armed: Armed | null;
+  /** Started on speech: the armed monitor it took over. */
+  heard: HeardSpeech | null;
 }
 
 export class DictationController implements DictationService {
@@ -106,29 +91,29 @@ export class DictationController implements DictationService {
   private file: FileTranscription | null = null;
   private voiceStopHandler: (() => boolean) | null = null;
   private voiceStartHandler: (() => boolean) | null = null;
-  private armed: Armed | null = null;
-  private disposed = false;
-  /** Hands-free was on at the last settings change (to notice it being turned on). */
-  private handsFreeWanted: boolean;
+  /** Start-on-speech and the hands-free status; null without a VAD. */
+  private readonly armed: ArmedListener | null;
 
   constructor(private readonly options: DictationControllerOptions) {
     this.host = options.host ?? new EngineHost();
     this.now = options.now ?? Date.now;
     this.log = options.log ?? ((message, err) => console.error(`[dictation] ${message}`, err ?? ''));
     this.current = { state: 'idle', since: this.now(), sessionId: null, source: null, error: null };
-    this.handsFreeWanted = options.settings().handsFree.enabled;
-    void options.vad?.load().then((availability) => {
-      if (availability.available) return this.rearm();
-      // Hands-free falls back to stopping by hand; say why once if the user asked for it.
-      if (this.options.settings().handsFree.enabled) this.notifyVadUnavailable(availability.reason);
-      this.emit({ name: 'state', payload: this.status() });
-    });
+    this.armed = options.vad ? new ArmedListener({
+      vad: options.vad,
+      settings: options.settings,
+      canArm: () => this.canArm(),
+      startOnSpeech: () => this.startOnSpeech(),
+      announce: () => this.emit({ name: 'state', payload: this.status() }),
+      log: this.log,
+      notify: options.notify,
+    }) : null;
     if (options.onSettingsChange) this.disposers.push(options.onSettingsChange((s) => this.followSettings(s)));
     if (options.preload) this.warmUp();
   }
 
   status(): DictationStatus {
-    return this.options.vad ? { ...this.current, handsFree: this.handsFreeStatus() } : { ...this.current };
+    return this.armed ? { ...this.current, handsFree: this.armed.status() } : { ...this.current };
   }
 
   onEvent(listener: (event: DictationEvent) => void): () => void {
@@ -141,29 +126,27 @@ export class DictationController implements DictationService {
     if (running && !running.ended) return this.status(); // already dictating: a second start is a no-op
     if (this.file) throw new AppFailure('busy', 'A file is being transcribed; wait for it or cancel it first.');
     const config = this.engineConfig();
-    const armed = this.armed;
-    this.armed = null;
     let markOpened!: (open: boolean) => void;
     const d: Dictation = {
       id: randomUUID(), source: 'mic', config, session: null, monitor: null, transcript: null,
-      pending: [], pendingSamples: 0, pushedSamples: 0, feed: null, stopping: null, flushing: false, audioEnded: false, onAudioEnd: null, ended: false, armed: null,
+      pending: [], pendingSamples: 0, pushedSamples: 0, feed: null, stopping: null, flushing: false, audioEnded: false, onAudioEnd: null, ended: false, heard: null,
       opened: new Promise((resolve) => { markOpened = resolve; }),
     };
     this.dictation = d;
-    if (armed?.triggered) {
-      // Started on speech: this dictation takes the armed monitor, and frames keep going to it (it
-      // keeps them, after the onset's pre-roll) until the session opens.
-      armed.dictation = d;
-      d.monitor = armed.monitor;
-      d.feed = (frame) => armed.monitor.push(frame);
-      d.armed = armed;
-    } else if (armed) {
+    const handOff = this.armed?.take((event) => this.onVoiceEvent(d, event)) ?? null;
+    if (handOff?.kind === 'speech') {
+      // Started on speech: frames keep going to the armed monitor (it keeps them, after the onset's
+      // pre-roll) until the session opens.
+      const { monitor } = handOff.speech;
+      d.monitor = monitor;
+      d.feed = (frame) => monitor.push(frame);
+      d.heard = handOff.speech;
+    } else if (handOff) {
       // Started by hand while armed: the moment before the press, then a fresh monitor as usual.
-      for (const frame of armed.monitor.takeKept(ARMED_PRE_PRESS_FRAMES)) {
+      for (const frame of handOff.prePress) {
         d.pending.push(frame);
         d.pendingSamples += frame.length;
       }
-      void armed.monitor.close();
     }
     this.setState('loading', d.id, 'mic');
     let engine: LoadedEngine;
@@ -214,11 +197,11 @@ export class DictationController implements DictationService {
     if (!(samples instanceof Float32Array) || samples.length === 0 || samples.length > AUDIO_FRAME_MAX_SAMPLES) return;
     const d = this.dictation;
     if (!d || d.ended) {
-      this.armed?.monitor.push(samples); // armed: the VAD listens for speech; otherwise nothing listens
+      this.armed?.push(samples); // armed: the VAD listens for speech; otherwise nothing listens
       return;
     }
     if (d.flushing) return; // too late for this dictation
-    if (!d.session && !d.armed) {
+    if (!d.session && !d.heard) {
       if (d.pendingSamples + samples.length > MAX_PENDING_SAMPLES) return; // a two-minute load: keep the start
       d.pending.push(samples);
       d.pendingSamples += samples.length;
@@ -248,7 +231,7 @@ export class DictationController implements DictationService {
   async transcribeFile(filePath: string): Promise<{ jobId: string }> {
     if (this.file || (this.dictation && !this.dictation.ended)) throw new AppFailure('busy', 'Another dictation or file is running; wait for it or cancel it first.');
     const config = this.engineConfig();
-    this.disarm();
+    this.armed?.disarm();
     const job = new FileTranscription({
       path: filePath,
       acquire: () => this.host.acquire(config, (fraction) => this.progress(fraction)),
@@ -258,7 +241,7 @@ export class DictationController implements DictationService {
     this.file = job;
     void job.run().finally(() => {
       if (this.file === job) this.file = null;
-      this.rearm();
+      this.armed?.rearm();
     });
     return { jobId: job.jobId };
   }
@@ -271,7 +254,7 @@ export class DictationController implements DictationService {
     // so a dictation can start at once.
     if (cancelled && this.file === job) {
       this.file = null;
-      this.rearm();
+      this.armed?.rearm();
     }
     return cancelled;
   }
@@ -285,8 +268,7 @@ export class DictationController implements DictationService {
   }
 
   async dispose(): Promise<void> {
-    this.disposed = true;
-    this.disarm();
+    this.armed?.dispose();
     for (const dispose of this.disposers) dispose();
     const d = this.dictation;
     // Quitting mid-dictation: the history entry already holds every partial; close without flushing.
@@ -314,13 +296,7 @@ export class DictationController implements DictationService {
       d.pushedSamples += frame.length;
       this.options.audioTap?.(frame, d.id);
     };
-    if (d.armed) {
-      // The kept audio (from just before the onset) goes to the engine first, then every later frame.
-      d.armed.target = forward;
-      d.armed.monitor.setConfig(handsFreeConfigFrom(this.options.settings().handsFree));
-      d.armed.monitor.startForwarding();
-      return;
-    }
+    if (d.heard) return d.heard.forwardTo(forward);
     d.monitor = this.options.vad?.monitor({
       handsFree: this.options.settings().handsFree,
       forward,
@@ -336,22 +312,8 @@ export class DictationController implements DictationService {
     else if (event.type === 'error') this.log(`voice activity: ${event.message}`);
   }
 
-  // ── Start-on-speech ──────────────────────────────────────────────────────────────────────────
-
-  private handsFreeStatus(): HandsFreeStatus {
-    const availability = this.options.vad?.status ?? null;
-    return {
-      available: availability?.available ?? null,
-      reason: availability && !availability.available ? availability.reason : null,
-      armed: this.armed !== null && !this.armed.triggered,
-    };
-  }
-
-  /** Whether start-on-speech should be listening now. */
-  private shouldArm(): boolean {
-    const vad = this.options.vad;
-    const { handsFree } = this.options.settings();
-    if (this.disposed || !vad || vad.status?.available !== true || !handsFree.enabled || !handsFree.startOnSpeech) return false;
+  /** The controller's side of start-on-speech: ready to start a dictation now. */
+  private canArm(): boolean {
     // Not after an error (a failing model would restart on every word) nor during anything else.
     if (this.current.state !== 'idle' || this.file || (this.dictation && !this.dictation.ended)) return false;
     try {
@@ -362,63 +324,9 @@ export class DictationController implements DictationService {
     }
   }
 
-  /** Arms or disarms to match the settings and state; says so when that changed. */
-  private rearm(): void {
-    const want = this.shouldArm();
-    if (want === (this.armed !== null)) return;
-    if (!want) return this.disarm();
-    const armed: Armed = { monitor: null!, target: null, triggered: false, dictation: null };
-    const monitor = this.options.vad!.monitor({
-      handsFree: this.options.settings().handsFree,
-      armed: true,
-      forward: (frame) => armed.target?.(frame),
-      onEvent: (event) => (armed.dictation ? this.onVoiceEvent(armed.dictation, event) : this.onArmedEvent(armed, event)),
-    });
-    if (!monitor) return;
-    armed.monitor = monitor;
-    this.armed = armed;
-    this.announce();
-  }
-
-  private disarm(): void {
-    const armed = this.armed;
-    if (!armed) return;
-    this.armed = null;
-    void armed.monitor.close();
-    this.announce();
-  }
-
-  private onArmedEvent(armed: Armed, event: VoiceActivityEvent): void {
-    if (this.armed !== armed) return; // replaced or disarmed meanwhile
-    if (event.type === 'error') {
-      // Not re-armed at once: a model that fails now would fail again on the next frame.
-      this.log(`voice activity while armed: ${event.message}`);
-      this.disarm();
-      return;
-    }
-    if (event.type !== 'start') return;
-    armed.triggered = true;
-    let taken = false;
-    try {
-      taken = this.voiceStartHandler ? this.voiceStartHandler() : (void this.start().catch(() => undefined), true);
-    } catch (err) {
-      this.log('start on speech failed', err); // e.g. the coordinator's insertion could not begin
-    }
-    if (!taken && this.armed === armed) {
-      // Not now (a hotkey dictation is still inserting): listen again from scratch.
-      this.armed = null;
-      void armed.monitor.close();
-      this.rearm();
-    }
-  }
-
-  /** A 'state' event with the same state: the hands-free part changed. */
-  private announce(): void {
-    this.emit({ name: 'state', payload: this.status() });
-  }
-
-  private notifyVadUnavailable(reason: string): void {
-    this.options.notify?.({ kind: 'info', message: `Hands-free is unavailable, so dictation stops only when you stop it: ${reason}` });
+  /** Speech heard while armed: the voice-start handler starts the dictation, or the controller does. */
+  private startOnSpeech(): boolean {
+    return this.voiceStartHandler ? this.voiceStartHandler() : (void this.start().catch(() => undefined), true);
   }
 
   private feed(d: Dictation, frame: Float32Array): void {
@@ -505,11 +413,7 @@ export class DictationController implements DictationService {
   }
 
   private followSettings(settings: Settings): void {
-    const vadStatus = this.options.vad?.status;
-    if (settings.handsFree.enabled && !this.handsFreeWanted && vadStatus && !vadStatus.available) this.notifyVadUnavailable(vadStatus.reason);
-    this.handsFreeWanted = settings.handsFree.enabled;
-    if (this.armed && !this.armed.triggered) this.armed.monitor.setConfig(handsFreeConfigFrom(settings.handsFree));
-    this.rearm();
+    this.armed?.followSettings(settings);
     const d = this.dictation;
     if (d && !d.ended) d.monitor?.setConfig(handsFreeConfigFrom(settings.handsFree));
     // A changed model/backend/precision is loaded now, so the next dictation starts warm (the host
@@ -540,7 +444,7 @@ export class DictationController implements DictationService {
   private setState(state: DictationState, sessionId: string, source: TranscriptSource, error: AppError | null = null): void {
     this.current = { state, since: this.now(), sessionId, source, error };
     this.emit({ name: 'state', payload: this.status() });
-    if (state === 'idle') this.rearm(); // a dictation or file ended: listen for speech again
+    if (state === 'idle') this.armed?.rearm(); // a dictation or file ended: listen for speech again
   }
 
   private emit(event: DictationEvent): void {
