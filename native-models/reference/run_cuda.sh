@@ -9,7 +9,8 @@
 #   3. HF transformers' streaming step on the same GPU (bench_hf.py; skipped with --no-hf)
 #   4. cuda_op_check: every CUDA op against the CPU backend
 #   5. CUDA vs CPU at full size with fp32 activations (the tight parity bound)
-#   6. bench_engine with VXD_FUSED=0 (the model's unfused op sequence: the baseline of the run)
+#   6. bench_engine with VXD_FUSED=0 (the model's unfused op sequence: the baseline of the run),
+#      and with VXD_CUDA_QKV_ROPE=0 (RoPE + ring write as their own kernel: the epilogue's A/B)
 #   7. with .carry/demo-eval: the embedded demo model on CUDA (fp32 and bf16 activations) over
 #      the held-out sets; token ids and decoded text per utterance, WER (train/wer.py)
 #   8. with .carry/pairs: vxd-run --backend cuda on the tiny/wrap reference pairs vs the HF
@@ -96,6 +97,11 @@ rtf=0; [ $fused_rc -ne 0 ] && rtf=60
 VXD_FUSED=0 timeout 120 "$BUILD/bench_engine" "${UARGS[@]}" --rtf-seconds $rtf --rtf-dtypes 4w --json "$LOG/engine_unfused.json" \
   > "$LOG/engine_unfused.txt" 2>&1 || status=1
 show_bench "$LOG/engine_unfused.txt"
+
+step 'A/B: RoPE + ring write as their own kernel again (VXD_CUDA_QKV_ROPE=0), position 2000'
+VXD_CUDA_QKV_ROPE=0 timeout 90 "$BUILD/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 \
+  --json "$LOG/engine_qkv_rope0.json" > "$LOG/engine_qkv_rope0.txt" 2>&1 || status=1
+show_bench "$LOG/engine_qkv_rope0.txt"
 
 if [ -d .carry/demo-eval ]; then
   step 'demo model on CUDA over the held-out sets (WER)'

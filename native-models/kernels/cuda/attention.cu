@@ -21,6 +21,7 @@ constexpr int kMaxSplits = 512;
 
 __device__ __forceinline__ int64_t ring_slot(int64_t p, int64_t ring) { return ((p % ring) + ring) % ring; }
 
+
 __global__ void kv_write_kernel(DevAct k, DevAct v, DevAct kc, DevAct vc, int64_t ring, const int64_t* pos) {
   pdl_trigger();
   const int64_t t = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -103,19 +104,24 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
   // Pair h (row r0 + h / G) sees keys lo0 + h / G ..= hi0 + h / G (relative to first).
   const int64_t lo0 = p0 - a.window + 1 - first, hi0 = p0 - first;
   int row_of[MAXG];
+  uint32_t qraw[MAXG][EPL];  // every q load is issued before the first is converted
 #pragma unroll
   for (int h = 0; h < MAXG; ++h) {
     m[h] = -INFINITY;
     l[h] = 0.0f;
     row_of[h] = h < C ? h / G : 0;
-    const int64_t r = r0 + row_of[h];
+    const int64_t base = (r0 + row_of[h]) * a.q.stride + static_cast<int64_t>(g * G + h % G) * hd;
 #pragma unroll
     for (int e = 0; e < EPL; ++e) {
       const int d = lane * EPL + e;
       acc[h][e] = 0.0f;
-      qv[h][e] = (h < C && d < hd) ? ld(a.q, r, static_cast<int64_t>(g * G + h % G) * hd + d) * a.scale : 0.0f;
+      qraw[h][e] = (h < C && d < hd) ? load_bits(a.q, base + d) : 0u;
     }
   }
+#pragma unroll
+  for (int h = 0; h < MAXG; ++h)
+#pragma unroll
+    for (int e = 0; e < EPL; ++e) qv[h][e] = bits_to_f32(a.q, qraw[h][e]) * a.scale;
 
   // Keys in batches of kKeyBatch per warp; the K and V rows of a batch are all loaded before
   // the first use, and ring slots advance without divisions.
@@ -123,7 +129,9 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
   int64_t jb = j0 + warp * kKeyBatch;
   int64_t slot0 = ring_slot(first + jb, a.ring);
   for (; jb < j1; jb += step) {
-    float kv[kKeyBatch][EPL], vv[kKeyBatch][EPL];
+    // All K and V loads of the batch are issued before the first is converted (a load converted
+    // right away waits for memory before the next one is issued).
+    uint32_t kraw[kKeyBatch][EPL], vraw[kKeyBatch][EPL];
 #pragma unroll
     for (int b = 0; b < kKeyBatch; ++b) {
       const bool valid = jb + b < j1;
@@ -133,10 +141,15 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
       for (int e = 0; e < EPL; ++e) {
         const int d = lane * EPL + e;
         const bool in = valid && d < hd;
-        kv[b][e] = in ? ld(a.k, slot, static_cast<int64_t>(g) * hd + d) : 0.0f;
-        vv[b][e] = in ? ld(a.v, slot, static_cast<int64_t>(g) * hd + d) : 0.0f;
+        kraw[b][e] = in ? load_bits(a.k, slot * a.k.stride + static_cast<int64_t>(g) * hd + d) : 0u;
+        vraw[b][e] = in ? load_bits(a.v, slot * a.v.stride + static_cast<int64_t>(g) * hd + d) : 0u;
       }
     }
+    float kv[kKeyBatch][EPL], vv[kKeyBatch][EPL];
+#pragma unroll
+    for (int b = 0; b < kKeyBatch; ++b)
+#pragma unroll
+      for (int e = 0; e < EPL; ++e) kv[b][e] = bits_to_f32(a.k, kraw[b][e]), vv[b][e] = bits_to_f32(a.v, vraw[b][e]);
     slot0 += step % a.ring;
     if (slot0 >= a.ring) slot0 -= a.ring;
     float s[kKeyBatch][MAXG];

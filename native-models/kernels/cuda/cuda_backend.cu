@@ -54,6 +54,8 @@ CudaBackend::CudaBackend(const BackendOptions&) {
   // Switches first: a bad value fails before anything is allocated.
   const char* fused = std::getenv("VXD_FUSED");
   attn_parallel_merge_ = !(fused && std::strcmp(fused, "0") == 0);
+  const char* qkv_rope = std::getenv("VXD_CUDA_QKV_ROPE");
+  qkv_rope_epilogue_ = !(qkv_rope && std::strcmp(qkv_rope, "0") == 0);
   if (const char* cap = std::getenv("VXD_CUDA_ATTN_MAX_SPLITS")) {
     // strtoll: defined on overflow (clamps) and rejects trailing junk, unlike atoll.
     char* end = nullptr;

@@ -63,6 +63,8 @@ class CudaBackend final : public Backend {
   void gated_ffn(const Act& x, const NormSpec* norm, const Weight& w1, const Weight& w3, Act& up, Act& out) override;
   void rope_kv_write(Act& q, Act& k, const Act& v, int n_heads, int n_kv_heads, int head_dim, double theta, KVCache& cache,
                      StepParam pos) override;
+  void qkv_rope_write(const Act& x, const NormSpec* norm, const MatmulOut qkv[3], const RopeSpec& rope, KVCache& cache,
+                      StepParam pos) override;
 
   // Graph captures so far (a replay whose buffers changed records anew).
   size_t captures() const { return captures_; }
@@ -125,6 +127,9 @@ class CudaBackend final : public Backend {
   // v4 attention: merge reading splits in parallel (VXD_FUSED=0: the v3 merge, to compare) and
   // an upper bound on splits per query (VXD_CUDA_ATTN_MAX_SPLITS, default: no extra bound).
   bool attn_parallel_merge_ = true;
+  // qkv_rope_write in one kernel (RoPE + ring write in the q/k/v epilogue); VXD_CUDA_QKV_ROPE=0:
+  // the composed default (matmul_multi, then rope_kv_write), to compare.
+  bool qkv_rope_epilogue_ = true;
   int64_t attn_max_splits_ = 1 << 30;
 };
 
