@@ -294,16 +294,53 @@ __global__ void __launch_bounds__(1024) attention_merge_par_kernel(AttnArgs a, i
   }
 }
 
+using AttnKernel = void (*)(AttnArgs);
+
+// The instance for head_dim hd (EPL = elements per lane) and `pairs` (row, head) pairs per block.
 template <int EPL>
-void launch_attention(const AttnArgs& a, dim3 grid, int group, cudaStream_t s) {
-  const dim3 block(kAttnWarps * 32);
-  if (group == 1) attention_kernel<EPL, 1><<<grid, block, 0, s>>>(a);
-  else if (group == 2) attention_kernel<EPL, 2><<<grid, block, 0, s>>>(a);
-  else if (group <= 4) attention_kernel<EPL, 4><<<grid, block, 0, s>>>(a);
-  else attention_kernel<EPL, 8><<<grid, block, 0, s>>>(a);
+AttnKernel attention_for_pairs(int pairs) {
+  if (pairs == 1) return attention_kernel<EPL, 1>;
+  if (pairs == 2) return attention_kernel<EPL, 2>;
+  if (pairs <= 4) return attention_kernel<EPL, 4>;
+  return attention_kernel<EPL, 8>;
+}
+
+AttnKernel attention_instance(int64_t hd, int pairs) {
+  if (hd <= 32) return attention_for_pairs<1>(pairs);
+  if (hd <= 64) return attention_for_pairs<2>(pairs);
+  if (hd <= 128) return attention_for_pairs<4>(pairs);
+  return attention_for_pairs<8>(pairs);
+}
+
+// Resident blocks per SM of each instance, measured once when the backend starts (as for the
+// GEMVs: no driver queries while a step is captured). Keyed by the instance's entry point.
+struct AttnOccupancy {
+  AttnKernel kernel;
+  int blocks_per_sm;
+};
+AttnOccupancy g_attn_occupancy[16];
+
+int attention_blocks_per_sm(AttnKernel k) {
+  for (const AttnOccupancy& o : g_attn_occupancy)
+    if (o.kernel == k) return o.blocks_per_sm;
+  return 1;
 }
 
 }  // namespace
+
+void configure_attention() {
+  int i = 0;
+  for (int64_t hd : {32, 64, 128, 256})
+    for (int pairs : {1, 2, 4, 8}) {
+      const AttnKernel k = attention_instance(hd, pairs);
+      int per_sm = 0;
+      if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, k, kAttnWarps * 32, 0) != cudaSuccess) {
+        (void)cudaGetLastError();
+        per_sm = 1;  // only a performance hint
+      }
+      g_attn_occupancy[i++] = AttnOccupancy{k, std::max(1, per_sm)};
+    }
+}
 
 void CudaBackend::kv_write(const Act& k, const Act& v, KVCache& cache, StepParam pos) {
   if (note(4, k, v, cache, pos)) return;
@@ -348,9 +385,14 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
   const int rows_per_block = attn_parallel_merge_ ? static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(q.rows, 8 / group))) : 1;
   const int64_t row_blocks = (q.rows + rows_per_block - 1) / rows_per_block;
   const int pairs = rows_per_block * group;
-  // Enough blocks to fill the GPU, each with at least kMinKeysPerSplit keys when the window is full.
+  const AttnKernel kernel = attention_instance(hd, pairs);
+  // Enough blocks to fill the GPU, each with at least kMinKeysPerSplit keys when the window is
+  // full. v6: no more than fit at once (VXD_CUDA_ATTN_WAVE=0: 8 per SM, as v4): the v5
+  // profile showed 1056 decoder blocks where 528 fit and 736 encoder blocks where 660 fit, so a
+  // second wave of short blocks ran after the first.
   const int64_t base_blocks = row_blocks * s.n_kv_heads;
-  int64_t splits = std::max<int64_t>(1, (8LL * sm_count_ + base_blocks - 1) / base_blocks);
+  const int64_t target_blocks = attn_one_wave_ ? static_cast<int64_t>(attention_blocks_per_sm(kernel)) * sm_count_ : 8LL * sm_count_;
+  int64_t splits = std::max<int64_t>(1, attn_one_wave_ ? target_blocks / base_blocks : (target_blocks + base_blocks - 1) / base_blocks);
   splits = std::min<int64_t>(splits, std::max<int64_t>(1, s.window / kMinKeysPerSplit));
   splits = std::min<int64_t>(splits, std::max<int64_t>(1, kMaxPartials / (q.rows * s.n_heads)));
   splits = std::min<int64_t>(splits, std::min<int64_t>(kMaxSplits, attn_max_splits_));
@@ -360,10 +402,7 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
              s.head_dim, static_cast<int>(splits), rows_per_block, static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd))),
              param_ptr(pos), d_attn_scratch_};
   const dim3 grid(static_cast<unsigned>(s.n_kv_heads), static_cast<unsigned>(row_blocks), static_cast<unsigned>(splits));
-  if (hd <= 32) launch_attention<1>(a, grid, pairs, stream_);
-  else if (hd <= 64) launch_attention<2>(a, grid, pairs, stream_);
-  else if (hd <= 128) launch_attention<4>(a, grid, pairs, stream_);
-  else launch_attention<8>(a, grid, pairs, stream_);
+  kernel<<<grid, dim3(kAttnWarps * 32), 0, stream_>>>(a);
   check_launch("attention");
   if (splits > 1 && attn_parallel_merge_) {
     // As many groups of hd threads as give each at least 4 splits, up to 1024 threads.

@@ -22,10 +22,13 @@ struct MatmulContext {
   size_t smem_limit = 48 * 1024;  // dynamic shared memory one block may use
   size_t smem_per_sm = 0;
   bool pdl = false;  // programmatic dependent launch of the GEMV (compute capability 9.0+, VXD_CUDA_PDL=1)
+  bool gated_six = true;  // M = 1 gated FFN with 3 + 3 rows per warp where that fits one round (VXD_CUDA_GATED6=0: off)
 };
 MatmulContext configure_matmul(cudaStream_t stream, int device);
 // Occupancy and shared-memory limits of the fused GEMVs (gemv_multi.cu); called by configure_matmul.
 void configure_gemv_multi(const MatmulContext& ctx);
+// Occupancy of the attention kernels (attention.cu), measured once when a backend starts.
+void configure_attention();
 
 class CudaBackend final : public Backend {
  public:
@@ -131,6 +134,8 @@ class CudaBackend final : public Backend {
   // the composed default (matmul_multi, then rope_kv_write), to compare.
   bool qkv_rope_epilogue_ = true;
   int64_t attn_max_splits_ = 1 << 30;
+  // Attention splits sized to one resident wave (VXD_CUDA_ATTN_WAVE=0: 8 blocks per SM, v4).
+  bool attn_one_wave_ = true;
 };
 
 const BackendEntry& cuda_backend_entry();

@@ -144,14 +144,19 @@ void configure_dtype(int smem_limit) {
   configure_rows<WT, 1, false>(smem_limit);
   configure_rows<WT, 4, false>(smem_limit);
   configure_rows<WT, 4, true>(smem_limit);
+  configure_one<WT, 1, 6, true>(smem_limit);  // M = 1 only (run_multi)
+}
+
+template <DType WT, int MR, int RPW, bool GATED>
+int64_t resident_blocks(const MatmulContext& ctx, size_t smem) {
+  const int64_t by_smem = std::max<int64_t>(1, static_cast<int64_t>(ctx.smem_per_sm / (smem + 1024)));
+  return std::min<int64_t>(MultiOccupancy<WT, MR, RPW, GATED>::blocks_per_sm, by_smem) * ctx.sm_count;
 }
 
 template <DType WT, int MR, int RPW, bool GATED>
 void launch_multi(const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
-  const int64_t by_smem = std::max<int64_t>(1, static_cast<int64_t>(ctx.smem_per_sm / (smem + 1024)));
-  const int64_t per_sm = std::min<int64_t>(MultiOccupancy<WT, MR, RPW, GATED>::blocks_per_sm, by_smem);
   const int64_t groups = a.group_end[a.count - 1];
-  const unsigned grid = static_cast<unsigned>(std::min<int64_t>(blocks_for(groups, kGemvWarps), per_sm * ctx.sm_count));
+  const unsigned grid = static_cast<unsigned>(std::min<int64_t>(blocks_for(groups, kGemvWarps), resident_blocks<WT, MR, RPW, GATED>(ctx, smem)));
   cudaLaunchConfig_t cfg = {};
   cfg.gridDim = dim3(grid);
   cfg.blockDim = dim3(kGemvWarps * 32);
@@ -188,12 +193,22 @@ bool run_multi(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& ct
   int64_t total_rows = 0;
   for (int i = 0; i < a.count; ++i) total_rows += a.w[i].n;
   // Four weight rows per warp when that still fills the GPU (as matmul() decides); gated mode
-  // always streams 4 (2 of w1, 2 of w3).
+  // streams 4 (2 of w1, 2 of w3), or 6 (below).
   const bool four = gated || blocks_for(total_rows, kGemvWarps * 4) >= static_cast<unsigned>(ctx.sm_count);
   // The RoPE epilogue needs both rows of a pair in one warp.
   if (a.rope.on && (gated || !four)) return false;
   if (!launch) return true;
-  const int64_t out_rows = gated ? 2 : four ? 4 : 1;
+  // Decoder w1/w3 (M = 1): 3 + 3 rows per warp where 2 + 2 leave a second, partial round of row
+  // groups and 3 + 3 fit in one (4w: 4608 groups of 2 + 2 for 4224 resident warps, so 384 warps
+  // ran a second group alone; 3072 of 3 + 3 fit 3168).
+  bool six = false;
+  if (gated && x.rows == 1 && ctx.gated_six) {
+    const size_t smem1 = gemv_smem_bytes<WT>(1, a.w[0].k);
+    const int64_t warps4 = resident_blocks<WT, 1, 4, true>(ctx, smem1) * kGemvWarps;
+    const int64_t warps6 = resident_blocks<WT, 1, 6, true>(ctx, smem1) * kGemvWarps;
+    six = warps4 < (a.w[0].n + 1) / 2 && warps6 >= (a.w[0].n + 2) / 3;
+  }
+  const int64_t out_rows = six ? 3 : gated ? 2 : four ? 4 : 1;
   int64_t end = 0;
   for (int i = 0; i < a.count; ++i) a.group_end[i] = end += (a.w[i].n + out_rows - 1) / out_rows;
   const MultiArgs full = a;
@@ -207,7 +222,8 @@ bool run_multi(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& ct
     }
     const DevAct xp = rows_of(x, m0, n);
     const size_t smem = gemv_smem_bytes<WT>(n, a.w[0].k);
-    if (gated) launch_mr<WT, 4, true>(xp, p, ctx, smem);
+    if (six) launch_multi<WT, 1, 6, true>(xp, p, ctx, smem);
+    else if (gated) launch_mr<WT, 4, true>(xp, p, ctx, smem);
     else if (four) launch_mr<WT, 4, false>(xp, p, ctx, smem);
     else launch_mr<WT, 1, false>(xp, p, ctx, smem);
   }

@@ -229,6 +229,8 @@ MatmulContext configure_matmul(cudaStream_t stream, int device) {
   const char* pdl = std::getenv("VXD_CUDA_PDL");
   // Off by default: measured 1-3% slower on an H100 (docs/cuda-notes.md); VXD_CUDA_PDL=1 enables it.
   ctx.pdl = major >= 9 && pdl && std::strcmp(pdl, "1") == 0;
+  const char* six = std::getenv("VXD_CUDA_GATED6");
+  ctx.gated_six = !(six && std::strcmp(six, "0") == 0);
   allow_smem<DType::F32>(ctx.smem_limit);
   allow_smem<DType::BF16>(ctx.smem_limit);
   allow_smem<DType::Q8>(ctx.smem_limit);
