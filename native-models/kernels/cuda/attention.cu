@@ -220,23 +220,17 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
   }
 }
 
-// Merges the splits of one (row, head): split weights exp(m_s - M) are computed once into shared
-// memory, then each thread sums its dimension over the splits (coalesced across threads).
-__global__ void attention_merge_kernel(AttnArgs a) {
-  pdl_trigger();
-  __shared__ float weight[kMaxSplits];
+// The merge prelude of one (row, head), shared by both merges: the split weights exp(m_s - M)
+// into weight[] (shared memory) and the softmax denominator sum_s l_s * weight[s], returned to
+// every thread. `base` points at the (row, head)'s first partial: m, l, acc per split.
+__device__ float split_weights(const float* base, int splits, int stride, float* weight) {
   __shared__ float total;
-  const int64_t rh = blockIdx.x;  // row * n_heads + head
-  const int64_t r = rh / a.n_heads;
-  const int head = static_cast<int>(rh % a.n_heads);
-  const int hd = a.head_dim;
-  const float* base = a.partial + rh * a.splits * (hd + 2);
   float mx = -INFINITY;
-  for (int s = threadIdx.x; s < a.splits; s += blockDim.x) mx = fmaxf(mx, base[s * (hd + 2)]);
+  for (int s = threadIdx.x; s < splits; s += blockDim.x) mx = fmaxf(mx, base[s * stride]);
   mx = block_max(mx);
   float lsum = 0.0f;
-  for (int s = threadIdx.x; s < a.splits; s += blockDim.x) {
-    const float* part = base + s * (hd + 2);
+  for (int s = threadIdx.x; s < splits; s += blockDim.x) {
+    const float* part = base + s * stride;
     const float w = part[0] == -INFINITY ? 0.0f : __expf(part[0] - mx);  // empty splits weigh nothing
     weight[s] = w;
     lsum += part[1] * w;
@@ -244,7 +238,20 @@ __global__ void attention_merge_kernel(AttnArgs a) {
   lsum = block_sum(lsum);
   if (threadIdx.x == 0) total = lsum;
   __syncthreads();
-  const float inv = 1.0f / total;
+  return total;
+}
+
+// v3 merge (VXD_FUSED=0): each thread sums its dimension over the splits in sequence (coalesced
+// across threads).
+__global__ void attention_merge_kernel(AttnArgs a) {
+  pdl_trigger();
+  __shared__ float weight[kMaxSplits];
+  const int64_t rh = blockIdx.x;  // row * n_heads + head
+  const int64_t r = rh / a.n_heads;
+  const int head = static_cast<int>(rh % a.n_heads);
+  const int hd = a.head_dim;
+  const float* base = a.partial + rh * a.splits * (hd + 2);
+  const float inv = 1.0f / split_weights(base, a.splits, hd + 2, weight);
   for (int d = threadIdx.x; d < hd; d += blockDim.x) {
     float acc = 0.0f;
 #pragma unroll 4
@@ -260,25 +267,12 @@ __global__ void __launch_bounds__(1024) attention_merge_par_kernel(AttnArgs a, i
   pdl_trigger();
   __shared__ float weight[kMaxSplits];
   __shared__ float sums[1024];
-  __shared__ float total;
   const int64_t rh = blockIdx.x;  // row * n_heads + head
   const int64_t r = rh / a.n_heads;
   const int head = static_cast<int>(rh % a.n_heads);
   const int hd = a.head_dim;
   const float* base = a.partial + rh * a.splits * (hd + 2);
-  float mx = -INFINITY;
-  for (int s = threadIdx.x; s < a.splits; s += blockDim.x) mx = fmaxf(mx, base[s * (hd + 2)]);
-  mx = block_max(mx);
-  float lsum = 0.0f;
-  for (int s = threadIdx.x; s < a.splits; s += blockDim.x) {
-    const float* part = base + s * (hd + 2);
-    const float w = part[0] == -INFINITY ? 0.0f : __expf(part[0] - mx);  // empty splits weigh nothing
-    weight[s] = w;
-    lsum += part[1] * w;
-  }
-  lsum = block_sum(lsum);
-  if (threadIdx.x == 0) total = lsum;
-  __syncthreads();
+  const float total = split_weights(base, a.splits, hd + 2, weight);
   const int d = threadIdx.x % hd, j = threadIdx.x / hd;
   if (j < groups) {
     float acc = 0.0f;

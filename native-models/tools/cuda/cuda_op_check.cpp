@@ -689,6 +689,16 @@ int main(int argc, char** argv) {
       g_prefix = std::string("[max splits ") + cap + "] ";
       check_attention(*cpu, *variant);
     }
+    // The A/B switches of v6: v4's attention splits (8 blocks per SM), and the decoder FFN's
+    // 2 + 2 rows per warp only.
+    for (const char* sw : {"VXD_CUDA_ATTN_WAVE", "VXD_CUDA_GATED6"}) {
+      setenv(sw, "0", 1);
+      auto variant = create_backend("cuda", BackendOptions{});
+      unsetenv(sw);
+      g_prefix = std::string("[") + sw + "=0] ";
+      check_attention(*cpu, *variant);
+      check_gated_ffn(*cpu, *variant);
+    }
     setenv("VXD_FUSED", "0", 1);
     auto v3 = create_backend("cuda", BackendOptions{});
     unsetenv("VXD_FUSED");

@@ -4,15 +4,17 @@
 #   ncu_step.sh BUILD_DIR DTYPE OUT_CSV                      per-kernel times of the whole step
 #   ncu_step.sh BUILD_DIR DTYPE OUT_CSV stalls SKIP COUNT    warp stall reasons, occupancy and launch
 #       statistics of COUNT GEMV/attention kernels after the first SKIP of them (in step order)
+#   ncu_step.sh BUILD_DIR DTYPE OUT_CSV full SKIP COUNT      the same kernels, every raw metric of
+#       ncu's full set (instruction counts, stall reasons per instruction, pipe utilisation)
 # Exit 3 when ncu is not installed. OUT_CSV gets ncu's CSV (stderr to OUT_CSV.err);
 # tools/cuda/ncu_summary.py turns the first kind into a table.
 set -uo pipefail
 build=$1 dtype=$2 csv=$3 mode=${4:-times}
 ncu=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | tail -1)
 [ -n "$ncu" ] || { echo "ncu_step.sh: no ncu here" >&2; exit 3; }
-if [ "$mode" = stalls ]; then
-  what=(--section WarpStateStats --section Occupancy --section LaunchStats --kernel-name regex:"gemv|attention_kernel"
-        --launch-skip "$5" --launch-count "$6")
+if [ "$mode" = stalls ] || [ "$mode" = full ]; then
+  what=(--kernel-name regex:"gemv|attention_kernel" --launch-skip "$5" --launch-count "$6")
+  if [ "$mode" = full ]; then what+=(--set full --page raw); else what+=(--section WarpStateStats --section Occupancy --section LaunchStats); fi
 else
   what=(--metrics gpu__time_duration.sum,dram__bytes_read.sum,launch__grid_size,launch__block_size,launch__registers_per_thread)
 fi
