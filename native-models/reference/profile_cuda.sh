@@ -23,7 +23,7 @@ say "op check: $(grep -E 'passed' "$OUT/op_check.txt" | tail -1)"
 grep -E "^FAIL" "$OUT/op_check.txt" | head -20 | tee -a "$LOG"
 timeout 120 "$BUILD/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 2>&1 | grep -E "^(4w|bf16) |^\[" | tee -a "$LOG"
 say "graph replay timed"
-for v in VXD_FUSED=0; do
+for v in VXD_CUDA_QKV_ROPE=0 VXD_FUSED=0; do
   env $v timeout 120 "$BUILD/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 2>&1 | grep -E "^(4w|bf16) " | sed "s/^/$v: /" | tee -a "$LOG"
 done
 VXD_CUDA_GRAPHS=0 VXD_CUDA_PROFILE=1 timeout 120 "$BUILD/bench_engine" --dtypes 4w --positions 2000 --iters 10 --rtf-seconds 0 \

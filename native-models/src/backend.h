@@ -117,6 +117,13 @@ struct MatmulOut {
   Act y;
 };
 
+// RoPE of a fused attention prologue (Backend::qkv_rope_write): q has n_heads heads, k and v
+// n_kv_heads, all of head_dim; interleaved pairs (2i, 2i + 1), as Backend::rope.
+struct RopeSpec {
+  int n_heads = 0, n_kv_heads = 0, head_dim = 0;
+  double theta = 0.0;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -182,6 +189,11 @@ class Backend {
   // kv_write(k, v, cache): the attention prologue.
   virtual void rope_kv_write(Act& q, Act& k, const Act& v, int n_heads, int n_kv_heads, int head_dim, double theta,
                              KVCache& cache, StepParam pos);
+  // The whole attention prologue: matmul_multi(x, norm, qkv, 3) into q, k, v, then
+  // rope_kv_write(q, k, v, ...). A fused backend rotates q and k in the matmul's epilogue and
+  // writes k and v to the ring from there (the k and v outputs still receive their values).
+  virtual void qkv_rope_write(const Act& x, const NormSpec* norm, const MatmulOut qkv[3], const RopeSpec& rope, KVCache& cache,
+                              StepParam pos);
 };
 
 // ---- default fused ops: the unfused sequence (a backend that keeps these is bit-identical) ----
@@ -211,6 +223,13 @@ inline void Backend::rope_kv_write(Act& q, Act& k, const Act& v, int n_heads, in
   rope(q, n_heads, head_dim, theta, pos);
   rope(k, n_kv_heads, head_dim, theta, pos);
   kv_write(k, v, cache, pos);
+}
+
+inline void Backend::qkv_rope_write(const Act& x, const NormSpec* norm, const MatmulOut qkv[3], const RopeSpec& rope, KVCache& cache,
+                                    StepParam pos) {
+  matmul_multi(x, norm, qkv, 3);
+  Act q = qkv[0].y, k = qkv[1].y;
+  rope_kv_write(q, k, qkv[2].y, rope.n_heads, rope.n_kv_heads, rope.head_dim, rope.theta, cache, pos);
 }
 
 struct BackendOptions {

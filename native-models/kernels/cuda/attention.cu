@@ -21,6 +21,7 @@ constexpr int kMaxSplits = 512;
 
 __device__ __forceinline__ int64_t ring_slot(int64_t p, int64_t ring) { return ((p % ring) + ring) % ring; }
 
+
 __global__ void kv_write_kernel(DevAct k, DevAct v, DevAct kc, DevAct vc, int64_t ring, const int64_t* pos) {
   pdl_trigger();
   const int64_t t = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -103,19 +104,24 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
   // Pair h (row r0 + h / G) sees keys lo0 + h / G ..= hi0 + h / G (relative to first).
   const int64_t lo0 = p0 - a.window + 1 - first, hi0 = p0 - first;
   int row_of[MAXG];
+  uint32_t qraw[MAXG][EPL];  // every q load is issued before the first is converted
 #pragma unroll
   for (int h = 0; h < MAXG; ++h) {
     m[h] = -INFINITY;
     l[h] = 0.0f;
     row_of[h] = h < C ? h / G : 0;
-    const int64_t r = r0 + row_of[h];
+    const int64_t base = (r0 + row_of[h]) * a.q.stride + static_cast<int64_t>(g * G + h % G) * hd;
 #pragma unroll
     for (int e = 0; e < EPL; ++e) {
       const int d = lane * EPL + e;
       acc[h][e] = 0.0f;
-      qv[h][e] = (h < C && d < hd) ? ld(a.q, r, static_cast<int64_t>(g * G + h % G) * hd + d) * a.scale : 0.0f;
+      qraw[h][e] = (h < C && d < hd) ? load_bits(a.q, base + d) : 0u;
     }
   }
+#pragma unroll
+  for (int h = 0; h < MAXG; ++h)
+#pragma unroll
+    for (int e = 0; e < EPL; ++e) qv[h][e] = bits_to_f32(a.q, qraw[h][e]) * a.scale;
 
   // Keys in batches of kKeyBatch per warp; the K and V rows of a batch are all loaded before
   // the first use, and ring slots advance without divisions.
@@ -123,7 +129,9 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
   int64_t jb = j0 + warp * kKeyBatch;
   int64_t slot0 = ring_slot(first + jb, a.ring);
   for (; jb < j1; jb += step) {
-    float kv[kKeyBatch][EPL], vv[kKeyBatch][EPL];
+    // All K and V loads of the batch are issued before the first is converted (a load converted
+    // right away waits for memory before the next one is issued).
+    uint32_t kraw[kKeyBatch][EPL], vraw[kKeyBatch][EPL];
 #pragma unroll
     for (int b = 0; b < kKeyBatch; ++b) {
       const bool valid = jb + b < j1;
@@ -133,10 +141,15 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
       for (int e = 0; e < EPL; ++e) {
         const int d = lane * EPL + e;
         const bool in = valid && d < hd;
-        kv[b][e] = in ? ld(a.k, slot, static_cast<int64_t>(g) * hd + d) : 0.0f;
-        vv[b][e] = in ? ld(a.v, slot, static_cast<int64_t>(g) * hd + d) : 0.0f;
+        kraw[b][e] = in ? load_bits(a.k, slot * a.k.stride + static_cast<int64_t>(g) * hd + d) : 0u;
+        vraw[b][e] = in ? load_bits(a.v, slot * a.v.stride + static_cast<int64_t>(g) * hd + d) : 0u;
       }
     }
+    float kv[kKeyBatch][EPL], vv[kKeyBatch][EPL];
+#pragma unroll
+    for (int b = 0; b < kKeyBatch; ++b)
+#pragma unroll
+      for (int e = 0; e < EPL; ++e) kv[b][e] = bits_to_f32(a.k, kraw[b][e]), vv[b][e] = bits_to_f32(a.v, vraw[b][e]);
     slot0 += step % a.ring;
     if (slot0 >= a.ring) slot0 -= a.ring;
     float s[kKeyBatch][MAXG];
@@ -207,23 +220,17 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
   }
 }
 
-// Merges the splits of one (row, head): split weights exp(m_s - M) are computed once into shared
-// memory, then each thread sums its dimension over the splits (coalesced across threads).
-__global__ void attention_merge_kernel(AttnArgs a) {
-  pdl_trigger();
-  __shared__ float weight[kMaxSplits];
+// The merge prelude of one (row, head), shared by both merges: the split weights exp(m_s - M)
+// into weight[] (shared memory) and the softmax denominator sum_s l_s * weight[s], returned to
+// every thread. `base` points at the (row, head)'s first partial: m, l, acc per split.
+__device__ float split_weights(const float* base, int splits, int stride, float* weight) {
   __shared__ float total;
-  const int64_t rh = blockIdx.x;  // row * n_heads + head
-  const int64_t r = rh / a.n_heads;
-  const int head = static_cast<int>(rh % a.n_heads);
-  const int hd = a.head_dim;
-  const float* base = a.partial + rh * a.splits * (hd + 2);
   float mx = -INFINITY;
-  for (int s = threadIdx.x; s < a.splits; s += blockDim.x) mx = fmaxf(mx, base[s * (hd + 2)]);
+  for (int s = threadIdx.x; s < splits; s += blockDim.x) mx = fmaxf(mx, base[s * stride]);
   mx = block_max(mx);
   float lsum = 0.0f;
-  for (int s = threadIdx.x; s < a.splits; s += blockDim.x) {
-    const float* part = base + s * (hd + 2);
+  for (int s = threadIdx.x; s < splits; s += blockDim.x) {
+    const float* part = base + s * stride;
     const float w = part[0] == -INFINITY ? 0.0f : __expf(part[0] - mx);  // empty splits weigh nothing
     weight[s] = w;
     lsum += part[1] * w;
@@ -231,7 +238,20 @@ __global__ void attention_merge_kernel(AttnArgs a) {
   lsum = block_sum(lsum);
   if (threadIdx.x == 0) total = lsum;
   __syncthreads();
-  const float inv = 1.0f / total;
+  return total;
+}
+
+// v3 merge (VXD_FUSED=0): each thread sums its dimension over the splits in sequence (coalesced
+// across threads).
+__global__ void attention_merge_kernel(AttnArgs a) {
+  pdl_trigger();
+  __shared__ float weight[kMaxSplits];
+  const int64_t rh = blockIdx.x;  // row * n_heads + head
+  const int64_t r = rh / a.n_heads;
+  const int head = static_cast<int>(rh % a.n_heads);
+  const int hd = a.head_dim;
+  const float* base = a.partial + rh * a.splits * (hd + 2);
+  const float inv = 1.0f / split_weights(base, a.splits, hd + 2, weight);
   for (int d = threadIdx.x; d < hd; d += blockDim.x) {
     float acc = 0.0f;
 #pragma unroll 4
@@ -247,25 +267,12 @@ __global__ void __launch_bounds__(1024) attention_merge_par_kernel(AttnArgs a, i
   pdl_trigger();
   __shared__ float weight[kMaxSplits];
   __shared__ float sums[1024];
-  __shared__ float total;
   const int64_t rh = blockIdx.x;  // row * n_heads + head
   const int64_t r = rh / a.n_heads;
   const int head = static_cast<int>(rh % a.n_heads);
   const int hd = a.head_dim;
   const float* base = a.partial + rh * a.splits * (hd + 2);
-  float mx = -INFINITY;
-  for (int s = threadIdx.x; s < a.splits; s += blockDim.x) mx = fmaxf(mx, base[s * (hd + 2)]);
-  mx = block_max(mx);
-  float lsum = 0.0f;
-  for (int s = threadIdx.x; s < a.splits; s += blockDim.x) {
-    const float* part = base + s * (hd + 2);
-    const float w = part[0] == -INFINITY ? 0.0f : __expf(part[0] - mx);  // empty splits weigh nothing
-    weight[s] = w;
-    lsum += part[1] * w;
-  }
-  lsum = block_sum(lsum);
-  if (threadIdx.x == 0) total = lsum;
-  __syncthreads();
+  const float total = split_weights(base, a.splits, hd + 2, weight);
   const int d = threadIdx.x % hd, j = threadIdx.x / hd;
   if (j < groups) {
     float acc = 0.0f;
@@ -281,16 +288,53 @@ __global__ void __launch_bounds__(1024) attention_merge_par_kernel(AttnArgs a, i
   }
 }
 
+using AttnKernel = void (*)(AttnArgs);
+
+// The instance for head_dim hd (EPL = elements per lane) and `pairs` (row, head) pairs per block.
 template <int EPL>
-void launch_attention(const AttnArgs& a, dim3 grid, int group, cudaStream_t s) {
-  const dim3 block(kAttnWarps * 32);
-  if (group == 1) attention_kernel<EPL, 1><<<grid, block, 0, s>>>(a);
-  else if (group == 2) attention_kernel<EPL, 2><<<grid, block, 0, s>>>(a);
-  else if (group <= 4) attention_kernel<EPL, 4><<<grid, block, 0, s>>>(a);
-  else attention_kernel<EPL, 8><<<grid, block, 0, s>>>(a);
+AttnKernel attention_for_pairs(int pairs) {
+  if (pairs == 1) return attention_kernel<EPL, 1>;
+  if (pairs == 2) return attention_kernel<EPL, 2>;
+  if (pairs <= 4) return attention_kernel<EPL, 4>;
+  return attention_kernel<EPL, 8>;
+}
+
+AttnKernel attention_instance(int64_t hd, int pairs) {
+  if (hd <= 32) return attention_for_pairs<1>(pairs);
+  if (hd <= 64) return attention_for_pairs<2>(pairs);
+  if (hd <= 128) return attention_for_pairs<4>(pairs);
+  return attention_for_pairs<8>(pairs);
+}
+
+// Resident blocks per SM of each instance, measured once when the backend starts (as for the
+// GEMVs: no driver queries while a step is captured). Keyed by the instance's entry point.
+struct AttnOccupancy {
+  AttnKernel kernel;
+  int blocks_per_sm;
+};
+AttnOccupancy g_attn_occupancy[16];
+
+int attention_blocks_per_sm(AttnKernel k) {
+  for (const AttnOccupancy& o : g_attn_occupancy)
+    if (o.kernel == k) return o.blocks_per_sm;
+  return 1;
 }
 
 }  // namespace
+
+void configure_attention() {
+  int i = 0;
+  for (int64_t hd : {32, 64, 128, 256})
+    for (int pairs : {1, 2, 4, 8}) {
+      const AttnKernel k = attention_instance(hd, pairs);
+      int per_sm = 0;
+      if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, k, kAttnWarps * 32, 0) != cudaSuccess) {
+        (void)cudaGetLastError();
+        per_sm = 1;  // only a performance hint
+      }
+      g_attn_occupancy[i++] = AttnOccupancy{k, std::max(1, per_sm)};
+    }
+}
 
 void CudaBackend::kv_write(const Act& k, const Act& v, KVCache& cache, StepParam pos) {
   if (note(4, k, v, cache, pos)) return;
@@ -335,9 +379,14 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
   const int rows_per_block = attn_parallel_merge_ ? static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(q.rows, 8 / group))) : 1;
   const int64_t row_blocks = (q.rows + rows_per_block - 1) / rows_per_block;
   const int pairs = rows_per_block * group;
-  // Enough blocks to fill the GPU, each with at least kMinKeysPerSplit keys when the window is full.
+  const AttnKernel kernel = attention_instance(hd, pairs);
+  // Enough blocks to fill the GPU, each with at least kMinKeysPerSplit keys when the window is
+  // full. v6: no more than fit at once (VXD_CUDA_ATTN_WAVE=0: 8 per SM, as v4): the v5
+  // profile showed 1056 decoder blocks where 528 fit and 736 encoder blocks where 660 fit, so a
+  // second wave of short blocks ran after the first.
   const int64_t base_blocks = row_blocks * s.n_kv_heads;
-  int64_t splits = std::max<int64_t>(1, (8LL * sm_count_ + base_blocks - 1) / base_blocks);
+  const int64_t target_blocks = attn_one_wave_ ? static_cast<int64_t>(attention_blocks_per_sm(kernel)) * sm_count_ : 8LL * sm_count_;
+  int64_t splits = std::max<int64_t>(1, attn_one_wave_ ? target_blocks / base_blocks : (target_blocks + base_blocks - 1) / base_blocks);
   splits = std::min<int64_t>(splits, std::max<int64_t>(1, s.window / kMinKeysPerSplit));
   splits = std::min<int64_t>(splits, std::max<int64_t>(1, kMaxPartials / (q.rows * s.n_heads)));
   splits = std::min<int64_t>(splits, std::min<int64_t>(kMaxSplits, attn_max_splits_));
@@ -347,10 +396,7 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
              s.head_dim, static_cast<int>(splits), rows_per_block, static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd))),
              param_ptr(pos), d_attn_scratch_};
   const dim3 grid(static_cast<unsigned>(s.n_kv_heads), static_cast<unsigned>(row_blocks), static_cast<unsigned>(splits));
-  if (hd <= 32) launch_attention<1>(a, grid, pairs, stream_);
-  else if (hd <= 64) launch_attention<2>(a, grid, pairs, stream_);
-  else if (hd <= 128) launch_attention<4>(a, grid, pairs, stream_);
-  else launch_attention<8>(a, grid, pairs, stream_);
+  kernel<<<grid, dim3(kAttnWarps * 32), 0, stream_>>>(a);
   check_launch("attention");
   if (splits > 1 && attn_parallel_merge_) {
     // As many groups of hd threads as give each at least 4 splits, up to 1024 threads.

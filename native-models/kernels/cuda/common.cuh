@@ -57,6 +57,13 @@ __device__ __forceinline__ void st(const DevAct& a, int64_t r, int64_t c, float 
   else static_cast<float*>(a.data)[i] = v;
 }
 
+// Element i (flat index) of an activation as raw bits (bf16 in the low half, or fp32), and those bits as fp32:
+// split so a kernel can issue a batch of loads before converting any of them.
+__device__ __forceinline__ uint32_t load_bits(const DevAct& a, int64_t i) {
+  return a.bf16 ? static_cast<uint32_t>(static_cast<const uint16_t*>(a.data)[i]) : static_cast<const uint32_t*>(a.data)[i];
+}
+__device__ __forceinline__ float bits_to_f32(const DevAct& a, uint32_t bits) { return __uint_as_float(a.bf16 ? bits << 16 : bits); }
+
 // Programmatic dependent launch (Hopper): every kernel lets the next one launch early; a kernel
 // launched with the PDL attribute (the GEMV) does its independent prologue (pulling its weights
 // into L2), then waits here until its predecessor has finished and its writes are visible.

@@ -54,6 +54,10 @@ CudaBackend::CudaBackend(const BackendOptions&) {
   // Switches first: a bad value fails before anything is allocated.
   const char* fused = std::getenv("VXD_FUSED");
   attn_parallel_merge_ = !(fused && std::strcmp(fused, "0") == 0);
+  const char* qkv_rope = std::getenv("VXD_CUDA_QKV_ROPE");
+  qkv_rope_epilogue_ = !(qkv_rope && std::strcmp(qkv_rope, "0") == 0);
+  const char* wave = std::getenv("VXD_CUDA_ATTN_WAVE");
+  attn_one_wave_ = attn_parallel_merge_ && !(wave && std::strcmp(wave, "0") == 0);  // VXD_FUSED=0 keeps v3's splits
   if (const char* cap = std::getenv("VXD_CUDA_ATTN_MAX_SPLITS")) {
     // strtoll: defined on overflow (clamps) and rejects trailing junk, unlike atoll.
     char* end = nullptr;
@@ -67,6 +71,7 @@ CudaBackend::CudaBackend(const BackendOptions&) {
   check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
   try {
     matmul_ctx_ = configure_matmul(stream_, device_);
+    configure_attention();
     check(cudaMalloc(&d_params_, sizeof(params_)), "cudaMalloc(step params)");
     attn_scratch_floats_ = kMaxAttnPartials * (kMaxAttnHeadDim + 2);
     check(cudaMalloc(&d_attn_scratch_, attn_scratch_floats_ * sizeof(float)), "cudaMalloc(attention scratch)");

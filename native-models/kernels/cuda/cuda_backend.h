@@ -22,10 +22,13 @@ struct MatmulContext {
   size_t smem_limit = 48 * 1024;  // dynamic shared memory one block may use
   size_t smem_per_sm = 0;
   bool pdl = false;  // programmatic dependent launch of the GEMV (compute capability 9.0+, VXD_CUDA_PDL=1)
+  bool gated_six = true;  // M = 1 gated FFN with 3 + 3 rows per warp where that fits one round (VXD_CUDA_GATED6=0: off)
 };
 MatmulContext configure_matmul(cudaStream_t stream, int device);
 // Occupancy and shared-memory limits of the fused GEMVs (gemv_multi.cu); called by configure_matmul.
 void configure_gemv_multi(const MatmulContext& ctx);
+// Occupancy of the attention kernels (attention.cu), measured once when a backend starts.
+void configure_attention();
 
 class CudaBackend final : public Backend {
  public:
@@ -63,6 +66,8 @@ class CudaBackend final : public Backend {
   void gated_ffn(const Act& x, const NormSpec* norm, const Weight& w1, const Weight& w3, Act& up, Act& out) override;
   void rope_kv_write(Act& q, Act& k, const Act& v, int n_heads, int n_kv_heads, int head_dim, double theta, KVCache& cache,
                      StepParam pos) override;
+  void qkv_rope_write(const Act& x, const NormSpec* norm, const MatmulOut qkv[3], const RopeSpec& rope, KVCache& cache,
+                      StepParam pos) override;
 
   // Graph captures so far (a replay whose buffers changed records anew).
   size_t captures() const { return captures_; }
@@ -125,7 +130,12 @@ class CudaBackend final : public Backend {
   // v4 attention: merge reading splits in parallel (VXD_FUSED=0: the v3 merge, to compare) and
   // an upper bound on splits per query (VXD_CUDA_ATTN_MAX_SPLITS, default: no extra bound).
   bool attn_parallel_merge_ = true;
+  // qkv_rope_write in one kernel (RoPE + ring write in the q/k/v epilogue); VXD_CUDA_QKV_ROPE=0:
+  // the composed default (matmul_multi, then rope_kv_write), to compare.
+  bool qkv_rope_epilogue_ = true;
   int64_t attn_max_splits_ = 1 << 30;
+  // Attention splits sized to one resident wave (VXD_CUDA_ATTN_WAVE=0: 8 blocks per SM, v4).
+  bool attn_one_wave_ = true;
 };
 
 const BackendEntry& cuda_backend_entry();

@@ -86,9 +86,22 @@ __global__ void __launch_bounds__(1024) argmax_kernel(DevAct x, int32_t* out_id)
   pdl_trigger();
   float best = -INFINITY;
   int64_t best_i = LLONG_MAX;
-  for (int64_t i = threadIdx.x; i < x.cols; i += blockDim.x) {
-    const float v = ld(x, 0, i);
-    if (v > best || (v == best && i < best_i)) best = v, best_i = i;
+  // Eight loads in flight per thread before the compares (one block reads 131072 logits: a loop
+  // that waits for each load in turn is ~128 serial memory round trips).
+  constexpr int kBatch = 8;
+  const int64_t stride = blockDim.x;
+  for (int64_t i0 = threadIdx.x; i0 < x.cols; i0 += kBatch * stride) {
+    uint32_t raw[kBatch];
+#pragma unroll
+    for (int b = 0; b < kBatch; ++b) raw[b] = i0 + b * stride < x.cols ? load_bits(x, i0 + b * stride) : 0u;
+    float v[kBatch];
+#pragma unroll
+    for (int b = 0; b < kBatch; ++b) v[b] = bits_to_f32(x, raw[b]);
+#pragma unroll
+    for (int b = 0; b < kBatch; ++b) {
+      const int64_t i = i0 + b * stride;  // increasing within a thread: '>' keeps the first maximum
+      if (i < x.cols && (v[b] > best || (v[b] == best && i < best_i))) best = v[b], best_i = i;
+    }
   }
 #pragma unroll
   for (int o = 16; o > 0; o >>= 1) {

@@ -2,9 +2,10 @@
 // share the same x (q/k/v; w1 and w3), optionally RMSNorm-ing x while staging it, so a layer's
 // norm + 3 matmuls (or norm + 2 matmuls + SiLU·up) is one kernel instead of 4. Each block
 // normalises its own staged copy of x (k <= a few thousand: one extra pass over shared memory).
-// The hot loop is the one of matmul.cu's gemv_smem (kept there unchanged so VXD_FUSED=0 runs
-// exactly the previous kernels); shapes it does not serve fall back to the composed default.
+// The hot loop (gemv_rows) is shared with matmul.cu's gemv_smem; shapes it does not serve fall
+// back to the composed default.
 #include <algorithm>
+#include <cmath>
 
 #include "cuda_backend.h"
 #include "gemv.cuh"
@@ -13,7 +14,7 @@ namespace vxd::cuda {
 namespace {
 
 constexpr int kMaxOuts = Backend::kMaxMatmulOuts;
-// Static shared memory of gemv_multi (block_sum's 32 floats) must fit next to the dynamic part
+// Static shared memory of gemv_multi (the norm's per-warp partial sums) must fit next to the dynamic part
 // within the device's per-block opt-in limit, so the dynamic limit leaves this much room.
 constexpr size_t kStaticSmemRoom = 1024;
 
@@ -25,42 +26,58 @@ struct MultiArgs {
   const float* norm_w;  // null: x is used as is
   const float* norm_ada;
   float eps;
+  RopeEpilogue rope;  // qkv_rope_write (rope.on): outputs 0 = q, 1 = k, 2 = v
 };
 
-// Stages x (M rows) into shared memory as fp32, RMSNorm-ed when a.norm_w is set. Every thread
-// rescales exactly the elements it staged, so one barrier (inside block_sum) suffices before.
+// Stages x (M rows) into shared memory as fp32, RMSNorm-ed when a.norm_w is set: one block
+// reduction for all rows, then every thread rescales exactly the elements it staged (its norm
+// weights loaded in batches, like x).
 template <DType WT, int MR>
 __device__ __forceinline__ void stage_x(const DevAct& x, const MultiArgs& a, int k, float* xs) {
   constexpr int E = chunk_elems<WT>();
   constexpr int kSlot = x_slot<WT>();
-  const int M = static_cast<int>(x.rows), chunks = k / E, k4 = k / 4;
+  const int M = static_cast<int>(x.rows), chunks = k / E, k4 = k / 4, total = M * k4;
   float ss[MR];
 #pragma unroll
-  for (int m = 0; m < MR; ++m) {
-    ss[m] = 0.0f;
-    if (m >= M) break;
-    for (int u = threadIdx.x; u < k4; u += blockDim.x) {
-      const int c = 4 * u;
-      const float4 v = load_x4(x, m, c);
-      ss[m] += v.x * v.x + v.y * v.y + v.z * v.z + v.w * v.w;
-      *reinterpret_cast<float4*>(xs + (m * chunks + c / E) * kSlot + c % E) = v;
-    }
-  }
+  for (int m = 0; m < MR; ++m) ss[m] = 0.0f;
+  stage_rows<WT, MR>(x, M, k, xs, ss);
   if (a.norm_w) {
+    __shared__ float part[kGemvWarps][MR];
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
 #pragma unroll
     for (int m = 0; m < MR; ++m) {
-      if (m >= M) break;  // M is the same for the whole block, so every thread reaches block_sum
-      const float inv = rsqrtf(block_sum(ss[m]) / static_cast<float>(k) + a.eps);
-      for (int u = threadIdx.x; u < k4; u += blockDim.x) {
-        const int c = 4 * u;
+      const float v = warp_sum(ss[m]);
+      if (lane == 0) part[warp][m] = v;
+    }
+    __syncthreads();
+    float inv[MR];
+#pragma unroll
+    for (int m = 0; m < MR; ++m) {
+      float t = 0.0f;
+#pragma unroll
+      for (int w = 0; w < kGemvWarps; ++w) t += part[w][m];
+      inv[m] = rsqrtf(t / static_cast<float>(k) + a.eps);
+    }
+    for (int t0 = threadIdx.x; t0 < total; t0 += kStageBatch * blockDim.x) {
+      float4 w[kStageBatch], d[kStageBatch];
+#pragma unroll
+      for (int j = 0; j < kStageBatch; ++j) {
+        const int t = t0 + j * blockDim.x, c = 4 * (t % k4);
+        w[j] = t < total ? *reinterpret_cast<const float4*>(a.norm_w + c) : make_float4(0, 0, 0, 0);
+        d[j] = t < total && a.norm_ada ? *reinterpret_cast<const float4*>(a.norm_ada + c) : make_float4(0, 0, 0, 0);
+      }
+#pragma unroll
+      for (int j = 0; j < kStageBatch; ++j) {
+        const int t = t0 + j * blockDim.x, m = t / k4, c = 4 * (t - m * k4);
+        if (t >= total) break;
+        float in = 0.0f;
+#pragma unroll
+        for (int r = 0; r < MR; ++r)
+          if (r == m) in = inv[r];
         float4* p = reinterpret_cast<float4*>(xs + (m * chunks + c / E) * kSlot + c % E);
         float4 v = *p;
-        const float4 w = *reinterpret_cast<const float4*>(a.norm_w + c);
-        v.x = v.x * inv * w.x, v.y = v.y * inv * w.y, v.z = v.z * inv * w.z, v.w = v.w * inv * w.w;
-        if (a.norm_ada) {
-          const float4 d = *reinterpret_cast<const float4*>(a.norm_ada + c);
-          v.x *= 1.0f + d.x, v.y *= 1.0f + d.y, v.z *= 1.0f + d.z, v.w *= 1.0f + d.w;
-        }
+        v.x = v.x * in * w[j].x, v.y = v.y * in * w[j].y, v.z = v.z * in * w[j].z, v.w = v.w * in * w[j].w;
+        if (a.norm_ada) v.x *= 1.0f + d[j].x, v.y *= 1.0f + d[j].y, v.z *= 1.0f + d[j].z, v.w *= 1.0f + d[j].w;
         *p = v;
       }
     }
@@ -68,109 +85,19 @@ __device__ __forceinline__ void stage_x(const DevAct& x, const MultiArgs& a, int
   __syncthreads();
 }
 
-// One warp, RPW weight rows: plain mode rows row0..row0+RPW-1 of W; gated mode rows
-// row0..row0+H-1 of W (= w1) and of U (= w3), H = RPW / 2, stored as silu(W row) * (U row).
-template <DType WT, int MR, int RPW, bool GATED>
-__device__ __forceinline__ void gemv_rows(const float* xs, int M, const DevWeight& W, const DevWeight& U, const Epilogue& e,
-                                          int64_t row0) {
-  constexpr int E = chunk_elems<WT>();
-  constexpr int kSlot = x_slot<WT>();
-  constexpr int kSubW = sub_elems<WT>();
-  constexpr int kSubs = E / kSubW;
-  constexpr bool kQuant = WT == DType::Q8 || WT == DType::Q4;
-  constexpr int H = GATED ? RPW / 2 : RPW;
-  const int lane = threadIdx.x & 31;
-  const int chunks = static_cast<int>(W.k / E);
-  const int groups_per_row = kQuant ? static_cast<int>(W.k / W.group) : 0;
-  const bool one_scale = kQuant && W.group % E == 0;
-  // Row pointers as one base per weight (plain: 1, gated: 2) plus r * chunks, as in gemv_smem:
-  // per-row pointer arrays cost 4 registers per row.
-  const uint4* wbase[2] = {static_cast<const uint4*>(W.data) + row0 * chunks, static_cast<const uint4*>(U.data) + row0 * chunks};
-  const uint16_t* sbase[2] = {kQuant ? W.scales + row0 * groups_per_row : nullptr, kQuant ? U.scales + row0 * groups_per_row : nullptr};
-  bool ok[RPW];
-#pragma unroll
-  for (int r = 0; r < RPW; ++r) ok[r] = row0 + r % H < ((GATED && r >= H) ? U.n : W.n);
-  float acc[RPW][MR];
-#pragma unroll
-  for (int r = 0; r < RPW; ++r)
-#pragma unroll
-    for (int m = 0; m < MR; ++m) acc[r][m] = 0.0f;
-
-#pragma unroll 2
-  for (int ci = lane; ci < chunks; ci += 32) {
-    uint4 bits[RPW];
-    float sc[RPW][kSubs];
-#pragma unroll
-    for (int r = 0; r < RPW; ++r) {
-      const int b = (GATED && r >= H) ? 1 : 0;
-      bits[r] = ok[r] ? __ldg(wbase[b] + static_cast<int64_t>(r % H) * chunks + ci) : make_uint4(0, 0, 0, 0);
-      if constexpr (kQuant) {
-        const uint16_t* srow = sbase[b] + static_cast<int64_t>(r % H) * groups_per_row;
-        if (one_scale) {
-          const float s0 = ok[r] ? f16_bits_to_f32(__ldg(srow + ci * E / W.group)) : 0.0f;
-#pragma unroll
-          for (int s = 0; s < kSubs; ++s) sc[r][s] = s0;
-        } else {
-#pragma unroll
-          for (int s = 0; s < kSubs; ++s) sc[r][s] = ok[r] ? f16_bits_to_f32(__ldg(srow + (ci * E + s * kSubW) / W.group)) : 0.0f;
-        }
-      }
-    }
-#pragma unroll
-    for (int s = 0; s < kSubs; ++s) {
-      float wv[RPW][kSubW];
-#pragma unroll
-      for (int r = 0; r < RPW; ++r) unpack_sub<WT>(bits[r], s, wv[r]);
-#pragma unroll
-      for (int m = 0; m < MR; ++m) {
-        if (m >= M) break;
-        const float4* xp = reinterpret_cast<const float4*>(xs + (m * chunks + ci) * kSlot + s * kSubW);
-        float xv[kSubW];
-#pragma unroll
-        for (int q = 0; q < kSubW / 4; ++q) {
-          const float4 t = xp[q];
-          xv[4 * q] = t.x, xv[4 * q + 1] = t.y, xv[4 * q + 2] = t.z, xv[4 * q + 3] = t.w;
-        }
-#pragma unroll
-        for (int r = 0; r < RPW; ++r) {
-          float part = 0.0f;
-#pragma unroll
-          for (int i = 0; i < kSubW; ++i) part = fmaf(wv[r][i], xv[i], part);
-          if constexpr (kQuant) acc[r][m] = fmaf(sc[r][s], part, acc[r][m]);
-          else acc[r][m] += part;
-        }
-      }
-    }
-  }
-#pragma unroll
-  for (int r = 0; r < RPW; ++r)
-#pragma unroll
-    for (int m = 0; m < MR; ++m) acc[r][m] = warp_sum(acc[r][m]);
-  // After warp_sum every lane holds every sum; lane r * MR + m stores (r, m).
-#pragma unroll
-  for (int r = 0; r < H; ++r)
-#pragma unroll
-    for (int m = 0; m < MR; ++m)
-      if (m < M && ok[r] && lane == r * MR + m) {
-        float v = acc[r][m];
-        if constexpr (GATED) v = v / (1.0f + expf(-v)) * acc[r + H][m];  // same SiLU as silu_mul
-        store_out(e, m, row0 + r, v);
-      }
-}
-
 template <DType WT, int MR, int RPW, bool GATED>
 __global__ void __launch_bounds__(kGemvWarps * 32) gemv_multi(DevAct x, MultiArgs a) {
   extern __shared__ float4 smem4[];
   float* xs = reinterpret_cast<float*>(smem4);
+  constexpr int kOutRows = GATED ? RPW / 2 : RPW;  // output rows per warp row group
+  const int64_t gw = static_cast<int64_t>(blockIdx.x) * kGemvWarps + (threadIdx.x >> 5);
+  const int64_t gstride = static_cast<int64_t>(gridDim.x) * kGemvWarps;
   pdl_wait();
   pdl_trigger();
   const int M = static_cast<int>(x.rows);
   stage_x<WT, MR>(x, a, static_cast<int>(a.w[0].k), xs);
-  constexpr int kOutRows = GATED ? RPW / 2 : RPW;  // output rows per warp row group
-  const int64_t gw = static_cast<int64_t>(blockIdx.x) * kGemvWarps + (threadIdx.x >> 5);
-  const int64_t gstride = static_cast<int64_t>(gridDim.x) * kGemvWarps;
   if constexpr (GATED) {
-    for (int64_t g = gw; g < a.group_end[0]; g += gstride) gemv_rows<WT, MR, RPW, true>(xs, M, a.w[0], a.w[1], a.e[0], g * kOutRows);
+    for (int64_t g = gw; g < a.group_end[0]; g += gstride) gemv_rows<WT, MR, RPW, true>(xs, M, a.w[0], a.w[1], a.e[0], g * kOutRows, a.rope, 0);
   } else {
     // Not unrolled: one copy of the hot loop (unrolled 3x, ptxas spilled 148 bytes in the 4w
     // encoder q/k/v instance at its 128-register target; 68 bytes this way).
@@ -179,7 +106,7 @@ __global__ void __launch_bounds__(kGemvWarps * 32) gemv_multi(DevAct x, MultiArg
       const int64_t start = i ? a.group_end[i - 1] : 0, end = a.group_end[i];
       // First group of this warp's sequence gw, gw + gstride, ... that belongs to output i.
       int64_t g = gw >= start ? gw : gw + (start - gw + gstride - 1) / gstride * gstride;
-      for (; g < end; g += gstride) gemv_rows<WT, MR, RPW, false>(xs, M, a.w[i], a.w[i], a.e[i], (g - start) * kOutRows);
+      for (; g < end; g += gstride) gemv_rows<WT, MR, RPW, false>(xs, M, a.w[i], a.w[i], a.e[i], (g - start) * kOutRows, a.rope, i);
     }
   }
 }
@@ -217,14 +144,19 @@ void configure_dtype(int smem_limit) {
   configure_rows<WT, 1, false>(smem_limit);
   configure_rows<WT, 4, false>(smem_limit);
   configure_rows<WT, 4, true>(smem_limit);
+  configure_one<WT, 1, 6, true>(smem_limit);  // M = 1 only (run_multi)
+}
+
+template <DType WT, int MR, int RPW, bool GATED>
+int64_t resident_blocks(const MatmulContext& ctx, size_t smem) {
+  const int64_t by_smem = std::max<int64_t>(1, static_cast<int64_t>(ctx.smem_per_sm / (smem + 1024)));
+  return std::min<int64_t>(MultiOccupancy<WT, MR, RPW, GATED>::blocks_per_sm, by_smem) * ctx.sm_count;
 }
 
 template <DType WT, int MR, int RPW, bool GATED>
 void launch_multi(const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
-  const int64_t by_smem = std::max<int64_t>(1, static_cast<int64_t>(ctx.smem_per_sm / (smem + 1024)));
-  const int64_t per_sm = std::min<int64_t>(MultiOccupancy<WT, MR, RPW, GATED>::blocks_per_sm, by_smem);
   const int64_t groups = a.group_end[a.count - 1];
-  const unsigned grid = static_cast<unsigned>(std::min<int64_t>(blocks_for(groups, kGemvWarps), per_sm * ctx.sm_count));
+  const unsigned grid = static_cast<unsigned>(std::min<int64_t>(blocks_for(groups, kGemvWarps), resident_blocks<WT, MR, RPW, GATED>(ctx, smem)));
   cudaLaunchConfig_t cfg = {};
   cfg.gridDim = dim3(grid);
   cfg.blockDim = dim3(kGemvWarps * 32);
@@ -258,26 +190,40 @@ bool run_multi(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& ct
   }
   if (a.norm_w && (!aligned16(a.norm_w) || (a.norm_ada && !aligned16(a.norm_ada)))) return false;
   if (gemv_smem_bytes<WT>(std::min<int64_t>(x.rows, 8), a.w[0].k) > ctx.smem_limit - kStaticSmemRoom) return false;
-  if (!launch) return true;
   int64_t total_rows = 0;
   for (int i = 0; i < a.count; ++i) total_rows += a.w[i].n;
   // Four weight rows per warp when that still fills the GPU (as matmul() decides); gated mode
-  // always streams 4 (2 of w1, 2 of w3).
+  // streams 4 (2 of w1, 2 of w3), or 6 (below).
   const bool four = gated || blocks_for(total_rows, kGemvWarps * 4) >= static_cast<unsigned>(ctx.sm_count);
-  const int64_t out_rows = gated ? 2 : four ? 4 : 1;
+  // The RoPE epilogue needs both rows of a pair in one warp.
+  if (a.rope.on && (gated || !four)) return false;
+  if (!launch) return true;
+  // Decoder w1/w3 (M = 1): 3 + 3 rows per warp where 2 + 2 leave a second, partial round of row
+  // groups and 3 + 3 fit in one (4w: 4608 groups of 2 + 2 for 4224 resident warps, so 384 warps
+  // ran a second group alone; 3072 of 3 + 3 fit 3168).
+  bool six = false;
+  if (gated && x.rows == 1 && ctx.gated_six) {
+    const size_t smem1 = gemv_smem_bytes<WT>(1, a.w[0].k);
+    const int64_t warps4 = resident_blocks<WT, 1, 4, true>(ctx, smem1) * kGemvWarps;
+    const int64_t warps6 = resident_blocks<WT, 1, 6, true>(ctx, smem1) * kGemvWarps;
+    six = warps4 < (a.w[0].n + 1) / 2 && warps6 >= (a.w[0].n + 2) / 3;
+  }
+  const int64_t out_rows = six ? 3 : gated ? 2 : four ? 4 : 1;
   int64_t end = 0;
   for (int i = 0; i < a.count; ++i) a.group_end[i] = end += (a.w[i].n + out_rows - 1) / out_rows;
   const MultiArgs full = a;
   for (int64_t m0 = 0; m0 < x.rows; m0 += 8) {
     const int64_t n = std::min<int64_t>(8, x.rows - m0);
     MultiArgs p = full;
+    p.rope.m0 = m0;
     for (int i = 0; i < a.count; ++i) {
       p.e[i].y = rows_of(full.e[i].y, m0, n);
       p.e[i].residual = rows_of(full.e[i].residual, m0, n);
     }
     const DevAct xp = rows_of(x, m0, n);
     const size_t smem = gemv_smem_bytes<WT>(n, a.w[0].k);
-    if (gated) launch_mr<WT, 4, true>(xp, p, ctx, smem);
+    if (six) launch_multi<WT, 1, 6, true>(xp, p, ctx, smem);
+    else if (gated) launch_mr<WT, 4, true>(xp, p, ctx, smem);
     else if (four) launch_mr<WT, 4, false>(xp, p, ctx, smem);
     else launch_mr<WT, 1, false>(xp, p, ctx, smem);
   }
@@ -302,6 +248,30 @@ MultiArgs norm_args(const NormSpec* norm) {
   return a;
 }
 
+// Checks shapes and fills the weights and epilogues of a matmul_multi-like call; false when the
+// outputs' weight dtypes differ (the fused kernel streams one dtype).
+bool multi_outputs(const Act& x, const NormSpec* norm, const MatmulOut* outs, int n_outs, MultiArgs& a) {
+  if (n_outs < 1 || n_outs > kMaxOuts) fail(VXD_ERR_INTERNAL, "matmul_multi: bad number of outputs");
+  for (int i = 0; i < n_outs; ++i) {
+    const MatmulOut& o = outs[i];
+    if (x.cols != o.w.k || o.y.cols != o.w.n || o.y.rows != x.rows ||
+        (o.residual && (o.residual->rows != o.y.rows || o.residual->cols != o.y.cols)))
+      fail(VXD_ERR_INTERNAL, "matmul_multi shape mismatch");
+  }
+  if (norm && norm->weight && (norm->normed.rows != x.rows || norm->normed.cols != x.cols))
+    fail(VXD_ERR_INTERNAL, "matmul_multi norm shape mismatch");
+  a = norm_args(norm);
+  a.count = n_outs;
+  bool same_dtype = true;
+  for (int i = 0; i < n_outs; ++i) {
+    const DevAct dy = dev(outs[i].y);
+    a.w[i] = dev(outs[i].w);
+    a.e[i] = Epilogue{outs[i].bias, outs[i].residual ? dev(*outs[i].residual) : dy, outs[i].residual != nullptr, dy};
+    same_dtype = same_dtype && outs[i].w.dtype == outs[0].w.dtype;
+  }
+  return same_dtype;
+}
+
 }  // namespace
 
 void configure_gemv_multi(const MatmulContext& ctx) {
@@ -313,24 +283,8 @@ void configure_gemv_multi(const MatmulContext& ctx) {
 }
 
 void CudaBackend::matmul_multi(const Act& x, const NormSpec* norm, const MatmulOut* outs, int n_outs) {
-  if (n_outs < 1 || n_outs > kMaxOuts) fail(VXD_ERR_INTERNAL, "matmul_multi: bad number of outputs");
-  const bool has_norm = norm && norm->weight;
-  for (int i = 0; i < n_outs; ++i) {
-    const MatmulOut& o = outs[i];
-    if (x.cols != o.w.k || o.y.cols != o.w.n || o.y.rows != x.rows ||
-        (o.residual && (o.residual->rows != o.y.rows || o.residual->cols != o.y.cols)))
-      fail(VXD_ERR_INTERNAL, "matmul_multi shape mismatch");
-  }
-  if (has_norm && (norm->normed.rows != x.rows || norm->normed.cols != x.cols)) fail(VXD_ERR_INTERNAL, "matmul_multi norm shape mismatch");
-  MultiArgs a = norm_args(norm);
-  a.count = n_outs;
-  bool same_dtype = true;
-  for (int i = 0; i < n_outs; ++i) {
-    const DevAct dy = dev(outs[i].y);
-    a.w[i] = dev(outs[i].w);
-    a.e[i] = Epilogue{outs[i].bias, outs[i].residual ? dev(*outs[i].residual) : dy, outs[i].residual != nullptr, dy};
-    same_dtype = same_dtype && outs[i].w.dtype == outs[0].w.dtype;
-  }
+  MultiArgs a;
+  const bool same_dtype = multi_outputs(x, norm, outs, n_outs, a);
   const DevAct dx = dev(x);
   // Decided from the arguments only, so a dry run and the capture take the same branch; the
   // fallback's ops fingerprint themselves.
@@ -345,10 +299,40 @@ void CudaBackend::matmul_multi(const Act& x, const NormSpec* norm, const MatmulO
   if (dry) return;
   ProfileScope prof(*this, profiling() ? std::string("matmul_multi w=") + dtype_name(outs[0].w.dtype) + " x=" + dtype_name(x.dtype) +
                                              " M=" + std::to_string(x.rows) + " outs=" + std::to_string(n_outs) +
-                                             " k=" + std::to_string(x.cols) + (has_norm ? " +norm" : "")
+                                             " k=" + std::to_string(x.cols) + (a.norm_w ? " +norm" : "")
                                        : std::string());
   dispatch(outs[0].w.dtype, dx, a, false, matmul_ctx_, true);
   check_launch("matmul_multi");
+}
+
+void CudaBackend::qkv_rope_write(const Act& x, const NormSpec* norm, const MatmulOut qkv[3], const RopeSpec& r, KVCache& cache,
+                                 StepParam pos) {
+  const Act &q = qkv[0].y, &k = qkv[1].y, &v = qkv[2].y;
+  if (r.head_dim <= 0 || r.head_dim % 2 || r.n_heads <= 0 || r.n_kv_heads <= 0 || static_cast<int64_t>(r.n_heads) * r.head_dim != q.cols ||
+      static_cast<int64_t>(r.n_kv_heads) * r.head_dim != k.cols || v.cols != k.cols || k.cols != cache.k.cols ||
+      v.cols != cache.v.cols || x.rows > cache.ring || cache.ring <= 0)
+    fail(VXD_ERR_INTERNAL, "qkv_rope_write shape mismatch");
+  MultiArgs a;
+  const bool same_dtype = multi_outputs(x, norm, qkv, 3, a);
+  a.rope.on = true;
+  const DevAct dx = dev(x);
+  // The epilogue writes each output row once from fresh sums: no residual may be added.
+  const bool plain = !qkv[0].residual && !qkv[1].residual && !qkv[2].residual;
+  if (!qkv_rope_epilogue_ || !same_dtype || !plain || !dispatch(qkv[0].w.dtype, dx, a, false, matmul_ctx_, false)) {
+    Backend::qkv_rope_write(x, norm, qkv, r, cache, pos);
+    return;
+  }
+  const bool dry = note(23, x, static_cast<const void*>(a.norm_w), static_cast<const void*>(a.norm_ada), a.eps, r.n_heads, r.n_kv_heads,
+                        r.head_dim, r.theta, cache, pos);
+  for (int i = 0; i < 3; ++i)
+    fingerprint_.add(qkv[i].w), fingerprint_.add(static_cast<const void*>(qkv[i].bias)), fingerprint_.add(qkv[i].y);
+  if (dry) return;
+  ProfileScope prof(*this, profiling() ? std::string("qkv_rope_write w=") + dtype_name(qkv[0].w.dtype) + " x=" + dtype_name(x.dtype) +
+                                             " M=" + std::to_string(x.rows) + " k=" + std::to_string(x.cols)
+                                       : std::string());
+  a.rope = RopeEpilogue{true, dev(cache.k), dev(cache.v), cache.ring, param_ptr(pos), r.head_dim, std::log2(r.theta), 0};
+  dispatch(qkv[0].w.dtype, dx, a, false, matmul_ctx_, true);
+  check_launch("qkv_rope_write");
 }
 
 void CudaBackend::gated_ffn(const Act& x, const NormSpec* norm, const Weight& w1, const Weight& w3, Act& up, Act& out) {

@@ -16,107 +16,36 @@ namespace vxd::cuda {
 namespace {
 
 // The GEMV of the streaming shapes (M <= 8). x is staged once per block in shared memory as
-// fp32; each warp streams RPW weight rows at once with 16-byte loads (RPW x 2 loads in flight per
-// lane), dequantizes each sub-block once and applies it to all M rows of x. Blocks loop over
-// row groups, so staging is paid once per resident block.
+// fp32; each warp streams RPW weight rows at once (gemv_rows in gemv.cuh: 16-byte loads,
+// dequantized in registers, applied to all M rows of x). Blocks loop over row groups, so
+// staging is paid once per resident block.
 template <DType WT, int MR, int RPW>
 __global__ void __launch_bounds__(kGemvWarps * 32) gemv_smem(DevAct x, DevWeight w, Epilogue e, bool prefetch) {
   constexpr int E = chunk_elems<WT>();
-  constexpr int kSlot = x_slot<WT>();
-  constexpr int kSubW = sub_elems<WT>();
-  constexpr int kSubs = E / kSubW;
   constexpr bool kQuant = WT == DType::Q8 || WT == DType::Q4;
   extern __shared__ float4 smem4[];
   float* xs = reinterpret_cast<float*>(smem4);
   const int M = static_cast<int>(x.rows);
-  const int chunks = static_cast<int>(w.k / E), k4 = static_cast<int>(w.k / 4);
-  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const int chunks = static_cast<int>(w.k / E);
+  const int warp = threadIdx.x >> 5;
   const int64_t first_row = (static_cast<int64_t>(blockIdx.x) * kGemvWarps + warp) * RPW;
   const int64_t row_step = static_cast<int64_t>(gridDim.x) * kGemvWarps * RPW;
-  if (prefetch) {
+  if (prefetch && first_row < w.n) {
     // The weights do not depend on the previous kernel: start pulling this warp's first rows
-    // into L2 (one prefetch per 128-byte line) before waiting for it.
-    for (int r = 0; r < RPW && first_row + r < w.n; ++r) {
-      const char* row = static_cast<const char*>(w.data) + (first_row + r) * chunks * 16;
-      for (int line = lane; line * 128 < chunks * 16; line += 32)
-        asm volatile("prefetch.global.L2 [%0];" ::"l"(row + line * 128));
-    }
+    // into L2 before waiting for it.
+    const int64_t rows = w.n - first_row < RPW ? w.n - first_row : RPW;
+    const int64_t gpr = kQuant ? w.k / w.group : 0;
+    prefetch_rows_l2(static_cast<const char*>(w.data) + first_row * chunks * 16, rows * chunks * 16,
+                     kQuant ? w.scales + first_row * gpr : nullptr, rows * gpr * 2);
   }
   pdl_wait();
   pdl_trigger();
-  for (int m = 0; m < M; ++m)
-    for (int u = threadIdx.x; u < k4; u += blockDim.x) {
-      const int c = 4 * u;
-      *reinterpret_cast<float4*>(xs + (m * chunks + c / E) * kSlot + c % E) = load_x4(x, m, c);
-    }
+  float unused_ss[MR] = {};
+  stage_rows<WT, MR>(x, M, static_cast<int>(w.k), xs, unused_ss);
   __syncthreads();
 
-  const int groups_per_row = kQuant ? static_cast<int>(w.k / w.group) : 0;
-  const bool one_scale = kQuant && w.group % E == 0;
-  for (int64_t row0 = first_row; row0 < w.n; row0 += row_step) {
-    const uint4* wbase = static_cast<const uint4*>(w.data) + row0 * chunks;
-    float acc[RPW][MR];
-#pragma unroll
-    for (int r = 0; r < RPW; ++r)
-#pragma unroll
-      for (int m = 0; m < MR; ++m) acc[r][m] = 0.0f;
-
-#pragma unroll 2
-    for (int ci = lane; ci < chunks; ci += 32) {
-      uint4 bits[RPW];
-      float sc[RPW][kSubs];
-#pragma unroll
-      for (int r = 0; r < RPW; ++r) {
-        const bool ok = row0 + r < w.n;
-        bits[r] = ok ? __ldg(wbase + static_cast<int64_t>(r) * chunks + ci) : make_uint4(0, 0, 0, 0);
-        if constexpr (kQuant) {
-          const uint16_t* srow = w.scales + (row0 + r) * groups_per_row;
-          if (one_scale) {
-            const float s0 = ok ? f16_bits_to_f32(__ldg(srow + ci * E / w.group)) : 0.0f;
-#pragma unroll
-            for (int s = 0; s < kSubs; ++s) sc[r][s] = s0;
-          } else {
-#pragma unroll
-            for (int s = 0; s < kSubs; ++s) sc[r][s] = ok ? f16_bits_to_f32(__ldg(srow + (ci * E + s * kSubW) / w.group)) : 0.0f;
-          }
-        }
-      }
-#pragma unroll
-      for (int s = 0; s < kSubs; ++s) {
-        float wv[RPW][kSubW];
-#pragma unroll
-        for (int r = 0; r < RPW; ++r) unpack_sub<WT>(bits[r], s, wv[r]);
-#pragma unroll
-        for (int m = 0; m < MR; ++m) {
-          if (m >= M) break;
-          const float4* xp = reinterpret_cast<const float4*>(xs + (m * chunks + ci) * kSlot + s * kSubW);
-          float xv[kSubW];
-#pragma unroll
-          for (int q = 0; q < kSubW / 4; ++q) {
-            const float4 t = xp[q];
-            xv[4 * q] = t.x, xv[4 * q + 1] = t.y, xv[4 * q + 2] = t.z, xv[4 * q + 3] = t.w;
-          }
-#pragma unroll
-          for (int r = 0; r < RPW; ++r) {
-            float part = 0.0f;
-#pragma unroll
-            for (int i = 0; i < kSubW; ++i) part = fmaf(wv[r][i], xv[i], part);
-            if constexpr (kQuant) acc[r][m] = fmaf(sc[r][s], part, acc[r][m]);
-            else acc[r][m] += part;
-          }
-        }
-      }
-    }
-#pragma unroll
-    for (int r = 0; r < RPW; ++r)
-#pragma unroll
-      for (int m = 0; m < MR; ++m) acc[r][m] = warp_sum(acc[r][m]);
-#pragma unroll
-    for (int r = 0; r < RPW; ++r)
-#pragma unroll
-      for (int m = 0; m < MR; ++m)
-        if (m < M && row0 + r < w.n && lane == r * MR + m) store_out(e, m, row0 + r, acc[r][m]);
-  }
+  const RopeEpilogue plain{};  // rope.on = false: plain stores
+  for (int64_t row0 = first_row; row0 < w.n; row0 += row_step) gemv_rows<WT, MR, RPW, false>(xs, M, w, w, e, row0, plain, 0);
 }
 
 // Any alignment and group size: one warp per weight row, up to 8 activation rows.
@@ -300,6 +229,8 @@ MatmulContext configure_matmul(cudaStream_t stream, int device) {
   const char* pdl = std::getenv("VXD_CUDA_PDL");
   // Off by default: measured 1-3% slower on an H100 (docs/cuda-notes.md); VXD_CUDA_PDL=1 enables it.
   ctx.pdl = major >= 9 && pdl && std::strcmp(pdl, "1") == 0;
+  const char* six = std::getenv("VXD_CUDA_GATED6");
+  ctx.gated_six = !(six && std::strcmp(six, "0") == 0);
   allow_smem<DType::F32>(ctx.smem_limit);
   allow_smem<DType::BF16>(ctx.smem_limit);
   allow_smem<DType::Q8>(ctx.smem_limit);

@@ -16,11 +16,11 @@ void decode_positions(const Model& m, Workspace& ws, int64_t n) {
   for (size_t l = 0; l < w.decoder.size(); ++l) {
     const DecoderLayerWeights& L = w.decoder[l];
     if (m.fused) {
-      // Same math as below in 5 ops + attention (see encoder.cpp).
+      // Same math as below in 4 ops + attention (see encoder.cpp).
       const NormSpec attn_norm{L.attention_norm, eps, nullptr, a};
       const MatmulOut qkv[3] = {{L.wq, nullptr, nullptr, q}, {L.wk, nullptr, nullptr, k}, {L.wv, nullptr, nullptr, v}};
-      be.matmul_multi(x, &attn_norm, qkv, 3);
-      be.rope_kv_write(q, k, v, shape.n_heads, shape.n_kv_heads, shape.head_dim, c.rope_theta, ws.dec_cache[l], kDecoderPos);
+      be.qkv_rope_write(x, &attn_norm, qkv, RopeSpec{shape.n_heads, shape.n_kv_heads, shape.head_dim, c.rope_theta}, ws.dec_cache[l],
+                        kDecoderPos);
       be.attention(q, ws.dec_cache[l], shape, kDecoderPos, att);
       be.matmul(att, L.wo, nullptr, &x, x);
       const NormSpec ffn_norm{L.ffn_norm, eps, L.ada_scale, a};

@@ -32,12 +32,12 @@ void encode_audio(const Model& m, Workspace& ws, int64_t n) {
   for (size_t l = 0; l < w.encoder.size(); ++l) {
     const EncoderLayerWeights& L = w.encoder[l];
     if (m.fused) {
-      // Same math as below in 5 ops + attention: the norms fold into the matmuls, q/k/v and
-      // w1/w3 each run as one matmul, RoPE and the ring write run together.
+      // Same math as below in 4 ops + attention: the norms fold into the matmuls, q/k/v and
+      // w1/w3 each run as one matmul, RoPE and the ring write join the q/k/v matmul.
       const NormSpec attn_norm{L.attention_norm, eps, nullptr, a};
       const MatmulOut qkv[3] = {{L.wq, L.bq, nullptr, q}, {L.wk, nullptr, nullptr, k}, {L.wv, L.bv, nullptr, v}};
-      be.matmul_multi(h, &attn_norm, qkv, 3);
-      be.rope_kv_write(q, k, v, shape.n_heads, shape.n_heads, shape.head_dim, c.enc_rope_theta, ws.enc_cache[l], kEncoderPos);
+      be.qkv_rope_write(h, &attn_norm, qkv, RopeSpec{shape.n_heads, shape.n_heads, shape.head_dim, c.enc_rope_theta}, ws.enc_cache[l],
+                        kEncoderPos);
       be.attention(q, ws.enc_cache[l], shape, kEncoderPos, att);
       be.matmul(att, L.wo, L.bo, &h, h);
       const NormSpec ffn_norm{L.ffn_norm, eps, nullptr, a};

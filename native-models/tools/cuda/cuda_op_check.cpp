@@ -350,12 +350,13 @@ void check_matmul_multi(Backend& c, Backend& g) {
 }
 
 // gated_ffn: out = silu(norm(x) W1^T) * (norm(x) W3^T), odd n (a warp's second row absent).
+// n = 9217: at M = 1 more row groups of 2 + 2 than an H100 holds warps, so the 3 + 3 kernel runs.
 void check_gated_ffn(Backend& c, Backend& g) {
   struct Shape {
     int64_t n, k;
     int32_t group;
   };
-  const Shape shapes[] = {{201, 256, 32}, {512, 1280, 32}, {96, 512, 128}, {40, 24, 8}};
+  const Shape shapes[] = {{201, 256, 32}, {512, 1280, 32}, {96, 512, 128}, {40, 24, 8}, {9217, 256, 32}};
   const DType wts[] = {DType::F32, DType::BF16, DType::Q8, DType::Q4};
   const int64_t ms[] = {1, 4, 9, 39, 300};
   int variant = 0;
@@ -434,6 +435,73 @@ void check_rope_kv_write(Backend& c, Backend& g) {
   }
 }
 
+// qkv_rope_write (RoPE and the ring write in the q/k/v matmul's epilogue) against the CPU's
+// matmul_multi + rope_kv_write: decoder-like GQA at M=1, encoder-like MHA with q/v biases at
+// M=4, a 9-row prefill (two passes of x rows: positions carry the pass offset) and a shape too
+// small for 4 rows per warp (the composed fallback), over positions that wrap the ring.
+void check_qkv_rope_write(Backend& c, Backend& g) {
+  struct Case {
+    int n_heads, n_kv, hd;
+    int64_t k, rows, ring;
+    DType wt, act;
+    bool bias, norm;
+  };
+  const Case cases[] = {{32, 8, 128, 1024, 1, 11, DType::Q4, DType::BF16, false, true},
+                        {32, 8, 128, 1024, 1, 11, DType::BF16, DType::F32, false, true},
+                        {32, 32, 64, 1280, 4, 13, DType::Q4, DType::F32, true, true},
+                        {32, 32, 64, 1280, 4, 13, DType::Q8, DType::BF16, true, false},
+                        {32, 8, 128, 512, 9, 20, DType::Q4, DType::F32, true, true},
+                        {4, 2, 16, 64, 3, 7, DType::F32, DType::F32, true, true}};
+  for (const auto& t : cases) {
+    const int64_t qd = static_cast<int64_t>(t.n_heads) * t.hd, kvd = static_cast<int64_t>(t.n_kv) * t.hd;
+    std::vector<OwnedWeight> host;
+    host.reserve(3);
+    Weight wc[3], wg[3];
+    const int64_t n[3] = {qd, kvd, kvd};
+    for (int i = 0; i < 3; ++i) {
+      host.push_back(random_weight(t.wt, n[i], t.k, 32, 0.05f, *g_rng));
+      wc[i] = c.upload_weight(host.back().view());
+      wg[i] = g.upload_weight(host.back().view());
+    }
+    Vec bq(c, g, static_cast<size_t>(qd), 0.1f), bv(c, g, static_cast<size_t>(kvd), 0.1f), nw(c, g, static_cast<size_t>(t.k), 0.5f, 1.0f);
+    Twin kc(c, g, t.ring, kvd, t.act), vc(c, g, t.ring, kvd, t.act);
+    kc.poison(), vc.poison();
+    KVCache cc{kc.cpu.act, vc.cpu.act, t.ring}, cg{kc.gpu.act, vc.gpu.act, t.ring};
+    double worst[3] = {0, 0, 0};
+    int steps = 0;
+    for (int64_t p = 5; p < 5 + 2 * t.ring + t.rows; p += t.rows, ++steps) {
+      Twin x(c, g, t.rows, t.k, t.act), normed(c, g, t.rows, t.k, DType::F32), q(c, g, t.rows, qd, t.act), k(c, g, t.rows, kvd, t.act),
+          v(c, g, t.rows, kvd, t.act);
+      x.fill(1.5f);
+      normed.poison(), q.poison(), k.poison(), v.poison();
+      c.set_step_param(kEncoderPos, p);
+      g.set_step_param(kEncoderPos, p);
+      both(c, g, [&](Backend& b, bool gpu) {
+        auto A = [&](Twin& tw) -> Act& { return gpu ? tw.gpu.act : tw.cpu.act; };
+        const NormSpec norm{gpu ? nw.gpu : nw.cpu, 1e-5f, nullptr, A(normed)};
+        const MatmulOut qkv[3] = {{gpu ? wg[0] : wc[0], t.bias ? (gpu ? bq.gpu : bq.cpu) : nullptr, nullptr, A(q)},
+                                  {gpu ? wg[1] : wc[1], nullptr, nullptr, A(k)},
+                                  {gpu ? wg[2] : wc[2], t.bias ? (gpu ? bv.gpu : bv.cpu) : nullptr, nullptr, A(v)}};
+        b.qkv_rope_write(A(x), t.norm ? &norm : nullptr, qkv, RopeSpec{t.n_heads, t.n_kv, t.hd, 1e6}, gpu ? cg : cc, kEncoderPos);
+      });
+      worst[0] = std::max(worst[0], rel_error(q.gpu.read(), q.cpu.read()));
+      worst[1] = std::max(worst[1], rel_error(k.gpu.read(), k.cpu.read()));
+      worst[2] = std::max(worst[2], rel_error(v.gpu.read(), v.cpu.read()));
+    }
+    char name[200];
+    std::snprintf(name, sizeof name, "qkv_rope_write H=%d KV=%d hd=%d K=%lld rows=%lld ring=%lld w=%s act=%s%s%s (%d steps)", t.n_heads,
+                  t.n_kv, t.hd, (long long)t.k, (long long)t.rows, (long long)t.ring, dtype_name(t.wt), dtype_name(t.act),
+                  t.bias ? " +bias" : "", t.norm ? " +norm" : "", steps);
+    const double bound = bound_for(t.act);
+    report(std::string(name) + " q", worst[0], bound);
+    report(std::string(name) + " k", worst[1], bound);
+    report(std::string(name) + " v", worst[2], bound);
+    // Every ring row was written (2+ wraps), so the whole caches must agree.
+    report(std::string(name) + " K ring", rel_error(kc.gpu.read(), kc.cpu.read()), bound);
+    report(std::string(name) + " V ring", rel_error(vc.gpu.read(), vc.cpu.read()), bound);
+  }
+}
+
 // A decoder-like layer built from the fused ops, captured once and replayed at 40 positions
 // (persistent buffers): fused ops must fingerprint and replay like the others.
 void check_fused_layer_replay(Backend& c, Backend& g) {
@@ -464,8 +532,7 @@ void check_fused_layer_replay(Backend& c, Backend& g) {
       auto A = [&](Twin& t) -> Act& { return gpu ? t.gpu.act : t.cpu.act; };
       const NormSpec an{gpu ? n1.gpu : n1.cpu, 1e-5f, nullptr, A(a)};
       const MatmulOut qkv[3] = {{gpu ? gq : cq, nullptr, nullptr, A(q)}, {gpu ? gk : ck, nullptr, nullptr, A(k)}, {gpu ? gv : cv, nullptr, nullptr, A(v)}};
-      b.matmul_multi(A(x), &an, qkv, 3);
-      b.rope_kv_write(A(q), A(k), A(v), heads, kv, hd, 1e6, gpu ? cg : cc, kDecoderPos);
+      b.qkv_rope_write(A(x), &an, qkv, RopeSpec{heads, kv, hd, 1e6}, gpu ? cg : cc, kDecoderPos);
       b.attention(A(q), gpu ? cg : cc, AttentionShape{heads, kv, hd, window}, kDecoderPos, A(att));
       b.matmul(A(att), gpu ? go : co, nullptr, &A(x), A(x));
       const NormSpec fn{gpu ? n2.gpu : n2.cpu, 1e-5f, gpu ? ada.gpu : ada.cpu, A(a)};
@@ -608,6 +675,7 @@ int main(int argc, char** argv) {
     check_matmul_multi(*cpu, *gpu);
     check_gated_ffn(*cpu, *gpu);
     check_rope_kv_write(*cpu, *gpu);
+    check_qkv_rope_write(*cpu, *gpu);
     check_fused_layer_replay(*cpu, *gpu);
     check_graph_replay(*cpu, *gpu);
     check_replay_same_graph(*cpu, *gpu);
@@ -620,6 +688,16 @@ int main(int argc, char** argv) {
       unsetenv("VXD_CUDA_ATTN_MAX_SPLITS");
       g_prefix = std::string("[max splits ") + cap + "] ";
       check_attention(*cpu, *variant);
+    }
+    // The A/B switches of v6: v4's attention splits (8 blocks per SM), and the decoder FFN's
+    // 2 + 2 rows per warp only.
+    for (const char* sw : {"VXD_CUDA_ATTN_WAVE", "VXD_CUDA_GATED6"}) {
+      setenv(sw, "0", 1);
+      auto variant = create_backend("cuda", BackendOptions{});
+      unsetenv(sw);
+      g_prefix = std::string("[") + sw + "=0] ";
+      check_attention(*cpu, *variant);
+      check_gated_ffn(*cpu, *variant);
     }
     setenv("VXD_FUSED", "0", 1);
     auto v3 = create_backend("cuda", BackendOptions{});
