@@ -47,7 +47,8 @@ struct MultiArgs {
 };
 
 // The tensor-core GEMV for q4 weights and bf16 activations (gemv_mma.cu): false, launching
-// nothing, where it does not serve the arguments (or VXD_CUDA_MMA=0); launch = false only checks.
+// nothing, where it does not serve the arguments or is off (VXD_CUDA_MMA=1 turns it on);
+// launch = false only checks.
 bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& ctx, bool launch);
 void configure_gemv_mma(const MatmulContext& ctx);
 

@@ -237,7 +237,8 @@ MatmulContext configure_matmul(cudaStream_t stream, int device) {
   const char* six = std::getenv("VXD_CUDA_GATED6");
   ctx.gated_six = !(six && std::strcmp(six, "0") == 0);
   const char* mma = std::getenv("VXD_CUDA_MMA");
-  ctx.mma = major >= 8 && !(mma && std::strcmp(mma, "0") == 0);
+  // Off by default: correct, but 2.3x slower at M = 1 on an H100 (docs/cuda-notes.md "v7").
+  ctx.mma = major >= 8 && mma && std::strcmp(mma, "1") == 0;
   allow_smem<DType::F32>(ctx.smem_limit);
   allow_smem<DType::BF16>(ctx.smem_limit);
   allow_smem<DType::Q8>(ctx.smem_limit);

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "backend.h"
 #include "error.h"
@@ -442,7 +443,7 @@ void check_rope_kv_write(Backend& c, Backend& g) {
 // matmul_multi + rope_kv_write: decoder-like GQA at M=1, encoder-like MHA with q/v biases at
 // M=4, a 9-row prefill (two passes of x rows: positions carry the pass offset) and a shape too
 // small for 4 rows per warp (the composed fallback), over positions that wrap the ring; q4 with
-// bf16 activations runs on the tensor cores (gemv_mma.cu).
+// bf16 activations on the tensor cores too, with VXD_CUDA_MMA=1 (gemv_mma.cu).
 void check_qkv_rope_write(Backend& c, Backend& g) {
   struct Case {
     int n_heads, n_kv, hd;
@@ -697,12 +698,13 @@ int main(int argc, char** argv) {
       check_attention(*cpu, *variant);
     }
     // The A/B switches: v4's attention splits (8 blocks per SM), the decoder FFN's 2 + 2 rows
-    // per warp only (v6), and q4 with bf16 x on the fp32 GEMVs instead of the tensor cores (v7).
-    for (const char* sw : {"VXD_CUDA_ATTN_WAVE", "VXD_CUDA_GATED6", "VXD_CUDA_MMA"}) {
-      setenv(sw, "0", 1);
+    // per warp only (v6), and q4 with bf16 x on the tensor cores (v7, off by default).
+    const std::pair<const char*, const char*> switches[] = {{"VXD_CUDA_ATTN_WAVE", "0"}, {"VXD_CUDA_GATED6", "0"}, {"VXD_CUDA_MMA", "1"}};
+    for (const auto& [sw, value] : switches) {
+      setenv(sw, value, 1);
       auto variant = create_backend("cuda", BackendOptions{});
       unsetenv(sw);
-      g_prefix = std::string("[") + sw + "=0] ";
+      g_prefix = std::string("[") + sw + "=" + value + "] ";
       check_attention(*cpu, *variant);
       check_gated_ffn(*cpu, *variant);
       if (std::strcmp(sw, "VXD_CUDA_MMA") == 0) {
