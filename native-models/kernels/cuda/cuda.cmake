@@ -40,7 +40,7 @@ function(vxd_cuda_object_library)
     return()
   endif()
   add_library(vxd_cuda OBJECT
-    ${VXD_CUDA_DIR}/cuda_backend.cu ${VXD_CUDA_DIR}/matmul.cu ${VXD_CUDA_DIR}/gemv_multi.cu ${VXD_CUDA_DIR}/attention.cu
+    ${VXD_CUDA_DIR}/cuda_backend.cu ${VXD_CUDA_DIR}/matmul.cu ${VXD_CUDA_DIR}/gemv_multi.cu ${VXD_CUDA_DIR}/gemv_mma.cu ${VXD_CUDA_DIR}/attention.cu
     ${VXD_CUDA_DIR}/norm_rope.cu ${VXD_CUDA_DIR}/elementwise.cu ${VXD_CUDA_DIR}/profile.cu)
   target_include_directories(vxd_cuda PRIVATE ${VXD_CUDA_DIR}/../../include ${CUDAToolkit_INCLUDE_DIRS})
   set_target_properties(vxd_cuda PROPERTIES POSITION_INDEPENDENT_CODE ON CUDA_STANDARD 17 CUDA_STANDARD_REQUIRED ON

@@ -1,15 +1,17 @@
 // Pieces shared by the GEMV kernels (matmul.cu: one weight; gemv_multi.cu: several weights
-// sharing x, optional RMSNorm of x, gated FFN): the epilogue, x staging in shared memory and
-// the fast-path conditions. Header-only so both files inline them.
+// sharing x, optional RMSNorm of x, gated FFN; gemv_mma.cu: the tensor-core path for q4 weights):
+// the epilogue, the fused-call arguments, x staging in shared memory and the fast-path
+// conditions. Header-only so every file inlines them.
 #pragma once
 
 #include "common.cuh"
+#include "cuda_backend.h"
 #include "weights.cuh"
 
 namespace vxd::cuda {
-namespace {
 
 constexpr int kGemvWarps = 8;  // warps per GEMV block
+constexpr int kMaxOuts = Backend::kMaxMatmulOuts;
 
 struct Epilogue {
   const float* bias;
@@ -17,12 +19,6 @@ struct Epilogue {
   bool has_residual;
   DevAct y;
 };
-
-__device__ __forceinline__ void store_out(const Epilogue& e, int64_t m, int64_t n, float v) {
-  if (e.bias) v += e.bias[n];
-  if (e.has_residual) v += ld(e.residual, m, n);
-  st(e.y, m, n, v);
-}
 
 // The RoPE epilogue of qkv_rope_write (on = false: plain stores). Outputs 0 (q) and 1 (k) are
 // rotated, and the k and v rows also go to the ring at slot (pos + m0 + m) mod ring; m0 is the
@@ -36,6 +32,33 @@ struct RopeEpilogue {
   double log2_theta;  // log2(theta), from the host: exp2 of it costs less than pow in the epilogue
   int64_t m0;
 };
+
+// A fused call's arguments (matmul_multi, gated_ffn, qkv_rope_write; a plain matmul is one output).
+struct MultiArgs {
+  DevWeight w[kMaxOuts];
+  Epilogue e[kMaxOuts];
+  int64_t group_end[kMaxOuts];  // cumulative row groups: output i owns [group_end[i-1], group_end[i])
+  int count;
+  const float* norm_w;  // null: x is used as is
+  const float* norm_ada;
+  float eps;
+  bool norm_bf16;  // the call's normalised x is a bf16 activation (its rounding is part of the op)
+  RopeEpilogue rope;  // qkv_rope_write (rope.on): outputs 0 = q, 1 = k, 2 = v
+};
+
+// The tensor-core GEMV for q4 weights and bf16 activations (gemv_mma.cu): false, launching
+// nothing, where it does not serve the arguments or is off (VXD_CUDA_MMA=1 turns it on);
+// launch = false only checks.
+bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& ctx, bool launch);
+void configure_gemv_mma(const MatmulContext& ctx);
+
+namespace {
+
+__device__ __forceinline__ void store_out(const Epilogue& e, int64_t m, int64_t n, float v) {
+  if (e.bias) v += e.bias[n];
+  if (e.has_residual) v += ld(e.residual, m, n);
+  st(e.y, m, n, v);
+}
 
 // x chunk slots in shared memory are padded by 4 floats (except for fp32 weights, whose 4-wide
 // chunks are already conflict-free) so the lanes' 16-byte reads hit distinct banks.

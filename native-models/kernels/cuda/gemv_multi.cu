@@ -13,21 +13,9 @@
 namespace vxd::cuda {
 namespace {
 
-constexpr int kMaxOuts = Backend::kMaxMatmulOuts;
 // Static shared memory of gemv_multi (the norm's per-warp partial sums) must fit next to the dynamic part
 // within the device's per-block opt-in limit, so the dynamic limit leaves this much room.
 constexpr size_t kStaticSmemRoom = 1024;
-
-struct MultiArgs {
-  DevWeight w[kMaxOuts];
-  Epilogue e[kMaxOuts];
-  int64_t group_end[kMaxOuts];  // cumulative warp row groups: output i owns [group_end[i-1], group_end[i])
-  int count;
-  const float* norm_w;  // null: x is used as is
-  const float* norm_ada;
-  float eps;
-  RopeEpilogue rope;  // qkv_rope_write (rope.on): outputs 0 = q, 1 = k, 2 = v
-};
 
 // Stages x (M rows) into shared memory as fp32, RMSNorm-ed when a.norm_w is set: one block
 // reduction for all rows, then every thread rescales exactly the elements it staged (its norm
@@ -182,6 +170,8 @@ void launch_mr(const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, si
 // the fast path; the caller then runs the composed default.
 template <DType WT>
 bool run_multi(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& ctx, bool launch) {
+  if constexpr (WT == DType::Q4)
+    if (run_mma_q4(x, a, gated, ctx, launch)) return true;
   constexpr int64_t kMaxRows = 256;  // beyond: the tiled GEMM of matmul() is faster
   if (x.rows > kMaxRows || a.w[0].k >= (1LL << 30) || a.w[0].k % 4) return false;
   for (int i = 0; i < (gated ? 2 : a.count); ++i) {
@@ -244,7 +234,8 @@ bool dispatch(DType t, const DevAct& x, const MultiArgs& a, bool gated, const Ma
 
 MultiArgs norm_args(const NormSpec* norm) {
   MultiArgs a = {};
-  if (norm && norm->weight) a.norm_w = norm->weight, a.norm_ada = norm->ada, a.eps = norm->eps;
+  if (norm && norm->weight)
+    a.norm_w = norm->weight, a.norm_ada = norm->ada, a.eps = norm->eps, a.norm_bf16 = norm->normed.dtype == DType::BF16;
   return a;
 }
 

@@ -174,6 +174,11 @@ constexpr int64_t kMaxGemvPassRows = 256;
 
 template <DType WT>
 void launch_matmul(const DevAct& x, const DevWeight& w, const Epilogue& e, const MatmulContext& ctx) {
+  if constexpr (WT == DType::Q4) {
+    MultiArgs one = {};
+    one.count = 1, one.w[0] = w, one.e[0] = e;
+    if (run_mma_q4(x, one, false, ctx, true)) return;
+  }
   cudaStream_t s = ctx.stream;
   const bool fast = x.rows <= kMaxGemvPassRows && fast_path_ok<WT>(x, w) && w.k < (1LL << 30);
   const size_t smem = fast ? gemv_smem_bytes<WT>(std::min<int64_t>(x.rows, 8), w.k) : 0;
@@ -231,11 +236,15 @@ MatmulContext configure_matmul(cudaStream_t stream, int device) {
   ctx.pdl = major >= 9 && pdl && std::strcmp(pdl, "1") == 0;
   const char* six = std::getenv("VXD_CUDA_GATED6");
   ctx.gated_six = !(six && std::strcmp(six, "0") == 0);
+  const char* mma = std::getenv("VXD_CUDA_MMA");
+  // Off by default: correct, but 2.3x slower at M = 1 on an H100 (docs/cuda-notes.md "v7").
+  ctx.mma = major >= 8 && mma && std::strcmp(mma, "1") == 0;
   allow_smem<DType::F32>(ctx.smem_limit);
   allow_smem<DType::BF16>(ctx.smem_limit);
   allow_smem<DType::Q8>(ctx.smem_limit);
   allow_smem<DType::Q4>(ctx.smem_limit);
   configure_gemv_multi(ctx);
+  configure_gemv_mma(ctx);
   return ctx;
 }
 

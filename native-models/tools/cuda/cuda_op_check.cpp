@@ -6,10 +6,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "backend.h"
 #include "error.h"
@@ -371,7 +373,9 @@ void check_gated_ffn(Backend& c, Backend& g) {
         const DType xdt = variant % 2 ? DType::BF16 : DType::F32;
         const DType odt = variant % 3 ? DType::F32 : DType::BF16;  // out and up share the dtype (as in the model)
         const int norm_mode = variant % 3;
-        Twin x(c, g, m, s.k, xdt), normed(c, g, m, s.k, DType::F32), up(c, g, m, s.n, odt), out(c, g, m, s.n, odt);
+        // A bf16 normalised x (as in the model) lets the q4 tensor-core path round it; fp32 keeps the bound tight.
+        const DType ndt = variant % 4 == 3 ? DType::BF16 : DType::F32;
+        Twin x(c, g, m, s.k, xdt), normed(c, g, m, s.k, ndt), up(c, g, m, s.n, odt), out(c, g, m, s.n, odt);
         x.fill(6.0f);  // large enough that silu is far from linear
         normed.poison(), up.poison(), out.poison();
         both(c, g, [&](Backend& b, bool gpu) {
@@ -381,11 +385,11 @@ void check_gated_ffn(Backend& c, Backend& g) {
                       gpu ? up.gpu.act : up.cpu.act, gpu ? out.gpu.act : out.cpu.act);
         });
         char name[200];
-        std::snprintf(name, sizeof name, "gated_ffn w=%s x=%s out=%s M=%lld N=%lld K=%lld G=%d%s", dtype_name(wt), dtype_name(xdt),
+        std::snprintf(name, sizeof name, "gated_ffn w=%s x=%s out=%s M=%lld N=%lld K=%lld G=%d%s%s", dtype_name(wt), dtype_name(xdt),
                       dtype_name(odt), (long long)m, (long long)s.n, (long long)s.k, s.group,
-                      norm_mode == 0 ? "" : norm_mode == 1 ? " +norm" : " +norm+ada");
+                      norm_mode == 0 ? "" : norm_mode == 1 ? " +norm" : " +norm+ada", norm_mode && ndt == DType::BF16 ? "(bf16)" : "");
         // fp32 intermediates: the fused kernel skips only roundings the reference does not make.
-        out.compare(name, odt == DType::BF16 ? 1e-2 : 2e-5);
+        out.compare(name, odt == DType::BF16 || (norm_mode && ndt == DType::BF16) ? 1e-2 : 2e-5);
       }
     }
 }
@@ -438,7 +442,8 @@ void check_rope_kv_write(Backend& c, Backend& g) {
 // qkv_rope_write (RoPE and the ring write in the q/k/v matmul's epilogue) against the CPU's
 // matmul_multi + rope_kv_write: decoder-like GQA at M=1, encoder-like MHA with q/v biases at
 // M=4, a 9-row prefill (two passes of x rows: positions carry the pass offset) and a shape too
-// small for 4 rows per warp (the composed fallback), over positions that wrap the ring.
+// small for 4 rows per warp (the composed fallback), over positions that wrap the ring; q4 with
+// bf16 activations on the tensor cores too, with VXD_CUDA_MMA=1 (gemv_mma.cu).
 void check_qkv_rope_write(Backend& c, Backend& g) {
   struct Case {
     int n_heads, n_kv, hd;
@@ -451,6 +456,8 @@ void check_qkv_rope_write(Backend& c, Backend& g) {
                         {32, 32, 64, 1280, 4, 13, DType::Q4, DType::F32, true, true},
                         {32, 32, 64, 1280, 4, 13, DType::Q8, DType::BF16, true, false},
                         {32, 8, 128, 512, 9, 20, DType::Q4, DType::F32, true, true},
+                        {32, 32, 64, 1280, 4, 13, DType::Q4, DType::BF16, true, true},
+                        {32, 8, 128, 512, 9, 20, DType::Q4, DType::BF16, true, true},
                         {4, 2, 16, 64, 3, 7, DType::F32, DType::F32, true, true}};
   for (const auto& t : cases) {
     const int64_t qd = static_cast<int64_t>(t.n_heads) * t.hd, kvd = static_cast<int64_t>(t.n_kv) * t.hd;
@@ -470,7 +477,8 @@ void check_qkv_rope_write(Backend& c, Backend& g) {
     double worst[3] = {0, 0, 0};
     int steps = 0;
     for (int64_t p = 5; p < 5 + 2 * t.ring + t.rows; p += t.rows, ++steps) {
-      Twin x(c, g, t.rows, t.k, t.act), normed(c, g, t.rows, t.k, DType::F32), q(c, g, t.rows, qd, t.act), k(c, g, t.rows, kvd, t.act),
+      // normed in the activation dtype, as in the model (a bf16 normed lets the q4 tensor-core path round x).
+      Twin x(c, g, t.rows, t.k, t.act), normed(c, g, t.rows, t.k, t.act), q(c, g, t.rows, qd, t.act), k(c, g, t.rows, kvd, t.act),
           v(c, g, t.rows, kvd, t.act);
       x.fill(1.5f);
       normed.poison(), q.poison(), k.poison(), v.poison();
@@ -689,15 +697,21 @@ int main(int argc, char** argv) {
       g_prefix = std::string("[max splits ") + cap + "] ";
       check_attention(*cpu, *variant);
     }
-    // The A/B switches of v6: v4's attention splits (8 blocks per SM), and the decoder FFN's
-    // 2 + 2 rows per warp only.
-    for (const char* sw : {"VXD_CUDA_ATTN_WAVE", "VXD_CUDA_GATED6"}) {
-      setenv(sw, "0", 1);
+    // The A/B switches: v4's attention splits (8 blocks per SM), the decoder FFN's 2 + 2 rows
+    // per warp only (v6), and q4 with bf16 x on the tensor cores (v7, off by default).
+    const std::pair<const char*, const char*> switches[] = {{"VXD_CUDA_ATTN_WAVE", "0"}, {"VXD_CUDA_GATED6", "0"}, {"VXD_CUDA_MMA", "1"}};
+    for (const auto& [sw, value] : switches) {
+      setenv(sw, value, 1);
       auto variant = create_backend("cuda", BackendOptions{});
       unsetenv(sw);
-      g_prefix = std::string("[") + sw + "=0] ";
+      g_prefix = std::string("[") + sw + "=" + value + "] ";
       check_attention(*cpu, *variant);
       check_gated_ffn(*cpu, *variant);
+      if (std::strcmp(sw, "VXD_CUDA_MMA") == 0) {
+        check_matmul(*cpu, *variant);
+        check_matmul_multi(*cpu, *variant);
+        check_qkv_rope_write(*cpu, *variant);
+      }
     }
     setenv("VXD_FUSED", "0", 1);
     auto v3 = create_backend("cuda", BackendOptions{});
