@@ -137,13 +137,15 @@ __device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a
 // One block: weight rows row0 .. row0 + 8T - 1 of output `out` (gated: of w1 and of w3), all M x
 // rows. Warp w takes chunks [w C / 8, (w + 1) C / 8) of the C = k / 32 chunks.
 template <int T, bool GATED>
-__global__ void __launch_bounds__(kMmaWarps * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
+__global__ void __launch_bounds__(kMmaWarps * 32, 2) gemv_mma_q4(DevAct x, MultiArgs a) {
   constexpr int H = GATED ? 2 : 1;
   extern __shared__ float4 smem4[];
   const int M = static_cast<int>(x.rows);
   const int k = static_cast<int>(a.w[0].k), ld = x_ld(k);
   uint16_t* xs = reinterpret_cast<uint16_t*>(smem4);
-  float* red = reinterpret_cast<float*>(smem4) + (static_cast<size_t>(kMmaRows) * ld * 2 + 15) / 16 * 4;
+  // Staged x holds this pass's M rows only (v8: v7 reserved 8, which left the decoder's w2, k = 9216,
+  // one block per SM).
+  float* red = reinterpret_cast<float*>(smem4) + (static_cast<size_t>(M) * ld * 2 + 15) / 16 * 4;
   pdl_wait();
   pdl_trigger();
   stage_x_bf16(x, a, M, k, xs, ld);
@@ -162,39 +164,52 @@ __global__ void __launch_bounds__(kMmaWarps * 32) gemv_mma_q4(DevAct x, MultiArg
 #pragma unroll
     for (int h = 0; h < H; ++h) acc[t][h][0] = acc[t][h][1] = 0.0f;
 
-  for (int c = c0; c < c1; ++c) {
-    // x: columns 32c + 8 t4 .. + 7 of x row g, paired as the weight codes are: (0,4) (1,5) (2,6) (3,7).
-    const uint4 xv = g < M ? *reinterpret_cast<const uint4*>(xs + g * ld + 32 * c + 8 * t4) : make_uint4(0, 0, 0, 0);
-    const uint32_t x04 = __byte_perm(xv.x, xv.z, 0x5410), x15 = __byte_perm(xv.x, xv.z, 0x7632);
-    const uint32_t x26 = __byte_perm(xv.y, xv.w, 0x5410), x37 = __byte_perm(xv.y, xv.w, 0x7632);
-    // Every weight and scale load of this chunk before the first use.
-    uint32_t wq[T][H];
-    uint16_t sc[T][H][2];
+  // U chunks per round, every load of the round issued before the first MMA (v7 waited for each
+  // chunk's loads in turn: 12-36 serial rounds per warp at M = 1).
+  constexpr int U = T * H >= 4 ? 2 : 4;
+  for (int c = c0; c < c1; c += U) {
+    uint4 xv[U];
+    uint32_t wq[U][T][H];
+    uint16_t sc[U][T][H][2];
 #pragma unroll
-    for (int t = 0; t < T; ++t)
+    for (int u = 0; u < U; ++u) {
+      const int cu = c + u;
+      const bool in = cu < c1;
+      // x: columns 32 cu + 8 t4 .. + 7 of x row g.
+      xv[u] = in && g < M ? *reinterpret_cast<const uint4*>(xs + g * ld + 32 * cu + 8 * t4) : make_uint4(0, 0, 0, 0);
 #pragma unroll
-      for (int h = 0; h < H; ++h) {
-        const DevWeight& w = W[h];
-        const int64_t r = row0 + 8 * t + g;
-        // A missing row reads as code 8 (weight 0).
-        wq[t][h] = r < w.n ? __ldg(static_cast<const uint32_t*>(w.data) + r * words_per_row + 4 * c + t4) : 0x88888888u;
-        const int64_t gpr = w.k / w.group, grp = 32LL * c / w.group;
+      for (int t = 0; t < T; ++t)
 #pragma unroll
-        for (int e = 0; e < 2; ++e) {
-          const int64_t rr = row0 + 8 * t + 2 * t4 + e;
-          sc[t][h][e] = rr < w.n ? __ldg(w.scales + rr * gpr + grp) : uint16_t{0};
+        for (int h = 0; h < H; ++h) {
+          const DevWeight& w = W[h];
+          const int64_t r = row0 + 8 * t + g;
+          // A missing row (or chunk) reads as code 8 (weight 0).
+          wq[u][t][h] = in && r < w.n ? __ldg(static_cast<const uint32_t*>(w.data) + r * words_per_row + 4 * cu + t4) : 0x88888888u;
+          const int64_t gpr = w.k / w.group, grp = 32LL * cu / w.group;
+#pragma unroll
+          for (int e = 0; e < 2; ++e) {
+            const int64_t rr = row0 + 8 * t + 2 * t4 + e;
+            sc[u][t][h][e] = in && rr < w.n ? __ldg(w.scales + rr * gpr + grp) : uint16_t{0};
+          }
         }
-      }
+    }
 #pragma unroll
-    for (int t = 0; t < T; ++t)
+    for (int u = 0; u < U; ++u) {
+      if (c + u >= c1) break;  // the same for the whole warp
+      // x paired as the weight codes are: columns (0,4) (1,5) (2,6) (3,7) of the lane's 8.
+      const uint32_t x04 = __byte_perm(xv[u].x, xv[u].z, 0x5410), x15 = __byte_perm(xv[u].x, xv[u].z, 0x7632);
+      const uint32_t x26 = __byte_perm(xv[u].y, xv[u].w, 0x5410), x37 = __byte_perm(xv[u].y, xv[u].w, 0x7632);
 #pragma unroll
-      for (int h = 0; h < H; ++h) {
-        float d[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-        mma_bf16(d, x04, x15, q4_pair(wq[t][h], 0), q4_pair(wq[t][h], 1));
-        mma_bf16(d, x26, x37, q4_pair(wq[t][h], 2), q4_pair(wq[t][h], 3));
-        acc[t][h][0] = fmaf(f16_bits_to_f32(sc[t][h][0]), d[0], acc[t][h][0]);
-        acc[t][h][1] = fmaf(f16_bits_to_f32(sc[t][h][1]), d[1], acc[t][h][1]);
-      }
+      for (int t = 0; t < T; ++t)
+#pragma unroll
+        for (int h = 0; h < H; ++h) {
+          float d[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+          mma_bf16(d, x04, x15, q4_pair(wq[u][t][h], 0), q4_pair(wq[u][t][h], 1));
+          mma_bf16(d, x26, x37, q4_pair(wq[u][t][h], 2), q4_pair(wq[u][t][h], 3));
+          acc[t][h][0] = fmaf(f16_bits_to_f32(sc[u][t][h][0]), d[0], acc[t][h][0]);
+          acc[t][h][1] = fmaf(f16_bits_to_f32(sc[u][t][h][1]), d[1], acc[t][h][1]);
+        }
+    }
   }
 
   // red[warp][t][h][x row][weight row of the tile]: lane (g, t4) holds x row g, rows 2 t4, 2 t4 + 1.
@@ -276,8 +291,10 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
   // The largest tile count per block that still gives two blocks per SM (more weight rows per
   // block share the staging of x).
   const int T = total_rows >= 64LL * ctx.sm_count ? 4 : total_rows >= 32LL * ctx.sm_count ? 2 : 1;
-  const size_t smem = mma_smem_bytes(kMmaRows, static_cast<int>(k), T, gated);
-  if (smem > ctx.smem_limit - kMmaStaticSmemRoom) return false;
+  // The first pass has the most rows (later ones have as many or fewer).
+  if (mma_smem_bytes(static_cast<int>(std::min<int64_t>(x.rows, kMmaRows)), static_cast<int>(k), T, gated) >
+      ctx.smem_limit - kMmaStaticSmemRoom)
+    return false;
   if (!launch) return true;
   int64_t end = 0;
   for (int i = 0; i < (gated ? 1 : a.count); ++i) a.group_end[i] = end += (a.w[i].n + 8 * T - 1) / (8 * T);
@@ -291,6 +308,7 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
       p.e[i].residual = rows_of(full.e[i].residual, m0, n);
     }
     const DevAct xp = rows_of(x, m0, n);
+    const size_t smem = mma_smem_bytes(static_cast<int>(n), static_cast<int>(k), T, gated);
     if (T == 4) gated ? launch_mma<4, true>(xp, p, ctx, smem) : launch_mma<4, false>(xp, p, ctx, smem);
     else if (T == 2) gated ? launch_mma<2, true>(xp, p, ctx, smem) : launch_mma<2, false>(xp, p, ctx, smem);
     else gated ? launch_mma<1, true>(xp, p, ctx, smem) : launch_mma<1, false>(xp, p, ctx, smem);
