@@ -157,6 +157,9 @@ __global__ void __launch_bounds__(kMmaWarps * 32, 2) gemv_mma_q4(DevAct x, Multi
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t4 = lane & 3;
   const int chunks = k / 32, c0 = warp * chunks / kMmaWarps, c1 = (warp + 1) * chunks / kMmaWarps;
   const int64_t words_per_row = k / 8;
+  // Scale indexing without 64-bit divisions in the loop (v7 divided twice per tile and chunk):
+  // every weight of a call shares one group size, a multiple of 32 (run_mma_q4).
+  const int gpr = k / W[0].group, chunks_per_group = W[0].group / 32;
 
   float acc[T][H][2];
 #pragma unroll
@@ -166,7 +169,7 @@ __global__ void __launch_bounds__(kMmaWarps * 32, 2) gemv_mma_q4(DevAct x, Multi
 
   // U chunks per round, every load of the round issued before the first MMA (v7 waited for each
   // chunk's loads in turn: 12-36 serial rounds per warp at M = 1).
-  constexpr int U = T * H >= 4 ? 2 : 4;
+  constexpr int U = T * H >= 8 ? 1 : T * H >= 4 ? 2 : 4;  // 8 tiles already give 8 loads in flight per lane
   for (int c = c0; c < c1; c += U) {
     uint4 xv[U];
     uint32_t wq[U][T][H];
@@ -185,11 +188,11 @@ __global__ void __launch_bounds__(kMmaWarps * 32, 2) gemv_mma_q4(DevAct x, Multi
           const int64_t r = row0 + 8 * t + g;
           // A missing row (or chunk) reads as code 8 (weight 0).
           wq[u][t][h] = in && r < w.n ? __ldg(static_cast<const uint32_t*>(w.data) + r * words_per_row + 4 * cu + t4) : 0x88888888u;
-          const int64_t gpr = w.k / w.group, grp = 32LL * cu / w.group;
+          const int grp = cu / chunks_per_group;
 #pragma unroll
           for (int e = 0; e < 2; ++e) {
             const int64_t rr = row0 + 8 * t + 2 * t4 + e;
-            sc[u][t][h][e] = in && rr < w.n ? __ldg(w.scales + rr * gpr + grp) : uint16_t{0};
+            sc[u][t][h][e] = in && rr < w.n ? __ldg(w.scales + rr * static_cast<int64_t>(gpr) + grp) : uint16_t{0};
           }
         }
     }
@@ -281,7 +284,9 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
   if (k % 32 || k >= (1LL << 30)) return false;
   for (int i = 0; i < outs; ++i) {
     const DevWeight& w = a.w[i];
-    if (w.k != k || w.group <= 0 || w.group % 32 || k % w.group || !aligned16(w.data) || (gated && w.n != a.w[0].n)) return false;
+    if (w.k != k || w.group <= 0 || w.group % 32 || w.group != a.w[0].group || k % w.group || !aligned16(w.data) ||
+        (gated && w.n != a.w[0].n))
+      return false;
   }
   // x is staged as bf16: a fused norm may round only where the op's own normalised x is bf16.
   if (a.norm_w && (!a.norm_bf16 || !aligned16(a.norm_w) || (a.norm_ada && !aligned16(a.norm_ada)))) return false;
