@@ -4,6 +4,8 @@
 // conditions. Header-only so every file inlines them.
 #pragma once
 
+#include <utility>
+
 #include "common.cuh"
 #include "cuda_backend.h"
 #include "weights.cuh"
@@ -58,6 +60,24 @@ __device__ __forceinline__ void store_out(const Epilogue& e, int64_t m, int64_t 
   if (e.bias) v += e.bias[n];
   if (e.has_residual) v += ld(e.residual, m, n);
   st(e.y, m, n, v);
+}
+
+// Launches a GEMV kernel (kGemvWarps warps per block) on the context's stream, as a programmatic
+// dependent launch when ctx.pdl is set (the kernel waits in pdl_wait() for its predecessor).
+template <typename... Params, typename... Args>
+void launch_gemv_kernel(void (*kernel)(Params...), unsigned grid, size_t smem, const MatmulContext& ctx, const char* what,
+                        Args&&... args) {
+  cudaLaunchConfig_t cfg = {};
+  cfg.gridDim = dim3(grid);
+  cfg.blockDim = dim3(kGemvWarps * 32);
+  cfg.dynamicSmemBytes = smem;
+  cfg.stream = ctx.stream;
+  cudaLaunchAttribute attr[1];
+  attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+  attr[0].val.programmaticStreamSerializationAllowed = 1;
+  cfg.attrs = attr;
+  cfg.numAttrs = ctx.pdl ? 1 : 0;
+  check(cudaLaunchKernelEx(&cfg, kernel, std::forward<Args>(args)...), what);
 }
 
 // x chunk slots in shared memory are padded by 4 floats (except for fp32 weights, whose 4-wide

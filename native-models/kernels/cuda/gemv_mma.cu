@@ -31,7 +31,7 @@
 namespace vxd::cuda {
 namespace {
 
-constexpr int kMmaWarps = 8;
+constexpr int kMmaWarps = kGemvWarps;  // blocks are launched by launch_gemv_kernel
 constexpr int kMmaRows = 8;  // x rows per pass (the mma's A has 16, the upper 8 always zero)
 constexpr size_t kMmaStaticSmemRoom = 1024;
 
@@ -246,17 +246,8 @@ __global__ void __launch_bounds__(kMmaWarps * 32, 2) gemv_mma_q4(DevAct x, Multi
 
 template <int T, bool GATED>
 void launch_mma(const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
-  cudaLaunchConfig_t cfg = {};
-  cfg.gridDim = dim3(static_cast<unsigned>(a.group_end[GATED ? 0 : a.count - 1]));
-  cfg.blockDim = dim3(kMmaWarps * 32);
-  cfg.dynamicSmemBytes = smem;
-  cfg.stream = ctx.stream;
-  cudaLaunchAttribute attr[1];
-  attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-  attr[0].val.programmaticStreamSerializationAllowed = 1;
-  cfg.attrs = attr;
-  cfg.numAttrs = ctx.pdl ? 1 : 0;
-  check(cudaLaunchKernelEx(&cfg, gemv_mma_q4<T, GATED>, x, a), "launch gemv_mma_q4");
+  launch_gemv_kernel(gemv_mma_q4<T, GATED>, static_cast<unsigned>(a.group_end[GATED ? 0 : a.count - 1]), smem, ctx,
+                     "launch gemv_mma_q4", x, a);
 }
 
 template <int T, bool GATED>

@@ -145,17 +145,7 @@ template <DType WT, int MR, int RPW, bool GATED>
 void launch_multi(const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
   const int64_t groups = a.group_end[a.count - 1];
   const unsigned grid = static_cast<unsigned>(std::min<int64_t>(blocks_for(groups, kGemvWarps), resident_blocks<WT, MR, RPW, GATED>(ctx, smem)));
-  cudaLaunchConfig_t cfg = {};
-  cfg.gridDim = dim3(grid);
-  cfg.blockDim = dim3(kGemvWarps * 32);
-  cfg.dynamicSmemBytes = smem;
-  cfg.stream = ctx.stream;
-  cudaLaunchAttribute attr[1];
-  attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-  attr[0].val.programmaticStreamSerializationAllowed = 1;
-  cfg.attrs = attr;
-  cfg.numAttrs = ctx.pdl ? 1 : 0;
-  check(cudaLaunchKernelEx(&cfg, gemv_multi<WT, MR, RPW, GATED>, x, a), "launch gemv_multi");
+  launch_gemv_kernel(gemv_multi<WT, MR, RPW, GATED>, grid, smem, ctx, "launch gemv_multi", x, a);
 }
 
 template <DType WT, int RPW, bool GATED>

@@ -114,17 +114,7 @@ __global__ void __launch_bounds__(256) gemm_tiled(DevAct x, DevWeight w, Epilogu
 // its weights, then waits for that kernel (griddepcontrol.wait) before reading x.
 template <DType WT, int MR, int RPW>
 void launch_gemv(const DevAct& x, const DevWeight& w, const Epilogue& e, const MatmulContext& ctx, unsigned grid, size_t smem) {
-  cudaLaunchConfig_t cfg = {};
-  cfg.gridDim = dim3(grid);
-  cfg.blockDim = dim3(kGemvWarps * 32);
-  cfg.dynamicSmemBytes = smem;
-  cfg.stream = ctx.stream;
-  cudaLaunchAttribute attr[1];
-  attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-  attr[0].val.programmaticStreamSerializationAllowed = 1;
-  cfg.attrs = attr;
-  cfg.numAttrs = ctx.pdl ? 1 : 0;
-  check(cudaLaunchKernelEx(&cfg, gemv_smem<WT, MR, RPW>, x, w, e, ctx.pdl), "launch gemv");
+  launch_gemv_kernel(gemv_smem<WT, MR, RPW>, grid, smem, ctx, "launch gemv", x, w, e, ctx.pdl);
 }
 
 // No more blocks than can be resident at once: the blocks loop over row groups, and a partial
