@@ -70,11 +70,7 @@ __device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a
   for (int m = 0; m < kMmaRows; ++m) ss[m] = 0.0f;
   for (int t0 = threadIdx.x; t0 < total; t0 += kStageBatch * blockDim.x) {
     uint2 raw[kStageBatch];
-#pragma unroll
-    for (int j = 0; j < kStageBatch; ++j) {
-      const int t = t0 + j * blockDim.x, m = t / k4, c = 4 * (t - m * k4);
-      raw[j] = t < total ? *reinterpret_cast<const uint2*>(static_cast<const uint16_t*>(x.data) + m * x.stride + c) : make_uint2(0, 0);
-    }
+    load_bf16_batch(x, t0, total, k4, raw);
 #pragma unroll
     for (int j = 0; j < kStageBatch; ++j) {
       const int t = t0 + j * blockDim.x, m = t / k4, c = 4 * (t - m * k4);
@@ -89,38 +85,16 @@ __device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a
     }
   }
   if (a.norm_w) {
-    __shared__ float part[kMmaWarps][kMmaRows];
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-#pragma unroll
-    for (int m = 0; m < kMmaRows; ++m) {
-      const float v = warp_sum(ss[m]);
-      if (lane == 0) part[warp][m] = v;
-    }
-    __syncthreads();
     float inv[kMmaRows];
-#pragma unroll
-    for (int m = 0; m < kMmaRows; ++m) {
-      float t = 0.0f;
-#pragma unroll
-      for (int w = 0; w < kMmaWarps; ++w) t += part[w][m];
-      inv[m] = rsqrtf(t / static_cast<float>(k) + a.eps);
-    }
+    rms_inverse<kMmaRows>(ss, k, a.eps, inv);
     for (int t0 = threadIdx.x; t0 < total; t0 += kStageBatch * blockDim.x) {
       float4 w[kStageBatch], d[kStageBatch];
-#pragma unroll
-      for (int j = 0; j < kStageBatch; ++j) {
-        const int t = t0 + j * blockDim.x, c = 4 * (t % k4);
-        w[j] = t < total ? *reinterpret_cast<const float4*>(a.norm_w + c) : make_float4(0, 0, 0, 0);
-        d[j] = t < total && a.norm_ada ? *reinterpret_cast<const float4*>(a.norm_ada + c) : make_float4(0, 0, 0, 0);
-      }
+      load_norm_batch(a, t0, total, k4, w, d);
 #pragma unroll
       for (int j = 0; j < kStageBatch; ++j) {
         const int t = t0 + j * blockDim.x, m = t / k4, c = 4 * (t - m * k4);
         if (t >= total) break;
-        float in = 0.0f;
-#pragma unroll
-        for (int r = 0; r < kMmaRows; ++r)
-          if (r == m) in = inv[r];
+        const float in = row_value<kMmaRows>(inv, m);
         uint2* p = reinterpret_cast<uint2*>(xs + m * ld + c);
         const uint2 u = *p;
         float v0 = __uint_as_float(u.x << 16) * in * w[j].x, v1 = __uint_as_float(u.x & 0xffff0000u) * in * w[j].y;
