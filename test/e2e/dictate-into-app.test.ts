@@ -66,6 +66,25 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
   }
 }
 
+/**
+ * The target's text once it has arrived and stopped changing: the paste's read receipt says
+ * Chromium read the clipboard, and the page then inserts the text on its own schedule (under
+ * a full test run on 2 cores it was still empty when read at once).
+ */
+async function settledTargetText(): Promise<string> {
+  let last = '';
+  let stableSince = Date.now();
+  await waitFor('the pasted text in the target', async () => {
+    const now = await page.inputValue('#target');
+    if (now !== last) {
+      last = now;
+      stableSince = Date.now();
+    }
+    return last !== '' && Date.now() - stableSince >= 100;
+  }, 5_000);
+  return last;
+}
+
 async function readClipboard(): Promise<string> {
   return x.x('xclip', ['-selection', 'clipboard', '-o']).catch(() => '');
 }
@@ -179,7 +198,7 @@ describe('dictating into the focused app under X11', () => {
     });
     await waitFor('idle', () => coordinator.snapshot().state === 'idle' && states.includes('inserting'));
     expect(coordinator.snapshot().error).toBeNull();
-    expect(await page.inputValue('#target')).toBe(EXPECTED);
+    expect(await settledTargetText()).toBe(EXPECTED);
     expect(await readClipboard()).toBe(OLD_CLIPBOARD);
     expect(states).toEqual(['arming', 'recording', 'finishing', 'inserting', 'idle']);
   });
@@ -295,7 +314,7 @@ describe('dictating into the focused app under X11', () => {
       expect(engine.finalTokens.slice(0, manifest.tokens.length)).toEqual(manifest.tokens);
       const transcript = tekken.decode(engine.finalTokens).replace(/^\s+/, '');
       expect(transcript.length).toBeGreaterThan(5);
-      expect(await page.inputValue('#target')).toBe(transcript);
+      expect(await settledTargetText()).toBe(transcript);
       expect(await readClipboard()).toBe(OLD_CLIPBOARD);
     } finally {
       model?.dispose();
