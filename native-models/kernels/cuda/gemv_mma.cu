@@ -1,9 +1,9 @@
 // Tensor-core GEMV for q4 weights and bf16 activations, M <= 8 rows of x per pass (v7). Off by
 // default (VXD_CUDA_MMA=1): correct on an H100 (cuda_op_check, full-size parity), faster for the
-// encoder's gated FFN (M = 4), but 2.3x slower for M = 1: two 64-bit divisions per tile and chunk
-// in the loop, x staged for 8 rows whatever M is (one block per SM for k = 9216), and each chunk's
-// loads issued only after the previous chunk's MMAs. Branch cuda-v8 fixes all three, not yet run
-// (docs/cuda-notes.md "v7").
+// encoder's gated FFN (M = 4), but 2.3x slower for M = 1 in v7: two 64-bit divisions per tile and
+// chunk in the loop, x staged for 8 rows whatever M is (one block per SM for k = 9216), and each
+// chunk's loads issued only after the previous chunk's MMAs. v8 (this branch, not yet run) fixes
+// all three (docs/cuda-notes.md "v7").
 //
 // Why: the v6 profile showed the fp32 GEMVs bound by instruction issue, not memory: each q4
 // weight cost a byte permute, an fp32 add and one FMA per x row (3 instructions at M = 1, ~7
