@@ -49,7 +49,7 @@ struct MultiArgs {
 };
 
 // The tensor-core GEMV for q4 weights and bf16 activations (gemv_mma.cu): false, launching
-// nothing, where it does not serve the arguments or is off (VXD_CUDA_MMA=1 turns it on);
+// nothing, where it does not serve the arguments or is off (VXD_CUDA_MMA=0 turns it off);
 // launch = false only checks.
 bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& ctx, bool launch);
 void configure_gemv_mma(const MatmulContext& ctx);
@@ -62,14 +62,14 @@ __device__ __forceinline__ void store_out(const Epilogue& e, int64_t m, int64_t 
   st(e.y, m, n, v);
 }
 
-// Launches a GEMV kernel (kGemvWarps warps per block) on the context's stream, as a programmatic
+// Launches a GEMV kernel (`warps` warps per block) on the context's stream, as a programmatic
 // dependent launch when ctx.pdl is set (the kernel waits in pdl_wait() for its predecessor).
 template <typename... Params, typename... Args>
-void launch_gemv_kernel(void (*kernel)(Params...), unsigned grid, size_t smem, const MatmulContext& ctx, const char* what,
+void launch_gemv_kernel(void (*kernel)(Params...), unsigned grid, int warps, size_t smem, const MatmulContext& ctx, const char* what,
                         Args&&... args) {
   cudaLaunchConfig_t cfg = {};
   cfg.gridDim = dim3(grid);
-  cfg.blockDim = dim3(kGemvWarps * 32);
+  cfg.blockDim = dim3(warps * 32);
   cfg.dynamicSmemBytes = smem;
   cfg.stream = ctx.stream;
   cudaLaunchAttribute attr[1];
@@ -126,10 +126,10 @@ __device__ __forceinline__ float row_value(const float (&v)[MR], int m) {
 }
 
 // 1 / RMS of each x row from every thread's partial sums of squares (one block reduction for all
-// rows; kGemvWarps warps).
-template <int MR>
+// rows; blocks of WARPS warps).
+template <int MR, int WARPS = kGemvWarps>
 __device__ __forceinline__ void rms_inverse(const float (&ss)[MR], int k, float eps, float (&inv)[MR]) {
-  __shared__ float part[kGemvWarps][MR];
+  __shared__ float part[WARPS][MR];
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
 #pragma unroll
   for (int m = 0; m < MR; ++m) {
@@ -141,7 +141,7 @@ __device__ __forceinline__ void rms_inverse(const float (&ss)[MR], int k, float 
   for (int m = 0; m < MR; ++m) {
     float t = 0.0f;
 #pragma unroll
-    for (int w = 0; w < kGemvWarps; ++w) t += part[w][m];
+    for (int w = 0; w < WARPS; ++w) t += part[w][m];
     inv[m] = rsqrtf(t / static_cast<float>(k) + eps);
   }
 }

@@ -123,7 +123,7 @@ template <DType WT, int MR, int RPW, bool GATED>
 void launch_multi(const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
   const int64_t groups = a.group_end[a.count - 1];
   const unsigned grid = static_cast<unsigned>(std::min<int64_t>(blocks_for(groups, kGemvWarps), resident_blocks<WT, MR, RPW, GATED>(ctx, smem)));
-  launch_gemv_kernel(gemv_multi<WT, MR, RPW, GATED>, grid, smem, ctx, "launch gemv_multi", x, a);
+  launch_gemv_kernel(gemv_multi<WT, MR, RPW, GATED>, grid, kGemvWarps, smem, ctx, "launch gemv_multi", x, a);
 }
 
 template <DType WT, int RPW, bool GATED>

@@ -114,7 +114,7 @@ __global__ void __launch_bounds__(256) gemm_tiled(DevAct x, DevWeight w, Epilogu
 // its weights, then waits for that kernel (griddepcontrol.wait) before reading x.
 template <DType WT, int MR, int RPW>
 void launch_gemv(const DevAct& x, const DevWeight& w, const Epilogue& e, const MatmulContext& ctx, unsigned grid, size_t smem) {
-  launch_gemv_kernel(gemv_smem<WT, MR, RPW>, grid, smem, ctx, "launch gemv", x, w, e, ctx.pdl);
+  launch_gemv_kernel(gemv_smem<WT, MR, RPW>, grid, kGemvWarps, smem, ctx, "launch gemv", x, w, e, ctx.pdl);
 }
 
 // No more blocks than can be resident at once: the blocks loop over row groups, and a partial
@@ -227,8 +227,8 @@ MatmulContext configure_matmul(cudaStream_t stream, int device) {
   const char* six = std::getenv("VXD_CUDA_GATED6");
   ctx.gated_six = !(six && std::strcmp(six, "0") == 0);
   const char* mma = std::getenv("VXD_CUDA_MMA");
-  // Off by default: correct, but 2.3x slower at M = 1 on an H100 (docs/cuda-notes.md "v7").
-  ctx.mma = major >= 8 && mma && std::strcmp(mma, "1") == 0;
+  // On by default (v9, docs/cuda-notes.md); VXD_CUDA_MMA=0 keeps q4 x bf16 on the fp32 GEMVs.
+  ctx.mma = major >= 8 && !(mma && std::strcmp(mma, "0") == 0);
   allow_smem<DType::F32>(ctx.smem_limit);
   allow_smem<DType::BF16>(ctx.smem_limit);
   allow_smem<DType::Q8>(ctx.smem_limit);
