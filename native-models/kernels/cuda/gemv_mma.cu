@@ -40,10 +40,22 @@ constexpr size_t kMmaStaticSmemRoom = 1024;
 // shared-memory phase (2 rows x 4 words of 16 bytes) hit distinct banks.
 __host__ __device__ inline int x_ld(int k) { return (k / 32) % 2 ? k : k + 32; }
 
-inline size_t mma_smem_bytes(int rows, int k, int ks, bool gated) {
-  const size_t xs = (static_cast<size_t>(rows) * x_ld(k) * 2 + 15) / 16 * 16;
-  const size_t red = static_cast<size_t>(ks) * (gated ? 2 : 1) * kTileRows * kMmaRows * sizeof(float);
-  return xs + red;
+// Row stride of a block's staged scales in fp16 elements: gpr rounded up to 2 mod 4, an odd
+// number of 32-bit words, so the 8 rows a warp reads at once hit distinct banks.
+__host__ __device__ inline int scale_ld(int gpr) { return gpr + (6 - gpr % 4) % 4; }
+
+// Shared memory of one block: x (rows x ld bf16), the tile's scales (H x 16 rows x scale_ld fp16),
+// the split-k partial sums (KS warps x H x 16 x 8 fp32), each part 16-byte aligned.
+struct MmaSmem {
+  size_t scales, red, total;
+};
+__host__ __device__ inline MmaSmem mma_smem(int rows, int k, int group, int ks, bool gated) {
+  const size_t h = gated ? 2 : 1;
+  MmaSmem m;
+  m.scales = (static_cast<size_t>(rows) * x_ld(k) * 2 + 15) / 16 * 16;
+  m.red = m.scales + (h * kTileRows * scale_ld(k / group) * 2 + 15) / 16 * 16;
+  m.total = m.red + static_cast<size_t>(ks) * h * kTileRows * kMmaRows * sizeof(float);
+  return m;
 }
 
 __device__ __forceinline__ void mma_bf16(float (&d)[4], uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t b0, uint32_t b1) {
@@ -135,88 +147,101 @@ __device__ __forceinline__ void mma_chunk(float (&acc)[4], uint32_t w0, uint32_t
 }
 
 // One block: weight rows row0 .. row0 + 15 of output `out` (gated: of w1 and of w3), all M x
-// rows. Warp w takes chunks [w C / KS, (w + 1) C / KS) of the C = k / 32 chunks.
+// rows. Warp w takes chunks [w C / KS, (w + 1) C / KS) of the C = k / 32 chunks, kRound at a time.
 template <int KS, bool GATED>
 __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
   constexpr int H = GATED ? 2 : 1;
-  constexpr int U = GATED ? 2 : 4;  // chunks per round: every load of a round is issued before its first MMA
+  // Chunks per round: all weight loads of a round (2 rows x H x kRound words per lane) are
+  // issued before its first MMA. v9 had 2 (gated) and its scale loads in the loop: the decoder's
+  // w1/w3 waited on memory (long scoreboard 3.3 stalls per issue) at 1.2 TB/s.
+  constexpr int kRound = 4;
   extern __shared__ float4 smem4[];
   const int M = static_cast<int>(x.rows);
   const int k = static_cast<int>(a.w[0].k), ld = x_ld(k);
+  const int gpr = k / a.w[0].group, sld = scale_ld(gpr);
+  // Every weight of a call shares one group size, 32 << gshift (run_mma_q4).
+  const int gshift = __ffs(a.w[0].group / 32) - 1;
+  const MmaSmem lay = mma_smem(M, k, a.w[0].group, KS, GATED);
   uint16_t* xs = reinterpret_cast<uint16_t*>(smem4);
-  float* red = reinterpret_cast<float*>(smem4) + (static_cast<size_t>(M) * ld * 2 + 15) / 16 * 4;
-  pdl_wait();
-  pdl_trigger();
-  stage_x_bf16<KS>(x, a, M, k, xs, ld);
+  uint16_t* ss = reinterpret_cast<uint16_t*>(reinterpret_cast<char*>(smem4) + lay.scales);
+  float* red = reinterpret_cast<float*>(reinterpret_cast<char*>(smem4) + lay.red);
 
   int out = 0;
   while (!GATED && out + 1 < a.count && blockIdx.x >= a.group_end[out]) ++out;
   const int64_t row0 = (static_cast<int64_t>(blockIdx.x) - (out ? a.group_end[out - 1] : 0)) * kTileRows;
+  // The tile's scales into shared memory (weights are not written by earlier kernels, so this
+  // runs before pdl_wait); rows past n repeat the last row (their sums are never stored).
+  {
+    const int per_h = kTileRows * gpr;
+    for (int t0 = threadIdx.x; t0 < H * per_h; t0 += 4 * blockDim.x) {
+      uint16_t v[4];
+#pragma unroll
+      for (int j = 0; j < 4; ++j) {
+        const int t = t0 + j * blockDim.x, h = t / per_h, r = (t - h * per_h) / gpr, col = t - h * per_h - r * gpr;
+        const DevWeight& w = a.w[GATED ? (h & 1) : out];
+        v[j] = t < H * per_h ? __ldg(w.scales + min(row0 + r, w.n - 1) * gpr + col) : uint16_t{0};
+      }
+#pragma unroll
+      for (int j = 0; j < 4; ++j) {
+        const int t = t0 + j * blockDim.x, h = t / per_h, r = (t - h * per_h) / gpr, col = t - h * per_h - r * gpr;
+        if (t < H * per_h) ss[(h * kTileRows + r) * sld + col] = v[j];
+      }
+    }
+  }
+  pdl_wait();
+  pdl_trigger();
+  stage_x_bf16<KS>(x, a, M, k, xs, ld);  // ends with __syncthreads, which also covers the scales
+
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t4 = lane & 3;
   const int chunks = k / 32, c0 = warp * chunks / KS, c1 = (warp + 1) * chunks / KS;
-  // Every weight of a call shares one group size, 32 << gshift (run_mma_q4).
-  const int gshift = __ffs(a.w[0].group / 32) - 1, gpr = k / a.w[0].group;
 
   // The lane's two rows of each weight (clamped: a row past n computes a value nobody stores),
-  // as word and scale pointers at chunk c0; no branch in the loop.
+  // as word pointers at chunk c0; no branch in the loop.
   const uint32_t* wp[H][2];
-  const uint16_t* sp[H][2];
 #pragma unroll
   for (int h = 0; h < H; ++h) {
     const DevWeight& w = a.w[GATED ? h : out];
 #pragma unroll
-    for (int i = 0; i < 2; ++i) {
-      const int64_t r = min(row0 + g + 8 * i, w.n - 1);
-      wp[h][i] = static_cast<const uint32_t*>(w.data) + r * (k / 8) + 4 * c0 + t4;
-      sp[h][i] = w.scales + r * gpr;
-    }
+    for (int i = 0; i < 2; ++i)
+      wp[h][i] = static_cast<const uint32_t*>(w.data) + min(row0 + g + 8 * i, w.n - 1) * (k / 8) + 4 * c0 + t4;
   }
-  // x row g's pairs; rows past M are zero (and their results are never stored).
+  // x row g's pairs (rows past M are zero and their results never stored); the lane's scale rows.
   const uint4* xp = reinterpret_cast<const uint4*>(xs + g * ld) + 4 * c0 + t4;
   const bool xrow = g < M;
+  const uint16_t* sp = ss + g * sld;
 
   float acc[H][4];
 #pragma unroll
   for (int h = 0; h < H; ++h) acc[h][0] = acc[h][1] = acc[h][2] = acc[h][3] = 0.0f;
 
-  int c = c0;
-  for (; c + U <= c1; c += U) {
-    uint32_t wq[U][H][2];
-    uint16_t sc[U][H][2];
-    uint4 xv[U];
+  // A round of kRound chunks from chunk c (c - c0 of this warp's); `left` < kRound in the last
+  // round only, whose missing chunks load the warp's last chunk again and are skipped.
+  const auto round = [&](int c, int left) {
+    uint32_t wq[kRound][H][2];
+    uint4 xv[kRound];
 #pragma unroll
-    for (int u = 0; u < U; ++u) {
+    for (int u = 0; u < kRound; ++u) {
+      const int du = u < left ? u : left - 1;
 #pragma unroll
       for (int h = 0; h < H; ++h)
 #pragma unroll
-        for (int i = 0; i < 2; ++i) {
-          wq[u][h][i] = __ldg(wp[h][i] + 4 * u);
-          sc[u][h][i] = __ldg(sp[h][i] + ((c + u) >> gshift));
-        }
-      xv[u] = xrow ? xp[4 * (c - c0 + u)] : make_uint4(0, 0, 0, 0);
+        for (int i = 0; i < 2; ++i) wq[u][h][i] = __ldg(wp[h][i] + 4 * du);
+      xv[u] = xrow ? xp[4 * (c - c0 + du)] : make_uint4(0, 0, 0, 0);
     }
 #pragma unroll
-    for (int u = 0; u < U; ++u)
+    for (int u = 0; u < kRound; ++u) {
+      if (u >= left) break;  // the same for the whole warp
+      const int grp = (c + u) >> gshift;
 #pragma unroll
-      for (int h = 0; h < H; ++h) mma_chunk(acc[h], wq[u][h][0], wq[u][h][1], sc[u][h][0], sc[u][h][1], xv[u]);
+      for (int h = 0; h < H; ++h)
+        mma_chunk(acc[h], wq[u][h][0], wq[u][h][1], sp[h * kTileRows * sld + grp], sp[(h * kTileRows + 8) * sld + grp], xv[u]);
+    }
 #pragma unroll
-    for (int h = 0; h < H; ++h) wp[h][0] += 4 * U, wp[h][1] += 4 * U;
-  }
-  for (; c < c1; ++c) {
-    uint32_t wq[H][2];
-    uint16_t sc[H][2];
-#pragma unroll
-    for (int h = 0; h < H; ++h)
-#pragma unroll
-      for (int i = 0; i < 2; ++i) {
-        wq[h][i] = __ldg(wp[h][i]);
-        sc[h][i] = __ldg(sp[h][i] + (c >> gshift));
-        wp[h][i] += 4;
-      }
-    const uint4 xv = xrow ? xp[4 * (c - c0)] : make_uint4(0, 0, 0, 0);
-#pragma unroll
-    for (int h = 0; h < H; ++h) mma_chunk(acc[h], wq[h][0], wq[h][1], sc[h][0], sc[h][1], xv);
-  }
+    for (int h = 0; h < H; ++h) wp[h][0] += 4 * kRound, wp[h][1] += 4 * kRound;
+  };
+  int c = c0;
+  for (; c + kRound <= c1; c += kRound) round(c, kRound);
+  if (c < c1) round(c, c1 - c);
 
   // red[warp][h][weight row of the tile][x row]: lane (g, t4) holds rows g, g + 8, x rows 2 t4, 2 t4 + 1.
 #pragma unroll
@@ -305,7 +330,7 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
   for (int i = 0; i < (gated ? 1 : a.count); ++i) tiles += (a.w[i].n + kTileRows - 1) / kTileRows;
   const int ks = split_for(tiles, k / 32, ctx.sm_count);
   // The first pass has the most rows (later ones have as many or fewer).
-  if (mma_smem_bytes(static_cast<int>(std::min<int64_t>(x.rows, kMmaRows)), static_cast<int>(k), ks, gated) >
+  if (mma_smem(static_cast<int>(std::min<int64_t>(x.rows, kMmaRows)), static_cast<int>(k), group, ks, gated).total >
       ctx.smem_limit - kMmaStaticSmemRoom)
     return false;
   if (!launch) return true;
@@ -321,7 +346,7 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
       p.e[i].residual = rows_of(full.e[i].residual, m0, n);
     }
     const DevAct xp = rows_of(x, m0, n);
-    const size_t smem = mma_smem_bytes(static_cast<int>(n), static_cast<int>(k), ks, gated);
+    const size_t smem = mma_smem(static_cast<int>(n), static_cast<int>(k), group, ks, gated).total;
     if (gated) launch_mma_split<true>(ks, xp, p, ctx, smem);
     else launch_mma_split<false>(ks, xp, p, ctx, smem);
   }
