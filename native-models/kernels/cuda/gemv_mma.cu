@@ -40,35 +40,43 @@ constexpr size_t kMmaStaticSmemRoom = 1024;
 // shared-memory phase (2 rows x 4 words of 16 bytes) hit distinct banks.
 __host__ __device__ inline int x_ld(int k) { return (k / 32) % 2 ? k : k + 32; }
 
-// Row stride of a block's staged scales in fp16 elements: gpr rounded up to 2 mod 4, an odd
-// number of 32-bit words, so the 8 rows a warp reads at once hit distinct banks.
-__host__ __device__ inline int scale_ld(int gpr) { return gpr + (6 - gpr % 4) % 4; }
+// Row stride of a block's staged scales in fp32 elements (one per 32-column chunk): odd, so the 8
+// rows a warp reads at once hit distinct banks.
+__host__ __device__ inline int scale_ld(int chunks) { return chunks | 1; }
 
-// Shared memory of one block: x (rows x ld bf16), the tile's scales (H x 16 rows x scale_ld fp16),
+// Shared memory of one block: x (rows x ld bf16), the tile's scales (H x 16 rows x scale_ld fp32),
 // the split-k partial sums (KS warps x H x 16 x 8 fp32), each part 16-byte aligned.
 struct MmaSmem {
   size_t scales, red, total;
 };
-__host__ __device__ inline MmaSmem mma_smem(int rows, int k, int group, int ks, bool gated) {
+__host__ __device__ inline MmaSmem mma_smem(int rows, int k, int ks, bool gated) {
   const size_t h = gated ? 2 : 1;
   MmaSmem m;
   m.scales = (static_cast<size_t>(rows) * x_ld(k) * 2 + 15) / 16 * 16;
-  m.red = m.scales + (h * kTileRows * scale_ld(k / group) * 2 + 15) / 16 * 16;
+  m.red = m.scales + (h * kTileRows * scale_ld(k / 32) * 4 + 15) / 16 * 16;
   m.total = m.red + static_cast<size_t>(ks) * h * kTileRows * kMmaRows * sizeof(float);
   return m;
 }
 
+// d = A B with A = 16 x 16 (a0..a3) and B = 16 x 8 (b0, b1); C is zero (HMMA reads RZ).
 __device__ __forceinline__ void mma_bf16(float (&d)[4], uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t b0, uint32_t b1) {
+  asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%10,%10,%10,%10};"
+      : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])
+      : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(b0), "r"(b1), "f"(0.0f));
+}
+// d += A B.
+__device__ __forceinline__ void mma_bf16_acc(float (&d)[4], uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t b0, uint32_t b1) {
   asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};"
       : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
       : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(b0), "r"(b1));
 }
 
-// Columns (s, s + 4) of a word of 8 q4 codes as a bf16 pair of the integers code - 8: the LOP3
-// puts each nibble into the mantissa of bf16 128 (0x4300 | n = 128 + n), and one FMA subtracts 136.
+// Columns (s, s + 4) of a word of 8 q4 codes as a bf16 pair of the integers code - 8: one LOP3
+// ((w >> 4s) & 0x000F000F | 0x43004300, in asm: written in C the compiler issued two, as a LOP3 takes
+// one immediate) puts each nibble into the mantissa of bf16 128 (128 + n), one FMA subtracts 136.
 __device__ __forceinline__ uint32_t q4_pair(uint32_t w, int s) {
-  const uint32_t biased = ((w >> (4 * s)) & 0x000F000Fu) | 0x43004300u;
-  uint32_t out;
+  uint32_t biased, out;
+  asm("lop3.b32 %0, %1, %2, %3, 0xEA;" : "=r"(biased) : "r"(w >> (4 * s)), "r"(0x000F000Fu), "r"(0x43004300u));
   asm("fma.rn.bf16x2 %0, %1, %2, %3;" : "=r"(out) : "r"(biased), "r"(0x3F803F80u), "r"(0xC308C308u));
   return out;
 }
@@ -76,74 +84,111 @@ __device__ __forceinline__ uint32_t q4_pair(uint32_t w, int s) {
 // Rows [0, M) of x into shared memory as bf16 (row stride ld), RMSNorm-ed in fp32 and rounded
 // once when a.norm_w is set, then each 8 columns reordered (0 4 1 5 2 6 3 7) as the weight pairs
 // are (q4_pair), so that one 16-byte read gives a lane its B fragments. Loads are issued in
-// batches before any is used (see stage_rows).
+// batches before any is used (see stage_rows); rows are an unrolled outer loop, so no index
+// needs a division (v10's flat index divided by k / 4 per element: most of the small kernels' time).
 template <int KS>
 __device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a, int M, int k, uint16_t* xs, int ld) {
-  const int k4 = k / 4, total = M * k4;
+  constexpr int B = kStageBatch;
+  const int step = 4 * B * blockDim.x;
   float ss[kMmaRows];
 #pragma unroll
-  for (int m = 0; m < kMmaRows; ++m) ss[m] = 0.0f;
-  for (int t0 = threadIdx.x; t0 < total; t0 += kStageBatch * blockDim.x) {
-    uint2 raw[kStageBatch];
-    load_bf16_batch(x, t0, total, k4, raw);
+  for (int m = 0; m < kMmaRows; ++m) {
+    ss[m] = 0.0f;
+    if (m >= M) continue;
+    const uint16_t* row = static_cast<const uint16_t*>(x.data) + m * x.stride;
+    for (int c0 = 4 * threadIdx.x; c0 < k; c0 += step) {
+      uint2 raw[B];
 #pragma unroll
-    for (int j = 0; j < kStageBatch; ++j) {
-      const int t = t0 + j * blockDim.x, m = t / k4, c = 4 * (t - m * k4);
-      if (t >= total) break;
-      *reinterpret_cast<uint2*>(xs + m * ld + c) = raw[j];
-      const float v0 = __uint_as_float(raw[j].x << 16), v1 = __uint_as_float(raw[j].x & 0xffff0000u),
-                  v2 = __uint_as_float(raw[j].y << 16), v3 = __uint_as_float(raw[j].y & 0xffff0000u);
-      const float sq = v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3;
+      for (int j = 0; j < B; ++j) {
+        const int c = c0 + 4 * j * blockDim.x;
+        raw[j] = c < k ? *reinterpret_cast<const uint2*>(row + c) : make_uint2(0, 0);
+      }
 #pragma unroll
-      for (int r = 0; r < kMmaRows; ++r)
-        if (r == m) ss[r] += sq;
+      for (int j = 0; j < B; ++j) {
+        const int c = c0 + 4 * j * blockDim.x;
+        if (c >= k) break;
+        *reinterpret_cast<uint2*>(xs + m * ld + c) = raw[j];
+        const float v0 = __uint_as_float(raw[j].x << 16), v1 = __uint_as_float(raw[j].x & 0xffff0000u),
+                    v2 = __uint_as_float(raw[j].y << 16), v3 = __uint_as_float(raw[j].y & 0xffff0000u);
+        ss[m] += v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3;
+      }
     }
   }
   if (a.norm_w) {
     float inv[kMmaRows];
     rms_inverse<kMmaRows, KS>(ss, k, a.eps, inv);
-    for (int t0 = threadIdx.x; t0 < total; t0 += kStageBatch * blockDim.x) {
-      float4 w[kStageBatch], d[kStageBatch];
-      load_norm_batch(a, t0, total, k4, w, d);
+    for (int c0 = 4 * threadIdx.x; c0 < k; c0 += step) {
+      float4 w[B], d[B];
 #pragma unroll
-      for (int j = 0; j < kStageBatch; ++j) {
-        const int t = t0 + j * blockDim.x, m = t / k4, c = 4 * (t - m * k4);
-        if (t >= total) break;
-        const float in = row_value<kMmaRows>(inv, m);
-        uint2* p = reinterpret_cast<uint2*>(xs + m * ld + c);
-        const uint2 u = *p;
-        float v0 = __uint_as_float(u.x << 16) * in * w[j].x, v1 = __uint_as_float(u.x & 0xffff0000u) * in * w[j].y;
-        float v2 = __uint_as_float(u.y << 16) * in * w[j].z, v3 = __uint_as_float(u.y & 0xffff0000u) * in * w[j].w;
-        if (a.norm_ada) v0 *= 1.0f + d[j].x, v1 *= 1.0f + d[j].y, v2 *= 1.0f + d[j].z, v3 *= 1.0f + d[j].w;
-        *p = make_uint2(f32_to_bf16_bits(v0) | static_cast<uint32_t>(f32_to_bf16_bits(v1)) << 16,
-                        f32_to_bf16_bits(v2) | static_cast<uint32_t>(f32_to_bf16_bits(v3)) << 16);
+      for (int j = 0; j < B; ++j) {
+        const int c = c0 + 4 * j * blockDim.x;
+        w[j] = c < k ? *reinterpret_cast<const float4*>(a.norm_w + c) : make_float4(0, 0, 0, 0);
+        d[j] = c < k && a.norm_ada ? *reinterpret_cast<const float4*>(a.norm_ada + c) : make_float4(0, 0, 0, 0);
+      }
+#pragma unroll
+      for (int m = 0; m < kMmaRows; ++m) {
+        if (m >= M) break;
+#pragma unroll
+        for (int j = 0; j < B; ++j) {
+          const int c = c0 + 4 * j * blockDim.x;
+          if (c >= k) break;
+          uint2* p = reinterpret_cast<uint2*>(xs + m * ld + c);
+          const uint2 u = *p;
+          float v0 = __uint_as_float(u.x << 16) * inv[m] * w[j].x, v1 = __uint_as_float(u.x & 0xffff0000u) * inv[m] * w[j].y;
+          float v2 = __uint_as_float(u.y << 16) * inv[m] * w[j].z, v3 = __uint_as_float(u.y & 0xffff0000u) * inv[m] * w[j].w;
+          if (a.norm_ada) v0 *= 1.0f + d[j].x, v1 *= 1.0f + d[j].y, v2 *= 1.0f + d[j].z, v3 *= 1.0f + d[j].w;
+          *p = make_uint2(f32_to_bf16_bits(v0) | static_cast<uint32_t>(f32_to_bf16_bits(v1)) << 16,
+                          f32_to_bf16_bits(v2) | static_cast<uint32_t>(f32_to_bf16_bits(v3)) << 16);
+        }
       }
     }
   }
   __syncthreads();
   // Pair order: words (0,4) (1,5) (2,6) (3,7) of each 8 columns, each 8 read and written by one thread.
-  const int k8 = k / 8;
-  for (int t = threadIdx.x; t < M * k8; t += blockDim.x) {
-    const int m = t / k8;
-    uint4* p = reinterpret_cast<uint4*>(xs + m * ld + 8 * (t - m * k8));
-    const uint4 v = *p;
-    *p = make_uint4(__byte_perm(v.x, v.z, 0x5410), __byte_perm(v.x, v.z, 0x7632), __byte_perm(v.y, v.w, 0x5410),
-                    __byte_perm(v.y, v.w, 0x7632));
+#pragma unroll
+  for (int m = 0; m < kMmaRows; ++m) {
+    if (m >= M) break;
+    for (int c = 8 * threadIdx.x; c < k; c += 8 * blockDim.x) {
+      uint4* p = reinterpret_cast<uint4*>(xs + m * ld + c);
+      const uint4 v = *p;
+      *p = make_uint4(__byte_perm(v.x, v.z, 0x5410), __byte_perm(v.x, v.z, 0x7632), __byte_perm(v.y, v.w, 0x5410),
+                      __byte_perm(v.y, v.w, 0x7632));
+    }
   }
   __syncthreads();
 }
 
+// The tile's scales into shared memory as fp32, one per 32-column chunk (a group of 32 << gshift
+// columns repeats its scale): ss[(h 16 + r) sld + c]. A warp copies whole rows, so no index
+// needs a division; rows past n repeat the last row (their sums are never stored).
+template <int H>
+__device__ __forceinline__ void stage_scales(const MultiArgs& a, int out, int64_t row0, int chunks, int gshift, int gpr, float* ss, int sld) {
+  const int lane = threadIdx.x & 31, warps = blockDim.x >> 5;
+  for (int hr = threadIdx.x >> 5; hr < H * kTileRows; hr += warps) {
+    const int h = hr / kTileRows, r = hr % kTileRows;  // constants: shifts
+    const DevWeight& w = a.w[H == 2 ? h : out];
+    const uint16_t* src = w.scales + min(row0 + r, w.n - 1) * gpr;
+    for (int c0 = lane; c0 < chunks; c0 += 32 * 4) {
+      uint16_t v[4];
+#pragma unroll
+      for (int j = 0; j < 4; ++j) v[j] = c0 + 32 * j < chunks ? __ldg(src + ((c0 + 32 * j) >> gshift)) : uint16_t{0};
+#pragma unroll
+      for (int j = 0; j < 4; ++j)
+        if (c0 + 32 * j < chunks) ss[hr * sld + c0 + 32 * j] = __half2float(__ushort_as_half(v[j]));
+    }
+  }
+}
+
 // The MMAs of one chunk for one weight: w0, w1 = the lane's words of rows g and g + 8; s0, s1 their
-// scales (fp16 bits); xv = the lane's x pairs (x row g); acc[e] += scale x (rows g / g + 8, x rows 2 t4 + e).
-__device__ __forceinline__ void mma_chunk(float (&acc)[4], uint32_t w0, uint32_t w1, uint16_t s0, uint16_t s1, const uint4& xv) {
-  float d[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+// scales; xv = the lane's x pairs (x row g); acc[e] += scale x (rows g / g + 8, x rows 2 t4 + e).
+__device__ __forceinline__ void mma_chunk(float (&acc)[4], uint32_t w0, uint32_t w1, float s0, float s1, const uint4& xv) {
+  float d[4];
   mma_bf16(d, q4_pair(w0, 0), q4_pair(w1, 0), q4_pair(w0, 1), q4_pair(w1, 1), xv.x, xv.y);
-  mma_bf16(d, q4_pair(w0, 2), q4_pair(w1, 2), q4_pair(w0, 3), q4_pair(w1, 3), xv.z, xv.w);
-  const float f0 = f16_bits_to_f32(s0), f1 = f16_bits_to_f32(s1);
-  acc[0] = fmaf(f0, d[0], acc[0]);
-  acc[1] = fmaf(f0, d[1], acc[1]);
-  acc[2] = fmaf(f1, d[2], acc[2]);
-  acc[3] = fmaf(f1, d[3], acc[3]);
+  mma_bf16_acc(d, q4_pair(w0, 2), q4_pair(w1, 2), q4_pair(w0, 3), q4_pair(w1, 3), xv.z, xv.w);
+  acc[0] = fmaf(s0, d[0], acc[0]);
+  acc[1] = fmaf(s0, d[1], acc[1]);
+  acc[2] = fmaf(s1, d[2], acc[2]);
+  acc[3] = fmaf(s1, d[3], acc[3]);
 }
 
 // One block: weight rows row0 .. row0 + 15 of output `out` (gated: of w1 and of w3), all M x
@@ -158,42 +203,25 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
   extern __shared__ float4 smem4[];
   const int M = static_cast<int>(x.rows);
   const int k = static_cast<int>(a.w[0].k), ld = x_ld(k);
-  const int gpr = k / a.w[0].group, sld = scale_ld(gpr);
+  const int chunks = k / 32, gpr = k / a.w[0].group, sld = scale_ld(chunks);
   // Every weight of a call shares one group size, 32 << gshift (run_mma_q4).
   const int gshift = __ffs(a.w[0].group / 32) - 1;
-  const MmaSmem lay = mma_smem(M, k, a.w[0].group, KS, GATED);
+  const MmaSmem lay = mma_smem(M, k, KS, GATED);
   uint16_t* xs = reinterpret_cast<uint16_t*>(smem4);
-  uint16_t* ss = reinterpret_cast<uint16_t*>(reinterpret_cast<char*>(smem4) + lay.scales);
+  float* sc = reinterpret_cast<float*>(reinterpret_cast<char*>(smem4) + lay.scales);
   float* red = reinterpret_cast<float*>(reinterpret_cast<char*>(smem4) + lay.red);
 
   int out = 0;
   while (!GATED && out + 1 < a.count && blockIdx.x >= a.group_end[out]) ++out;
   const int64_t row0 = (static_cast<int64_t>(blockIdx.x) - (out ? a.group_end[out - 1] : 0)) * kTileRows;
-  // The tile's scales into shared memory (weights are not written by earlier kernels, so this
-  // runs before pdl_wait); rows past n repeat the last row (their sums are never stored).
-  {
-    const int per_h = kTileRows * gpr;
-    for (int t0 = threadIdx.x; t0 < H * per_h; t0 += 4 * blockDim.x) {
-      uint16_t v[4];
-#pragma unroll
-      for (int j = 0; j < 4; ++j) {
-        const int t = t0 + j * blockDim.x, h = t / per_h, r = (t - h * per_h) / gpr, col = t - h * per_h - r * gpr;
-        const DevWeight& w = a.w[GATED ? (h & 1) : out];
-        v[j] = t < H * per_h ? __ldg(w.scales + min(row0 + r, w.n - 1) * gpr + col) : uint16_t{0};
-      }
-#pragma unroll
-      for (int j = 0; j < 4; ++j) {
-        const int t = t0 + j * blockDim.x, h = t / per_h, r = (t - h * per_h) / gpr, col = t - h * per_h - r * gpr;
-        if (t < H * per_h) ss[(h * kTileRows + r) * sld + col] = v[j];
-      }
-    }
-  }
+  // Weights and scales are never written by earlier kernels: staged before pdl_wait.
+  stage_scales<H>(a, out, row0, chunks, gshift, gpr, sc, sld);
   pdl_wait();
   pdl_trigger();
   stage_x_bf16<KS>(x, a, M, k, xs, ld);  // ends with __syncthreads, which also covers the scales
 
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t4 = lane & 3;
-  const int chunks = k / 32, c0 = warp * chunks / KS, c1 = (warp + 1) * chunks / KS;
+  const int c0 = warp * chunks / KS, c1 = (warp + 1) * chunks / KS;
 
   // The lane's two rows of each weight (clamped: a row past n computes a value nobody stores),
   // as word pointers at chunk c0; no branch in the loop.
@@ -208,7 +236,10 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
   // x row g's pairs (rows past M are zero and their results never stored); the lane's scale rows.
   const uint4* xp = reinterpret_cast<const uint4*>(xs + g * ld) + 4 * c0 + t4;
   const bool xrow = g < M;
-  const uint16_t* sp = ss + g * sld;
+  // The lane's scale rows (g and g + 8 of each weight), at chunk c0.
+  const float* sp[H][2];
+#pragma unroll
+  for (int h = 0; h < H; ++h) sp[h][0] = sc + (h * kTileRows + g) * sld + c0, sp[h][1] = sp[h][0] + 8 * sld;
 
   float acc[H][4];
 #pragma unroll
@@ -231,10 +262,10 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
 #pragma unroll
     for (int u = 0; u < kRound; ++u) {
       if (u >= left) break;  // the same for the whole warp
-      const int grp = (c + u) >> gshift;
+      const int cu = c - c0 + u;
 #pragma unroll
       for (int h = 0; h < H; ++h)
-        mma_chunk(acc[h], wq[u][h][0], wq[u][h][1], sp[h * kTileRows * sld + grp], sp[(h * kTileRows + 8) * sld + grp], xv[u]);
+        mma_chunk(acc[h], wq[u][h][0], wq[u][h][1], sp[h][0][cu], sp[h][1][cu], xv[u]);
     }
 #pragma unroll
     for (int h = 0; h < H; ++h) wp[h][0] += 4 * kRound, wp[h][1] += 4 * kRound;
@@ -330,7 +361,7 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
   for (int i = 0; i < (gated ? 1 : a.count); ++i) tiles += (a.w[i].n + kTileRows - 1) / kTileRows;
   const int ks = split_for(tiles, k / 32, ctx.sm_count);
   // The first pass has the most rows (later ones have as many or fewer).
-  if (mma_smem(static_cast<int>(std::min<int64_t>(x.rows, kMmaRows)), static_cast<int>(k), group, ks, gated).total >
+  if (mma_smem(static_cast<int>(std::min<int64_t>(x.rows, kMmaRows)), static_cast<int>(k), ks, gated).total >
       ctx.smem_limit - kMmaStaticSmemRoom)
     return false;
   if (!launch) return true;
@@ -346,7 +377,7 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
       p.e[i].residual = rows_of(full.e[i].residual, m0, n);
     }
     const DevAct xp = rows_of(x, m0, n);
-    const size_t smem = mma_smem(static_cast<int>(n), static_cast<int>(k), group, ks, gated).total;
+    const size_t smem = mma_smem(static_cast<int>(n), static_cast<int>(k), ks, gated).total;
     if (gated) launch_mma_split<true>(ks, xp, p, ctx, smem);
     else launch_mma_split<false>(ks, xp, p, ctx, smem);
   }
