@@ -11,7 +11,8 @@
 #   5. CUDA vs CPU at full size with fp32 activations (the tight parity bound)
 #   6. bench_engine with VXD_FUSED=0 (the model's unfused op sequence: the baseline of the run),
 #      and the A/B of each switch at position 2000: VXD_CUDA_ATTN_WAVE=0 (attention splits as
-#      in v4), VXD_CUDA_GATED6=0 (decoder w1/w3 with 2 + 2 rows per warp), VXD_CUDA_PDL=1,
+#      in v4), VXD_CUDA_GATED6=0 (decoder w1/w3 with 2 + 2 rows per warp), VXD_CUDA_PDL=0 / =1 (no GEMV /
+#      every GEMV as a programmatic dependent launch; default: the tensor-core ones),
 #      VXD_CUDA_MMA=0 (q4 x bf16 GEMVs on the fp32 path instead of the tensor cores, as before v9)
 #   7. with .carry/demo-eval: the embedded demo model on CUDA (fp32 and bf16 activations) over
 #      the held-out sets; token ids and decoded text per utterance, WER (train/wer.py)
@@ -105,10 +106,10 @@ VXD_FUSED=0 timeout 120 "$BUILD/bench_engine" "${UARGS[@]}" --rtf-seconds $rtf -
 show_bench "$LOG/engine_unfused.txt"
 
 step 'A/B of the switches, position 2000 (each against the fused default above)'
-for sw in VXD_CUDA_ATTN_WAVE=0 VXD_CUDA_GATED6=0 VXD_CUDA_PDL=1 VXD_CUDA_MMA=0; do
+for sw in VXD_CUDA_ATTN_WAVE=0 VXD_CUDA_GATED6=0 VXD_CUDA_PDL=0 VXD_CUDA_PDL=1 VXD_CUDA_MMA=0; do
   env "$sw" timeout 60 "$BUILD/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 \
-    > "$LOG/engine_ab_${sw%%=*}.txt" 2>&1 || status=1
-  grep -E "^(4w|bf16) " "$LOG/engine_ab_${sw%%=*}.txt" | sed "s/^/$sw: /" | say
+    > "$LOG/engine_ab_${sw/=/_}.txt" 2>&1 || status=1
+  grep -E "^(4w|bf16) " "$LOG/engine_ab_${sw/=/_}.txt" | sed "s/^/$sw: /" | say
 done
 
 if [ -d .carry/demo-eval ]; then

@@ -214,12 +214,6 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
   int out = 0;
   while (!GATED && out + 1 < a.count && blockIdx.x >= a.group_end[out]) ++out;
   const int64_t row0 = (static_cast<int64_t>(blockIdx.x) - (out ? a.group_end[out - 1] : 0)) * kTileRows;
-  // Weights and scales are never written by earlier kernels: staged before pdl_wait.
-  stage_scales<H>(a, out, row0, chunks, gshift, gpr, sc, sld);
-  pdl_wait();
-  pdl_trigger();
-  stage_x_bf16<KS>(x, a, M, k, xs, ld);  // ends with __syncthreads, which also covers the scales
-
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t4 = lane & 3;
   const int c0 = warp * chunks / KS, c1 = (warp + 1) * chunks / KS;
 
@@ -233,7 +227,32 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
     for (int i = 0; i < 2; ++i)
       wp[h][i] = static_cast<const uint32_t*>(w.data) + min(row0 + g + 8 * i, w.n - 1) * (k / 8) + 4 * c0 + t4;
   }
-  // x row g's pairs (rows past M are zero and their results never stored); the lane's scale rows.
+  // The weight words of a round of `left` (1..kRound) chunks; missing chunks (last round only)
+  // load the warp's last chunk again and are skipped.
+  const auto load_round = [&](uint32_t (&wq)[kRound][H][2], int left) {
+#pragma unroll
+    for (int u = 0; u < kRound; ++u) {
+      const int du = u < left ? u : left - 1;
+#pragma unroll
+      for (int h = 0; h < H; ++h)
+#pragma unroll
+        for (int i = 0; i < 2; ++i) wq[u][h][i] = __ldg(wp[h][i] + 4 * du);
+    }
+#pragma unroll
+    for (int h = 0; h < H; ++h) wp[h][0] += 4 * kRound, wp[h][1] += 4 * kRound;
+  };
+  // Weights and scales are never written by earlier kernels: the first round's words and the
+  // tile's scales are loaded before pdl_wait and x staging, so their memory latency overlaps
+  // both (most encoder warps have one or two rounds in all).
+  uint32_t first[kRound][H][2];
+  const int left0 = min(kRound, c1 - c0);
+  if (left0 > 0) load_round(first, left0);
+  stage_scales<H>(a, out, row0, chunks, gshift, gpr, sc, sld);
+  pdl_wait();
+  pdl_trigger();
+  stage_x_bf16<KS>(x, a, M, k, xs, ld);  // ends with __syncthreads, which also covers the scales
+
+  // x row g's pairs (rows past M are zero and their results never stored).
   const uint4* xp = reinterpret_cast<const uint4*>(xs + g * ld) + 4 * c0 + t4;
   const bool xrow = g < M;
   // The lane's scale rows (g and g + 8 of each weight), at chunk c0.
@@ -245,34 +264,26 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
 #pragma unroll
   for (int h = 0; h < H; ++h) acc[h][0] = acc[h][1] = acc[h][2] = acc[h][3] = 0.0f;
 
-  // A round of kRound chunks from chunk c (c - c0 of this warp's); `left` < kRound in the last
-  // round only, whose missing chunks load the warp's last chunk again and are skipped.
-  const auto round = [&](int c, int left) {
-    uint32_t wq[kRound][H][2];
+  // The MMAs of a round from chunk c (c - c0 of this warp's), `left` chunks of it.
+  const auto mma_round = [&](const uint32_t (&wq)[kRound][H][2], int c, int left) {
     uint4 xv[kRound];
 #pragma unroll
-    for (int u = 0; u < kRound; ++u) {
-      const int du = u < left ? u : left - 1;
-#pragma unroll
-      for (int h = 0; h < H; ++h)
-#pragma unroll
-        for (int i = 0; i < 2; ++i) wq[u][h][i] = __ldg(wp[h][i] + 4 * du);
-      xv[u] = xrow ? xp[4 * (c - c0 + du)] : make_uint4(0, 0, 0, 0);
-    }
+    for (int u = 0; u < kRound; ++u) xv[u] = xrow ? xp[4 * (c - c0 + (u < left ? u : left - 1))] : make_uint4(0, 0, 0, 0);
 #pragma unroll
     for (int u = 0; u < kRound; ++u) {
       if (u >= left) break;  // the same for the whole warp
       const int cu = c - c0 + u;
 #pragma unroll
-      for (int h = 0; h < H; ++h)
-        mma_chunk(acc[h], wq[u][h][0], wq[u][h][1], sp[h][0][cu], sp[h][1][cu], xv[u]);
+      for (int h = 0; h < H; ++h) mma_chunk(acc[h], wq[u][h][0], wq[u][h][1], sp[h][0][cu], sp[h][1][cu], xv[u]);
     }
-#pragma unroll
-    for (int h = 0; h < H; ++h) wp[h][0] += 4 * kRound, wp[h][1] += 4 * kRound;
   };
-  int c = c0;
-  for (; c + kRound <= c1; c += kRound) round(c, kRound);
-  if (c < c1) round(c, c1 - c);
+  if (left0 > 0) mma_round(first, c0, left0);
+  for (int c = c0 + kRound; c < c1; c += kRound) {
+    const int left = min(kRound, c1 - c);
+    uint32_t wq[kRound][H][2];
+    load_round(wq, left);
+    mma_round(wq, c, left);
+  }
 
   // red[warp][h][weight row of the tile][x row]: lane (g, t4) holds rows g, g + 8, x rows 2 t4, 2 t4 + 1.
 #pragma unroll
@@ -303,7 +314,9 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
 
 template <int KS, bool GATED>
 void launch_mma(const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
-  launch_gemv_kernel(gemv_mma_q4<KS, GATED>, static_cast<unsigned>(a.group_end[GATED ? 0 : a.count - 1]), KS, smem, ctx,
+  MatmulContext c = ctx;
+  c.pdl = ctx.pdl || ctx.pdl_mma;
+  launch_gemv_kernel(gemv_mma_q4<KS, GATED>, static_cast<unsigned>(a.group_end[GATED ? 0 : a.count - 1]), KS, smem, c,
                      "launch gemv_mma_q4", x, a);
 }
 

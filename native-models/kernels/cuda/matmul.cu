@@ -222,8 +222,11 @@ MatmulContext configure_matmul(cudaStream_t stream, int device) {
   int major = 0;
   check(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device), "device attribute");
   const char* pdl = std::getenv("VXD_CUDA_PDL");
-  // Off by default: measured 1-3% slower on an H100 (docs/cuda-notes.md); VXD_CUDA_PDL=1 enables it.
+  // Programmatic dependent launch: by default for the tensor-core GEMVs only, which stage their
+  // scales before waiting (v11 A/B: all GEMVs with it, 3.82 against 3.97 ms at 4w, but bf16, whose
+  // fp32 GEMVs wait at once, 0.09 ms slower); VXD_CUDA_PDL=1: every GEMV, =0: none.
   ctx.pdl = major >= 9 && pdl && std::strcmp(pdl, "1") == 0;
+  ctx.pdl_mma = major >= 9 && !(pdl && std::strcmp(pdl, "0") == 0);
   const char* six = std::getenv("VXD_CUDA_GATED6");
   ctx.gated_six = !(six && std::strcmp(six, "0") == 0);
   const char* mma = std::getenv("VXD_CUDA_MMA");
