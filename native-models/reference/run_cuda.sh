@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The CUDA backend's one device script (GPU machine: nvcc, cmake, ninja, python3; no node).
-#   native-models/reference/run_cuda.sh [--quick] [--no-hf]
+#   native-models/reference/run_cuda.sh [--quick] [--no-hf] [--lean]
+# (--lean: steps 1-6 without the A/B, then the summary: the side-by-side table when device time is short)
 # In order (most wanted first, so a run cut short still returns them), each step with its time:
 #   1. one CMake/Ninja build (sm_90a only) of the engine and its tools: vxd-run, cuda_op_check,
 #      bench_engine, transcribe_set (native-models/tools/cuda/CMakeLists.txt)
@@ -28,9 +29,9 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-/tmp/vxd-cuda-out}
 mkdir -p "$OUT"
-HF=1 QUICK=0
+HF=1 QUICK=0 LEAN=0
 for a in "$@"; do
-  case $a in --no-hf) HF=0 ;; --quick) QUICK=1 ;; *) echo "unknown argument $a"; exit 2 ;; esac
+  case $a in --no-hf) HF=0 ;; --quick) QUICK=1 ;; --lean) QUICK=1 LEAN=1 ;; *) echo "unknown argument $a"; exit 2 ;; esac
 done
 LOG=$(mktemp -d /tmp/vxd-cuda-logs.XXXXXX)
 SUM="$OUT/summary.txt"
@@ -105,6 +106,7 @@ VXD_FUSED=0 timeout 120 "$BUILD/bench_engine" "${UARGS[@]}" --rtf-seconds $rtf -
   > "$LOG/engine_unfused.txt" 2>&1 || status=1
 show_bench "$LOG/engine_unfused.txt"
 
+if [ $LEAN = 0 ]; then
 step 'A/B of the switches, position 2000 (each against the fused default above)'
 for sw in VXD_CUDA_ATTN_WAVE=0 VXD_CUDA_GATED6=0 VXD_CUDA_PDL=0 VXD_CUDA_PDL=1 VXD_CUDA_MMA=0; do
   env "$sw" timeout 60 "$BUILD/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 \
@@ -194,6 +196,8 @@ for part in "enc 0 7" "dec 164 5"; do
   native-models/tools/cuda/ncu_step.sh "$BUILD" 4w "$LOG/ncu_full_$1.csv" full "$2" "$3" > /dev/null 2>&1 &&
     python3 native-models/tools/cuda/ncu_full_summary.py "$LOG/ncu_full_$1.csv" 2>&1 | say
 done
+
+fi
 
 step summary
 python3 - "$LOG" <<'PY' 2>&1 | tee "$LOG/summary_table.md" | say
