@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The CUDA backend's one device script (GPU machine: nvcc, cmake, ninja, python3; no node).
-#   native-models/reference/run_cuda.sh [--quick] [--no-hf]
+#   native-models/reference/run_cuda.sh [--quick] [--no-hf] [--lean]
+# (--lean: steps 1-6 without the A/B, then the summary: the side-by-side table when device time is short)
 # In order (most wanted first, so a run cut short still returns them), each step with its time:
 #   1. one CMake/Ninja build (sm_90a only) of the engine and its tools: vxd-run, cuda_op_check,
 #      bench_engine, transcribe_set (native-models/tools/cuda/CMakeLists.txt)
@@ -11,14 +12,15 @@
 #   5. CUDA vs CPU at full size with fp32 activations (the tight parity bound)
 #   6. bench_engine with VXD_FUSED=0 (the model's unfused op sequence: the baseline of the run),
 #      and the A/B of each switch at position 2000: VXD_CUDA_ATTN_WAVE=0 (attention splits as
-#      in v4), VXD_CUDA_GATED6=0 (decoder w1/w3 with 2 + 2 rows per warp), VXD_CUDA_PDL=1,
-#      VXD_CUDA_MMA=1 (q4 x bf16 GEMVs on the tensor cores, v7)
+#      in v4), VXD_CUDA_GATED6=0 (decoder w1/w3 with 2 + 2 rows per warp), VXD_CUDA_PDL=0 / =1 (no GEMV /
+#      every GEMV as a programmatic dependent launch; default: the tensor-core ones),
+#      VXD_CUDA_MMA=0 (q4 x bf16 GEMVs on the fp32 path instead of the tensor cores, as before v9)
 #   7. with .carry/demo-eval: the embedded demo model on CUDA (fp32 and bf16 activations) over
 #      the held-out sets; token ids and decoded text per utterance, WER (train/wer.py)
 #   8. with .carry/pairs: vxd-run --backend cuda on the tiny/wrap reference pairs vs the HF
 #      fixtures (compare_dump.py) and vs --backend cpu
 #   9. Nsight Compute's per-kernel times of one 4w step (tools/cuda/ncu_summary.py), then the
-#      warp stall reasons of the first encoder and decoder layers' kernels (ncu_stalls_*.csv)
+#      full metric set of the first encoder and decoder layers' kernels (ncu_full_summary.py)
 #   full mode only (no --quick): op check with PDL, bench with PDL and without graphs, per-op profile
 # .carry comes from native-models/tools/cuda/prepare_carry.sh (run here). Everything is logged to
 # a work folder that is re-bundled into $OUT/logs.tar.gz after every step, next to
@@ -27,9 +29,9 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-/tmp/vxd-cuda-out}
 mkdir -p "$OUT"
-HF=1 QUICK=0
+HF=1 QUICK=0 LEAN=0
 for a in "$@"; do
-  case $a in --no-hf) HF=0 ;; --quick) QUICK=1 ;; *) echo "unknown argument $a"; exit 2 ;; esac
+  case $a in --no-hf) HF=0 ;; --quick) QUICK=1 ;; --lean) QUICK=1 LEAN=1 ;; *) echo "unknown argument $a"; exit 2 ;; esac
 done
 LOG=$(mktemp -d /tmp/vxd-cuda-logs.XXXXXX)
 SUM="$OUT/summary.txt"
@@ -58,6 +60,9 @@ cmake -S native-models/tools/cuda -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Releas
   "-DVXD_CUDA_GENCODE=-gencode=arch=compute_90a,code=sm_90a" > "$LOG/build.log" 2>&1 &&
   cmake --build "$BUILD" -j 16 --target vxd-run cuda_probe cuda_op_check bench_engine transcribe_set >> "$LOG/build.log" 2>&1
 if [ $? -ne 0 ]; then tail -40 "$LOG/build.log" | say; bundle; exit 1; fi
+# The tensor-core GEMV's machine code, for reading instruction counts offline (no cuobjdump here).
+cuobjdump=$(command -v cuobjdump || ls /usr/local/cuda/bin/cuobjdump 2>/dev/null)
+[ -n "$cuobjdump" ] && find "$BUILD" -name 'gemv_mma.cu.o' -exec "$cuobjdump" -sass {} \; > "$LOG/gemv_mma.sass" 2>&1
 "$BUILD/cuda_probe" 2>&1 | tee -a "$LOG/build.log" | grep -E "^cuda|^create cuda" | say
 
 # The CPU reference of the parity check is computed once per dtype and reused by the second run.
@@ -101,11 +106,12 @@ VXD_FUSED=0 timeout 120 "$BUILD/bench_engine" "${UARGS[@]}" --rtf-seconds $rtf -
   > "$LOG/engine_unfused.txt" 2>&1 || status=1
 show_bench "$LOG/engine_unfused.txt"
 
+if [ $LEAN = 0 ]; then
 step 'A/B of the switches, position 2000 (each against the fused default above)'
-for sw in VXD_CUDA_ATTN_WAVE=0 VXD_CUDA_GATED6=0 VXD_CUDA_PDL=1 VXD_CUDA_MMA=1; do
+for sw in VXD_CUDA_ATTN_WAVE=0 VXD_CUDA_GATED6=0 VXD_CUDA_PDL=0 VXD_CUDA_PDL=1 VXD_CUDA_MMA=0; do
   env "$sw" timeout 60 "$BUILD/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 \
-    > "$LOG/engine_ab_${sw%%=*}.txt" 2>&1 || status=1
-  grep -E "^(4w|bf16) " "$LOG/engine_ab_${sw%%=*}.txt" | sed "s/^/$sw: /" | say
+    > "$LOG/engine_ab_${sw/=/_}.txt" 2>&1 || status=1
+  grep -E "^(4w|bf16) " "$LOG/engine_ab_${sw/=/_}.txt" | sed "s/^/$sw: /" | say
 done
 
 if [ -d .carry/demo-eval ]; then
@@ -183,11 +189,15 @@ else
   echo "no profile (ncu_step.sh status $?, see ncu_4w.csv.err)" | say
 fi
 
-step 'Nsight Compute: warp stall reasons, first encoder layer and first decoder layer (4w, position 2000)'
+step 'Nsight Compute, full metric set: first encoder layer and first decoder layer (4w, position 2000)'
 # Matching kernels in step order: 2 conv-stem GEMVs, then 5 per encoder layer (32), 2 adapter GEMVs.
-native-models/tools/cuda/ncu_step.sh "$BUILD" 4w "$LOG/ncu_stalls_enc.csv" stalls 0 7 > /dev/null 2>&1
-native-models/tools/cuda/ncu_step.sh "$BUILD" 4w "$LOG/ncu_stalls_dec.csv" stalls 164 5 > /dev/null 2>&1
-wc -l "$LOG"/ncu_stalls_*.csv 2>&1 | say
+for part in "enc 0 7" "dec 164 5"; do
+  set -- $part
+  native-models/tools/cuda/ncu_step.sh "$BUILD" 4w "$LOG/ncu_full_$1.csv" full "$2" "$3" > /dev/null 2>&1 &&
+    python3 native-models/tools/cuda/ncu_full_summary.py "$LOG/ncu_full_$1.csv" 2>&1 | say
+done
+
+fi
 
 step summary
 python3 - "$LOG" <<'PY' 2>&1 | tee "$LOG/summary_table.md" | say

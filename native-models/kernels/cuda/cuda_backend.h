@@ -21,9 +21,10 @@ struct MatmulContext {
   int sm_count = 0;
   size_t smem_limit = 48 * 1024;  // dynamic shared memory one block may use
   size_t smem_per_sm = 0;
-  bool pdl = false;  // programmatic dependent launch of the GEMV (compute capability 9.0+, VXD_CUDA_PDL=1)
-  bool gated_six = true;
-  bool mma = false;  // q4 weights with bf16 activations on the tensor cores (gemv_mma.cu; VXD_CUDA_MMA=1: on)  // M = 1 gated FFN with 3 + 3 rows per warp where that fits one round (VXD_CUDA_GATED6=0: off)
+  bool pdl = false;      // programmatic dependent launch of every GEMV (compute capability 9.0+, VXD_CUDA_PDL=1)
+  bool pdl_mma = false;  // ... of the tensor-core GEMVs (9.0+, on unless VXD_CUDA_PDL=0)
+  bool gated_six = true;  // M = 1 gated FFN with 3 + 3 rows per warp where that fits one round (VXD_CUDA_GATED6=0: off)
+  bool mma = true;  // q4 weights with bf16 activations on the tensor cores (gemv_mma.cu; VXD_CUDA_MMA=0: off)
 };
 MatmulContext configure_matmul(cudaStream_t stream, int device);
 // Occupancy and shared-memory limits of the fused GEMVs (gemv_multi.cu); called by configure_matmul.

@@ -49,7 +49,7 @@ struct MultiArgs {
 };
 
 // The tensor-core GEMV for q4 weights and bf16 activations (gemv_mma.cu): false, launching
-// nothing, where it does not serve the arguments or is off (VXD_CUDA_MMA=1 turns it on);
+// nothing, where it does not serve the arguments or is off (VXD_CUDA_MMA=0 turns it off);
 // launch = false only checks.
 bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& ctx, bool launch);
 void configure_gemv_mma(const MatmulContext& ctx);
@@ -62,14 +62,14 @@ __device__ __forceinline__ void store_out(const Epilogue& e, int64_t m, int64_t 
   st(e.y, m, n, v);
 }
 
-// Launches a GEMV kernel (kGemvWarps warps per block) on the context's stream, as a programmatic
+// Launches a GEMV kernel (`warps` warps per block) on the context's stream, as a programmatic
 // dependent launch when ctx.pdl is set (the kernel waits in pdl_wait() for its predecessor).
 template <typename... Params, typename... Args>
-void launch_gemv_kernel(void (*kernel)(Params...), unsigned grid, size_t smem, const MatmulContext& ctx, const char* what,
+void launch_gemv_kernel(void (*kernel)(Params...), unsigned grid, int warps, size_t smem, const MatmulContext& ctx, const char* what,
                         Args&&... args) {
   cudaLaunchConfig_t cfg = {};
   cfg.gridDim = dim3(grid);
-  cfg.blockDim = dim3(kGemvWarps * 32);
+  cfg.blockDim = dim3(warps * 32);
   cfg.dynamicSmemBytes = smem;
   cfg.stream = ctx.stream;
   cudaLaunchAttribute attr[1];
@@ -94,6 +94,58 @@ __host__ __device__ constexpr int x_slot() {
 // thread: 20 of them for the encoder's w2 input).
 constexpr int kStageBatch = 4;
 
+// Element t0 + j blockDim.x (j < kStageBatch) of the flattened [M rows x k/4 groups of 4] as 4
+// bf16 values (zero past `total`): the batch of loads issued before any is used.
+__device__ __forceinline__ void load_bf16_batch(const DevAct& x, int t0, int total, int k4, uint2 (&raw)[kStageBatch]) {
+#pragma unroll
+  for (int j = 0; j < kStageBatch; ++j) {
+    const int t = t0 + j * blockDim.x, m = t / k4, c = 4 * (t - m * k4);
+    raw[j] = t < total ? *reinterpret_cast<const uint2*>(static_cast<const uint16_t*>(x.data) + m * x.stride + c) : make_uint2(0, 0);
+  }
+}
+
+// The norm weights (and ada) of the same batch of column groups.
+__device__ __forceinline__ void load_norm_batch(const MultiArgs& a, int t0, int total, int k4, float4 (&w)[kStageBatch],
+                                                float4 (&d)[kStageBatch]) {
+#pragma unroll
+  for (int j = 0; j < kStageBatch; ++j) {
+    const int t = t0 + j * blockDim.x, c = 4 * (t % k4);
+    w[j] = t < total ? *reinterpret_cast<const float4*>(a.norm_w + c) : make_float4(0, 0, 0, 0);
+    d[j] = t < total && a.norm_ada ? *reinterpret_cast<const float4*>(a.norm_ada + c) : make_float4(0, 0, 0, 0);
+  }
+}
+
+// v[m] for a row index known only at run time, from a register array indexed by constants only.
+template <int MR>
+__device__ __forceinline__ float row_value(const float (&v)[MR], int m) {
+  float out = 0.0f;
+#pragma unroll
+  for (int r = 0; r < MR; ++r)
+    if (r == m) out = v[r];
+  return out;
+}
+
+// 1 / RMS of each x row from every thread's partial sums of squares (one block reduction for all
+// rows; blocks of WARPS warps).
+template <int MR, int WARPS = kGemvWarps>
+__device__ __forceinline__ void rms_inverse(const float (&ss)[MR], int k, float eps, float (&inv)[MR]) {
+  __shared__ float part[WARPS][MR];
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+#pragma unroll
+  for (int m = 0; m < MR; ++m) {
+    const float v = warp_sum(ss[m]);
+    if (lane == 0) part[warp][m] = v;
+  }
+  __syncthreads();
+#pragma unroll
+  for (int m = 0; m < MR; ++m) {
+    float t = 0.0f;
+#pragma unroll
+    for (int w = 0; w < WARPS; ++w) t += part[w][m];
+    inv[m] = rsqrtf(t / static_cast<float>(k) + eps);
+  }
+}
+
 template <DType WT, int MR, bool X_BF16>
 __device__ __forceinline__ void stage_rows_as(const DevAct& x, int M, int k, float* xs, float (&ss)[MR]) {
   constexpr int E = chunk_elems<WT>();
@@ -103,11 +155,7 @@ __device__ __forceinline__ void stage_rows_as(const DevAct& x, int M, int k, flo
     float4 v[kStageBatch];
     if constexpr (X_BF16) {
       uint2 raw[kStageBatch];
-#pragma unroll
-      for (int j = 0; j < kStageBatch; ++j) {
-        const int t = t0 + j * blockDim.x, m = t / k4, c = 4 * (t - m * k4);
-        raw[j] = t < total ? *reinterpret_cast<const uint2*>(static_cast<const uint16_t*>(x.data) + m * x.stride + c) : make_uint2(0, 0);
-      }
+      load_bf16_batch(x, t0, total, k4, raw);
 #pragma unroll
       for (int j = 0; j < kStageBatch; ++j)
         v[j] = make_float4(__uint_as_float(raw[j].x << 16), __uint_as_float(raw[j].x & 0xffff0000u), __uint_as_float(raw[j].y << 16),

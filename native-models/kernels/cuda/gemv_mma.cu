@@ -1,28 +1,26 @@
-// Tensor-core GEMV for q4 weights and bf16 activations, M <= 8 rows of x per pass (v7). Off by
-// default (VXD_CUDA_MMA=1): correct on an H100 (cuda_op_check, full-size parity), faster for the
-// encoder's gated FFN (M = 4), but 2.3x slower for M = 1: two 64-bit divisions per tile and chunk
-// in the loop, x staged for 8 rows whatever M is (one block per SM for k = 9216), and each chunk's
-// loads issued only after the previous chunk's MMAs. Branch cuda-v8 fixes all three, not yet run
-// (docs/cuda-notes.md "v7").
+// Tensor-core GEMV for q4 weights and bf16 activations, M <= 8 rows of x per pass.
 //
 // Why: the v6 profile showed the fp32 GEMVs bound by instruction issue, not memory: each q4
-// weight cost a byte permute, an fp32 add and one FMA per x row (3 instructions at M = 1, ~7
-// at M = 4). Here one mma.sync.m16n8k16 does all multiply-adds of 16 columns × 8 weight rows ×
-// the x rows, and a weight costs ~1.5 instructions of dequantization (bf16 pairs built with one
-// LOP3 each and made exact integers with one bf16x2 FMA).
+// weight cost a byte permute, an fp32 add and one FMA per x row (measured: 6.6 warp-instruction
+// slots per weight at M = 1, far more at M = 4). Here one mma.sync.m16n8k16 does all multiply-adds
+// of 16 weight rows x 16 columns x the x rows, and a weight costs ~1.4 instructions of
+// dequantization (bf16 pairs built with a shift and one LOP3 and made exact integers with one bf16x2 FMA).
 //
-// Layout of one mma: A = x (16 × 16, rows = x rows, only the first M non-zero), B = a tile of 8
-// weight rows (16 × 8, column n = weight row n), D = x rows × weight rows. Lane (g, t) = (lane / 4,
-// lane % 4) holds B column g: the 32-bit word t of weight row g's 16-byte chunk (32 columns,
-// nibble i of word t is column 8t + i). The pairs that one LOP3 yields are columns (i, i + 4) of
-// that word, so the mma's k order is a permutation of the columns; x goes through the same
-// permutation (its pairs are built with PRMT), which leaves the dot products unchanged. Each chunk
-// is one quantization group (or part of one), so its scale is applied to the chunk's partial sum.
+// v9 layout of one mma (v7/v8 put x in A and 8 weight rows in B; their loop also branched around
+// every load and divided in 64 bits, 9 instruction slots per weight, measured): A = 16 weight rows
+// x 16 columns, B = the x rows (16 columns x 8, only the first M non-zero), D = weight rows x x
+// rows. Lane (g, t4) = (lane / 4, lane % 4) holds A rows g and g + 8: the 32-bit word t4 of each
+// row's 16-byte chunk (32 columns; nibble i of word t4 is column 8 t4 + i), and their two scales,
+// so every load of a lane is its own rows'. The pairs one LOP3 yields are columns (i, i + 4) of
+// that word, so the mma's k order is a permutation of the columns; x is staged in shared memory
+// in the same order. A chunk is one quantization group (or part of one), so its scale multiplies
+// the chunk's mma result, in fp32.
 //
-// Blocks own 8·T weight rows (of one output, or of w1 and w3 for the gated FFN); their 8 warps
-// split k and meet in shared memory, where the epilogue (bias, residual, SiLU·up, RoPE + ring
-// write) runs as in gemv_multi. x is staged in shared memory as bf16, RMSNorm-ed in fp32 and rounded
-// once when the call fuses a norm, which is what the CPU's composed norm + matmul computes.
+// A block owns one tile of 16 weight rows (of one output, or of w1 and w3 for the gated FFN); its
+// KS warps split k and meet in shared memory, where the epilogue (bias, residual, SiLU·up, RoPE +
+// ring write) runs as in gemv_multi. KS is chosen per call so that there are enough warps in flight
+// for the memory system. x is staged as bf16, RMSNorm-ed in fp32 and rounded once when the call fuses
+// a norm, which is what the CPU's composed norm + matmul computes.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -33,222 +31,327 @@
 namespace vxd::cuda {
 namespace {
 
-constexpr int kMmaWarps = kGemvWarps;  // blocks are launched by launch_gemv_kernel
-constexpr int kMmaRows = 8;  // x rows per pass (the mma's A has 16, the upper 8 always zero)
+constexpr int kMmaRows = 8;     // x rows per pass (the mma's n)
+constexpr int kTileRows = 16;   // weight rows per block (the mma's m)
+constexpr int kMaxSplit = 16;   // warps per block at most (they split k)
 constexpr size_t kMmaStaticSmemRoom = 1024;
 
 // Row stride of staged x in bf16 elements: 64 bytes mod 128 between rows, so the 8 lanes of a
-// shared-memory phase (2 rows × 4 words of 16 bytes) hit distinct banks.
+// shared-memory phase (2 rows x 4 words of 16 bytes) hit distinct banks.
 __host__ __device__ inline int x_ld(int k) { return (k / 32) % 2 ? k : k + 32; }
 
-inline size_t mma_smem_bytes(int rows, int k, int T, bool gated) {
-  const size_t xs = (static_cast<size_t>(rows) * x_ld(k) * 2 + 15) / 16 * 16;
-  const size_t red = static_cast<size_t>(kMmaWarps) * T * (gated ? 2 : 1) * 64 * sizeof(float);
-  return xs + red;
+// Row stride of a block's staged scales in fp32 elements (one per 32-column chunk): odd, so the 8
+// rows a warp reads at once hit distinct banks.
+__host__ __device__ inline int scale_ld(int chunks) { return chunks | 1; }
+
+// Shared memory of one block: x (rows x ld bf16), the tile's scales (H x 16 rows x scale_ld fp32),
+// the split-k partial sums (KS warps x H x 16 x 8 fp32), each part 16-byte aligned.
+struct MmaSmem {
+  size_t scales, red, total;
+};
+__host__ __device__ inline MmaSmem mma_smem(int rows, int k, int ks, bool gated) {
+  const size_t h = gated ? 2 : 1;
+  MmaSmem m;
+  m.scales = (static_cast<size_t>(rows) * x_ld(k) * 2 + 15) / 16 * 16;
+  m.red = m.scales + (h * kTileRows * scale_ld(k / 32) * 4 + 15) / 16 * 16;
+  m.total = m.red + static_cast<size_t>(ks) * h * kTileRows * kMmaRows * sizeof(float);
+  return m;
 }
 
-__device__ __forceinline__ void mma_bf16(float (&d)[4], uint32_t a_lo, uint32_t a_hi, uint32_t b0, uint32_t b1) {
-  // A registers 1 and 3 (rows 8..15 of A) are zero: at most 8 x rows per pass.
+// d = A B with A = 16 x 16 (a0..a3) and B = 16 x 8 (b0, b1); C is zero (HMMA reads RZ).
+__device__ __forceinline__ void mma_bf16(float (&d)[4], uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t b0, uint32_t b1) {
+  asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%10,%10,%10,%10};"
+      : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])
+      : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(b0), "r"(b1), "f"(0.0f));
+}
+// d += A B.
+__device__ __forceinline__ void mma_bf16_acc(float (&d)[4], uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t b0, uint32_t b1) {
   asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};"
       : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-      : "r"(a_lo), "r"(0u), "r"(a_hi), "r"(0u), "r"(b0), "r"(b1));
+      : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(b0), "r"(b1));
 }
 
-// Columns (s, s + 4) of a word of 8 q4 codes as a bf16 pair of the integers code - 8: the LOP3
-// puts each nibble into the mantissa of bf16 128 (0x4300 | n = 128 + n), and one FMA subtracts 136.
+// Columns (s, s + 4) of a word of 8 q4 codes as a bf16 pair of the integers code - 8: one LOP3
+// ((w >> 4s) & 0x000F000F | 0x43004300, in asm: written in C the compiler issued two, as a LOP3 takes
+// one immediate) puts each nibble into the mantissa of bf16 128 (128 + n), one FMA subtracts 136.
 __device__ __forceinline__ uint32_t q4_pair(uint32_t w, int s) {
-  const uint32_t biased = ((w >> (4 * s)) & 0x000F000Fu) | 0x43004300u;
-  uint32_t out;
+  uint32_t biased, out;
+  asm("lop3.b32 %0, %1, %2, %3, 0xEA;" : "=r"(biased) : "r"(w >> (4 * s)), "r"(0x000F000Fu), "r"(0x43004300u));
   asm("fma.rn.bf16x2 %0, %1, %2, %3;" : "=r"(out) : "r"(biased), "r"(0x3F803F80u), "r"(0xC308C308u));
   return out;
 }
 
 // Rows [0, M) of x into shared memory as bf16 (row stride ld), RMSNorm-ed in fp32 and rounded
-// once when a.norm_w is set. Loads are issued in batches before any is used (see stage_rows).
+// once when a.norm_w is set, then each 8 columns reordered (0 4 1 5 2 6 3 7) as the weight pairs
+// are (q4_pair), so that one 16-byte read gives a lane its B fragments. Loads are issued in
+// batches before any is used (see stage_rows); rows are an unrolled outer loop, so no index
+// needs a division (v10's flat index divided by k / 4 per element: most of the small kernels' time).
+template <int KS>
 __device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a, int M, int k, uint16_t* xs, int ld) {
-  const int k4 = k / 4, total = M * k4;
+  constexpr int B = kStageBatch;
+  const int step = 4 * B * blockDim.x;
   float ss[kMmaRows];
 #pragma unroll
-  for (int m = 0; m < kMmaRows; ++m) ss[m] = 0.0f;
-  for (int t0 = threadIdx.x; t0 < total; t0 += kStageBatch * blockDim.x) {
-    uint2 raw[kStageBatch];
+  for (int m = 0; m < kMmaRows; ++m) {
+    ss[m] = 0.0f;
+    if (m >= M) continue;
+    const uint16_t* row = static_cast<const uint16_t*>(x.data) + m * x.stride;
+    for (int c0 = 4 * threadIdx.x; c0 < k; c0 += step) {
+      uint2 raw[B];
 #pragma unroll
-    for (int j = 0; j < kStageBatch; ++j) {
-      const int t = t0 + j * blockDim.x, m = t / k4, c = 4 * (t - m * k4);
-      raw[j] = t < total ? *reinterpret_cast<const uint2*>(static_cast<const uint16_t*>(x.data) + m * x.stride + c) : make_uint2(0, 0);
-    }
+      for (int j = 0; j < B; ++j) {
+        const int c = c0 + 4 * j * blockDim.x;
+        raw[j] = c < k ? *reinterpret_cast<const uint2*>(row + c) : make_uint2(0, 0);
+      }
 #pragma unroll
-    for (int j = 0; j < kStageBatch; ++j) {
-      const int t = t0 + j * blockDim.x, m = t / k4, c = 4 * (t - m * k4);
-      if (t >= total) break;
-      *reinterpret_cast<uint2*>(xs + m * ld + c) = raw[j];
-      const float v0 = __uint_as_float(raw[j].x << 16), v1 = __uint_as_float(raw[j].x & 0xffff0000u),
-                  v2 = __uint_as_float(raw[j].y << 16), v3 = __uint_as_float(raw[j].y & 0xffff0000u);
-      const float sq = v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3;
-#pragma unroll
-      for (int r = 0; r < kMmaRows; ++r)
-        if (r == m) ss[r] += sq;
+      for (int j = 0; j < B; ++j) {
+        const int c = c0 + 4 * j * blockDim.x;
+        if (c >= k) break;
+        *reinterpret_cast<uint2*>(xs + m * ld + c) = raw[j];
+        const float v0 = __uint_as_float(raw[j].x << 16), v1 = __uint_as_float(raw[j].x & 0xffff0000u),
+                    v2 = __uint_as_float(raw[j].y << 16), v3 = __uint_as_float(raw[j].y & 0xffff0000u);
+        ss[m] += v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3;
+      }
     }
   }
   if (a.norm_w) {
-    __shared__ float part[kMmaWarps][kMmaRows];
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-#pragma unroll
-    for (int m = 0; m < kMmaRows; ++m) {
-      const float v = warp_sum(ss[m]);
-      if (lane == 0) part[warp][m] = v;
-    }
-    __syncthreads();
     float inv[kMmaRows];
+    rms_inverse<kMmaRows, KS>(ss, k, a.eps, inv);
+    for (int c0 = 4 * threadIdx.x; c0 < k; c0 += step) {
+      float4 w[B], d[B];
 #pragma unroll
-    for (int m = 0; m < kMmaRows; ++m) {
-      float t = 0.0f;
+      for (int j = 0; j < B; ++j) {
+        const int c = c0 + 4 * j * blockDim.x;
+        w[j] = c < k ? *reinterpret_cast<const float4*>(a.norm_w + c) : make_float4(0, 0, 0, 0);
+        d[j] = c < k && a.norm_ada ? *reinterpret_cast<const float4*>(a.norm_ada + c) : make_float4(0, 0, 0, 0);
+      }
 #pragma unroll
-      for (int w = 0; w < kMmaWarps; ++w) t += part[w][m];
-      inv[m] = rsqrtf(t / static_cast<float>(k) + a.eps);
+      for (int m = 0; m < kMmaRows; ++m) {
+        if (m >= M) break;
+#pragma unroll
+        for (int j = 0; j < B; ++j) {
+          const int c = c0 + 4 * j * blockDim.x;
+          if (c >= k) break;
+          uint2* p = reinterpret_cast<uint2*>(xs + m * ld + c);
+          const uint2 u = *p;
+          float v0 = __uint_as_float(u.x << 16) * inv[m] * w[j].x, v1 = __uint_as_float(u.x & 0xffff0000u) * inv[m] * w[j].y;
+          float v2 = __uint_as_float(u.y << 16) * inv[m] * w[j].z, v3 = __uint_as_float(u.y & 0xffff0000u) * inv[m] * w[j].w;
+          if (a.norm_ada) v0 *= 1.0f + d[j].x, v1 *= 1.0f + d[j].y, v2 *= 1.0f + d[j].z, v3 *= 1.0f + d[j].w;
+          *p = make_uint2(f32_to_bf16_bits(v0) | static_cast<uint32_t>(f32_to_bf16_bits(v1)) << 16,
+                          f32_to_bf16_bits(v2) | static_cast<uint32_t>(f32_to_bf16_bits(v3)) << 16);
+        }
+      }
     }
-    for (int t0 = threadIdx.x; t0 < total; t0 += kStageBatch * blockDim.x) {
-      float4 w[kStageBatch], d[kStageBatch];
+  }
+  __syncthreads();
+  // Pair order: words (0,4) (1,5) (2,6) (3,7) of each 8 columns, each 8 read and written by one thread.
 #pragma unroll
-      for (int j = 0; j < kStageBatch; ++j) {
-        const int t = t0 + j * blockDim.x, c = 4 * (t % k4);
-        w[j] = t < total ? *reinterpret_cast<const float4*>(a.norm_w + c) : make_float4(0, 0, 0, 0);
-        d[j] = t < total && a.norm_ada ? *reinterpret_cast<const float4*>(a.norm_ada + c) : make_float4(0, 0, 0, 0);
-      }
-#pragma unroll
-      for (int j = 0; j < kStageBatch; ++j) {
-        const int t = t0 + j * blockDim.x, m = t / k4, c = 4 * (t - m * k4);
-        if (t >= total) break;
-        float in = 0.0f;
-#pragma unroll
-        for (int r = 0; r < kMmaRows; ++r)
-          if (r == m) in = inv[r];
-        uint2* p = reinterpret_cast<uint2*>(xs + m * ld + c);
-        const uint2 u = *p;
-        float v0 = __uint_as_float(u.x << 16) * in * w[j].x, v1 = __uint_as_float(u.x & 0xffff0000u) * in * w[j].y;
-        float v2 = __uint_as_float(u.y << 16) * in * w[j].z, v3 = __uint_as_float(u.y & 0xffff0000u) * in * w[j].w;
-        if (a.norm_ada) v0 *= 1.0f + d[j].x, v1 *= 1.0f + d[j].y, v2 *= 1.0f + d[j].z, v3 *= 1.0f + d[j].w;
-        *p = make_uint2(f32_to_bf16_bits(v0) | static_cast<uint32_t>(f32_to_bf16_bits(v1)) << 16,
-                        f32_to_bf16_bits(v2) | static_cast<uint32_t>(f32_to_bf16_bits(v3)) << 16);
-      }
+  for (int m = 0; m < kMmaRows; ++m) {
+    if (m >= M) break;
+    for (int c = 8 * threadIdx.x; c < k; c += 8 * blockDim.x) {
+      uint4* p = reinterpret_cast<uint4*>(xs + m * ld + c);
+      const uint4 v = *p;
+      *p = make_uint4(__byte_perm(v.x, v.z, 0x5410), __byte_perm(v.x, v.z, 0x7632), __byte_perm(v.y, v.w, 0x5410),
+                      __byte_perm(v.y, v.w, 0x7632));
     }
   }
   __syncthreads();
 }
 
-// One block: weight rows row0 .. row0 + 8T - 1 of output `out` (gated: of w1 and of w3), all M x
-// rows. Warp w takes chunks [w C / 8, (w + 1) C / 8) of the C = k / 32 chunks.
-template <int T, bool GATED>
-__global__ void __launch_bounds__(kMmaWarps * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
+// The tile's scales into shared memory as fp32, one per 32-column chunk (a group of 32 << gshift
+// columns repeats its scale): ss[(h 16 + r) sld + c]. A warp copies whole rows, so no index
+// needs a division; rows past n repeat the last row (their sums are never stored).
+template <int H>
+__device__ __forceinline__ void stage_scales(const MultiArgs& a, int out, int64_t row0, int chunks, int gshift, int gpr, float* ss, int sld) {
+  const int lane = threadIdx.x & 31, warps = blockDim.x >> 5;
+  for (int hr = threadIdx.x >> 5; hr < H * kTileRows; hr += warps) {
+    const int h = hr / kTileRows, r = hr % kTileRows;  // constants: shifts
+    const DevWeight& w = a.w[H == 2 ? h : out];
+    const uint16_t* src = w.scales + min(row0 + r, w.n - 1) * gpr;
+    for (int c0 = lane; c0 < chunks; c0 += 32 * 4) {
+      uint16_t v[4];
+#pragma unroll
+      for (int j = 0; j < 4; ++j) v[j] = c0 + 32 * j < chunks ? __ldg(src + ((c0 + 32 * j) >> gshift)) : uint16_t{0};
+#pragma unroll
+      for (int j = 0; j < 4; ++j)
+        if (c0 + 32 * j < chunks) ss[hr * sld + c0 + 32 * j] = __half2float(__ushort_as_half(v[j]));
+    }
+  }
+}
+
+// The MMAs of one chunk for one weight: w0, w1 = the lane's words of rows g and g + 8; s0, s1 their
+// scales; xv = the lane's x pairs (x row g); acc[e] += scale x (rows g / g + 8, x rows 2 t4 + e).
+__device__ __forceinline__ void mma_chunk(float (&acc)[4], uint32_t w0, uint32_t w1, float s0, float s1, const uint4& xv) {
+  float d[4];
+  mma_bf16(d, q4_pair(w0, 0), q4_pair(w1, 0), q4_pair(w0, 1), q4_pair(w1, 1), xv.x, xv.y);
+  mma_bf16_acc(d, q4_pair(w0, 2), q4_pair(w1, 2), q4_pair(w0, 3), q4_pair(w1, 3), xv.z, xv.w);
+  acc[0] = fmaf(s0, d[0], acc[0]);
+  acc[1] = fmaf(s0, d[1], acc[1]);
+  acc[2] = fmaf(s1, d[2], acc[2]);
+  acc[3] = fmaf(s1, d[3], acc[3]);
+}
+
+// One block: weight rows row0 .. row0 + 15 of output `out` (gated: of w1 and of w3), all M x
+// rows. Warp w takes chunks [w C / KS, (w + 1) C / KS) of the C = k / 32 chunks, kRound at a time.
+template <int KS, bool GATED>
+__global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
   constexpr int H = GATED ? 2 : 1;
+  // Chunks per round: all weight loads of a round (2 rows x H x kRound words per lane) are
+  // issued before its first MMA. v9 had 2 (gated) and its scale loads in the loop: the decoder's
+  // w1/w3 waited on memory (long scoreboard 3.3 stalls per issue) at 1.2 TB/s.
+  constexpr int kRound = 4;
   extern __shared__ float4 smem4[];
   const int M = static_cast<int>(x.rows);
   const int k = static_cast<int>(a.w[0].k), ld = x_ld(k);
+  const int chunks = k / 32, gpr = k / a.w[0].group, sld = scale_ld(chunks);
+  // Every weight of a call shares one group size, 32 << gshift (run_mma_q4).
+  const int gshift = __ffs(a.w[0].group / 32) - 1;
+  const MmaSmem lay = mma_smem(M, k, KS, GATED);
   uint16_t* xs = reinterpret_cast<uint16_t*>(smem4);
-  float* red = reinterpret_cast<float*>(smem4) + (static_cast<size_t>(kMmaRows) * ld * 2 + 15) / 16 * 4;
-  pdl_wait();
-  pdl_trigger();
-  stage_x_bf16(x, a, M, k, xs, ld);
+  float* sc = reinterpret_cast<float*>(reinterpret_cast<char*>(smem4) + lay.scales);
+  float* red = reinterpret_cast<float*>(reinterpret_cast<char*>(smem4) + lay.red);
 
   int out = 0;
   while (!GATED && out + 1 < a.count && blockIdx.x >= a.group_end[out]) ++out;
-  const int64_t row0 = (static_cast<int64_t>(blockIdx.x) - (out ? a.group_end[out - 1] : 0)) * 8 * T;
-  const DevWeight W[2] = {a.w[out], a.w[GATED ? 1 : out]};
+  const int64_t row0 = (static_cast<int64_t>(blockIdx.x) - (out ? a.group_end[out - 1] : 0)) * kTileRows;
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t4 = lane & 3;
-  const int chunks = k / 32, c0 = warp * chunks / kMmaWarps, c1 = (warp + 1) * chunks / kMmaWarps;
-  const int64_t words_per_row = k / 8;
+  const int c0 = warp * chunks / KS, c1 = (warp + 1) * chunks / KS;
 
-  float acc[T][H][2];
+  // The lane's two rows of each weight (clamped: a row past n computes a value nobody stores),
+  // as word pointers at chunk c0; no branch in the loop.
+  const uint32_t* wp[H][2];
 #pragma unroll
-  for (int t = 0; t < T; ++t)
+  for (int h = 0; h < H; ++h) {
+    const DevWeight& w = a.w[GATED ? h : out];
 #pragma unroll
-    for (int h = 0; h < H; ++h) acc[t][h][0] = acc[t][h][1] = 0.0f;
+    for (int i = 0; i < 2; ++i)
+      wp[h][i] = static_cast<const uint32_t*>(w.data) + min(row0 + g + 8 * i, w.n - 1) * (k / 8) + 4 * c0 + t4;
+  }
+  // The weight words of a round of `left` (1..kRound) chunks; missing chunks (last round only)
+  // load the warp's last chunk again and are skipped.
+  const auto load_round = [&](uint32_t (&wq)[kRound][H][2], int left) {
+#pragma unroll
+    for (int u = 0; u < kRound; ++u) {
+      const int du = u < left ? u : left - 1;
+#pragma unroll
+      for (int h = 0; h < H; ++h)
+#pragma unroll
+        for (int i = 0; i < 2; ++i) wq[u][h][i] = __ldg(wp[h][i] + 4 * du);
+    }
+#pragma unroll
+    for (int h = 0; h < H; ++h) wp[h][0] += 4 * kRound, wp[h][1] += 4 * kRound;
+  };
+  // Weights and scales are never written by earlier kernels: the first round's words and the
+  // tile's scales are loaded before pdl_wait and x staging, so their memory latency overlaps
+  // both (most encoder warps have one or two rounds in all).
+  uint32_t first[kRound][H][2];
+  const int left0 = min(kRound, c1 - c0);
+  if (left0 > 0) load_round(first, left0);
+  stage_scales<H>(a, out, row0, chunks, gshift, gpr, sc, sld);
+  pdl_wait();
+  pdl_trigger();
+  stage_x_bf16<KS>(x, a, M, k, xs, ld);  // ends with __syncthreads, which also covers the scales
 
-  for (int c = c0; c < c1; ++c) {
-    // x: columns 32c + 8 t4 .. + 7 of x row g, paired as the weight codes are: (0,4) (1,5) (2,6) (3,7).
-    const uint4 xv = g < M ? *reinterpret_cast<const uint4*>(xs + g * ld + 32 * c + 8 * t4) : make_uint4(0, 0, 0, 0);
-    const uint32_t x04 = __byte_perm(xv.x, xv.z, 0x5410), x15 = __byte_perm(xv.x, xv.z, 0x7632);
-    const uint32_t x26 = __byte_perm(xv.y, xv.w, 0x5410), x37 = __byte_perm(xv.y, xv.w, 0x7632);
-    // Every weight and scale load of this chunk before the first use.
-    uint32_t wq[T][H];
-    uint16_t sc[T][H][2];
+  // x row g's pairs (rows past M are zero and their results never stored).
+  const uint4* xp = reinterpret_cast<const uint4*>(xs + g * ld) + 4 * c0 + t4;
+  const bool xrow = g < M;
+  // The lane's scale rows (g and g + 8 of each weight), at chunk c0.
+  const float* sp[H][2];
 #pragma unroll
-    for (int t = 0; t < T; ++t)
+  for (int h = 0; h < H; ++h) sp[h][0] = sc + (h * kTileRows + g) * sld + c0, sp[h][1] = sp[h][0] + 8 * sld;
+
+  float acc[H][4];
 #pragma unroll
-      for (int h = 0; h < H; ++h) {
-        const DevWeight& w = W[h];
-        const int64_t r = row0 + 8 * t + g;
-        // A missing row reads as code 8 (weight 0).
-        wq[t][h] = r < w.n ? __ldg(static_cast<const uint32_t*>(w.data) + r * words_per_row + 4 * c + t4) : 0x88888888u;
-        const int64_t gpr = w.k / w.group, grp = 32LL * c / w.group;
+  for (int h = 0; h < H; ++h) acc[h][0] = acc[h][1] = acc[h][2] = acc[h][3] = 0.0f;
+
+  // The MMAs of a round from chunk c (c - c0 of this warp's), `left` chunks of it.
+  const auto mma_round = [&](const uint32_t (&wq)[kRound][H][2], int c, int left) {
+    uint4 xv[kRound];
 #pragma unroll
-        for (int e = 0; e < 2; ++e) {
-          const int64_t rr = row0 + 8 * t + 2 * t4 + e;
-          sc[t][h][e] = rr < w.n ? __ldg(w.scales + rr * gpr + grp) : uint16_t{0};
-        }
-      }
+    for (int u = 0; u < kRound; ++u) xv[u] = xrow ? xp[4 * (c - c0 + (u < left ? u : left - 1))] : make_uint4(0, 0, 0, 0);
 #pragma unroll
-    for (int t = 0; t < T; ++t)
+    for (int u = 0; u < kRound; ++u) {
+      if (u >= left) break;  // the same for the whole warp
+      const int cu = c - c0 + u;
 #pragma unroll
-      for (int h = 0; h < H; ++h) {
-        float d[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-        mma_bf16(d, x04, x15, q4_pair(wq[t][h], 0), q4_pair(wq[t][h], 1));
-        mma_bf16(d, x26, x37, q4_pair(wq[t][h], 2), q4_pair(wq[t][h], 3));
-        acc[t][h][0] = fmaf(f16_bits_to_f32(sc[t][h][0]), d[0], acc[t][h][0]);
-        acc[t][h][1] = fmaf(f16_bits_to_f32(sc[t][h][1]), d[1], acc[t][h][1]);
-      }
+      for (int h = 0; h < H; ++h) mma_chunk(acc[h], wq[u][h][0], wq[u][h][1], sp[h][0][cu], sp[h][1][cu], xv[u]);
+    }
+  };
+  if (left0 > 0) mma_round(first, c0, left0);
+  for (int c = c0 + kRound; c < c1; c += kRound) {
+    const int left = min(kRound, c1 - c);
+    uint32_t wq[kRound][H][2];
+    load_round(wq, left);
+    mma_round(wq, c, left);
   }
 
-  // red[warp][t][h][x row][weight row of the tile]: lane (g, t4) holds x row g, rows 2 t4, 2 t4 + 1.
+  // red[warp][h][weight row of the tile][x row]: lane (g, t4) holds rows g, g + 8, x rows 2 t4, 2 t4 + 1.
 #pragma unroll
-  for (int t = 0; t < T; ++t)
+  for (int h = 0; h < H; ++h)
 #pragma unroll
-    for (int h = 0; h < H; ++h)
-#pragma unroll
-      for (int e = 0; e < 2; ++e) red[(((warp * T + t) * H + h) * 8 + g) * 8 + 2 * t4 + e] = acc[t][h][e];
+    for (int e = 0; e < 4; ++e) red[((warp * H + h) * kTileRows + g + 8 * (e >> 1)) * kMmaRows + 2 * t4 + (e & 1)] = acc[h][e];
   __syncthreads();
-  const auto sum = [&](int t, int h, int m, int col) {
+  const auto sum = [&](int h, int m, int col) {
     float v = 0.0f;
 #pragma unroll
-    for (int w = 0; w < kMmaWarps; ++w) v += red[(((w * T + t) * H + h) * 8 + m) * 8 + col];
+    for (int w = 0; w < KS; ++w) v += red[((w * H + h) * kTileRows + col) * kMmaRows + m];
     return v;
   };
-  for (int i = threadIdx.x; i < T * 8 * M; i += blockDim.x) {
-    const int t = i / (8 * M), m = (i / 8) % M, col = i % 8;
-    const int64_t n = row0 + 8 * t + col;
-    if (n >= W[0].n) continue;
+  for (int i = threadIdx.x; i < kTileRows * M; i += blockDim.x) {
+    const int m = i / kTileRows, col = i % kTileRows;
+    const int64_t n = row0 + col;
+    if (n >= a.w[out].n) continue;
     if constexpr (GATED) {
-      const float u = sum(t, 0, m, col);
-      store_out(a.e[0], m, n, u / (1.0f + expf(-u)) * sum(t, 1, m, col));  // same SiLU as silu_mul
+      const float u = sum(0, m, col);
+      store_out(a.e[0], m, n, u / (1.0f + expf(-u)) * sum(1, m, col));  // same SiLU as silu_mul
     } else if (a.rope.on) {
-      rope_store(a.rope, a.e[out], out, m, *a.rope.pos + a.rope.m0 + m, n, sum(t, 0, m, col), sum(t, 0, m, col ^ 1));
+      rope_store(a.rope, a.e[out], out, m, *a.rope.pos + a.rope.m0 + m, n, sum(0, m, col), sum(0, m, col ^ 1));
     } else {
-      store_out(a.e[out], m, n, sum(t, 0, m, col));
+      store_out(a.e[out], m, n, sum(0, m, col));
     }
   }
 }
 
-template <int T, bool GATED>
+template <int KS, bool GATED>
 void launch_mma(const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
-  launch_gemv_kernel(gemv_mma_q4<T, GATED>, static_cast<unsigned>(a.group_end[GATED ? 0 : a.count - 1]), smem, ctx,
+  MatmulContext c = ctx;
+  c.pdl = ctx.pdl || ctx.pdl_mma;
+  launch_gemv_kernel(gemv_mma_q4<KS, GATED>, static_cast<unsigned>(a.group_end[GATED ? 0 : a.count - 1]), KS, smem, c,
                      "launch gemv_mma_q4", x, a);
 }
 
-template <int T, bool GATED>
+template <bool GATED>
+void launch_mma_split(int ks, const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
+  switch (ks) {
+    case 2: launch_mma<2, GATED>(x, a, ctx, smem); break;
+    case 4: launch_mma<4, GATED>(x, a, ctx, smem); break;
+    case 8: launch_mma<8, GATED>(x, a, ctx, smem); break;
+    default: launch_mma<16, GATED>(x, a, ctx, smem); break;
+  }
+}
+
+template <bool GATED>
 void allow_smem(int bytes) {
-  check(cudaFuncSetAttribute(gemv_mma_q4<T, GATED>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes), "gemv_mma smem limit");
+  check(cudaFuncSetAttribute(gemv_mma_q4<2, GATED>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes), "gemv_mma smem limit");
+  check(cudaFuncSetAttribute(gemv_mma_q4<4, GATED>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes), "gemv_mma smem limit");
+  check(cudaFuncSetAttribute(gemv_mma_q4<8, GATED>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes), "gemv_mma smem limit");
+  check(cudaFuncSetAttribute(gemv_mma_q4<16, GATED>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes), "gemv_mma smem limit");
+}
+
+// Warps per tile: the fewest (>= 2) that put ~16 warps per SM to work (enough loads in flight
+// for the memory system), at most kMaxSplit and no more than half the chunks (each warp walks >= 2).
+int split_for(int64_t tiles, int64_t chunks, int sm_count) {
+  int ks = 2;
+  while (ks < kMaxSplit && tiles * ks < 16LL * sm_count && 2LL * ks * 2 <= chunks) ks *= 2;
+  return ks;
 }
 
 }  // namespace
 
 void configure_gemv_mma(const MatmulContext& ctx) {
   const int limit = static_cast<int>(ctx.smem_limit - kMmaStaticSmemRoom);
-  allow_smem<1, false>(limit);
-  allow_smem<2, false>(limit);
-  allow_smem<4, false>(limit);
-  allow_smem<1, true>(limit);
-  allow_smem<2, true>(limit);
-  allow_smem<4, true>(limit);
+  allow_smem<false>(limit);
+  allow_smem<true>(limit);
 }
 
 bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& ctx, bool launch) {
@@ -257,23 +360,26 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
   const int outs = gated ? 2 : a.count;
   const int64_t k = a.w[0].k;
   if (k % 32 || k >= (1LL << 30)) return false;
+  const int group = a.w[0].group;
+  // One group size per call, 32 << s (the loop shifts instead of dividing).
+  if (group < 32 || group % 32 || ((group / 32) & (group / 32 - 1))) return false;
   for (int i = 0; i < outs; ++i) {
     const DevWeight& w = a.w[i];
-    if (w.k != k || w.group <= 0 || w.group % 32 || k % w.group || !aligned16(w.data) || (gated && w.n != a.w[0].n)) return false;
+    if (w.k != k || w.group != group || k % w.group || !aligned16(w.data) || (gated && w.n != a.w[0].n)) return false;
   }
   // x is staged as bf16: a fused norm may round only where the op's own normalised x is bf16.
   if (a.norm_w && (!a.norm_bf16 || !aligned16(a.norm_w) || (a.norm_ada && !aligned16(a.norm_ada)))) return false;
   if (a.rope.on && (gated || a.w[0].n % 2 || a.w[1].n % 2)) return false;
-  int64_t total_rows = 0;
-  for (int i = 0; i < (gated ? 1 : a.count); ++i) total_rows += a.w[i].n;
-  // The largest tile count per block that still gives two blocks per SM (more weight rows per
-  // block share the staging of x).
-  const int T = total_rows >= 64LL * ctx.sm_count ? 4 : total_rows >= 32LL * ctx.sm_count ? 2 : 1;
-  const size_t smem = mma_smem_bytes(kMmaRows, static_cast<int>(k), T, gated);
-  if (smem > ctx.smem_limit - kMmaStaticSmemRoom) return false;
+  int64_t tiles = 0;
+  for (int i = 0; i < (gated ? 1 : a.count); ++i) tiles += (a.w[i].n + kTileRows - 1) / kTileRows;
+  const int ks = split_for(tiles, k / 32, ctx.sm_count);
+  // The first pass has the most rows (later ones have as many or fewer).
+  if (mma_smem(static_cast<int>(std::min<int64_t>(x.rows, kMmaRows)), static_cast<int>(k), ks, gated).total >
+      ctx.smem_limit - kMmaStaticSmemRoom)
+    return false;
   if (!launch) return true;
   int64_t end = 0;
-  for (int i = 0; i < (gated ? 1 : a.count); ++i) a.group_end[i] = end += (a.w[i].n + 8 * T - 1) / (8 * T);
+  for (int i = 0; i < (gated ? 1 : a.count); ++i) a.group_end[i] = end += (a.w[i].n + kTileRows - 1) / kTileRows;
   const MultiArgs full = a;
   for (int64_t m0 = 0; m0 < x.rows; m0 += kMmaRows) {
     const int64_t n = std::min<int64_t>(kMmaRows, x.rows - m0);
@@ -284,9 +390,9 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
       p.e[i].residual = rows_of(full.e[i].residual, m0, n);
     }
     const DevAct xp = rows_of(x, m0, n);
-    if (T == 4) gated ? launch_mma<4, true>(xp, p, ctx, smem) : launch_mma<4, false>(xp, p, ctx, smem);
-    else if (T == 2) gated ? launch_mma<2, true>(xp, p, ctx, smem) : launch_mma<2, false>(xp, p, ctx, smem);
-    else gated ? launch_mma<1, true>(xp, p, ctx, smem) : launch_mma<1, false>(xp, p, ctx, smem);
+    const size_t smem = mma_smem(static_cast<int>(n), static_cast<int>(k), ks, gated).total;
+    if (gated) launch_mma_split<true>(ks, xp, p, ctx, smem);
+    else launch_mma_split<false>(ks, xp, p, ctx, smem);
   }
   return true;
 }

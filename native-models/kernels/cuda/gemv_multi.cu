@@ -30,38 +30,16 @@ __device__ __forceinline__ void stage_x(const DevAct& x, const MultiArgs& a, int
   for (int m = 0; m < MR; ++m) ss[m] = 0.0f;
   stage_rows<WT, MR>(x, M, k, xs, ss);
   if (a.norm_w) {
-    __shared__ float part[kGemvWarps][MR];
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-#pragma unroll
-    for (int m = 0; m < MR; ++m) {
-      const float v = warp_sum(ss[m]);
-      if (lane == 0) part[warp][m] = v;
-    }
-    __syncthreads();
     float inv[MR];
-#pragma unroll
-    for (int m = 0; m < MR; ++m) {
-      float t = 0.0f;
-#pragma unroll
-      for (int w = 0; w < kGemvWarps; ++w) t += part[w][m];
-      inv[m] = rsqrtf(t / static_cast<float>(k) + a.eps);
-    }
+    rms_inverse<MR>(ss, k, a.eps, inv);
     for (int t0 = threadIdx.x; t0 < total; t0 += kStageBatch * blockDim.x) {
       float4 w[kStageBatch], d[kStageBatch];
-#pragma unroll
-      for (int j = 0; j < kStageBatch; ++j) {
-        const int t = t0 + j * blockDim.x, c = 4 * (t % k4);
-        w[j] = t < total ? *reinterpret_cast<const float4*>(a.norm_w + c) : make_float4(0, 0, 0, 0);
-        d[j] = t < total && a.norm_ada ? *reinterpret_cast<const float4*>(a.norm_ada + c) : make_float4(0, 0, 0, 0);
-      }
+      load_norm_batch(a, t0, total, k4, w, d);
 #pragma unroll
       for (int j = 0; j < kStageBatch; ++j) {
         const int t = t0 + j * blockDim.x, m = t / k4, c = 4 * (t - m * k4);
         if (t >= total) break;
-        float in = 0.0f;
-#pragma unroll
-        for (int r = 0; r < MR; ++r)
-          if (r == m) in = inv[r];
+        const float in = row_value<MR>(inv, m);
         float4* p = reinterpret_cast<float4*>(xs + (m * chunks + c / E) * kSlot + c % E);
         float4 v = *p;
         v.x = v.x * in * w[j].x, v.y = v.y * in * w[j].y, v.z = v.z * in * w[j].z, v.w = v.w * in * w[j].w;
@@ -145,7 +123,7 @@ template <DType WT, int MR, int RPW, bool GATED>
 void launch_multi(const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
   const int64_t groups = a.group_end[a.count - 1];
   const unsigned grid = static_cast<unsigned>(std::min<int64_t>(blocks_for(groups, kGemvWarps), resident_blocks<WT, MR, RPW, GATED>(ctx, smem)));
-  launch_gemv_kernel(gemv_multi<WT, MR, RPW, GATED>, grid, smem, ctx, "launch gemv_multi", x, a);
+  launch_gemv_kernel(gemv_multi<WT, MR, RPW, GATED>, grid, kGemvWarps, smem, ctx, "launch gemv_multi", x, a);
 }
 
 template <DType WT, int RPW, bool GATED>

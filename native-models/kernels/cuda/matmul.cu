@@ -114,7 +114,7 @@ __global__ void __launch_bounds__(256) gemm_tiled(DevAct x, DevWeight w, Epilogu
 // its weights, then waits for that kernel (griddepcontrol.wait) before reading x.
 template <DType WT, int MR, int RPW>
 void launch_gemv(const DevAct& x, const DevWeight& w, const Epilogue& e, const MatmulContext& ctx, unsigned grid, size_t smem) {
-  launch_gemv_kernel(gemv_smem<WT, MR, RPW>, grid, smem, ctx, "launch gemv", x, w, e, ctx.pdl);
+  launch_gemv_kernel(gemv_smem<WT, MR, RPW>, grid, kGemvWarps, smem, ctx, "launch gemv", x, w, e, ctx.pdl);
 }
 
 // No more blocks than can be resident at once: the blocks loop over row groups, and a partial
@@ -222,13 +222,16 @@ MatmulContext configure_matmul(cudaStream_t stream, int device) {
   int major = 0;
   check(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device), "device attribute");
   const char* pdl = std::getenv("VXD_CUDA_PDL");
-  // Off by default: measured 1-3% slower on an H100 (docs/cuda-notes.md); VXD_CUDA_PDL=1 enables it.
+  // Programmatic dependent launch: by default for the tensor-core GEMVs only, which stage their
+  // scales before waiting (v11 A/B: all GEMVs with it, 3.82 against 3.97 ms at 4w, but bf16, whose
+  // fp32 GEMVs wait at once, 0.09 ms slower); VXD_CUDA_PDL=1: every GEMV, =0: none.
   ctx.pdl = major >= 9 && pdl && std::strcmp(pdl, "1") == 0;
+  ctx.pdl_mma = major >= 9 && !(pdl && std::strcmp(pdl, "0") == 0);
   const char* six = std::getenv("VXD_CUDA_GATED6");
   ctx.gated_six = !(six && std::strcmp(six, "0") == 0);
   const char* mma = std::getenv("VXD_CUDA_MMA");
-  // Off by default: correct, but 2.3x slower at M = 1 on an H100 (docs/cuda-notes.md "v7").
-  ctx.mma = major >= 8 && mma && std::strcmp(mma, "1") == 0;
+  // On by default (v9, docs/cuda-notes.md); VXD_CUDA_MMA=0 keeps q4 x bf16 on the fp32 GEMVs.
+  ctx.mma = major >= 8 && !(mma && std::strcmp(mma, "0") == 0);
   allow_smem<DType::F32>(ctx.smem_limit);
   allow_smem<DType::BF16>(ctx.smem_limit);
   allow_smem<DType::Q8>(ctx.smem_limit);

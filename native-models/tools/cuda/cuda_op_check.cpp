@@ -81,7 +81,8 @@ void check_matmul(Backend& c, Backend& g) {
     int64_t n, k;
     int32_t group;
   };
-  const Shape shapes[] = {{96, 256, 32}, {200, 1280, 32}, {64, 48, 16}, {33, 40, 8}, {130, 512, 128}};
+  // {48, 128, 64}: the tensor-core GEMV's smallest split (2 warps) and a group of 2 chunks.
+  const Shape shapes[] = {{96, 256, 32}, {200, 1280, 32}, {64, 48, 16}, {33, 40, 8}, {130, 512, 128}, {48, 128, 64}};
   const DType wts[] = {DType::F32, DType::BF16, DType::Q8, DType::Q4};
   const int64_t ms[] = {1, 2, 3, 4, 7, 8, 9, 39, 70, 300};  // 300: the tiled GEMM
   int variant = 0;
@@ -443,7 +444,7 @@ void check_rope_kv_write(Backend& c, Backend& g) {
 // matmul_multi + rope_kv_write: decoder-like GQA at M=1, encoder-like MHA with q/v biases at
 // M=4, a 9-row prefill (two passes of x rows: positions carry the pass offset) and a shape too
 // small for 4 rows per warp (the composed fallback), over positions that wrap the ring; q4 with
-// bf16 activations on the tensor cores too, with VXD_CUDA_MMA=1 (gemv_mma.cu).
+// bf16 activations on the tensor cores (gemv_mma.cu) and, with VXD_CUDA_MMA=0, on the fp32 GEMVs.
 void check_qkv_rope_write(Backend& c, Backend& g) {
   struct Case {
     int n_heads, n_kv, hd;
@@ -552,7 +553,10 @@ void check_fused_layer_replay(Backend& c, Backend& g) {
     g.synchronize();
     worst = std::max(worst, rel_error(x.gpu.read(), x.cpu.read()));
   }
-  report("fused decoder-like layer, one graph replayed at 40 positions (worst x)", worst, 1e-4);
+  // K and V are stored as bf16: where the GPU's RoPE (fast sincos, |error| < 4e-7) and the CPU's
+  // land on two sides of a bf16 rounding boundary, one cached element differs by 2^-8 relative.
+  // Seen once in ~8 seeds at 1.7e-4 (VXD_FUSED=0, 2026-12-06); 1e-4 was too tight for that.
+  report("fused decoder-like layer, one graph replayed at 40 positions (worst x)", worst, 5e-4);
 }
 
 // A captured step (rope + kv_write + attention + matmul + argmax) replayed at new positions
@@ -698,8 +702,8 @@ int main(int argc, char** argv) {
       check_attention(*cpu, *variant);
     }
     // The A/B switches: v4's attention splits (8 blocks per SM), the decoder FFN's 2 + 2 rows
-    // per warp only (v6), and q4 with bf16 x on the tensor cores (v7, off by default).
-    const std::pair<const char*, const char*> switches[] = {{"VXD_CUDA_ATTN_WAVE", "0"}, {"VXD_CUDA_GATED6", "0"}, {"VXD_CUDA_MMA", "1"}};
+    // per warp only (v6), and q4 with bf16 x off the tensor cores (the fp32 GEMVs, as before v9).
+    const std::pair<const char*, const char*> switches[] = {{"VXD_CUDA_ATTN_WAVE", "0"}, {"VXD_CUDA_GATED6", "0"}, {"VXD_CUDA_MMA", "0"}};
     for (const auto& [sw, value] : switches) {
       setenv(sw, value, 1);
       auto variant = create_backend("cuda", BackendOptions{});

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""One line per kernel of an `ncu_step.sh ... full` run (ncu's raw page): time, warp instructions,
+issue-slot use, occupancy and global load traffic, the figures that tell an issue-bound kernel
+from a memory-bound one (docs/cuda-notes.md, "v6").
+  ncu_full_summary.py full.csv
+"""
+import csv
+import sys
+
+from ncu_summary import short
+
+COLUMNS = [
+    ("us", "gpu__time_duration.sum", 1e-3),
+    ("warp instr", "smsp__inst_executed.sum", 1.0),
+    ("issue %", "smsp__issue_active.avg.pct_of_peak_sustained_active", 1.0),
+    ("warps %", "sm__warps_active.avg.pct_of_peak_sustained_active", 1.0),
+    ("regs", "launch__registers_per_thread", 1.0),
+    ("ld requests", "l1tex__t_requests_pipe_lsu_mem_global_op_ld.sum", 1.0),
+    ("ld sectors", "l1tex__t_sectors_pipe_lsu_mem_global_op_ld.sum", 1.0),
+    ("grid", "launch__grid_size", 1.0),
+    ("block", "launch__block_size", 1.0),
+]
+
+
+def main(path: str) -> None:
+    rows = list(csv.reader(open(path, newline="")))
+    try:
+        head = next(i for i, r in enumerate(rows) if "Kernel Name" in r)
+    except StopIteration:
+        sys.exit(f"{path}: no ncu table")
+    names = rows[head]
+    # The raw page has a units row under the header; data rows have the header's width.
+    data = [r for r in rows[head + 2:] if len(r) == len(names)]
+    print(" | ".join(label for label, _, _ in COLUMNS) + " | kernel")
+    for r in data:
+        cells = []
+        for _, metric, scale in COLUMNS:
+            if metric not in names:
+                cells.append("-")
+                continue
+            raw = r[names.index(metric)].replace(",", "")
+            try:
+                v = float(raw) * scale
+                cells.append(f"{v:.1f}" if v < 1000 else f"{v:,.0f}")
+            except ValueError:
+                cells.append(raw)
+        print(" | ".join(cells) + " | " + short(r[names.index("Kernel Name")]))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
