@@ -243,7 +243,9 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
   };
   // Weights and scales are never written by earlier kernels: the first round's words and the
   // tile's scales are loaded before pdl_wait and x staging, so their memory latency overlaps
-  // both (most encoder warps have one or two rounds in all).
+  // both (most encoder warps have one or two rounds in all). Measured (v12): the early words cost
+  // 20 registers and an extra wave for the encoder FFN, about what they saved; branch cuda-v13
+  // keeps only the scales here.
   uint32_t first[kRound][H][2];
   const int left0 = min(kRound, c1 - c0);
   if (left0 > 0) load_round(first, left0);
