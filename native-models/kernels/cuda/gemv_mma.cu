@@ -85,7 +85,8 @@ __device__ __forceinline__ uint32_t q4_pair(uint32_t w, int s) {
 // once when a.norm_w is set, then each 8 columns reordered (0 4 1 5 2 6 3 7) as the weight pairs
 // are (q4_pair), so that one 16-byte read gives a lane its B fragments. Loads are issued in
 // batches before any is used (see stage_rows); rows are an unrolled outer loop, so no index
-// needs a division (v10's flat index divided by k / 4 per element: most of the small kernels' time).
+// needs a division (v10's flat index divided by k / 4 per element: most of the small kernels'
+// instructions, SASS read offline).
 template <int KS>
 __device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a, int M, int k, uint16_t* xs, int ld) {
   constexpr int B = kStageBatch;
