@@ -60,9 +60,13 @@ cmake -S native-models/tools/cuda -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Releas
   "-DVXD_CUDA_GENCODE=-gencode=arch=compute_90a,code=sm_90a" > "$LOG/build.log" 2>&1 &&
   cmake --build "$BUILD" -j 16 --target vxd-run cuda_probe cuda_op_check bench_engine transcribe_set >> "$LOG/build.log" 2>&1
 if [ $? -ne 0 ]; then tail -40 "$LOG/build.log" | say; bundle; exit 1; fi
-# The tensor-core GEMV's machine code, for reading instruction counts offline (no cuobjdump here).
+# Machine code of the hottest kernels, for reading instruction counts offline (no cuobjdump here).
 cuobjdump=$(command -v cuobjdump || ls /usr/local/cuda/bin/cuobjdump 2>/dev/null)
-[ -n "$cuobjdump" ] && find "$BUILD" -name 'gemv_mma.cu.o' -exec "$cuobjdump" -sass {} \; > "$LOG/gemv_mma.sass" 2>&1
+if [ -n "$cuobjdump" ]; then
+  for src in gemv_mma attention; do
+    find "$BUILD" -name "$src.cu.o" -exec "$cuobjdump" -sass {} \; > "$LOG/$src.sass" 2>&1
+  done
+fi
 "$BUILD/cuda_probe" 2>&1 | tee -a "$LOG/build.log" | grep -E "^cuda|^create cuda" | say
 
 # The CPU reference of the parity check is computed once per dtype and reused by the second run.
