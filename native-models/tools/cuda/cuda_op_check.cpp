@@ -553,9 +553,10 @@ void check_fused_layer_replay(Backend& c, Backend& g) {
     g.synchronize();
     worst = std::max(worst, rel_error(x.gpu.read(), x.cpu.read()));
   }
-  // K and V are stored as bf16: where the GPU's RoPE (fast sincos, |error| < 4e-7) and the CPU's
-  // land on two sides of a bf16 rounding boundary, one cached element differs by 2^-8 relative.
-  // Seen once in ~8 seeds at 1.7e-4 (VXD_FUSED=0, 2026-12-06); 1e-4 was too tight for that.
+  // K and V are stored as bf16: where the GPU's rotated k and the CPU's differ in their last fp32
+  // bits (FMA contraction; the fused epilogue's fast sincos) and land on two sides of a bf16
+  // rounding boundary, one cached element differs by 2^-8 relative. Seen once in ~8 seeds at
+  // 1.7e-4 (VXD_FUSED=0, 2026-12-06), not reproduced; 1e-4 was too tight for that.
   report("fused decoder-like layer, one graph replayed at 40 positions (worst x)", worst, 5e-4);
 }
 
