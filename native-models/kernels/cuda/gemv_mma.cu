@@ -215,6 +215,14 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
   int out = 0;
   while (!GATED && out + 1 < a.count && blockIdx.x >= a.group_end[out]) ++out;
   const int64_t row0 = (static_cast<int64_t>(blockIdx.x) - (out ? a.group_end[out - 1] : 0)) * kTileRows;
+  // Weights and scales are never written by earlier kernels: staged before pdl_wait (with the
+  // programmatic dependent launch this overlaps the previous kernel's tail). v12 also loaded the
+  // first round of weight words here: 95 registers instead of 75 for the gated FFN, slower (A/B).
+  stage_scales<H>(a, out, row0, chunks, gshift, gpr, sc, sld);
+  pdl_wait();
+  pdl_trigger();
+  stage_x_bf16<KS>(x, a, M, k, xs, ld);  // ends with __syncthreads, which also covers the scales
+
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t4 = lane & 3;
   const int c0 = warp * chunks / KS, c1 = (warp + 1) * chunks / KS;
 
@@ -228,34 +236,7 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
     for (int i = 0; i < 2; ++i)
       wp[h][i] = static_cast<const uint32_t*>(w.data) + min(row0 + g + 8 * i, w.n - 1) * (k / 8) + 4 * c0 + t4;
   }
-  // The weight words of a round of `left` (1..kRound) chunks; missing chunks (last round only)
-  // load the warp's last chunk again and are skipped.
-  const auto load_round = [&](uint32_t (&wq)[kRound][H][2], int left) {
-#pragma unroll
-    for (int u = 0; u < kRound; ++u) {
-      const int du = u < left ? u : left - 1;
-#pragma unroll
-      for (int h = 0; h < H; ++h)
-#pragma unroll
-        for (int i = 0; i < 2; ++i) wq[u][h][i] = __ldg(wp[h][i] + 4 * du);
-    }
-#pragma unroll
-    for (int h = 0; h < H; ++h) wp[h][0] += 4 * kRound, wp[h][1] += 4 * kRound;
-  };
-  // Weights and scales are never written by earlier kernels: the first round's words and the
-  // tile's scales are loaded before pdl_wait and x staging, so their memory latency overlaps
-  // both (most encoder warps have one or two rounds in all). Measured (v12): the early words cost
-  // 20 registers and an extra wave for the encoder FFN, about what they saved; branch cuda-v13
-  // keeps only the scales here.
-  uint32_t first[kRound][H][2];
-  const int left0 = min(kRound, c1 - c0);
-  if (left0 > 0) load_round(first, left0);
-  stage_scales<H>(a, out, row0, chunks, gshift, gpr, sc, sld);
-  pdl_wait();
-  pdl_trigger();
-  stage_x_bf16<KS>(x, a, M, k, xs, ld);  // ends with __syncthreads, which also covers the scales
-
-  // x row g's pairs (rows past M are zero and their results never stored).
+  // x row g's pairs (rows past M are zero and their results never stored); the lane's scale rows.
   const uint4* xp = reinterpret_cast<const uint4*>(xs + g * ld) + 4 * c0 + t4;
   const bool xrow = g < M;
   // The lane's scale rows (g and g + 8 of each weight), at chunk c0.
@@ -267,26 +248,34 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
 #pragma unroll
   for (int h = 0; h < H; ++h) acc[h][0] = acc[h][1] = acc[h][2] = acc[h][3] = 0.0f;
 
-  // The MMAs of a round from chunk c (c - c0 of this warp's), `left` chunks of it.
-  const auto mma_round = [&](const uint32_t (&wq)[kRound][H][2], int c, int left) {
+  // A round of kRound chunks from chunk c (c - c0 of this warp's); `left` < kRound in the last
+  // round only, whose missing chunks load the warp's last chunk again and are skipped.
+  const auto round = [&](int c, int left) {
+    uint32_t wq[kRound][H][2];
     uint4 xv[kRound];
 #pragma unroll
-    for (int u = 0; u < kRound; ++u) xv[u] = xrow ? xp[4 * (c - c0 + (u < left ? u : left - 1))] : make_uint4(0, 0, 0, 0);
+    for (int u = 0; u < kRound; ++u) {
+      const int du = u < left ? u : left - 1;
+#pragma unroll
+      for (int h = 0; h < H; ++h)
+#pragma unroll
+        for (int i = 0; i < 2; ++i) wq[u][h][i] = __ldg(wp[h][i] + 4 * du);
+      xv[u] = xrow ? xp[4 * (c - c0 + du)] : make_uint4(0, 0, 0, 0);
+    }
 #pragma unroll
     for (int u = 0; u < kRound; ++u) {
       if (u >= left) break;  // the same for the whole warp
       const int cu = c - c0 + u;
 #pragma unroll
-      for (int h = 0; h < H; ++h) mma_chunk(acc[h], wq[u][h][0], wq[u][h][1], sp[h][0][cu], sp[h][1][cu], xv[u]);
+      for (int h = 0; h < H; ++h)
+        mma_chunk(acc[h], wq[u][h][0], wq[u][h][1], sp[h][0][cu], sp[h][1][cu], xv[u]);
     }
+#pragma unroll
+    for (int h = 0; h < H; ++h) wp[h][0] += 4 * kRound, wp[h][1] += 4 * kRound;
   };
-  if (left0 > 0) mma_round(first, c0, left0);
-  for (int c = c0 + kRound; c < c1; c += kRound) {
-    const int left = min(kRound, c1 - c);
-    uint32_t wq[kRound][H][2];
-    load_round(wq, left);
-    mma_round(wq, c, left);
-  }
+  int c = c0;
+  for (; c + kRound <= c1; c += kRound) round(c, kRound);
+  if (c < c1) round(c, c1 - c);
 
   // red[warp][h][weight row of the tile][x row]: lane (g, t4) holds rows g, g + 8, x rows 2 t4, 2 t4 + 1.
 #pragma unroll
