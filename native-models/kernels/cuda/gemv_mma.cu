@@ -20,8 +20,9 @@
 // KS warps split k and meet in shared memory, where the epilogue (bias, residual, SiLU·up, RoPE +
 // ring write) runs as in gemv_multi. KS is chosen per call from the runtime's occupancy of each
 // instance: one wave where possible, enough warps in flight for the memory system. v14 (PIPE,
-// VXD_CUDA_MMA_PIPE=0 turns it off) double-buffers the weight loads of the k loop. x is staged as bf16, RMSNorm-ed in fp32 and rounded once when the call fuses
-// a norm, which is what the CPU's composed norm + matmul computes.
+// VXD_CUDA_MMA_PIPE=0 turns it off) double-buffers the weight loads of the k loop. x is staged
+// as bf16, RMSNorm-ed in fp32 and rounded once when the call fuses a norm, which is what the
+// CPU's composed norm + matmul computes.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
