@@ -386,10 +386,17 @@ void launch_mma_split(int ks, const DevAct& x, const MultiArgs& a, const MatmulC
 
 constexpr int kSplits[] = {2, 4, 8, 16};
 
+int split_index(int ks) { return ks == 2 ? 0 : ks == 4 ? 1 : ks == 8 ? 2 : 3; }
+
+// Resident blocks per SM of each instance as its registers and static shared memory allow,
+// measured once when the backend starts (as for attention: no driver queries while a step is
+// captured); the dynamic shared memory of a call is applied in split_for.
+int g_mma_blocks_per_sm[4][2][2];
+
 // Warps per tile (k split): among the splits whose blocks fit in the fewest waves (occupancy of
-// the actual instance and shared memory, asked of the runtime: v12's 20 extra registers put the
-// encoder FFN's 320 blocks of 8 warps into two waves), the fewest that put ~16 warps per SM to
-// work, else the one with the most warps; each warp walks >= 2 chunks where the split allows.
+// the instance, measured at start, and of the call's shared memory: v12's 20 extra registers put
+// the encoder FFN's 320 blocks of 8 warps into two waves), the fewest that put ~16 warps per SM
+// to work, else the one with the most warps; each warp walks >= 2 chunks where the split allows.
 // 0: no split fits in shared memory.
 int split_for(int64_t tiles, int chunks, int rows, int k, bool gated, const MatmulContext& ctx) {
   const int64_t target = 16LL * ctx.sm_count;
@@ -399,10 +406,10 @@ int split_for(int64_t tiles, int chunks, int rows, int k, bool gated, const Matm
     if (ks > 2 && 2 * ks > chunks) break;
     const size_t smem = mma_smem(rows, k, ks, gated).total;
     if (smem > ctx.smem_limit - kMmaStaticSmemRoom) continue;
-    int per_sm = 0;
-    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, mma_kernel(ks, gated, ctx.mma_pipe), ks * 32, smem) != cudaSuccess ||
-        per_sm < 1)
-      continue;
+    // 1 KB per block is the runtime's own reservation (compute capability 8.0+).
+    const int by_smem = static_cast<int>(ctx.smem_per_sm / (smem + kMmaStaticSmemRoom + 1024));
+    const int per_sm = std::min(g_mma_blocks_per_sm[split_index(ks)][gated][ctx.mma_pipe], by_smem);
+    if (per_sm < 1) continue;
     const int64_t cap = static_cast<int64_t>(per_sm) * ctx.sm_count;
     const int64_t waves = (tiles + cap - 1) / cap, warps = std::min(tiles, cap) * ks;
     if (!best || waves < best_waves || (waves == best_waves && best_warps < target && warps > best_warps))
@@ -417,8 +424,16 @@ void configure_gemv_mma(const MatmulContext& ctx) {
   const int limit = static_cast<int>(ctx.smem_limit - kMmaStaticSmemRoom);
   for (int ks : kSplits)
     for (int gated = 0; gated < 2; ++gated)
-      for (int pipe = 0; pipe < 2; ++pipe)
-        check(cudaFuncSetAttribute(mma_kernel(ks, gated, pipe), cudaFuncAttributeMaxDynamicSharedMemorySize, limit), "gemv_mma smem limit");
+      for (int pipe = 0; pipe < 2; ++pipe) {
+        const MmaKernel kernel = mma_kernel(ks, gated, pipe);
+        check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, limit), "gemv_mma smem limit");
+        int per_sm = 0;
+        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, ks * 32, 0) != cudaSuccess) {
+          (void)cudaGetLastError();
+          per_sm = 1;  // only a sizing hint
+        }
+        g_mma_blocks_per_sm[split_index(ks)][gated][pipe] = std::max(1, per_sm);
+      }
 }
 
 bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& ctx, bool launch) {
