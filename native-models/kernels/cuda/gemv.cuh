@@ -94,37 +94,6 @@ __host__ __device__ constexpr int x_slot() {
 // thread: 20 of them for the encoder's w2 input).
 constexpr int kStageBatch = 4;
 
-// Element t0 + j blockDim.x (j < kStageBatch) of the flattened [M rows x k/4 groups of 4] as 4
-// bf16 values (zero past `total`): the batch of loads issued before any is used.
-__device__ __forceinline__ void load_bf16_batch(const DevAct& x, int t0, int total, int k4, uint2 (&raw)[kStageBatch]) {
-#pragma unroll
-  for (int j = 0; j < kStageBatch; ++j) {
-    const int t = t0 + j * blockDim.x, m = t / k4, c = 4 * (t - m * k4);
-    raw[j] = t < total ? *reinterpret_cast<const uint2*>(static_cast<const uint16_t*>(x.data) + m * x.stride + c) : make_uint2(0, 0);
-  }
-}
-
-// The norm weights (and ada) of the same batch of column groups.
-__device__ __forceinline__ void load_norm_batch(const MultiArgs& a, int t0, int total, int k4, float4 (&w)[kStageBatch],
-                                                float4 (&d)[kStageBatch]) {
-#pragma unroll
-  for (int j = 0; j < kStageBatch; ++j) {
-    const int t = t0 + j * blockDim.x, c = 4 * (t % k4);
-    w[j] = t < total ? *reinterpret_cast<const float4*>(a.norm_w + c) : make_float4(0, 0, 0, 0);
-    d[j] = t < total && a.norm_ada ? *reinterpret_cast<const float4*>(a.norm_ada + c) : make_float4(0, 0, 0, 0);
-  }
-}
-
-// v[m] for a row index known only at run time, from a register array indexed by constants only.
-template <int MR>
-__device__ __forceinline__ float row_value(const float (&v)[MR], int m) {
-  float out = 0.0f;
-#pragma unroll
-  for (int r = 0; r < MR; ++r)
-    if (r == m) out = v[r];
-  return out;
-}
-
 // 1 / RMS of each x row from every thread's partial sums of squares (one block reduction for all
 // rows; blocks of WARPS warps).
 template <int MR, int WARPS = kGemvWarps>
@@ -146,36 +115,36 @@ __device__ __forceinline__ void rms_inverse(const float (&ss)[MR], int k, float 
   }
 }
 
+// Rows are an unrolled outer loop (M <= MR), so no index needs a division (v10's SASS: a flat
+// index divided by k / 4 per element cost more than the GEMV's loop in the small kernels).
 template <DType WT, int MR, bool X_BF16>
 __device__ __forceinline__ void stage_rows_as(const DevAct& x, int M, int k, float* xs, float (&ss)[MR]) {
   constexpr int E = chunk_elems<WT>();
   constexpr int kSlot = x_slot<WT>();
-  const int k4 = k / 4, chunks = k / E, total = M * k4;
-  for (int t0 = threadIdx.x; t0 < total; t0 += kStageBatch * blockDim.x) {
-    float4 v[kStageBatch];
-    if constexpr (X_BF16) {
-      uint2 raw[kStageBatch];
-      load_bf16_batch(x, t0, total, k4, raw);
+  const int chunks = k / E, step = 4 * kStageBatch * blockDim.x;
 #pragma unroll
-      for (int j = 0; j < kStageBatch; ++j)
-        v[j] = make_float4(__uint_as_float(raw[j].x << 16), __uint_as_float(raw[j].x & 0xffff0000u), __uint_as_float(raw[j].y << 16),
-                           __uint_as_float(raw[j].y & 0xffff0000u));
-    } else {
+  for (int m = 0; m < MR; ++m) {
+    if (m >= M) break;
+    for (int c0 = 4 * threadIdx.x; c0 < k; c0 += step) {
+      float4 v[kStageBatch];
 #pragma unroll
       for (int j = 0; j < kStageBatch; ++j) {
-        const int t = t0 + j * blockDim.x, m = t / k4, c = 4 * (t - m * k4);
-        v[j] = t < total ? *reinterpret_cast<const float4*>(static_cast<const float*>(x.data) + m * x.stride + c) : make_float4(0, 0, 0, 0);
+        const int c = c0 + 4 * j * blockDim.x;
+        if constexpr (X_BF16) {
+          const uint2 raw = c < k ? *reinterpret_cast<const uint2*>(static_cast<const uint16_t*>(x.data) + m * x.stride + c) : make_uint2(0, 0);
+          v[j] = make_float4(__uint_as_float(raw.x << 16), __uint_as_float(raw.x & 0xffff0000u), __uint_as_float(raw.y << 16),
+                             __uint_as_float(raw.y & 0xffff0000u));
+        } else {
+          v[j] = c < k ? *reinterpret_cast<const float4*>(static_cast<const float*>(x.data) + m * x.stride + c) : make_float4(0, 0, 0, 0);
+        }
       }
-    }
 #pragma unroll
-    for (int j = 0; j < kStageBatch; ++j) {
-      const int t = t0 + j * blockDim.x, m = t / k4, c = 4 * (t - m * k4);
-      if (t >= total) break;
-      *reinterpret_cast<float4*>(xs + (m * chunks + c / E) * kSlot + c % E) = v[j];
-      const float sq = v[j].x * v[j].x + v[j].y * v[j].y + v[j].z * v[j].z + v[j].w * v[j].w;
-#pragma unroll
-      for (int r = 0; r < MR; ++r)
-        if (r == m) ss[r] += sq;  // a register array indexed by constants only
+      for (int j = 0; j < kStageBatch; ++j) {
+        const int c = c0 + 4 * j * blockDim.x;
+        if (c >= k) break;
+        *reinterpret_cast<float4*>(xs + (m * chunks + c / E) * kSlot + c % E) = v[j];
+        ss[m] += v[j].x * v[j].x + v[j].y * v[j].y + v[j].z * v[j].z + v[j].w * v[j].w;
+      }
     }
   }
 }

@@ -24,7 +24,7 @@ template <DType WT, int MR>
 __device__ __forceinline__ void stage_x(const DevAct& x, const MultiArgs& a, int k, float* xs) {
   constexpr int E = chunk_elems<WT>();
   constexpr int kSlot = x_slot<WT>();
-  const int M = static_cast<int>(x.rows), chunks = k / E, k4 = k / 4, total = M * k4;
+  const int M = static_cast<int>(x.rows), chunks = k / E;
   float ss[MR];
 #pragma unroll
   for (int m = 0; m < MR; ++m) ss[m] = 0.0f;
@@ -32,19 +32,28 @@ __device__ __forceinline__ void stage_x(const DevAct& x, const MultiArgs& a, int
   if (a.norm_w) {
     float inv[MR];
     rms_inverse<MR>(ss, k, a.eps, inv);
-    for (int t0 = threadIdx.x; t0 < total; t0 += kStageBatch * blockDim.x) {
+    // The norm weights of a batch of columns are loaded once for all rows.
+    for (int c0 = 4 * threadIdx.x; c0 < k; c0 += 4 * kStageBatch * blockDim.x) {
       float4 w[kStageBatch], d[kStageBatch];
-      load_norm_batch(a, t0, total, k4, w, d);
 #pragma unroll
       for (int j = 0; j < kStageBatch; ++j) {
-        const int t = t0 + j * blockDim.x, m = t / k4, c = 4 * (t - m * k4);
-        if (t >= total) break;
-        const float in = row_value<MR>(inv, m);
-        float4* p = reinterpret_cast<float4*>(xs + (m * chunks + c / E) * kSlot + c % E);
-        float4 v = *p;
-        v.x = v.x * in * w[j].x, v.y = v.y * in * w[j].y, v.z = v.z * in * w[j].z, v.w = v.w * in * w[j].w;
-        if (a.norm_ada) v.x *= 1.0f + d[j].x, v.y *= 1.0f + d[j].y, v.z *= 1.0f + d[j].z, v.w *= 1.0f + d[j].w;
-        *p = v;
+        const int c = c0 + 4 * j * blockDim.x;
+        w[j] = c < k ? *reinterpret_cast<const float4*>(a.norm_w + c) : make_float4(0, 0, 0, 0);
+        d[j] = c < k && a.norm_ada ? *reinterpret_cast<const float4*>(a.norm_ada + c) : make_float4(0, 0, 0, 0);
+      }
+#pragma unroll
+      for (int m = 0; m < MR; ++m) {
+        if (m >= M) break;
+#pragma unroll
+        for (int j = 0; j < kStageBatch; ++j) {
+          const int c = c0 + 4 * j * blockDim.x;
+          if (c >= k) break;
+          float4* p = reinterpret_cast<float4*>(xs + (m * chunks + c / E) * kSlot + c % E);
+          float4 v = *p;
+          v.x = v.x * inv[m] * w[j].x, v.y = v.y * inv[m] * w[j].y, v.z = v.z * inv[m] * w[j].z, v.w = v.w * inv[m] * w[j].w;
+          if (a.norm_ada) v.x *= 1.0f + d[j].x, v.y *= 1.0f + d[j].y, v.z *= 1.0f + d[j].z, v.w *= 1.0f + d[j].w;
+          *p = v;
+        }
       }
     }
   }
