@@ -19,9 +19,9 @@
 // A block owns one tile of 16 weight rows (of one output, or of w1 and w3 for the gated FFN); its
 // KS warps split k and meet in shared memory, where the epilogue (bias, residual, SiLU·up, RoPE +
 // ring write) runs as in gemv_multi. KS is chosen per call from the runtime's occupancy of each
-// instance: one wave where possible, enough warps in flight for the memory system. v14 (PIPE,
-// VXD_CUDA_MMA_PIPE=0 turns it off) double-buffers the weight loads of the k loop. x is staged
-// as bf16, RMSNorm-ed in fp32 and rounded once when the call fuses a norm, which is what the
+// instance: one wave where possible, enough warps in flight for the memory system (v14's
+// double-buffered weight loads measured slower: 4.10 ms against 3.83, docs/cuda-notes.md). x is
+// staged as bf16, RMSNorm-ed in fp32 and rounded once when the call fuses a norm, which is what the
 // CPU's composed norm + matmul computes.
 #include <algorithm>
 #include <cstdlib>
@@ -194,9 +194,8 @@ __device__ __forceinline__ void mma_chunk(float (&acc)[4], uint32_t w0, uint32_t
 }
 
 // One block: weight rows row0 .. row0 + 15 of output `out` (gated: of w1 and of w3), all M x
-// rows. Warp w takes chunks [w C / KS, (w + 1) C / KS) of the C = k / 32 chunks, kRound at a time;
-// PIPE: the next round's weight loads are issued before this round's MMAs (double-buffered).
-template <int KS, bool GATED, bool PIPE>
+// rows. Warp w takes chunks [w C / KS, (w + 1) C / KS) of the C = k / 32 chunks, kRound at a time.
+template <int KS, bool GATED>
 __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
   constexpr int H = GATED ? 2 : 1;
   // Chunks per round: all weight loads of a round (2 rows x H x kRound words per lane) are
@@ -250,9 +249,10 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
 #pragma unroll
   for (int h = 0; h < H; ++h) acc[h][0] = acc[h][1] = acc[h][2] = acc[h][3] = 0.0f;
 
-  // The weight words of a round of `left` (1..kRound) chunks, then the pointers move on a round;
-  // missing chunks (last round only) load the warp's last chunk again and are skipped.
-  const auto load_round = [&](uint32_t (&wq)[kRound][H][2], int left) {
+  // A round: all its weight and x loads, then its MMAs.
+  const auto round = [&](int c, int left) {
+    uint32_t wq[kRound][H][2];
+    uint4 xv[kRound];
 #pragma unroll
     for (int u = 0; u < kRound; ++u) {
       const int du = u < left ? u : left - 1;
@@ -260,15 +260,8 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
       for (int h = 0; h < H; ++h)
 #pragma unroll
         for (int i = 0; i < 2; ++i) wq[u][h][i] = __ldg(wp[h][i] + 4 * du);
+      xv[u] = xrow ? xp[4 * (c - c0 + du)] : make_uint4(0, 0, 0, 0);
     }
-#pragma unroll
-    for (int h = 0; h < H; ++h) wp[h][0] += 4 * kRound, wp[h][1] += 4 * kRound;
-  };
-  // The MMAs of the round from chunk c (c - c0 of this warp's), `left` chunks of it.
-  const auto mma_round = [&](const uint32_t (&wq)[kRound][H][2], int c, int left) {
-    uint4 xv[kRound];
-#pragma unroll
-    for (int u = 0; u < kRound; ++u) xv[u] = xrow ? xp[4 * (c - c0 + (u < left ? u : left - 1))] : make_uint4(0, 0, 0, 0);
 #pragma unroll
     for (int u = 0; u < kRound; ++u) {
       if (u >= left) break;  // the same for the whole warp
@@ -276,51 +269,12 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
 #pragma unroll
       for (int h = 0; h < H; ++h) mma_chunk(acc[h], wq[u][h][0], wq[u][h][1], sp[h][0][cu], sp[h][1][cu], xv[u]);
     }
+#pragma unroll
+    for (int h = 0; h < H; ++h) wp[h][0] += 4 * kRound, wp[h][1] += 4 * kRound;
   };
-  if constexpr (PIPE) {
-    // Two buffers in turn, so the memory system always has a round of this warp's loads in flight
-    // (v11: loads, then MMAs, then the next loads; long-scoreboard stalls led the profile).
-    uint32_t qa[kRound][H][2], qb[kRound][H][2];
-    int c = c0;
-    if (c < c1) load_round(qa, min(kRound, c1 - c));
-    while (c < c1) {
-      const int nb = c + kRound;
-      if (nb < c1) load_round(qb, min(kRound, c1 - nb));
-      mma_round(qa, c, min(kRound, c1 - c));
-      if (nb >= c1) break;
-      const int na = nb + kRound;
-      if (na < c1) load_round(qa, min(kRound, c1 - na));
-      mma_round(qb, nb, min(kRound, c1 - nb));
-      c = na;
-    }
-  } else {
-    // v11's rounds (the A/B baseline): a round's weight and x loads together, then its MMAs.
-    const auto round = [&](int c, int left) {
-      uint32_t wq[kRound][H][2];
-      uint4 xv[kRound];
-#pragma unroll
-      for (int u = 0; u < kRound; ++u) {
-        const int du = u < left ? u : left - 1;
-#pragma unroll
-        for (int h = 0; h < H; ++h)
-#pragma unroll
-          for (int i = 0; i < 2; ++i) wq[u][h][i] = __ldg(wp[h][i] + 4 * du);
-        xv[u] = xrow ? xp[4 * (c - c0 + du)] : make_uint4(0, 0, 0, 0);
-      }
-#pragma unroll
-      for (int u = 0; u < kRound; ++u) {
-        if (u >= left) break;  // the same for the whole warp
-        const int cu = c - c0 + u;
-#pragma unroll
-        for (int h = 0; h < H; ++h) mma_chunk(acc[h], wq[u][h][0], wq[u][h][1], sp[h][0][cu], sp[h][1][cu], xv[u]);
-      }
-#pragma unroll
-      for (int h = 0; h < H; ++h) wp[h][0] += 4 * kRound, wp[h][1] += 4 * kRound;
-    };
-    int c = c0;
-    for (; c + kRound <= c1; c += kRound) round(c, kRound);
-    if (c < c1) round(c, c1 - c);
-  }
+  int c = c0;
+  for (; c + kRound <= c1; c += kRound) round(c, kRound);
+  if (c < c1) round(c, c1 - c);
 
   // red[warp][h][weight row of the tile][x row]: lane (g, t4) holds rows g, g + 8, x rows 2 t4, 2 t4 + 1.
 #pragma unroll
@@ -349,38 +303,35 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
   }
 }
 
-template <int KS, bool GATED, bool PIPE>
+template <int KS, bool GATED>
 void launch_mma(const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
   MatmulContext c = ctx;
   c.pdl = ctx.pdl || ctx.pdl_mma;
-  launch_gemv_kernel(gemv_mma_q4<KS, GATED, PIPE>, static_cast<unsigned>(a.group_end[GATED ? 0 : a.count - 1]), KS, smem, c,
+  launch_gemv_kernel(gemv_mma_q4<KS, GATED>, static_cast<unsigned>(a.group_end[GATED ? 0 : a.count - 1]), KS, smem, c,
                      "launch gemv_mma_q4", x, a);
 }
 
-// The kernel instance for (ks, gated, pipe) as a plain function pointer (occupancy queries,
+// The kernel instance for (ks, gated) as a plain function pointer (occupancy queries,
 // attributes) and its launch.
 using MmaKernel = void (*)(DevAct, MultiArgs);
-template <bool GATED, bool PIPE>
+template <bool GATED>
 MmaKernel mma_kernel(int ks) {
   switch (ks) {
-    case 2: return gemv_mma_q4<2, GATED, PIPE>;
-    case 4: return gemv_mma_q4<4, GATED, PIPE>;
-    case 8: return gemv_mma_q4<8, GATED, PIPE>;
-    default: return gemv_mma_q4<16, GATED, PIPE>;
+    case 2: return gemv_mma_q4<2, GATED>;
+    case 4: return gemv_mma_q4<4, GATED>;
+    case 8: return gemv_mma_q4<8, GATED>;
+    default: return gemv_mma_q4<16, GATED>;
   }
 }
-MmaKernel mma_kernel(int ks, bool gated, bool pipe) {
-  return gated ? (pipe ? mma_kernel<true, true>(ks) : mma_kernel<true, false>(ks))
-               : (pipe ? mma_kernel<false, true>(ks) : mma_kernel<false, false>(ks));
-}
+MmaKernel mma_kernel(int ks, bool gated) { return gated ? mma_kernel<true>(ks) : mma_kernel<false>(ks); }
 
-template <bool GATED, bool PIPE>
+template <bool GATED>
 void launch_mma_split(int ks, const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
   switch (ks) {
-    case 2: launch_mma<2, GATED, PIPE>(x, a, ctx, smem); break;
-    case 4: launch_mma<4, GATED, PIPE>(x, a, ctx, smem); break;
-    case 8: launch_mma<8, GATED, PIPE>(x, a, ctx, smem); break;
-    default: launch_mma<16, GATED, PIPE>(x, a, ctx, smem); break;
+    case 2: launch_mma<2, GATED>(x, a, ctx, smem); break;
+    case 4: launch_mma<4, GATED>(x, a, ctx, smem); break;
+    case 8: launch_mma<8, GATED>(x, a, ctx, smem); break;
+    default: launch_mma<16, GATED>(x, a, ctx, smem); break;
   }
 }
 
@@ -391,7 +342,7 @@ int split_index(int ks) { return ks == 2 ? 0 : ks == 4 ? 1 : ks == 8 ? 2 : 3; }
 // Resident blocks per SM of each instance as its registers and static shared memory allow,
 // measured once when the backend starts (as for attention: no driver queries while a step is
 // captured); the dynamic shared memory of a call is applied in split_for.
-int g_mma_blocks_per_sm[4][2][2];
+int g_mma_blocks_per_sm[4][2];
 
 // Warps per tile (k split): among the splits whose blocks fit in the fewest waves (occupancy of
 // the instance, measured at start, and of the call's shared memory: v12's 20 extra registers put
@@ -408,7 +359,7 @@ int split_for(int64_t tiles, int chunks, int rows, int k, bool gated, const Matm
     if (smem > ctx.smem_limit - kMmaStaticSmemRoom) continue;
     // 1 KB per block is the runtime's own reservation (compute capability 8.0+).
     const int by_smem = static_cast<int>(ctx.smem_per_sm / (smem + kMmaStaticSmemRoom + 1024));
-    const int per_sm = std::min(g_mma_blocks_per_sm[split_index(ks)][gated][ctx.mma_pipe], by_smem);
+    const int per_sm = std::min(g_mma_blocks_per_sm[split_index(ks)][gated], by_smem);
     if (per_sm < 1) continue;
     const int64_t cap = static_cast<int64_t>(per_sm) * ctx.sm_count;
     const int64_t waves = (tiles + cap - 1) / cap, warps = std::min(tiles, cap) * ks;
@@ -423,17 +374,16 @@ int split_for(int64_t tiles, int chunks, int rows, int k, bool gated, const Matm
 void configure_gemv_mma(const MatmulContext& ctx) {
   const int limit = static_cast<int>(ctx.smem_limit - kMmaStaticSmemRoom);
   for (int ks : kSplits)
-    for (int gated = 0; gated < 2; ++gated)
-      for (int pipe = 0; pipe < 2; ++pipe) {
-        const MmaKernel kernel = mma_kernel(ks, gated, pipe);
-        check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, limit), "gemv_mma smem limit");
-        int per_sm = 0;
-        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, ks * 32, 0) != cudaSuccess) {
-          (void)cudaGetLastError();
-          per_sm = 1;  // only a sizing hint
-        }
-        g_mma_blocks_per_sm[split_index(ks)][gated][pipe] = std::max(1, per_sm);
+    for (int gated = 0; gated < 2; ++gated) {
+      const MmaKernel kernel = mma_kernel(ks, gated);
+      check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, limit), "gemv_mma smem limit");
+      int per_sm = 0;
+      if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, ks * 32, 0) != cudaSuccess) {
+        (void)cudaGetLastError();
+        per_sm = 1;  // only a sizing hint
       }
+      g_mma_blocks_per_sm[split_index(ks)][gated] = std::max(1, per_sm);
+    }
 }
 
 bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& ctx, bool launch) {
@@ -471,8 +421,8 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
     }
     const DevAct xp = rows_of(x, m0, n);
     const size_t smem = mma_smem(static_cast<int>(n), static_cast<int>(k), ks, gated).total;
-    if (gated) ctx.mma_pipe ? launch_mma_split<true, true>(ks, xp, p, ctx, smem) : launch_mma_split<true, false>(ks, xp, p, ctx, smem);
-    else ctx.mma_pipe ? launch_mma_split<false, true>(ks, xp, p, ctx, smem) : launch_mma_split<false, false>(ks, xp, p, ctx, smem);
+    if (gated) launch_mma_split<true>(ks, xp, p, ctx, smem);
+    else launch_mma_split<false>(ks, xp, p, ctx, smem);
   }
   return true;
 }
