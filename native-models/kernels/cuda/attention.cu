@@ -78,9 +78,39 @@ struct AttnArgs {
   float* partial;  // [rows * n_heads * splits][head_dim + 2]: m, l, acc
 };
 
+// The end of an attention block: its warps' (m, l, acc) per (row, head) pair, in shared memory,
+// merged into the output (one split) or into the split's partial (m, l, acc) for the merge.
+template <int MAXG, int LD>
+__device__ __forceinline__ void finish_block(const AttnArgs& a, const float (&sm_m)[kAttnWarps][MAXG], const float (&sm_l)[kAttnWarps][MAXG],
+                                             const float (&sm_acc)[kAttnWarps][MAXG][LD], int C, int G, int64_t r0, int g, int split) {
+  const int hd = a.head_dim;
+  for (int t = threadIdx.x; t < C * hd; t += blockDim.x) {
+    const int h = t / hd, d = t % hd;
+    const int64_t r = r0 + h / G;
+    float M = -INFINITY;
+    for (int w = 0; w < kAttnWarps; ++w) M = fmaxf(M, sm_m[w][h]);
+    float L = 0.0f, A = 0.0f;
+    if (M != -INFINITY)
+      for (int w = 0; w < kAttnWarps; ++w) {
+        const float f = __expf(sm_m[w][h] - M);
+        L += sm_l[w][h] * f;
+        A += sm_acc[w][h][d] * f;
+      }
+    const int head = g * G + h % G;
+    if (a.splits == 1) {  // every pair sees at least its own position's key
+      st(a.out, r, static_cast<int64_t>(head) * hd + d, A / L);
+    } else {
+      float* part = a.partial + ((r * a.n_heads + head) * a.splits + split) * (hd + 2);
+      if (d == 0) part[0] = M, part[1] = L;
+      part[2 + d] = A;
+    }
+  }
+}
+
 template <int EPL, int MAXG>
 __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) {
   pdl_trigger();
+  pdl_wait();  // as a programmatic dependent launch: q and the newest keys come from the predecessor
   // A block serves C = R x G (query row, query head) pairs of KV head g: rows r0..r0+R-1 and the
   // G query heads of g. Keys run over the union of the rows' windows; each pair masks the keys
   // outside its own window (with R = 1 every key in range is visible, as in v3).
@@ -196,27 +226,170 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
     for (int e = 0; e < EPL; ++e) sm_acc[warp][h][lane * EPL + e] = acc[h][e];
   }
   __syncthreads();
-  for (int t = threadIdx.x; t < C * hd; t += blockDim.x) {
-    const int h = t / hd, d = t % hd;
-    const int64_t r = r0 + h / G;
-    float M = -INFINITY;
-    for (int w = 0; w < kAttnWarps; ++w) M = fmaxf(M, sm_m[w][h]);
-    float L = 0.0f, A = 0.0f;
-    if (M != -INFINITY)
-      for (int w = 0; w < kAttnWarps; ++w) {
-        const float f = __expf(sm_m[w][h] - M);
-        L += sm_l[w][h] * f;
-        A += sm_acc[w][h][d] * f;
-      }
-    const int head = g * G + h % G;
-    if (a.splits == 1) {  // every pair sees at least its own position's key
-      st(a.out, r, static_cast<int64_t>(head) * hd + d, A / L);
-    } else {
-      float* part = a.partial + ((r * a.n_heads + head) * a.splits + split) * (hd + 2);
-      if (d == 0) part[0] = M, part[1] = L;
-      part[2 + d] = A;
+  finish_block<MAXG, EPL * 32>(a, sm_m, sm_l, sm_acc, C, G, r0, g, split);
+}
+
+// v15: the same attention on the tensor cores, for bf16 q and caches and head_dim HD of 64 or
+// 128. Why: the fp32 kernel above issued ~470 warp instructions per key and KV head (a warp sum
+// of shuffles per key and query head, 16-bit loads, 64-bit masks; Nsight Compute: issue-bound,
+// ~0.6 TB/s); here a 16-key tile costs ~110 (2 HD/16 score MMAs, HD/8 value MMAs, 16-byte
+// loads, one shuffle-reduced max per tile).
+//
+// A warp takes 16 keys at a time, two score MMAs of 8 keys each: S = Q K^T with Q in A (row g =
+// pair g of the block's C <= 8 (row, head) pairs; rows 8..15 zero) and K in B (column n = key n,
+// which lane (n, t4) loads). The MMA's k order is a permutation of head dims chosen so that one
+// 16-byte load gives a lane two k-steps: k-step 2j + e of lane t4 holds dims 32 j + 8 t4 + 4 e ..
+// + 3. The output O^T = V^T P^T puts V^T in A (16 dims x 16 keys) and P^T in B: the score MMA's
+// D fragment (lane (g, t4): pair g, keys 2 t4, 2 t4 + 1) is exactly P^T's B fragment, so P never
+// leaves the registers. V^T's fragments pair two keys of one dim: a lane loads 16 bytes of each
+// of its 4 keys (dims 64 j + 8 g ..) and pairs them with one PRMT per register. P is split into
+// bf16 hi + lo parts (two value MMAs), so it keeps ~16 bits, as the fp32 kernel's p does in effect.
+template <int HD>
+__global__ void __launch_bounds__(kAttnWarps * 32) attention_mma_kernel(AttnArgs a) {
+  pdl_trigger();
+  pdl_wait();
+  constexpr int KSTEPS = HD / 16;  // score MMA k-steps (16 dims each)
+  constexpr int KV4 = HD / 32;     // 16-byte K loads per key and lane (two k-steps each)
+  constexpr int VV4 = HD / 64;     // 16-byte V loads per key and lane (8 dims, 4 value m-tiles each)
+  constexpr int MT = HD / 16;      // value MMA m-tiles (16 dims each)
+  constexpr int MAXG = 8;
+  const int kvh = blockIdx.x;
+  const int64_t r0 = static_cast<int64_t>(blockIdx.y) * a.rows_per_block;
+  const int split = blockIdx.z;
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t4 = lane & 3;
+  const int G = a.n_heads / a.n_kv_heads;
+  const int R = a.q.rows - r0 < a.rows_per_block ? static_cast<int>(a.q.rows - r0) : a.rows_per_block;
+  const int C = R * G;
+
+  const int64_t p0 = *a.pos + r0;
+  const int64_t first = p0 - a.window + 1 > 0 ? p0 - a.window + 1 : int64_t{0};
+  // Key indices relative to `first` fit in int: at most window + rows - 1 <= ring (host check).
+  const int n_keys = static_cast<int>(p0 + R - 1 - first + 1);
+  const int chunk = (n_keys + a.splits - 1) / a.splits;
+  const int j0 = split * chunk, j1 = j0 + chunk < n_keys ? j0 + chunk : n_keys;
+  const int ring = static_cast<int>(a.ring);
+  const int first_slot = static_cast<int>(ring_slot(first, a.ring));
+  // Pair g (row g / G) sees keys lo + g / G ..= hi + g / G.
+  const bool has_pair = g < C;
+  const int row = has_pair ? g / G : 0;
+  const int lo = static_cast<int>(p0 - a.window + 1 - first) + row, hi = static_cast<int>(p0 - first) + row;
+
+  // Q's A fragments of pair g (a0 and a2 of each k-step; a1 = a3 = 0: rows 8..15).
+  uint32_t qa[KSTEPS][2];
+  {
+    const uint16_t* qrow = static_cast<const uint16_t*>(a.q.data) + (r0 + row) * a.q.stride + static_cast<int64_t>(kvh * G + g % G) * HD;
+#pragma unroll
+    for (int j = 0; j < KV4; ++j) {
+      const uint4 v = has_pair ? *reinterpret_cast<const uint4*>(qrow + 32 * j + 8 * t4) : make_uint4(0, 0, 0, 0);
+      qa[2 * j][0] = v.x, qa[2 * j][1] = v.y, qa[2 * j + 1][0] = v.z, qa[2 * j + 1][1] = v.w;
     }
   }
+  const uint16_t* kbase = static_cast<const uint16_t*>(a.k.data) + kvh * HD + 8 * t4;
+  const uint16_t* vbase = static_cast<const uint16_t*>(a.v.data) + kvh * HD + 8 * g;
+  const int kstride = static_cast<int>(a.k.stride), vstride = static_cast<int>(a.v.stride);
+  // Ring slot of key j, clamped to the split's last key: the tail of the last tile loads a real
+  // (finite) key and masks its score.
+  const auto slot_of = [&](int j) {
+    const int s = first_slot + (j < j1 ? j : j1 - 1);
+    return s >= ring ? s - ring : s;
+  };
+
+  float m = -INFINITY, l = 0.0f;  // pair g's running max and this lane's part of its sum
+  float acc[MT][4];               // O^T: dims (g, g + 8 of m-tile) x pairs (2 t4, 2 t4 + 1)
+#pragma unroll
+  for (int t = 0; t < MT; ++t) acc[t][0] = acc[t][1] = acc[t][2] = acc[t][3] = 0.0f;
+
+  for (int jb = j0 + 16 * warp; jb < j1; jb += 16 * kAttnWarps) {
+    // Every load of the tile first: K of keys jb + 8 i + g, V of keys jb + 8 i + 2 t4 + e.
+    uint4 kr[2][KV4], vr[2][2][VV4];
+#pragma unroll
+    for (int i = 0; i < 2; ++i) {
+      const uint16_t* kp = kbase + slot_of(jb + 8 * i + g) * kstride;
+#pragma unroll
+      for (int j = 0; j < KV4; ++j) kr[i][j] = __ldg(reinterpret_cast<const uint4*>(kp + 32 * j));
+#pragma unroll
+      for (int e = 0; e < 2; ++e) {
+        const uint16_t* vp = vbase + slot_of(jb + 8 * i + 2 * t4 + e) * vstride;
+#pragma unroll
+        for (int j = 0; j < VV4; ++j) vr[i][e][j] = __ldg(reinterpret_cast<const uint4*>(vp + 64 * j));
+      }
+    }
+    // Scores of pair g with keys jb + 8 i + 2 t4 + e, masked to the split and the pair's window.
+    float sc[2][2];
+#pragma unroll
+    for (int i = 0; i < 2; ++i) {
+      float d[4];
+#pragma unroll
+      for (int s = 0; s < KSTEPS; ++s) {
+        const uint4& w = kr[i][s / 2];
+        const uint32_t b0 = s % 2 ? w.z : w.x, b1 = s % 2 ? w.w : w.y;
+        if (s == 0) mma_bf16(d, qa[s][0], 0u, qa[s][1], 0u, b0, b1);
+        else mma_bf16_acc(d, qa[s][0], 0u, qa[s][1], 0u, b0, b1);
+      }
+#pragma unroll
+      for (int e = 0; e < 2; ++e) {
+        const int j = jb + 8 * i + 2 * t4 + e;
+        sc[i][e] = has_pair && j < j1 && j >= lo && j <= hi ? d[e] * a.scale : -INFINITY;
+      }
+    }
+    float tmax = fmaxf(fmaxf(sc[0][0], sc[0][1]), fmaxf(sc[1][0], sc[1][1]));
+    tmax = fmaxf(tmax, __shfl_xor_sync(0xffffffffu, tmax, 1));
+    tmax = fmaxf(tmax, __shfl_xor_sync(0xffffffffu, tmax, 2));
+    const float m_new = fmaxf(m, tmax);
+    // No key of pair g visible yet: p = 0 and nothing to rescale (m stays -inf).
+    const float corr = m_new == -INFINITY ? 1.0f : __expf(m - m_new);
+    float p[2][2];
+#pragma unroll
+    for (int i = 0; i < 2; ++i)
+#pragma unroll
+      for (int e = 0; e < 2; ++e) p[i][e] = m_new == -INFINITY ? 0.0f : __expf(sc[i][e] - m_new);
+    l = l * corr + (p[0][0] + p[0][1]) + (p[1][0] + p[1][1]);
+    m = m_new;
+    // acc holds pairs 2 t4 and 2 t4 + 1, whose factors live in lanes 8 t4 and 8 t4 + 4.
+    if (__any_sync(0xffffffffu, corr != 1.0f)) {
+      const float c0 = __shfl_sync(0xffffffffu, corr, 8 * t4), c1 = __shfl_sync(0xffffffffu, corr, 8 * t4 + 4);
+#pragma unroll
+      for (int t = 0; t < MT; ++t) acc[t][0] *= c0, acc[t][1] *= c1, acc[t][2] *= c0, acc[t][3] *= c1;
+    }
+    // P^T's B fragments (keys 2 t4, 2 t4 + 1 of each 8, pair g) as bf16 hi and lo parts.
+    uint32_t ph[2], pl[2];
+#pragma unroll
+    for (int i = 0; i < 2; ++i) {
+      const __nv_bfloat162 h = __floats2bfloat162_rn(p[i][0], p[i][1]);
+      const __nv_bfloat162 r = __floats2bfloat162_rn(p[i][0] - __low2float(h), p[i][1] - __high2float(h));
+      ph[i] = *reinterpret_cast<const uint32_t*>(&h);
+      pl[i] = *reinterpret_cast<const uint32_t*>(&r);
+    }
+    // V^T's A fragments: m-tile 4 j + w is dims 64 j + 8 g + 2 w (row g) and + 1 (row g + 8).
+#pragma unroll
+    for (int j = 0; j < VV4; ++j)
+#pragma unroll
+      for (int w = 0; w < 4; ++w) {
+        const uint32_t x00 = (&vr[0][0][j].x)[w], x01 = (&vr[0][1][j].x)[w], x10 = (&vr[1][0][j].x)[w], x11 = (&vr[1][1][j].x)[w];
+        const uint32_t a0 = __byte_perm(x00, x01, 0x5410), a1 = __byte_perm(x00, x01, 0x7632);
+        const uint32_t a2 = __byte_perm(x10, x11, 0x5410), a3 = __byte_perm(x10, x11, 0x7632);
+        mma_bf16_acc(acc[4 * j + w], a0, a1, a2, a3, ph[0], ph[1]);
+        mma_bf16_acc(acc[4 * j + w], a0, a1, a2, a3, pl[0], pl[1]);
+      }
+  }
+
+  // Merge the warps of this block: pair g's m (same in its 4 lanes), l summed over them.
+  l += __shfl_xor_sync(0xffffffffu, l, 1);
+  l += __shfl_xor_sync(0xffffffffu, l, 2);
+  __shared__ float sm_m[kAttnWarps][MAXG], sm_l[kAttnWarps][MAXG];
+  __shared__ float sm_acc[kAttnWarps][MAXG][HD];
+  if (t4 == 0) sm_m[warp][g] = m, sm_l[warp][g] = l;
+#pragma unroll
+  for (int j = 0; j < VV4; ++j)
+#pragma unroll
+    for (int w = 0; w < 4; ++w) {
+      const float* v = acc[4 * j + w];
+      const int d = 64 * j + 8 * g + 2 * w;
+      sm_acc[warp][2 * t4][d] = v[0], sm_acc[warp][2 * t4 + 1][d] = v[1];
+      sm_acc[warp][2 * t4][d + 1] = v[2], sm_acc[warp][2 * t4 + 1][d + 1] = v[3];
+    }
+  __syncthreads();
+  finish_block<MAXG, HD>(a, sm_m, sm_l, sm_acc, C, G, r0, kvh, split);
 }
 
 // The merge prelude of one (row, head), shared by both merges: the split weights exp(m_s - M)
@@ -244,6 +417,7 @@ __device__ float split_weights(const float* base, int splits, int stride, float*
 // across threads).
 __global__ void attention_merge_kernel(AttnArgs a) {
   pdl_trigger();
+  pdl_wait();
   __shared__ float weight[kMaxSplits];
   const int64_t rh = blockIdx.x;  // row * n_heads + head
   const int64_t r = rh / a.n_heads;
@@ -264,6 +438,7 @@ __global__ void attention_merge_kernel(AttnArgs a) {
 // 132 splits and hd 128 that is 17 loads per thread instead of 132 in sequence.
 __global__ void __launch_bounds__(1024) attention_merge_par_kernel(AttnArgs a, int groups) {
   pdl_trigger();
+  pdl_wait();
   __shared__ float weight[kMaxSplits];
   __shared__ float sums[1024];
   const int64_t rh = blockIdx.x;  // row * n_heads + head
@@ -311,7 +486,7 @@ struct AttnOccupancy {
   AttnKernel kernel;
   int blocks_per_sm;
 };
-AttnOccupancy g_attn_occupancy[16];
+AttnOccupancy g_attn_occupancy[18];
 
 int attention_blocks_per_sm(AttnKernel k) {
   for (const AttnOccupancy& o : g_attn_occupancy)
@@ -323,16 +498,18 @@ int attention_blocks_per_sm(AttnKernel k) {
 
 void configure_attention() {
   int i = 0;
-  for (int64_t hd : {32, 64, 128, 256})
-    for (int pairs : {1, 2, 4, 8}) {
-      const AttnKernel k = attention_instance(hd, pairs);
-      int per_sm = 0;
-      if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, k, kAttnWarps * 32, 0) != cudaSuccess) {
-        (void)cudaGetLastError();
-        per_sm = 1;  // only a performance hint
-      }
-      g_attn_occupancy[i++] = AttnOccupancy{k, std::max(1, per_sm)};
+  const auto measure = [&](AttnKernel k) {
+    int per_sm = 0;
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, k, kAttnWarps * 32, 0) != cudaSuccess) {
+      (void)cudaGetLastError();
+      per_sm = 1;  // only a performance hint
     }
+    g_attn_occupancy[i++] = AttnOccupancy{k, std::max(1, per_sm)};
+  };
+  for (int64_t hd : {32, 64, 128, 256})
+    for (int pairs : {1, 2, 4, 8}) measure(attention_instance(hd, pairs));
+  measure(attention_mma_kernel<64>);
+  measure(attention_mma_kernel<128>);
 }
 
 void CudaBackend::kv_write(const Act& k, const Act& v, KVCache& cache, StepParam pos) {
@@ -378,7 +555,12 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
   const int rows_per_block = attn_parallel_merge_ ? static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(q.rows, 8 / group))) : 1;
   const int64_t row_blocks = (q.rows + rows_per_block - 1) / rows_per_block;
   const int pairs = rows_per_block * group;
-  const AttnKernel kernel = attention_instance(hd, pairs);
+  // v15: the tensor-core kernel where it applies (bf16 q and caches, head_dim 64 or 128, 16-byte
+  // rows, ring offsets in int); VXD_CUDA_ATTN_MMA=0: the fp32 kernel, to compare.
+  const auto rows16 = [](const Act& x) { return x.dtype == DType::BF16 && x.stride % 8 == 0 && reinterpret_cast<uintptr_t>(x.data) % 16 == 0; };
+  const bool mma = attn_mma_ && (hd == 64 || hd == 128) && rows16(q) && rows16(cache.k) && rows16(cache.v) &&
+                   cache.ring * std::max(cache.k.stride, cache.v.stride) < (int64_t{1} << 31);
+  const AttnKernel kernel = mma ? (hd == 64 ? attention_mma_kernel<64> : attention_mma_kernel<128>) : attention_instance(hd, pairs);
   // Enough blocks to fill the GPU, each with at least kMinKeysPerSplit keys when the window is
   // full. v6: no more than fit at once (VXD_CUDA_ATTN_WAVE=0: 8 per SM, as v4): the v5
   // profile showed 1056 decoder blocks where 528 fit and 736 encoder blocks where 660 fit, so a
@@ -386,7 +568,8 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
   const int64_t base_blocks = row_blocks * s.n_kv_heads;
   const int64_t target_blocks = attn_one_wave_ ? static_cast<int64_t>(attention_blocks_per_sm(kernel)) * sm_count_ : 8LL * sm_count_;
   int64_t splits = std::max<int64_t>(1, attn_one_wave_ ? target_blocks / base_blocks : (target_blocks + base_blocks - 1) / base_blocks);
-  splits = std::min<int64_t>(splits, std::max<int64_t>(1, s.window / kMinKeysPerSplit));
+  // The tensor-core kernel's warps take 16 keys at a time: a split of fewer than 64 idles some.
+  splits = std::min<int64_t>(splits, std::max<int64_t>(1, s.window / (mma ? 16 * kAttnWarps : kMinKeysPerSplit)));
   splits = std::min<int64_t>(splits, std::max<int64_t>(1, kMaxPartials / (q.rows * s.n_heads)));
   splits = std::min<int64_t>(splits, std::min<int64_t>(kMaxSplits, attn_max_splits_));
   if (splits > 1 && q.rows * s.n_heads * splits > kMaxPartials) splits = 1;
@@ -395,17 +578,18 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
              s.head_dim, static_cast<int>(splits), rows_per_block, static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd))),
              param_ptr(pos), d_attn_scratch_};
   const dim3 grid(static_cast<unsigned>(s.n_kv_heads), static_cast<unsigned>(row_blocks), static_cast<unsigned>(splits));
-  kernel<<<grid, dim3(kAttnWarps * 32), 0, stream_>>>(a);
-  check_launch("attention");
+  // With the GEMVs' programmatic dependent launch (v15: attention and merge too), each kernel's
+  // launch overlaps its predecessor's tail; both wait for it before they read anything.
+  const bool pdl = matmul_ctx_.pdl_mma;
+  check(launch_kernel(kernel, grid, dim3(kAttnWarps * 32), 0, stream_, pdl, a), "launch attention");
+  const unsigned merges = static_cast<unsigned>(q.rows * s.n_heads);
   if (splits > 1 && attn_parallel_merge_) {
     // As many groups of hd threads as give each at least 4 splits, up to 1024 threads.
     const int groups = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(1024 / hd, splits / 4)));
     const int threads = static_cast<int>((groups * hd + 31) / 32 * 32);
-    attention_merge_par_kernel<<<static_cast<unsigned>(q.rows * s.n_heads), threads, 0, stream_>>>(a, groups);
-    check_launch("attention merge");
+    check(launch_kernel(attention_merge_par_kernel, dim3(merges), dim3(threads), 0, stream_, pdl, a, groups), "launch attention merge");
   } else if (splits > 1) {
-    attention_merge_kernel<<<static_cast<unsigned>(q.rows * s.n_heads), 128, 0, stream_>>>(a);
-    check_launch("attention merge");
+    check(launch_kernel(attention_merge_kernel, dim3(merges), dim3(128), 0, stream_, pdl, a), "launch attention merge");
   }
 }
 

@@ -22,7 +22,7 @@ struct MatmulContext {
   size_t smem_limit = 48 * 1024;  // dynamic shared memory one block may use
   size_t smem_per_sm = 0;
   bool pdl = false;      // programmatic dependent launch of every GEMV (compute capability 9.0+, VXD_CUDA_PDL=1)
-  bool pdl_mma = false;  // ... of the tensor-core GEMVs (9.0+, on unless VXD_CUDA_PDL=0)
+  bool pdl_mma = false;  // ... of the tensor-core GEMVs and of attention (9.0+, on unless VXD_CUDA_PDL=0)
   bool gated_six = true;  // M = 1 gated FFN with 3 + 3 rows per warp where that fits one round (VXD_CUDA_GATED6=0: off)
   bool mma = true;  // q4 weights with bf16 activations on the tensor cores (gemv_mma.cu; VXD_CUDA_MMA=0: off)
 };
@@ -138,6 +138,8 @@ class CudaBackend final : public Backend {
   int64_t attn_max_splits_ = 1 << 30;
   // Attention splits sized to one resident wave (VXD_CUDA_ATTN_WAVE=0: 8 blocks per SM, v4).
   bool attn_one_wave_ = true;
+  // Tensor-core attention for bf16 caches (v15; VXD_CUDA_ATTN_MMA=0: the fp32 kernel, to compare).
+  bool attn_mma_ = true;
 };
 
 const BackendEntry& cuda_backend_entry();

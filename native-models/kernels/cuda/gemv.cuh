@@ -67,17 +67,7 @@ __device__ __forceinline__ void store_out(const Epilogue& e, int64_t m, int64_t 
 template <typename... Params, typename... Args>
 void launch_gemv_kernel(void (*kernel)(Params...), unsigned grid, int warps, size_t smem, const MatmulContext& ctx, const char* what,
                         Args&&... args) {
-  cudaLaunchConfig_t cfg = {};
-  cfg.gridDim = dim3(grid);
-  cfg.blockDim = dim3(warps * 32);
-  cfg.dynamicSmemBytes = smem;
-  cfg.stream = ctx.stream;
-  cudaLaunchAttribute attr[1];
-  attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-  attr[0].val.programmaticStreamSerializationAllowed = 1;
-  cfg.attrs = attr;
-  cfg.numAttrs = ctx.pdl ? 1 : 0;
-  check(cudaLaunchKernelEx(&cfg, kernel, std::forward<Args>(args)...), what);
+  check(launch_kernel(kernel, dim3(grid), dim3(warps * 32), smem, ctx.stream, ctx.pdl, std::forward<Args>(args)...), what);
 }
 
 // x chunk slots in shared memory are padded by 4 floats (except for fp32 weights, whose 4-wide

@@ -59,19 +59,6 @@ __host__ __device__ inline MmaSmem mma_smem(int rows, int k, int ks, bool gated)
   return m;
 }
 
-// d = A B with A = 16 x 16 (a0..a3) and B = 16 x 8 (b0, b1); C is zero (HMMA reads RZ).
-__device__ __forceinline__ void mma_bf16(float (&d)[4], uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t b0, uint32_t b1) {
-  asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%10,%10,%10,%10};"
-      : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])
-      : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(b0), "r"(b1), "f"(0.0f));
-}
-// d += A B.
-__device__ __forceinline__ void mma_bf16_acc(float (&d)[4], uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t b0, uint32_t b1) {
-  asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};"
-      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-      : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(b0), "r"(b1));
-}
-
 // Columns (s, s + 4) of a word of 8 q4 codes as a bf16 pair of the integers code - 8: one LOP3
 // ((w >> 4s) & 0x000F000F | 0x43004300, in asm: written in C the compiler issued two, as a LOP3 takes
 // one immediate) puts each nibble into the mantissa of bf16 128 (128 + n), one FMA subtracts 136.

@@ -156,6 +156,9 @@ void check_attention(Backend& c, Backend& g) {
       {4, 2, 16, 8, 1, 40, DType::F32},      {8, 1, 256, 30, 3, 99, DType::BF16},    {6, 3, 40, 700, 4, 160, DType::F32},
       // prefill-sized batches: several rows share a block (v4), a window shorter than the batch
       {32, 8, 128, 100, 39, 234, DType::BF16}, {16, 16, 64, 10, 13, 130, DType::F32},
+      // bf16 caches of head_dim 64 (the tensor-core kernel, v15): the encoder's shape through a
+      // ring wrap, and 3 rows x 2 query heads per block (6 pairs, each with its own window)
+      {32, 32, 64, 750, 4, 1000, DType::BF16}, {8, 4, 64, 40, 3, 120, DType::BF16},
   };
   for (const auto& t : cases) {
     const int64_t kv_dim = static_cast<int64_t>(t.n_kv) * t.hd, q_dim = static_cast<int64_t>(t.n_heads) * t.hd;
@@ -703,8 +706,10 @@ int main(int argc, char** argv) {
       check_attention(*cpu, *variant);
     }
     // The A/B switches: v4's attention splits (8 blocks per SM), the decoder FFN's 2 + 2 rows
-    // per warp only (v6), and q4 with bf16 x off the tensor cores (the fp32 GEMVs, as before v9).
-    const std::pair<const char*, const char*> switches[] = {{"VXD_CUDA_ATTN_WAVE", "0"}, {"VXD_CUDA_GATED6", "0"}, {"VXD_CUDA_MMA", "0"}};
+    // per warp only (v6), q4 with bf16 x off the tensor cores (the fp32 GEMVs, as before v9), and
+    // attention over bf16 caches off the tensor cores (the fp32 kernel, as before v15).
+    const std::pair<const char*, const char*> switches[] = {
+        {"VXD_CUDA_ATTN_WAVE", "0"}, {"VXD_CUDA_GATED6", "0"}, {"VXD_CUDA_MMA", "0"}, {"VXD_CUDA_ATTN_MMA", "0"}};
     for (const auto& [sw, value] : switches) {
       setenv(sw, value, 1);
       auto variant = create_backend("cuda", BackendOptions{});

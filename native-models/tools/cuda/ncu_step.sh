@@ -13,7 +13,7 @@ build=$1 dtype=$2 csv=$3 mode=${4:-times}
 ncu=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | tail -1)
 [ -n "$ncu" ] || { echo "ncu_step.sh: no ncu here" >&2; exit 3; }
 if [ "$mode" = stalls ] || [ "$mode" = full ]; then
-  what=(--kernel-name regex:"gemv|attention_kernel" --launch-skip "$5" --launch-count "$6")
+  what=(--kernel-name regex:"gemv|attention_(mma_)?kernel" --launch-skip "$5" --launch-count "$6")
   if [ "$mode" = full ]; then what+=(--set full --page raw); else what+=(--section WarpStateStats --section Occupancy --section LaunchStats); fi
 else
   what=(--metrics gpu__time_duration.sum,dram__bytes_read.sum,launch__grid_size,launch__block_size,launch__registers_per_thread)
