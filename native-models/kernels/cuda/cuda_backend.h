@@ -25,6 +25,7 @@ struct MatmulContext {
   bool pdl_mma = false;  // ... of the tensor-core GEMVs and of attention (9.0+, on unless VXD_CUDA_PDL=0)
   bool gated_six = true;  // M = 1 gated FFN with 3 + 3 rows per warp where that fits one round (VXD_CUDA_GATED6=0: off)
   bool mma = true;  // q4 weights with bf16 activations on the tensor cores (gemv_mma.cu; VXD_CUDA_MMA=0: off)
+  bool prefetch = true;  // PDL prologues of the tensor-core GEMV and attention pull their weights / old keys into L2 (VXD_CUDA_PREFETCH=0: off)
 };
 MatmulContext configure_matmul(cudaStream_t stream, int device);
 // Occupancy and shared-memory limits of the fused GEMVs (gemv_multi.cu); called by configure_matmul.
@@ -110,6 +111,10 @@ class CudaBackend final : public Backend {
   bool params_dirty_ = true;
   float* d_attn_scratch_ = nullptr;  // split-K partials of attention
   size_t attn_scratch_floats_ = 0;
+  // One counter per (KV head, row block) of an attention call: its last split to finish merges
+  // (v16). Zero between calls (the last split resets it); they follow the partials in the scratch.
+  static constexpr int kAttnTickets = 4096;
+  unsigned* d_attn_tickets_ = nullptr;
   std::vector<void*> owned_;  // weights and vectors
   MatmulContext matmul_ctx_;
   OpProfiler profiler_{false};
@@ -140,6 +145,8 @@ class CudaBackend final : public Backend {
   bool attn_one_wave_ = true;
   // Tensor-core attention for bf16 caches (v15; VXD_CUDA_ATTN_MMA=0: the fp32 kernel, to compare).
   bool attn_mma_ = true;
+  // ... whose last split merges the splits (v16; VXD_CUDA_ATTN_MERGE=0: a merge kernel, to compare).
+  bool attn_block_merge_ = true;
 };
 
 const BackendEntry& cuda_backend_entry();
