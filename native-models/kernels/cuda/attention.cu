@@ -77,46 +77,7 @@ struct AttnArgs {
   const int64_t* pos;
   float* partial;  // [rows * n_heads * splits][head_dim + 2]: m, l, acc
   bool prefetch;   // tensor-core kernel: pull the split's K/V rows into L2 before pdl_wait (v16)
-  unsigned* tickets;  // tensor-core kernel: the last split of a (KV head, row block) merges (v16); null: a merge kernel does
 };
-
-constexpr int kBlockMergeMaxSplits = 128;  // the merging block keeps a weight per (pair, split) in shared memory
-
-// The merge of a (KV head, row block)'s splits by its last block to finish (v16: the merge
-// kernel's launch and wait were ~5 us per layer): the same math as the merge kernels.
-__device__ void merge_splits_in_block(const AttnArgs& a, int C, int G, int64_t r0, int kvh) {
-  __shared__ float weight[8][kBlockMergeMaxSplits], inv_total[8];
-  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-  const int hd = a.head_dim, S = a.splits, stride = hd + 2;
-  const auto base_of = [&](int h) {
-    return a.partial + ((r0 + h / G) * a.n_heads + kvh * G + h % G) * S * stride;
-  };
-  // Partials of other blocks: read from L2 (__ldcg), past this SM's L1.
-  for (int h = warp; h < C; h += kAttnWarps) {
-    const float* base = base_of(h);
-    float mx = -INFINITY;
-    for (int s = lane; s < S; s += 32) mx = fmaxf(mx, __ldcg(base + s * stride));
-    mx = warp_max(mx);
-    float total = 0.0f;
-    for (int s = lane; s < S; s += 32) {
-      const float m = __ldcg(base + s * stride);
-      const float w = m == -INFINITY ? 0.0f : __expf(m - mx);  // empty splits weigh nothing
-      weight[h][s] = w;
-      total += __ldcg(base + s * stride + 1) * w;
-    }
-    total = warp_sum(total);
-    if (lane == 0) inv_total[h] = 1.0f / total;
-  }
-  __syncthreads();
-  for (int t = threadIdx.x; t < C * hd; t += blockDim.x) {
-    const int h = t / hd, d = t % hd;
-    const float* base = base_of(h) + 2 + d;
-    float acc = 0.0f;
-#pragma unroll 4
-    for (int s = 0; s < S; ++s) acc = fmaf(__ldcg(base + s * stride), weight[h][s], acc);
-    st(a.out, r0 + h / G, static_cast<int64_t>(kvh * G + h % G) * hd + d, acc * inv_total[h]);
-  }
-}
 
 // The end of an attention block: its warps' (m, l, acc) per (row, head) pair, in shared memory,
 // merged into the output (one split) or into the split's partial (m, l, acc) for the merge.
@@ -438,23 +399,6 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_mma_kernel(AttnArgs
     }
   __syncthreads();
   finish_block<MAXG, HD>(a, sm_m, sm_l, sm_acc, C, G, r0, kvh, split);
-  if (a.splits > 1 && a.tickets) {
-    // The last split to finish merges (the threadFenceReduction pattern): every thread's partial
-    // writes are made visible device-wide before the block takes its ticket.
-    __shared__ bool last;
-    __threadfence();
-    __syncthreads();
-    if (threadIdx.x == 0) {
-      unsigned* ticket = a.tickets + blockIdx.y * gridDim.x + blockIdx.x;
-      last = atomicAdd(ticket, 1u) == static_cast<unsigned>(a.splits - 1);
-      if (last) *ticket = 0;  // every split has counted: ready for the next call
-    }
-    __syncthreads();
-    if (last) {
-      __threadfence();
-      merge_splits_in_block(a, C, G, r0, kvh);
-    }
-  }
 }
 
 // The merge prelude of one (row, head), shared by both merges: the split weights exp(m_s - M)
@@ -641,20 +585,14 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
 
   AttnArgs a{dev(q), dev(cache.k), dev(cache.v), dev(out), cache.ring, s.window, s.n_heads, s.n_kv_heads,
              s.head_dim, static_cast<int>(splits), rows_per_block, static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd))),
-             param_ptr(pos), d_attn_scratch_, matmul_ctx_.pdl_mma && matmul_ctx_.prefetch, nullptr};
-  // v16: the tensor-core kernel's last split merges, where its counters and shared memory suffice.
-  if (mma && splits > 1 && attn_parallel_merge_ && attn_block_merge_ && splits <= kBlockMergeMaxSplits &&
-      row_blocks * s.n_kv_heads <= kAttnTickets)
-    a.tickets = d_attn_tickets_;
+             param_ptr(pos), d_attn_scratch_, matmul_ctx_.pdl_mma && matmul_ctx_.prefetch};
   const dim3 grid(static_cast<unsigned>(s.n_kv_heads), static_cast<unsigned>(row_blocks), static_cast<unsigned>(splits));
   // With the GEMVs' programmatic dependent launch (v15: attention and merge too), each kernel's
   // launch overlaps its predecessor's tail; both wait for it before they read anything.
   const bool pdl = matmul_ctx_.pdl_mma;
   check(launch_kernel(kernel, grid, dim3(kAttnWarps * 32), 0, stream_, pdl, a), "launch attention");
   const unsigned merges = static_cast<unsigned>(q.rows * s.n_heads);
-  if (a.tickets) {
-    // merged by the attention kernel itself
-  } else if (splits > 1 && attn_parallel_merge_) {
+  if (splits > 1 && attn_parallel_merge_) {
     // As many groups of hd threads as give each at least 4 splits, up to 1024 threads.
     const int groups = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(1024 / hd, splits / 4)));
     const int threads = static_cast<int>((groups * hd + 31) / 32 * 32);

@@ -60,8 +60,6 @@ CudaBackend::CudaBackend(const BackendOptions&) {
   attn_one_wave_ = attn_parallel_merge_ && !(wave && std::strcmp(wave, "0") == 0);  // VXD_FUSED=0 keeps v3's splits
   const char* attn_mma = std::getenv("VXD_CUDA_ATTN_MMA");
   attn_mma_ = !(attn_mma && std::strcmp(attn_mma, "0") == 0);
-  const char* attn_merge = std::getenv("VXD_CUDA_ATTN_MERGE");
-  attn_block_merge_ = !(attn_merge && std::strcmp(attn_merge, "0") == 0);
   if (const char* cap = std::getenv("VXD_CUDA_ATTN_MAX_SPLITS")) {
     // strtoll: defined on overflow (clamps) and rejects trailing junk, unlike atoll.
     char* end = nullptr;
@@ -78,10 +76,7 @@ CudaBackend::CudaBackend(const BackendOptions&) {
     configure_attention();
     check(cudaMalloc(&d_params_, sizeof(params_)), "cudaMalloc(step params)");
     attn_scratch_floats_ = kMaxAttnPartials * (kMaxAttnHeadDim + 2);
-    check(cudaMalloc(&d_attn_scratch_, attn_scratch_floats_ * sizeof(float) + kAttnTickets * sizeof(unsigned)),
-          "cudaMalloc(attention scratch)");
-    d_attn_tickets_ = reinterpret_cast<unsigned*>(d_attn_scratch_ + attn_scratch_floats_);
-    check(cudaMemsetAsync(d_attn_tickets_, 0, kAttnTickets * sizeof(unsigned), stream_), "cudaMemset(attention tickets)");
+    check(cudaMalloc(&d_attn_scratch_, attn_scratch_floats_ * sizeof(float)), "cudaMalloc(attention scratch)");
   } catch (...) {
     // A constructor that throws gets no destructor call: release what was made so far.
     cudaFree(d_attn_scratch_);

@@ -111,10 +111,6 @@ class CudaBackend final : public Backend {
   bool params_dirty_ = true;
   float* d_attn_scratch_ = nullptr;  // split-K partials of attention
   size_t attn_scratch_floats_ = 0;
-  // One counter per (KV head, row block) of an attention call: its last split to finish merges
-  // (v16). Zero between calls (the last split resets it); they follow the partials in the scratch.
-  static constexpr int kAttnTickets = 4096;
-  unsigned* d_attn_tickets_ = nullptr;
   std::vector<void*> owned_;  // weights and vectors
   MatmulContext matmul_ctx_;
   OpProfiler profiler_{false};
@@ -145,8 +141,6 @@ class CudaBackend final : public Backend {
   bool attn_one_wave_ = true;
   // Tensor-core attention for bf16 caches (v15; VXD_CUDA_ATTN_MMA=0: the fp32 kernel, to compare).
   bool attn_mma_ = true;
-  // ... whose last split merges the splits (v16; VXD_CUDA_ATTN_MERGE=0: a merge kernel, to compare).
-  bool attn_block_merge_ = true;
 };
 
 const BackendEntry& cuda_backend_entry();
