@@ -76,7 +76,6 @@ struct AttnArgs {
   float scale;
   const int64_t* pos;
   float* partial;  // [rows * n_heads * splits][head_dim + 2]: m, l, acc
-  bool prefetch;   // tensor-core kernel: pull the split's K/V rows into L2 before pdl_wait (v16)
 };
 
 // The end of an attention block: its warps' (m, l, acc) per (row, head) pair, in shared memory,
@@ -248,6 +247,7 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
 template <int HD>
 __global__ void __launch_bounds__(kAttnWarps * 32) attention_mma_kernel(AttnArgs a) {
   pdl_trigger();
+  pdl_wait();
   constexpr int KSTEPS = HD / 16;  // score MMA k-steps (16 dims each)
   constexpr int KV4 = HD / 32;     // 16-byte K loads per key and lane (two k-steps each)
   constexpr int VV4 = HD / 64;     // 16-byte V loads per key and lane (8 dims, 4 value m-tiles each)
@@ -273,15 +273,6 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_mma_kernel(AttnArgs
   const bool has_pair = g < C;
   const int row = has_pair ? g / G : 0;
   const int lo = static_cast<int>(p0 - a.window + 1 - first) + row, hi = static_cast<int>(p0 - first) + row;
-  // v16: the split's K and V rows into L2 before waiting for the predecessor (which writes only
-  // the newest keys; L2 is coherent, so a line prefetched early is still read fresh).
-  if (a.prefetch)
-    for (int t = threadIdx.x; t < 2 * (j1 - j0); t += blockDim.x) {
-      const DevAct& c = t & 1 ? a.v : a.k;
-      const int64_t slot = ring_slot(first + j0 + (t >> 1), a.ring);
-      prefetch_l2(static_cast<const uint16_t*>(c.data) + slot * c.stride + kvh * HD, HD * 2, 0, 1);
-    }
-  pdl_wait();  // q and the newest keys come from the predecessor
 
   // Q's A fragments of pair g (a0 and a2 of each k-step; a1 = a3 = 0: rows 8..15).
   uint32_t qa[KSTEPS][2];
@@ -585,7 +576,7 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
 
   AttnArgs a{dev(q), dev(cache.k), dev(cache.v), dev(out), cache.ring, s.window, s.n_heads, s.n_kv_heads,
              s.head_dim, static_cast<int>(splits), rows_per_block, static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd))),
-             param_ptr(pos), d_attn_scratch_, matmul_ctx_.pdl_mma && matmul_ctx_.prefetch};
+             param_ptr(pos), d_attn_scratch_};
   const dim3 grid(static_cast<unsigned>(s.n_kv_heads), static_cast<unsigned>(row_blocks), static_cast<unsigned>(splits));
   // With the GEMVs' programmatic dependent launch (v15: attention and merge too), each kernel's
   // launch overlaps its predecessor's tail; both wait for it before they read anything.

@@ -79,14 +79,6 @@ __device__ __forceinline__ void pdl_wait() {
 #endif
 }
 
-// Thread t of n pulls 128-byte lines t, t + n, ... of [p, p + bytes) into L2 without waiting:
-// the prologue of a programmatic dependent launch, for data its predecessor does not write.
-__device__ __forceinline__ void prefetch_l2(const void* p, int64_t bytes, int t, int n) {
-  const char* c = static_cast<const char*>(p);
-  for (int64_t off = static_cast<int64_t>(t) * 128; off < bytes; off += static_cast<int64_t>(n) * 128)
-    asm volatile("prefetch.global.L2 [%0];" ::"l"(c + off));
-}
-
 // Launches `kernel` on `stream`, as a programmatic dependent launch when `pdl` is set (the kernel
 // must then call pdl_wait() before it reads its predecessor's output or writes anything).
 template <typename... Params, typename... Args>

@@ -46,7 +46,6 @@ struct MultiArgs {
   float eps;
   bool norm_bf16;  // the call's normalised x is a bf16 activation (its rounding is part of the op)
   RopeEpilogue rope;  // qkv_rope_write (rope.on): outputs 0 = q, 1 = k, 2 = v
-  bool prefetch;  // tensor-core GEMV: pull the block's weight rows into L2 before pdl_wait (v16)
 };
 
 // The tensor-core GEMV for q4 weights and bf16 activations (gemv_mma.cu): false, launching
@@ -169,8 +168,12 @@ inline bool fast_path_ok(const DevAct& x, const DevWeight& w) {
 // prologue of gemv_smem, before it waits for the previous kernel).
 __device__ __forceinline__ void prefetch_rows_l2(const void* rows_base, int64_t bytes, const void* scales_base, int64_t scale_bytes) {
   const int lane = threadIdx.x & 31;
-  prefetch_l2(rows_base, bytes, lane, 32);
-  if (scales_base) prefetch_l2(scales_base, scale_bytes, lane, 32);
+  const char* p = static_cast<const char*>(rows_base);
+  for (int64_t off = lane * 128; off < bytes; off += 32 * 128) asm volatile("prefetch.global.L2 [%0];" ::"l"(p + off));
+  if (scales_base) {
+    const char* s = static_cast<const char*>(scales_base);
+    for (int64_t off = lane * 128; off < scale_bytes; off += 32 * 128) asm volatile("prefetch.global.L2 [%0];" ::"l"(s + off));
+  }
 }
 
 inline DevAct rows_of(DevAct a, int64_t r0, int64_t n) {

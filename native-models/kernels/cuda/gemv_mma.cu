@@ -203,17 +203,9 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
   int out = 0;
   while (!GATED && out + 1 < a.count && blockIdx.x >= a.group_end[out]) ++out;
   const int64_t row0 = (static_cast<int64_t>(blockIdx.x) - (out ? a.group_end[out - 1] : 0)) * kTileRows;
-  // Weights and scales are never written by earlier kernels: the tile's rows are pulled into L2
-  // (v16) and its scales staged before pdl_wait (with the programmatic dependent launch this
-  // overlaps the previous kernel's tail). v12 loaded the first round of weight words here into
-  // registers instead: 95 registers instead of 75 for the gated FFN, slower (A/B).
-  if (a.prefetch)
-#pragma unroll
-    for (int h = 0; h < H; ++h) {
-      const DevWeight& w = a.w[GATED ? h : out];
-      const int64_t rows = w.n - row0 < kTileRows ? w.n - row0 : kTileRows;
-      prefetch_l2(static_cast<const char*>(w.data) + row0 * (k / 2), rows * (k / 2), threadIdx.x, blockDim.x);
-    }
+  // Weights and scales are never written by earlier kernels: staged before pdl_wait (with the
+  // programmatic dependent launch this overlaps the previous kernel's tail). v12 also loaded the
+  // first round of weight words here: 95 registers instead of 75 for the gated FFN, slower (A/B).
   stage_scales<H>(a, out, row0, chunks, gshift, gpr, sc, sld);
   pdl_wait();
   pdl_trigger();
@@ -405,8 +397,6 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
   if (!launch) return true;
   int64_t end = 0;
   for (int i = 0; i < (gated ? 1 : a.count); ++i) a.group_end[i] = end += (a.w[i].n + kTileRows - 1) / kTileRows;
-  // Only a kernel launched before its predecessor ends has anything to overlap (VXD_CUDA_PREFETCH=0: off).
-  a.prefetch = (ctx.pdl || ctx.pdl_mma) && ctx.prefetch;
   const MultiArgs full = a;
   for (int64_t m0 = 0; m0 < x.rows; m0 += kMmaRows) {
     const int64_t n = std::min<int64_t>(kMmaRows, x.rows - m0);
