@@ -46,6 +46,7 @@ struct MultiArgs {
   float eps;
   bool norm_bf16;  // the call's normalised x is a bf16 activation (its rounding is part of the op)
   RopeEpilogue rope;  // qkv_rope_write (rope.on): outputs 0 = q, 1 = k, 2 = v
+  bool stage_v16;  // tensor-core GEMV: x staged in one pass (VXD_CUDA_MMA_STAGE=0: v15's three)
 };
 
 // The tensor-core GEMV for q4 weights and bf16 activations (gemv_mma.cu): false, launching
@@ -85,13 +86,14 @@ __host__ __device__ constexpr int x_slot() {
 constexpr int kStageBatch = 4;
 
 // 1 / RMS of each x row from every thread's partial sums of squares (one block reduction for all
-// rows; blocks of WARPS warps).
+// rows; blocks of WARPS warps); rows from M on are not reduced (their inv is not used).
 template <int MR, int WARPS = kGemvWarps>
-__device__ __forceinline__ void rms_inverse(const float (&ss)[MR], int k, float eps, float (&inv)[MR]) {
+__device__ __forceinline__ void rms_inverse(const float (&ss)[MR], int k, float eps, float (&inv)[MR], int M = MR) {
   __shared__ float part[WARPS][MR];
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
 #pragma unroll
   for (int m = 0; m < MR; ++m) {
+    if (m >= M) break;
     const float v = warp_sum(ss[m]);
     if (lane == 0) part[warp][m] = v;
   }

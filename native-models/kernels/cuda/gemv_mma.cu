@@ -69,14 +69,14 @@ __device__ __forceinline__ uint32_t q4_pair(uint32_t w, int s) {
   return out;
 }
 
-// Rows [0, M) of x into shared memory as bf16 (row stride ld), RMSNorm-ed in fp32 and rounded
+// v15's staging (VXD_CUDA_MMA_STAGE=0, for the A/B): rows [0, M) of x into shared memory as bf16 (row stride ld), RMSNorm-ed in fp32 and rounded
 // once when a.norm_w is set, then each 8 columns reordered (0 4 1 5 2 6 3 7) as the weight pairs
 // are (q4_pair), so that one 16-byte read gives a lane its B fragments. Loads are issued in
 // batches before any is used (see stage_rows); rows are an unrolled outer loop, so no index
 // needs a division (v10's flat index divided by k / 4 per element: most of the small kernels'
 // instructions, SASS read offline).
 template <int KS>
-__device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a, int M, int k, uint16_t* xs, int ld) {
+__device__ __forceinline__ void stage_x_bf16_v15(const DevAct& x, const MultiArgs& a, int M, int k, uint16_t* xs, int ld) {
   constexpr int B = kStageBatch;
   const int step = 4 * B * blockDim.x;
   float ss[kMmaRows];
@@ -142,6 +142,96 @@ __device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a
       const uint4 v = *p;
       *p = make_uint4(__byte_perm(v.x, v.z, 0x5410), __byte_perm(v.x, v.z, 0x7632), __byte_perm(v.y, v.w, 0x5410),
                       __byte_perm(v.y, v.w, 0x7632));
+    }
+  }
+  __syncthreads();
+}
+
+// Words (0,4) (1,5) (2,6) (3,7) of 8 bf16 columns: the order of the weight pairs (q4_pair).
+__device__ __forceinline__ uint4 pair_order(uint4 v) {
+  return make_uint4(__byte_perm(v.x, v.z, 0x5410), __byte_perm(v.x, v.z, 0x7632), __byte_perm(v.y, v.w, 0x5410),
+                    __byte_perm(v.y, v.w, 0x7632));
+}
+
+// Rows [0, M) of x into shared memory as bf16 (row stride ld), each 8 columns in the pair order
+// (pair_order), so that one 16-byte read gives a lane its B fragments; RMSNorm-ed in fp32 and
+// rounded once when a.norm_w is set (what the CPU's composed norm + matmul computes). v16: 16-byte
+// loads, reordered as they are stored (without a norm: one pass, one barrier) or as they are
+// normed (v15 had a separate pass and barrier for the order: a third of the encoder GEMVs'
+// staging). A thread reads back only the columns it stored. Loads are issued in batches before
+// any is used; rows are an unrolled outer loop, so no index needs a division.
+template <int KS>
+__device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a, int M, int k, uint16_t* xs, int ld) {
+  if (!a.stage_v16) return stage_x_bf16_v15<KS>(x, a, M, k, xs, ld);
+  constexpr int B = kStageBatch;
+  const int c_first = 8 * threadIdx.x, c_step = 8 * blockDim.x;
+  const bool norm = a.norm_w != nullptr;
+  float ss[kMmaRows];
+#pragma unroll
+  for (int m = 0; m < kMmaRows; ++m) {
+    ss[m] = 0.0f;
+    if (m >= M) continue;
+    const uint16_t* row = static_cast<const uint16_t*>(x.data) + m * x.stride;
+    for (int c0 = c_first; c0 < k; c0 += B * c_step) {
+      uint4 raw[B];
+#pragma unroll
+      for (int j = 0; j < B; ++j) {
+        const int c = c0 + j * c_step;
+        raw[j] = c < k ? *reinterpret_cast<const uint4*>(row + c) : make_uint4(0, 0, 0, 0);
+      }
+#pragma unroll
+      for (int j = 0; j < B; ++j) {
+        const int c = c0 + j * c_step;
+        if (c >= k) break;
+        uint4* p = reinterpret_cast<uint4*>(xs + m * ld + c);
+        if (!norm) {
+          *p = pair_order(raw[j]);
+          continue;
+        }
+        *p = raw[j];
+        const uint32_t w[4] = {raw[j].x, raw[j].y, raw[j].z, raw[j].w};
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+          const float lo = __uint_as_float(w[i] << 16), hi = __uint_as_float(w[i] & 0xffff0000u);
+          ss[m] += lo * lo + hi * hi;
+        }
+      }
+    }
+  }
+  if (norm) {
+    float inv[kMmaRows];
+    rms_inverse<kMmaRows, KS>(ss, k, a.eps, inv, M);
+    for (int c = c_first; c < k; c += c_step) {
+      float wv[8], dv[8];
+      const float4 w0 = *reinterpret_cast<const float4*>(a.norm_w + c), w1 = *reinterpret_cast<const float4*>(a.norm_w + c + 4);
+      wv[0] = w0.x, wv[1] = w0.y, wv[2] = w0.z, wv[3] = w0.w, wv[4] = w1.x, wv[5] = w1.y, wv[6] = w1.z, wv[7] = w1.w;
+      if (a.norm_ada) {
+        const float4 d0 = *reinterpret_cast<const float4*>(a.norm_ada + c), d1 = *reinterpret_cast<const float4*>(a.norm_ada + c + 4);
+        dv[0] = d0.x, dv[1] = d0.y, dv[2] = d0.z, dv[3] = d0.w, dv[4] = d1.x, dv[5] = d1.y, dv[6] = d1.z, dv[7] = d1.w;
+      }
+#pragma unroll
+      for (int m = 0; m < kMmaRows; ++m) {
+        if (m >= M) break;
+        uint4* p = reinterpret_cast<uint4*>(xs + m * ld + c);
+        const uint4 u = *p;
+        const uint32_t w[4] = {u.x, u.y, u.z, u.w};
+        float v[8];
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+          v[2 * i] = __uint_as_float(w[i] << 16) * inv[m] * wv[2 * i];
+          v[2 * i + 1] = __uint_as_float(w[i] & 0xffff0000u) * inv[m] * wv[2 * i + 1];
+        }
+        if (a.norm_ada)
+#pragma unroll
+          for (int i = 0; i < 8; ++i) v[i] *= 1.0f + dv[i];
+        uint32_t o[4];
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {  // columns (i, i + 4), each rounded to nearest-even
+          const __nv_bfloat162 h = __floats2bfloat162_rn(v[i], v[i + 4]);
+          o[i] = *reinterpret_cast<const uint32_t*>(&h);
+        }
+        *p = make_uint4(o[0], o[1], o[2], o[3]);
+      }
     }
   }
   __syncthreads();
@@ -397,6 +487,7 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
   if (!launch) return true;
   int64_t end = 0;
   for (int i = 0; i < (gated ? 1 : a.count); ++i) a.group_end[i] = end += (a.w[i].n + kTileRows - 1) / kTileRows;
+  a.stage_v16 = ctx.mma_stage_v16;
   const MultiArgs full = a;
   for (int64_t m0 = 0; m0 < x.rows; m0 += kMmaRows) {
     const int64_t n = std::min<int64_t>(kMmaRows, x.rows - m0);
