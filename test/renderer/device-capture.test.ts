@@ -14,7 +14,21 @@ interface Device { deviceId: string; label: string; groupId: string }
 
 class FakeTrack extends EventTarget {
   readyState: MediaStreamTrackState = 'live';
-  constructor(readonly device: Device) { super(); }
+  /** Chromium's counters (MediaStreamTrack.stats), in ms of audio; null: a browser without them. */
+  readonly counted: { captured: number; delivered: number } | null;
+  constructor(readonly device: Device, counters: boolean) {
+    super();
+    this.counted = counters ? { captured: 0, delivered: 0 } : null;
+  }
+  get stats() {
+    return this.counted ? { totalFramesDuration: this.counted.captured, deliveredFramesDuration: this.counted.delivered } : undefined;
+  }
+  /** `ms` of audio captured, of which `dropped` never reached the page. */
+  capture(ms: number, dropped = 0) {
+    if (!this.counted) return;
+    this.counted.captured += ms;
+    this.counted.delivered += ms - dropped;
+  }
   get label() { return this.device.label; }
   getSettings() { return { deviceId: this.device.deviceId, groupId: this.device.groupId, sampleRate: 48_000 }; }
   stop() { this.readyState = 'ended'; } // like the browser: stop() fires no 'ended'
@@ -25,6 +39,8 @@ class FakeTrack extends EventTarget {
 class FakeMedia extends EventTarget {
   devices: Device[] = [];
   defaultGroup = '';
+  /** Whether the browser counts captured and delivered audio per track. */
+  counters = true;
   readonly opened: { asked: string | null; track: FakeTrack }[] = [];
   async enumerateDevices() {
     const inputs = this.devices.map((d) => ({ ...d, kind: 'audioinput' as const }));
@@ -35,7 +51,7 @@ class FakeMedia extends EventTarget {
     const exact = ((constraints.audio as MediaTrackConstraints).deviceId as { exact?: string } | undefined)?.exact ?? null;
     const device = exact ? this.devices.find((d) => d.deviceId === exact) : this.devices.find((d) => d.groupId === this.defaultGroup);
     if (!device) throw Object.assign(new Error(exact ? 'no such device' : 'Requested device not found'), { name: exact ? 'OverconstrainedError' : 'NotFoundError' });
-    const track = new FakeTrack(device);
+    const track = new FakeTrack(device, this.counters);
     this.opened.push({ asked: exact, track });
     return { getAudioTracks: () => [track], getTracks: () => [track] } as unknown as MediaStream;
   }
@@ -285,6 +301,49 @@ describe('microphone capture follows device changes', () => {
     media.plug(BUILT_IN, true);
     await settle();
     expect(ports.ports).toHaveLength(1);
+  });
+
+  it('audio the system dropped during a dictation is counted over its devices and reported once when it ends', async () => {
+    const { media, store, notices } = setup([BUILT_IN, USB], USB.deviceId);
+    const track = (i: number) => media.opened[i].track;
+    store.getState().applyStatus(status('idle'));
+    await settle();
+    store.getState().applyStatus(status('listening'));
+    await settle();
+    track(0).capture(500, 0);
+    track(0).capture(400, 30); // the page fell behind: 30 ms never delivered
+    media.unplug('usb-1'); // the rest of the dictation runs on the default microphone
+    await settle();
+    track(1).capture(2000, 40);
+    expect(notices()).toHaveLength(1); // the fallback notice only: nothing reported mid-dictation
+    store.getState().applyStatus(status('finishing'));
+    await settle();
+    expect(notices().at(-1)).toBe('The system dropped 70 ms of microphone audio during that dictation (the computer was too busy to keep up): words spoken then may be missing.');
+
+    // The next dictation starts from zero: audio dropped while warm and idle is not counted, and
+    // 20 ms in the dictation is below what is worth telling.
+    track(1).capture(1000, 500);
+    store.getState().applyStatus(status('idle'));
+    await settle();
+    store.getState().applyStatus(status('listening', 's2'));
+    await settle();
+    track(1).capture(3000, 20);
+    store.getState().applyStatus(status('finishing', 's2'));
+    await settle();
+    expect(notices()).toHaveLength(2);
+  });
+
+  it('a browser without the counters reports nothing', async () => {
+    const { media, graphs, ports, store } = setup([BUILT_IN], null);
+    media.counters = false;
+    store.getState().applyStatus(status('listening'));
+    await settle();
+    graphs.current[0].emit();
+    media.opened[0].track.capture(1000, 500);
+    store.getState().applyStatus(status('finishing'));
+    await settle();
+    expect(ports.ports).toEqual([{ frames: [1], ended: true }]);
+    expect(store.getState().notices).toEqual([]);
   });
 
   it('a dictation that lost its microphone ends; one plugged back in before the stop is not sent to the core', async () => {

@@ -4,7 +4,8 @@
 // start-on-speech is armed (idle with status.handsFree.armed): the core's VAD listens for speech; a
 // microphone that cannot be opened then is tried again (after 2 s, doubling up to 30 s) until it
 // opens or arming ends, since nobody is there to press Start again. Tells the user when the
-// microphone switches (a chosen one unplugged or back) or is lost.
+// microphone switches (a chosen one unplugged or back) or is lost, and when the system dropped
+// microphone audio during a dictation.
 
 import type { DictationState, DictationStatus } from '../../../electron/common/ipc-contract';
 import type { AppStore } from '../stores/app-store';
@@ -87,6 +88,9 @@ function reportDeviceEvent(store: AppStore, event: DeviceEvent): void {
     pushNotice({ kind: 'info', message: `${name} is not connected: using the system default microphone. It is used again once it is back.` });
   } else if (event.type === 'restored') {
     pushNotice({ kind: 'info', message: `${event.label ?? 'The chosen microphone'} is connected again and in use.` });
+  } else if (event.type === 'dropped') {
+    const ms = Math.round(event.lostMs);
+    pushNotice({ kind: 'info', message: `The system dropped ${ms} ms of microphone audio during that dictation (the computer was too busy to keep up): words spoken then may be missing.` });
   } else if (CAPTURING.has(store.getState().status.state)) {
     store.setState({ dictationError: { code: 'unavailable', message: event.message } });
   } else {

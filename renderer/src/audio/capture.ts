@@ -10,7 +10,9 @@ export type DeviceEvent =
   /** The chosen input is connected again and in use. */
   | { type: 'restored'; chosen: string; label: string | null }
   /** No input could be opened; sending stopped. */
-  | { type: 'lost'; message: string };
+  | { type: 'lost'; message: string }
+  /** A dictation ended in which the system dropped this much microphone audio (capture-loss.ts). */
+  | { type: 'dropped'; lostMs: number };
 
 export interface MicrophoneCapture {
   /** Opens the microphone (deviceId null = system default) and starts sending frames. */

@@ -8,11 +8,14 @@
 // - on the default input, only a dead track or a new system default reopens it.
 // - no input can be opened → `lost`: the frame port is closed, so the core ends the dictation and
 //   keeps its words; the next input plugged in is opened (warm) again.
+// - audio the system captured but dropped while sending (capture-loss.ts) is summed over the
+//   dictation's devices and reported with a `dropped` event when it ends.
 // The Web Audio part is a CaptureGraphs (worklet-graph.ts in the app), the port comes from
 // `openPort` (frame-port.ts), so tests drive this with fakes.
 
 import type { DeviceEvent, MicrophoneCapture } from './capture';
 import type { CaptureGraph, CaptureGraphs } from './capture-graph';
+import { lostBetween, readTrackTotals, REPORT_LOST_MS, type TrackAudioTotals } from './capture-loss';
 import type { WorkletCommand } from './worklet-messages';
 
 export interface FrameSink {
@@ -51,6 +54,10 @@ export class DeviceCapture implements MicrophoneCapture {
   private sendWanted = false;
   /** The chosen input we fell back from (to the default), while that lasts. */
   private fallbackFrom: string | null = null;
+  /** The open track's totals when it began sending (null: not sending, or not counted). */
+  private totalsAtSend: TrackAudioTotals | null = null;
+  /** Audio the system dropped during this dictation on devices already settled. */
+  private lostMs = 0;
   private readonly labels = new Map<string, string>();
   private chain: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(event: DeviceEvent) => void>();
@@ -124,6 +131,9 @@ export class DeviceCapture implements MicrophoneCapture {
     const port = this.port;
     this.port = null;
     port?.close(); // the core gets 'end'; the microphone stays warm for the next dictation
+    const lostMs = this.lostMs;
+    this.lostMs = 0;
+    if (port && lostMs >= REPORT_LOST_MS) this.emit({ type: 'dropped', lostMs });
   }
 
   /** Opens, reopens and closes run one at a time (a warm-up, a start and device events may overlap). */
@@ -246,7 +256,16 @@ export class DeviceCapture implements MicrophoneCapture {
   }
 
   private command(command: WorkletCommand): void {
+    if (command.type === 'send' && !this.totalsAtSend) this.totalsAtSend = readTrackTotals(this.device?.track);
+    if (command.type === 'hold') this.settleLoss();
     this.device?.graph.command(command);
+  }
+
+  /** Adds what the open track dropped since it began sending to the dictation's count. */
+  private settleLoss(): void {
+    if (!this.totalsAtSend) return;
+    this.lostMs += lostBetween(this.totalsAtSend, readTrackTotals(this.device?.track));
+    this.totalsAtSend = null;
   }
 
   private emit(event: DeviceEvent): void {
@@ -254,6 +273,7 @@ export class DeviceCapture implements MicrophoneCapture {
   }
 
   private async closeDevice(): Promise<void> {
+    this.settleLoss(); // this device's part of the dictation's count
     const open = this.device;
     this.device = null;
     if (!open) return;
