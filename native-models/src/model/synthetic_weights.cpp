@@ -4,15 +4,13 @@
 #include <atomic>
 #include <cstring>
 #include <thread>
+#include <unordered_map>
 
 #include "../error.h"
 #include "../../kernels/cpu/numeric.h"
 
 namespace vxd {
 namespace {
-
-const std::string& kEnc = kEncoderPrefix;
-const std::string& kMM = kEmbeddingPrefix;
 
 // Pools, one per kind of value (see fill_block).
 enum Pool : int { kNorm, kBias, kBf16, kF32, kCodes8, kCodes4, kScales8, kScales4, kPoolCount };
@@ -100,76 +98,37 @@ void fill_block(int pool, uint8_t* p, size_t bytes, Rng& rng) {
 }
 
 struct Entry {
-  std::string name;
-  int8_t type;
-  std::vector<int64_t> sizes;
-  uint64_t bytes;
+  const TensorSpec& spec;
   int pool;
 };
 
-// The packer's storage plan (js/pack/storage-plan.ts) over the checkpoint's tensors
-// (js/checkpoint/tensor-names.ts), in that order.
-std::vector<Entry> plan(const ModelConfig& c) {
+// The pool of each tensor the loader reads (expected_tensors: the loader's own list, so the two
+// cannot drift apart): 1-D fp32 vectors are norm weights (".norm.weight", "norm.weight") or biases,
+// quantized codes and their scales by the codes' width.
+std::vector<Entry> plan(const std::vector<TensorSpec>& specs) {
+  std::unordered_map<std::string, int8_t> type_of;
+  for (const TensorSpec& t : specs) type_of[t.name] = t.scalar_type;
+  const auto ends_with = [](const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+  };
   std::vector<Entry> out;
-  const bool bf16 = c.weight_dtype == "bf16";
-  const int8_t wtype = bf16 ? 15 : 6;
-  const int wpool = bf16 ? kBf16 : kF32;
-  const int64_t wsize = bf16 ? 2 : 4;
-  auto vec = [&](const std::string& name, int64_t n, bool norm) { out.push_back({name, 6, {n}, static_cast<uint64_t>(4 * n), norm ? kNorm : kBias}); };
-  auto plain = [&](const std::string& name, std::vector<int64_t> sizes) {
-    int64_t n = 1;
-    for (int64_t s : sizes) n *= s;
-    out.push_back({name, wtype, sizes, static_cast<uint64_t>(wsize * n), wpool});
-  };
-  auto matrix = [&](const std::string& name, int64_t rows, int64_t cols, const std::string& quant) {
-    if (quant == "none") return plain(name, {rows, cols});
-    const int64_t g = c.group_size;
-    if (quant == "8w") out.push_back({name, 1, {rows, cols}, static_cast<uint64_t>(rows * cols), kCodes8});
-    else out.push_back({name, 16, {rows, cols / 2}, static_cast<uint64_t>(rows * cols / 2), kCodes4});
-    out.push_back({name + ".scales", 5, {rows, cols / g}, static_cast<uint64_t>(2 * rows * (cols / g)), quant == "8w" ? kScales8 : kScales4});
-  };
-  const std::string& q = c.quant;
-  const int64_t ed = c.enc_dim, eq = c.enc_n_heads * c.enc_head_dim, eh = c.enc_hidden_dim;
-  plain(kEnc + "conv_layers.0.conv.weight", {ed, c.num_mel_bins, 3});
-  vec(kEnc + "conv_layers.0.conv.bias", ed, false);
-  plain(kEnc + "conv_layers.1.conv.weight", {ed, ed, 3});
-  vec(kEnc + "conv_layers.1.conv.bias", ed, false);
-  for (int64_t i = 0; i < c.enc_n_layers; ++i) {
-    const std::string L = kEnc + "transformer.layers." + std::to_string(i) + ".";
-    vec(L + "attention_norm.weight", ed, true);
-    matrix(L + "attention.wq.weight", eq, ed, q);
-    vec(L + "attention.wq.bias", eq, false);
-    matrix(L + "attention.wk.weight", eq, ed, q);
-    matrix(L + "attention.wv.weight", eq, ed, q);
-    vec(L + "attention.wv.bias", eq, false);
-    matrix(L + "attention.wo.weight", ed, eq, q);
-    vec(L + "attention.wo.bias", ed, false);
-    vec(L + "ffn_norm.weight", ed, true);
-    matrix(L + "feed_forward.w1.weight", eh, ed, q);
-    matrix(L + "feed_forward.w2.weight", ed, eh, q);
-    vec(L + "feed_forward.w2.bias", ed, false);
-    matrix(L + "feed_forward.w3.weight", eh, ed, q);
+  for (const TensorSpec& t : specs) {
+    int pool;
+    switch (t.scalar_type) {
+      case 6: pool = t.sizes.size() == 1 ? (ends_with(t.name, "norm.weight") ? kNorm : kBias) : kF32; break;
+      case 15: pool = kBf16; break;
+      case 1: pool = kCodes8; break;
+      case 16: pool = kCodes4; break;
+      case 5: {
+        const auto codes = type_of.find(t.name.substr(0, t.name.size() - std::string(".scales").size()));
+        if (!ends_with(t.name, ".scales") || codes == type_of.end()) fail(VXD_ERR_INTERNAL, "synthetic weights: no codes for " + t.name);
+        pool = codes->second == 1 ? kScales8 : kScales4;
+        break;
+      }
+      default: fail(VXD_ERR_INTERNAL, "synthetic weights: no values for " + t.name);
+    }
+    out.push_back({t, pool});
   }
-  vec(kEnc + "transformer.norm.weight", ed, true);
-  matrix(kMM + "audio_language_projection.0.weight", c.dim, ed * c.downsample_factor, q);
-  matrix(kMM + "audio_language_projection.2.weight", c.dim, c.dim, q);
-  matrix(kMM + "tok_embeddings.weight", c.vocab_size, c.dim, c.embedding_quant);
-  const int64_t d = c.dim, dq = c.n_heads * c.head_dim, dkv = c.n_kv_heads * c.head_dim;
-  for (int64_t i = 0; i < c.n_layers; ++i) {
-    const std::string L = "layers." + std::to_string(i) + ".";
-    vec(L + "attention_norm.weight", d, true);
-    matrix(L + "attention.wq.weight", dq, d, q);
-    matrix(L + "attention.wk.weight", dkv, d, q);
-    matrix(L + "attention.wv.weight", dkv, d, q);
-    matrix(L + "attention.wo.weight", d, dq, q);
-    vec(L + "ffn_norm.weight", d, true);
-    matrix(L + "feed_forward.w1.weight", c.hidden_dim, d, q);
-    matrix(L + "feed_forward.w2.weight", d, c.hidden_dim, q);
-    matrix(L + "feed_forward.w3.weight", c.hidden_dim, d, q);
-    plain(L + "ada_rms_norm_t_cond.0.weight", {c.ada_t_cond_dim, d});
-    plain(L + "ada_rms_norm_t_cond.2.weight", {d, c.ada_t_cond_dim});
-  }
-  vec("norm.weight", d, true);
   return out;
 }
 
@@ -216,11 +175,12 @@ SyntheticPack synthetic_pack_for(const std::string& name) {
 }
 
 SyntheticWeights::SyntheticWeights(const ModelConfig& c, uint64_t seed) : path_("synthetic weights (seed " + std::to_string(seed) + ")") {
-  const std::vector<Entry> entries = plan(c);
+  const std::vector<TensorSpec> specs = expected_tensors(c);
+  const std::vector<Entry> entries = plan(specs);
   // Each pool holds its largest tensor plus some slack, so that tensors start at different
   // (64-byte aligned) offsets and no two layers share their values.
   std::vector<uint64_t> largest(kPoolCount, 0);
-  for (const Entry& e : entries) largest[e.pool] = std::max(largest[e.pool], e.bytes);
+  for (const Entry& e : entries) largest[e.pool] = std::max(largest[e.pool], e.spec.bytes);
   std::vector<uint64_t> slack(kPoolCount, 0);
   pools_.resize(kPoolCount);
   for (int p = 0; p < kPoolCount; ++p) {
@@ -250,11 +210,11 @@ SyntheticWeights::SyntheticWeights(const ModelConfig& c, uint64_t seed) : path_(
   tensors_.reserve(entries.size());
   for (const Entry& e : entries) {
     PtdTensor t;
-    t.name = e.name;
-    t.scalar_type = e.type;
-    t.sizes = e.sizes;
-    t.bytes = e.bytes;
-    t.data = pools_[e.pool].data() + (fnv1a(e.name) % (slack[e.pool] / 64)) * 64;
+    t.name = e.spec.name;
+    t.scalar_type = e.spec.scalar_type;
+    t.sizes = e.spec.sizes;
+    t.bytes = e.spec.bytes;
+    t.data = pools_[e.pool].data() + (fnv1a(t.name) % (slack[e.pool] / 64)) * 64;
     tensors_.push_back(std::move(t));
   }
 }

@@ -18,19 +18,32 @@ std::string shape_str(const std::vector<int64_t>& s) {
   return o + "]";
 }
 
+uint64_t element_bytes(int8_t type) { return type == 6 ? 4 : (type == 15 || type == 5) ? 2 : 1; }
+
+// Reads (or, given no source, only lists) the model's tensors: load_all says which, in what
+// order, with what type and shape; the Loader checks each against the source and uploads it.
 class Loader {
  public:
-  Loader(const TensorSource& src, const ModelConfig& c, Backend* backend) : ptd_(src), c_(c), be_(backend) {}
+  Loader(const TensorSource& src, const ModelConfig& c, Backend* backend) : ptd_(&src), c_(c), be_(backend) {}
+  // Lists what load_all reads into `specs`, reading nothing.
+  Loader(const ModelConfig& c, std::vector<TensorSpec>& specs) : c_(c), be_(nullptr), specs_(&specs) {}
   uint64_t bytes = 0;
 
   const PtdTensor& tensor(const std::string& name, int8_t type, const std::vector<int64_t>& shape) {
-    const PtdTensor* t = ptd_.find(name);
-    if (!t) fail(VXD_ERR_FORMAT, ptd_.path() + " does not match the .pte: tensor " + name + " is missing");
+    if (specs_) {
+      uint64_t n = element_bytes(type);
+      for (int64_t s : shape) n *= static_cast<uint64_t>(s);
+      specs_->push_back({name, type, shape, n});
+      listed_.bytes = n;  // no data: nothing reads it without a backend
+      return listed_;
+    }
+    const PtdTensor* t = ptd_->find(name);
+    if (!t) fail(VXD_ERR_FORMAT, ptd_->path() + " does not match the .pte: tensor " + name + " is missing");
     if (t->scalar_type != type)
-      fail(VXD_ERR_FORMAT, ptd_.path() + " does not match the .pte: tensor " + name + " is " + scalar_type_name(t->scalar_type) +
+      fail(VXD_ERR_FORMAT, ptd_->path() + " does not match the .pte: tensor " + name + " is " + scalar_type_name(t->scalar_type) +
                                ", expected " + scalar_type_name(type));
     if (t->sizes != shape)
-      fail(VXD_ERR_FORMAT, ptd_.path() + " does not match the .pte: tensor " + name + " has shape " + shape_str(t->sizes) +
+      fail(VXD_ERR_FORMAT, ptd_->path() + " does not match the .pte: tensor " + name + " has shape " + shape_str(t->sizes) +
                                ", expected " + shape_str(shape));
     bytes += t->bytes;
     return *t;
@@ -78,9 +91,10 @@ class Loader {
     return be_ ? be_->upload_weight(h) : Weight{};
   }
 
-  // Reads a small weight-dtype matrix to host doubles (ada-norm MLP).
+  // Reads a small weight-dtype matrix to host doubles (ada-norm MLP); only checked without a backend.
   std::vector<double> host_matrix(const std::string& name, int64_t rows, int64_t cols) {
     const PtdTensor& t = tensor(name, weight_type(), {rows, cols});
+    if (!be_) return {};
     std::vector<double> out(static_cast<size_t>(rows * cols));
     for (size_t i = 0; i < out.size(); ++i) {
       if (t.scalar_type == 6) {
@@ -97,9 +111,11 @@ class Loader {
   }
 
  private:
-  const TensorSource& ptd_;
+  const TensorSource* ptd_ = nullptr;
   const ModelConfig& c_;
   Backend* be_;
+  std::vector<TensorSpec>* specs_ = nullptr;
+  PtdTensor listed_;
 };
 
 ModelWeights load_all(Loader& L, const ModelConfig& c, Backend* be, const std::function<void(float)>& progress) {
@@ -185,6 +201,13 @@ std::vector<double> time_embedding(int64_t dim, double t) {
     out[half + k] = std::sin(t * inv);
   }
   return out;
+}
+
+std::vector<TensorSpec> expected_tensors(const ModelConfig& c) {
+  std::vector<TensorSpec> specs;
+  Loader L(c, specs);
+  load_all(L, c, nullptr, nullptr);
+  return specs;
 }
 
 uint64_t weight_bytes(const TensorSource& ptd, const ModelConfig& c) {

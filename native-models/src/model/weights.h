@@ -47,6 +47,17 @@ struct ModelWeights {
   const float* norm;
 };
 
+// A tensor the loader reads: its .ptd name, ExecuTorch scalar type, shape and size in bytes.
+struct TensorSpec {
+  std::string name;
+  int8_t scalar_type;
+  std::vector<int64_t> sizes;
+  uint64_t bytes;
+};
+// Every tensor load_weights reads for `c`, in its order (the packer's): the one list of the
+// model's tensors, which the synthetic weights of the benchmarks are generated from.
+std::vector<TensorSpec> expected_tensors(const ModelConfig& c);
+
 // Bytes the weights will occupy (for the memory budget) without uploading anything.
 uint64_t weight_bytes(const TensorSource& src, const ModelConfig& c);
 inline uint64_t weight_bytes(const PtdFile& ptd, const ModelConfig& c) { return weight_bytes(PtdSource(ptd), c); }
