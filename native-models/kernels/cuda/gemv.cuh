@@ -46,7 +46,6 @@ struct MultiArgs {
   float eps;
   bool norm_bf16;  // the call's normalised x is a bf16 activation (its rounding is part of the op)
   RopeEpilogue rope;  // qkv_rope_write (rope.on): outputs 0 = q, 1 = k, 2 = v
-  bool stage_v16;  // tensor-core GEMV: x staged in one pass (VXD_CUDA_MMA_STAGE=0: v15's three)
 };
 
 // The tensor-core GEMV for q4 weights and bf16 activations (gemv_mma.cu): false, launching

@@ -69,84 +69,6 @@ __device__ __forceinline__ uint32_t q4_pair(uint32_t w, int s) {
   return out;
 }
 
-// v15's staging (VXD_CUDA_MMA_STAGE=0, for the A/B): rows [0, M) of x into shared memory as bf16 (row stride ld), RMSNorm-ed in fp32 and rounded
-// once when a.norm_w is set, then each 8 columns reordered (0 4 1 5 2 6 3 7) as the weight pairs
-// are (q4_pair), so that one 16-byte read gives a lane its B fragments. Loads are issued in
-// batches before any is used (see stage_rows); rows are an unrolled outer loop, so no index
-// needs a division (v10's flat index divided by k / 4 per element: most of the small kernels'
-// instructions, SASS read offline).
-template <int KS>
-__device__ __forceinline__ void stage_x_bf16_v15(const DevAct& x, const MultiArgs& a, int M, int k, uint16_t* xs, int ld) {
-  constexpr int B = kStageBatch;
-  const int step = 4 * B * blockDim.x;
-  float ss[kMmaRows];
-#pragma unroll
-  for (int m = 0; m < kMmaRows; ++m) {
-    ss[m] = 0.0f;
-    if (m >= M) continue;
-    const uint16_t* row = static_cast<const uint16_t*>(x.data) + m * x.stride;
-    for (int c0 = 4 * threadIdx.x; c0 < k; c0 += step) {
-      uint2 raw[B];
-#pragma unroll
-      for (int j = 0; j < B; ++j) {
-        const int c = c0 + 4 * j * blockDim.x;
-        raw[j] = c < k ? *reinterpret_cast<const uint2*>(row + c) : make_uint2(0, 0);
-      }
-#pragma unroll
-      for (int j = 0; j < B; ++j) {
-        const int c = c0 + 4 * j * blockDim.x;
-        if (c >= k) break;
-        *reinterpret_cast<uint2*>(xs + m * ld + c) = raw[j];
-        const float v0 = __uint_as_float(raw[j].x << 16), v1 = __uint_as_float(raw[j].x & 0xffff0000u),
-                    v2 = __uint_as_float(raw[j].y << 16), v3 = __uint_as_float(raw[j].y & 0xffff0000u);
-        ss[m] += v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3;
-      }
-    }
-  }
-  if (a.norm_w) {
-    float inv[kMmaRows];
-    rms_inverse<kMmaRows, KS>(ss, k, a.eps, inv);
-    for (int c0 = 4 * threadIdx.x; c0 < k; c0 += step) {
-      float4 w[B], d[B];
-#pragma unroll
-      for (int j = 0; j < B; ++j) {
-        const int c = c0 + 4 * j * blockDim.x;
-        w[j] = c < k ? *reinterpret_cast<const float4*>(a.norm_w + c) : make_float4(0, 0, 0, 0);
-        d[j] = c < k && a.norm_ada ? *reinterpret_cast<const float4*>(a.norm_ada + c) : make_float4(0, 0, 0, 0);
-      }
-#pragma unroll
-      for (int m = 0; m < kMmaRows; ++m) {
-        if (m >= M) break;
-#pragma unroll
-        for (int j = 0; j < B; ++j) {
-          const int c = c0 + 4 * j * blockDim.x;
-          if (c >= k) break;
-          uint2* p = reinterpret_cast<uint2*>(xs + m * ld + c);
-          const uint2 u = *p;
-          float v0 = __uint_as_float(u.x << 16) * inv[m] * w[j].x, v1 = __uint_as_float(u.x & 0xffff0000u) * inv[m] * w[j].y;
-          float v2 = __uint_as_float(u.y << 16) * inv[m] * w[j].z, v3 = __uint_as_float(u.y & 0xffff0000u) * inv[m] * w[j].w;
-          if (a.norm_ada) v0 *= 1.0f + d[j].x, v1 *= 1.0f + d[j].y, v2 *= 1.0f + d[j].z, v3 *= 1.0f + d[j].w;
-          *p = make_uint2(f32_to_bf16_bits(v0) | static_cast<uint32_t>(f32_to_bf16_bits(v1)) << 16,
-                          f32_to_bf16_bits(v2) | static_cast<uint32_t>(f32_to_bf16_bits(v3)) << 16);
-        }
-      }
-    }
-  }
-  __syncthreads();
-  // Pair order: words (0,4) (1,5) (2,6) (3,7) of each 8 columns, each 8 read and written by one thread.
-#pragma unroll
-  for (int m = 0; m < kMmaRows; ++m) {
-    if (m >= M) break;
-    for (int c = 8 * threadIdx.x; c < k; c += 8 * blockDim.x) {
-      uint4* p = reinterpret_cast<uint4*>(xs + m * ld + c);
-      const uint4 v = *p;
-      *p = make_uint4(__byte_perm(v.x, v.z, 0x5410), __byte_perm(v.x, v.z, 0x7632), __byte_perm(v.y, v.w, 0x5410),
-                      __byte_perm(v.y, v.w, 0x7632));
-    }
-  }
-  __syncthreads();
-}
-
 // Words (0,4) (1,5) (2,6) (3,7) of 8 bf16 columns: the order of the weight pairs (q4_pair).
 __device__ __forceinline__ uint4 pair_order(uint4 v) {
   return make_uint4(__byte_perm(v.x, v.z, 0x5410), __byte_perm(v.x, v.z, 0x7632), __byte_perm(v.y, v.w, 0x5410),
@@ -157,12 +79,12 @@ __device__ __forceinline__ uint4 pair_order(uint4 v) {
 // (pair_order), so that one 16-byte read gives a lane its B fragments; RMSNorm-ed in fp32 and
 // rounded once when a.norm_w is set (what the CPU's composed norm + matmul computes). v16: 16-byte
 // loads, reordered as they are stored (without a norm: one pass, one barrier) or as they are
-// normed (v15 had a separate pass and barrier for the order: a third of the encoder GEMVs'
-// staging). A thread reads back only the columns it stored. Loads are issued in batches before
-// any is used; rows are an unrolled outer loop, so no index needs a division.
+// normed; v15 had 8-byte loads and a separate pass and barrier for the order (3.61 against 3.33 ms
+// per 4w step, A/B on one H100). A thread reads back only the columns it stored. Loads are issued
+// in batches before any is used; rows are an unrolled outer loop, so no index needs a division
+// (v10's flat index divided by k / 4 per element: most of the small kernels' instructions).
 template <int KS>
 __device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a, int M, int k, uint16_t* xs, int ld) {
-  if (!a.stage_v16) return stage_x_bf16_v15<KS>(x, a, M, k, xs, ld);
   constexpr int B = kStageBatch;
   const int c_first = 8 * threadIdx.x, c_step = 8 * blockDim.x;
   const bool norm = a.norm_w != nullptr;
@@ -487,7 +409,6 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
   if (!launch) return true;
   int64_t end = 0;
   for (int i = 0; i < (gated ? 1 : a.count); ++i) a.group_end[i] = end += (a.w[i].n + kTileRows - 1) / kTileRows;
-  a.stage_v16 = ctx.mma_stage_v16;
   const MultiArgs full = a;
   for (int64_t m0 = 0; m0 < x.rows; m0 += kMmaRows) {
     const int64_t n = std::min<int64_t>(kMmaRows, x.rows - m0);
