@@ -7,6 +7,16 @@
 
 namespace vxd {
 
+uint64_t scalar_type_bytes(int8_t code) {
+  switch (code) {
+    case 0: case 1: case 16: return 1;
+    case 5: case 15: return 2;
+    case 3: case 6: return 4;
+    case 7: return 8;
+    default: return 0;
+  }
+}
+
 const char* scalar_type_name(int8_t code) {
   switch (code) {
     case 0: return "BYTE";
@@ -20,21 +30,6 @@ const char* scalar_type_name(int8_t code) {
     default: return "unsupported";
   }
 }
-
-namespace {
-
-// Element bytes; 0 for types our files never hold.
-uint64_t element_bytes(int8_t code) {
-  switch (code) {
-    case 0: case 1: case 16: return 1;
-    case 5: case 15: return 2;
-    case 3: case 6: return 4;
-    case 7: return 8;
-    default: return 0;
-  }
-}
-
-}  // namespace
 
 PtdFile::PtdFile(const std::string& path) : file_(std::make_unique<MappedFile>(path)) {
   const uint8_t* d = file_->data();
@@ -74,7 +69,7 @@ PtdFile::PtdFile(const std::string& path) : file_(std::make_unique<MappedFile>(p
     uint64_t len = r.scalar<uint64_t>(seg, 1);
     if (off > seg_size || len > seg_size - off) r.corrupt("tensor " + t.name + " data lies outside the segment region");
     t.scalar_type = r.scalar<int8_t>(layout, 0);
-    uint64_t esize = element_bytes(t.scalar_type);
+    uint64_t esize = scalar_type_bytes(t.scalar_type);
     if (esize == 0) fail(VXD_ERR_FORMAT, path + ": tensor " + t.name + " has unsupported scalar type " + std::to_string(t.scalar_type));
     uint64_t sizes = r.ref(layout, 1);
     uint32_t rank = sizes ? r.vec_len(sizes, 4) : 0;

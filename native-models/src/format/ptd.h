@@ -16,6 +16,8 @@ namespace vxd {
 enum class ScalarType : int8_t { Char = 1, Half = 5, Float = 6, BFloat16 = 15, QUInt4x2 = 16 };
 
 const char* scalar_type_name(int8_t code);
+// Bytes per element of an ExecuTorch scalar type (QUINT4X2: one byte holds two values); 0 for types our files never hold.
+uint64_t scalar_type_bytes(int8_t code);
 
 struct PtdTensor {
   std::string name;

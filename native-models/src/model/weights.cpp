@@ -18,8 +18,6 @@ std::string shape_str(const std::vector<int64_t>& s) {
   return o + "]";
 }
 
-uint64_t element_bytes(int8_t type) { return type == 6 ? 4 : (type == 15 || type == 5) ? 2 : 1; }
-
 // Reads (or, given no source, only lists) the model's tensors: load_all says which, in what
 // order, with what type and shape; the Loader checks each against the source and uploads it.
 class Loader {
@@ -31,7 +29,7 @@ class Loader {
 
   const PtdTensor& tensor(const std::string& name, int8_t type, const std::vector<int64_t>& shape) {
     if (specs_) {
-      uint64_t n = element_bytes(type);
+      uint64_t n = scalar_type_bytes(type);
       for (int64_t s : shape) n *= static_cast<uint64_t>(s);
       specs_->push_back({name, type, shape, n});
       listed_.bytes = n;  // no data: nothing reads it without a backend
