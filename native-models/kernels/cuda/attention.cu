@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <cooperative_groups.h>
+
 #include "common.cuh"
 #include "cuda_backend.h"
 
@@ -80,22 +82,30 @@ struct AttnArgs {
 
 // The end of an attention block: its warps' (m, l, acc) per (row, head) pair, in shared memory,
 // merged into the output (one split) or into the split's partial (m, l, acc) for the merge.
-template <int MAXG, int LD>
-__device__ __forceinline__ void finish_block(const AttnArgs& a, const float (&sm_m)[kAttnWarps][MAXG], const float (&sm_l)[kAttnWarps][MAXG],
-                                             const float (&sm_acc)[kAttnWarps][MAXG][LD], int C, int G, int64_t r0, int g, int split) {
+// (m, l, acc) of pair h, dimension d over the W parts in (ms, ls, accs): the online softmax's merge.
+template <int W, int MAXG, int LD>
+__device__ __forceinline__ void merge_parts(const float (&ms)[W][MAXG], const float (&ls)[W][MAXG], const float (&accs)[W][MAXG][LD], int h,
+                                            int d, float& M, float& L, float& A) {
+  M = -INFINITY;
+  for (int w = 0; w < W; ++w) M = fmaxf(M, ms[w][h]);
+  L = 0.0f, A = 0.0f;
+  if (M != -INFINITY)
+    for (int w = 0; w < W; ++w) {
+      const float f = __expf(ms[w][h] - M);
+      L += ls[w][h] * f;
+      A += accs[w][h][d] * f;
+    }
+}
+
+template <int MAXG, int LD, int WARPS = kAttnWarps>
+__device__ __forceinline__ void finish_block(const AttnArgs& a, const float (&sm_m)[WARPS][MAXG], const float (&sm_l)[WARPS][MAXG],
+                                             const float (&sm_acc)[WARPS][MAXG][LD], int C, int G, int64_t r0, int g, int split) {
   const int hd = a.head_dim;
   for (int t = threadIdx.x; t < C * hd; t += blockDim.x) {
     const int h = t / hd, d = t % hd;
     const int64_t r = r0 + h / G;
-    float M = -INFINITY;
-    for (int w = 0; w < kAttnWarps; ++w) M = fmaxf(M, sm_m[w][h]);
-    float L = 0.0f, A = 0.0f;
-    if (M != -INFINITY)
-      for (int w = 0; w < kAttnWarps; ++w) {
-        const float f = __expf(sm_m[w][h] - M);
-        L += sm_l[w][h] * f;
-        A += sm_acc[w][h][d] * f;
-      }
+    float M, L, A;
+    merge_parts(sm_m, sm_l, sm_acc, h, d, M, L, A);
     const int head = g * G + h % G;
     if (a.splits == 1) {  // every pair sees at least its own position's key
       st(a.out, r, static_cast<int64_t>(head) * hd + d, A / L);
@@ -244,8 +254,11 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
 // leaves the registers. V^T's fragments pair two keys of one dim: a lane loads 16 bytes of each
 // of its 4 keys (dims 64 j + 8 g ..) and pairs them with one PRMT per register. P is split into
 // bf16 hi + lo parts (two value MMAs), so it keeps ~16 bits, as the fp32 kernel's p does in effect.
-template <int HD>
-__global__ void __launch_bounds__(kAttnWarps * 32) attention_mma_kernel(AttnArgs a) {
+// v17 (CLUSTER, VXD_CUDA_ATTN_CLUSTER=0: off): the splits of a (KV head, row block) are one thread
+// block cluster of WARPS-warp blocks, merged through distributed shared memory at the end of the
+// kernel, so no partials go to global memory and no merge kernel runs (v16: 4.5–5.4 µs per layer).
+template <int HD, int WARPS = kAttnWarps, bool CLUSTER = false>
+__global__ void __launch_bounds__(WARPS * 32) attention_mma_kernel(AttnArgs a) {
   pdl_trigger();
   pdl_wait();
   constexpr int KSTEPS = HD / 16;  // score MMA k-steps (16 dims each)
@@ -299,7 +312,7 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_mma_kernel(AttnArgs
 #pragma unroll
   for (int t = 0; t < MT; ++t) acc[t][0] = acc[t][1] = acc[t][2] = acc[t][3] = 0.0f;
 
-  for (int jb = j0 + 16 * warp; jb < j1; jb += 16 * kAttnWarps) {
+  for (int jb = j0 + 16 * warp; jb < j1; jb += 16 * WARPS) {
     // Every load of the tile first: K of keys jb + 8 i + g, V of keys jb + 8 i + 2 t4 + e.
     uint4 kr[2][KV4], vr[2][2][VV4];
 #pragma unroll
@@ -376,8 +389,8 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_mma_kernel(AttnArgs
   // Merge the warps of this block: pair g's m (same in its 4 lanes), l summed over them.
   l += __shfl_xor_sync(0xffffffffu, l, 1);
   l += __shfl_xor_sync(0xffffffffu, l, 2);
-  __shared__ float sm_m[kAttnWarps][MAXG], sm_l[kAttnWarps][MAXG];
-  __shared__ float sm_acc[kAttnWarps][MAXG][HD];
+  __shared__ float sm_m[WARPS][MAXG], sm_l[WARPS][MAXG];
+  __shared__ float sm_acc[WARPS][MAXG][HD];
   if (t4 == 0) sm_m[warp][g] = m, sm_l[warp][g] = l;
 #pragma unroll
   for (int j = 0; j < VV4; ++j)
@@ -389,7 +402,40 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_mma_kernel(AttnArgs
       sm_acc[warp][2 * t4][d + 1] = v[2], sm_acc[warp][2 * t4 + 1][d + 1] = v[3];
     }
   __syncthreads();
-  finish_block<MAXG, HD>(a, sm_m, sm_l, sm_acc, C, G, r0, kvh, split);
+  if constexpr (CLUSTER) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    // This block's (m, l, acc) per pair, its warps merged; then every block of the cluster
+    // merges a share of the outputs over all blocks' values, read through DSMEM.
+    __shared__ float blk_m[1][MAXG], blk_l[1][MAXG], blk_acc[1][MAXG][HD];
+    for (int t = threadIdx.x; t < C * HD; t += blockDim.x) {
+      const int h = t / HD, d = t % HD;
+      float M, L, A;
+      merge_parts(sm_m, sm_l, sm_acc, h, d, M, L, A);
+      blk_acc[0][h][d] = A;
+      if (d == 0) blk_m[0][h] = M, blk_l[0][h] = L;
+    }
+    cooperative_groups::cluster_group cluster = cooperative_groups::this_cluster();
+    cluster.sync();  // every block's values written, visible to the cluster
+    const int S = static_cast<int>(cluster.num_blocks()), rank = static_cast<int>(cluster.block_rank());
+    for (int t = rank * blockDim.x + threadIdx.x; t < C * HD; t += S * blockDim.x) {
+      const int h = t / HD, d = t % HD;
+      float M = -INFINITY;
+      for (int r = 0; r < S; ++r) M = fmaxf(M, *cluster.map_shared_rank(&blk_m[0][h], r));
+      float L = 0.0f, A = 0.0f;
+      for (int r = 0; r < S; ++r) {
+        const float mr = *cluster.map_shared_rank(&blk_m[0][h], r);
+        if (mr == -INFINITY) continue;  // a block whose keys this pair cannot see
+        const float f = __expf(mr - M);
+        L += *cluster.map_shared_rank(&blk_l[0][h], r) * f;
+        A += *cluster.map_shared_rank(&blk_acc[0][h][d], r) * f;
+      }
+      st(a.out, r0 + h / G, static_cast<int64_t>(kvh * G + h % G) * HD + d, A / L);  // every pair sees its own key
+    }
+    cluster.sync();  // no block leaves while another still reads its shared memory
+#endif
+  } else {
+    finish_block<MAXG, HD, WARPS>(a, sm_m, sm_l, sm_acc, C, G, r0, kvh, split);
+  }
 }
 
 // The merge prelude of one (row, head), shared by both merges: the split weights exp(m_s - M)
@@ -488,6 +534,42 @@ struct AttnOccupancy {
 };
 AttnOccupancy g_attn_occupancy[18];
 
+// v17: the cluster kernels (8 warps a block) and the cluster size each supports with its blocks
+// resident together (measured at start; 0: no cluster launch here).
+constexpr int kClusterWarps = 8;
+struct AttnCluster {
+  AttnKernel kernel;
+  int size;
+};
+AttnCluster g_attn_cluster[2];  // head_dim 64, 128
+
+AttnCluster cluster_for(int64_t hd) { return hd == 64 ? g_attn_cluster[0] : hd == 128 ? g_attn_cluster[1] : AttnCluster{nullptr, 0}; }
+
+// The largest of 16, 8, 4 blocks per cluster that the GPU can hold `want` of at once.
+int measure_cluster(AttnKernel k, int want) {
+  if (cudaFuncSetAttribute(k, cudaFuncAttributeNonPortableClusterSizeAllowed, 1) != cudaSuccess) {
+    (void)cudaGetLastError();
+    return 0;
+  }
+  for (int size : {16, 8, 4}) {
+    cudaLaunchConfig_t cfg = {};
+    cfg.gridDim = dim3(1, 1, size);
+    cfg.blockDim = dim3(kClusterWarps * 32);
+    cudaLaunchAttribute attr;
+    attr.id = cudaLaunchAttributeClusterDimension;
+    attr.val.clusterDim.x = 1, attr.val.clusterDim.y = 1, attr.val.clusterDim.z = size;
+    cfg.attrs = &attr;
+    cfg.numAttrs = 1;
+    int clusters = 0;
+    if (cudaOccupancyMaxActiveClusters(&clusters, k, &cfg) != cudaSuccess) {
+      (void)cudaGetLastError();
+      continue;
+    }
+    if (clusters >= want) return size;
+  }
+  return 0;
+}
+
 int attention_blocks_per_sm(AttnKernel k) {
   for (const AttnOccupancy& o : g_attn_occupancy)
     if (o.kernel == k) return o.blocks_per_sm;
@@ -510,6 +592,15 @@ void configure_attention() {
     for (int pairs : {1, 2, 4, 8}) measure(attention_instance(hd, pairs));
   measure(attention_mma_kernel<64>);
   measure(attention_mma_kernel<128>);
+  // The encoder's 32 heads and the decoder's 8 KV heads, each one cluster, in one wave.
+  int major = 0, device = 0;
+  if (cudaGetDevice(&device) != cudaSuccess || cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device) != cudaSuccess) {
+    (void)cudaGetLastError();
+    major = 0;
+  }
+  const AttnKernel k64 = attention_mma_kernel<64, kClusterWarps, true>, k128 = attention_mma_kernel<128, kClusterWarps, true>;
+  g_attn_cluster[0] = {k64, major >= 9 ? measure_cluster(k64, 32) : 0};
+  g_attn_cluster[1] = {k128, major >= 9 ? measure_cluster(k128, 8) : 0};
 }
 
 void CudaBackend::kv_write(const Act& k, const Act& v, KVCache& cache, StepParam pos) {
@@ -560,7 +651,7 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
   const auto rows16 = [](const Act& x) { return x.dtype == DType::BF16 && x.stride % 8 == 0 && reinterpret_cast<uintptr_t>(x.data) % 16 == 0; };
   const bool mma = attn_mma_ && (hd == 64 || hd == 128) && rows16(q) && rows16(cache.k) && rows16(cache.v) &&
                    cache.ring * std::max(cache.k.stride, cache.v.stride) < (int64_t{1} << 31);
-  const AttnKernel kernel = mma ? (hd == 64 ? attention_mma_kernel<64> : attention_mma_kernel<128>) : attention_instance(hd, pairs);
+  AttnKernel kernel = mma ? (hd == 64 ? attention_mma_kernel<64> : attention_mma_kernel<128>) : attention_instance(hd, pairs);
   // Enough blocks to fill the GPU, each with at least kMinKeysPerSplit keys when the window is
   // full. v6: no more than fit at once (VXD_CUDA_ATTN_WAVE=0: 8 per SM, as v4): the v5
   // profile showed 1056 decoder blocks where 528 fit and 736 encoder blocks where 660 fit, so a
@@ -574,6 +665,15 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
   splits = std::min<int64_t>(splits, std::min<int64_t>(kMaxSplits, attn_max_splits_));
   if (splits > 1 && q.rows * s.n_heads * splits > kMaxPartials) splits = 1;
 
+  // v17: the splits as one cluster of 8-warp blocks merged in the kernel, where the GPU holds such
+  // clusters, the fused ops are on and more than one split is allowed (keys per split >= 16).
+  const AttnCluster cluster = mma && attn_cluster_ && attn_parallel_merge_ ? cluster_for(hd) : AttnCluster{nullptr, 0};
+  int64_t warps = kAttnWarps;
+  if (cluster.size > 1 && attn_max_splits_ >= 2 && s.window >= 32) {
+    splits = std::min<int64_t>({cluster.size, attn_max_splits_, s.window / 16});
+    kernel = cluster.kernel;
+    warps = kClusterWarps;
+  }
   AttnArgs a{dev(q), dev(cache.k), dev(cache.v), dev(out), cache.ring, s.window, s.n_heads, s.n_kv_heads,
              s.head_dim, static_cast<int>(splits), rows_per_block, static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd))),
              param_ptr(pos), d_attn_scratch_};
@@ -581,7 +681,12 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
   // With the GEMVs' programmatic dependent launch (v15: attention and merge too), each kernel's
   // launch overlaps its predecessor's tail; both wait for it before they read anything.
   const bool pdl = matmul_ctx_.pdl_mma;
-  check(launch_kernel(kernel, grid, dim3(kAttnWarps * 32), 0, stream_, pdl, a), "launch attention");
+  if (kernel == cluster.kernel) {
+    check(launch_kernel_clustered(kernel, grid, dim3(kClusterWarps * 32), dim3(1, 1, static_cast<unsigned>(splits)), 0, stream_, pdl, a),
+          "launch attention (cluster)");
+    return;  // merged in the kernel
+  }
+  check(launch_kernel(kernel, grid, dim3(static_cast<unsigned>(warps) * 32), 0, stream_, pdl, a), "launch attention");
   const unsigned merges = static_cast<unsigned>(q.rows * s.n_heads);
   if (splits > 1 && attn_parallel_merge_) {
     // As many groups of hd threads as give each at least 4 splits, up to 1024 threads.

@@ -79,21 +79,34 @@ __device__ __forceinline__ void pdl_wait() {
 #endif
 }
 
-// Launches `kernel` on `stream`, as a programmatic dependent launch when `pdl` is set (the kernel
-// must then call pdl_wait() before it reads its predecessor's output or writes anything).
+// Launches `kernel` on `stream` in thread block clusters of `cluster` blocks (9.0+; 1 x 1 x 1:
+// none), as a programmatic dependent launch when `pdl` is set (the kernel must then call
+// pdl_wait() before it reads its predecessor's output or writes anything).
 template <typename... Params, typename... Args>
-cudaError_t launch_kernel(void (*kernel)(Params...), dim3 grid, dim3 block, size_t smem, cudaStream_t stream, bool pdl, Args&&... args) {
+cudaError_t launch_kernel_clustered(void (*kernel)(Params...), dim3 grid, dim3 block, dim3 cluster, size_t smem, cudaStream_t stream,
+                                    bool pdl, Args&&... args) {
   cudaLaunchConfig_t cfg = {};
   cfg.gridDim = grid;
   cfg.blockDim = block;
   cfg.dynamicSmemBytes = smem;
   cfg.stream = stream;
-  cudaLaunchAttribute attr[1];
-  attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-  attr[0].val.programmaticStreamSerializationAllowed = 1;
+  cudaLaunchAttribute attr[2];
+  unsigned n = 0;
+  if (pdl) {
+    attr[n].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+    attr[n++].val.programmaticStreamSerializationAllowed = 1;
+  }
+  if (cluster.x * cluster.y * cluster.z > 1) {
+    attr[n].id = cudaLaunchAttributeClusterDimension;
+    attr[n].val.clusterDim.x = cluster.x, attr[n].val.clusterDim.y = cluster.y, attr[n++].val.clusterDim.z = cluster.z;
+  }
   cfg.attrs = attr;
-  cfg.numAttrs = pdl ? 1 : 0;
+  cfg.numAttrs = n;
   return cudaLaunchKernelEx(&cfg, kernel, std::forward<Args>(args)...);
+}
+template <typename... Params, typename... Args>
+cudaError_t launch_kernel(void (*kernel)(Params...), dim3 grid, dim3 block, size_t smem, cudaStream_t stream, bool pdl, Args&&... args) {
+  return launch_kernel_clustered(kernel, grid, block, dim3(1, 1, 1), smem, stream, pdl, std::forward<Args>(args)...);
 }
 
 __device__ __forceinline__ float warp_sum(float v) {

@@ -60,6 +60,8 @@ CudaBackend::CudaBackend(const BackendOptions&) {
   attn_one_wave_ = attn_parallel_merge_ && !(wave && std::strcmp(wave, "0") == 0);  // VXD_FUSED=0 keeps v3's splits
   const char* attn_mma = std::getenv("VXD_CUDA_ATTN_MMA");
   attn_mma_ = !(attn_mma && std::strcmp(attn_mma, "0") == 0);
+  const char* attn_cluster = std::getenv("VXD_CUDA_ATTN_CLUSTER");
+  attn_cluster_ = !(attn_cluster && std::strcmp(attn_cluster, "0") == 0);
   if (const char* cap = std::getenv("VXD_CUDA_ATTN_MAX_SPLITS")) {
     // strtoll: defined on overflow (clamps) and rejects trailing junk, unlike atoll.
     char* end = nullptr;

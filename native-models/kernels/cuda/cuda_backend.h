@@ -140,6 +140,8 @@ class CudaBackend final : public Backend {
   bool attn_one_wave_ = true;
   // Tensor-core attention for bf16 caches (v15; VXD_CUDA_ATTN_MMA=0: the fp32 kernel, to compare).
   bool attn_mma_ = true;
+  // ... its splits one thread block cluster, merged in the kernel (v17; VXD_CUDA_ATTN_CLUSTER=0: a merge kernel).
+  bool attn_cluster_ = true;
 };
 
 const BackendEntry& cuda_backend_entry();
