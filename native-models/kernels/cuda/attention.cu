@@ -545,9 +545,13 @@ AttnCluster g_attn_cluster[2];  // head_dim 64, 128
 
 AttnCluster cluster_for(int64_t hd) { return hd == 64 ? g_attn_cluster[0] : hd == 128 ? g_attn_cluster[1] : AttnCluster{nullptr, 0}; }
 
-// The largest of 16, 8, 4 blocks per cluster that the GPU can hold `want` of at once.
+// The largest of 16, 8, 4 blocks per cluster that the GPU can hold `want` of at once; 0 where the
+// kernel runs from code built for an older GPU than 9.0 (the compute_80 PTX that other GPUs JIT),
+// which has no cluster merge and would leave the output unwritten.
 int measure_cluster(AttnKernel k, int want) {
-  if (cudaFuncSetAttribute(k, cudaFuncAttributeNonPortableClusterSizeAllowed, 1) != cudaSuccess) {
+  cudaFuncAttributes attrs = {};
+  if (cudaFuncGetAttributes(&attrs, k) != cudaSuccess || attrs.ptxVersion < 90 ||
+      cudaFuncSetAttribute(k, cudaFuncAttributeNonPortableClusterSizeAllowed, 1) != cudaSuccess) {
     (void)cudaGetLastError();
     return 0;
   }
@@ -668,11 +672,9 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
   // v17: the splits as one cluster of 8-warp blocks merged in the kernel, where the GPU holds such
   // clusters, the fused ops are on and more than one split is allowed (keys per split >= 16).
   const AttnCluster cluster = mma && attn_cluster_ && attn_parallel_merge_ ? cluster_for(hd) : AttnCluster{nullptr, 0};
-  int64_t warps = kAttnWarps;
   if (cluster.size > 1 && attn_max_splits_ >= 2 && s.window >= 32) {
     splits = std::min<int64_t>({cluster.size, attn_max_splits_, s.window / 16});
     kernel = cluster.kernel;
-    warps = kClusterWarps;
   }
   AttnArgs a{dev(q), dev(cache.k), dev(cache.v), dev(out), cache.ring, s.window, s.n_heads, s.n_kv_heads,
              s.head_dim, static_cast<int>(splits), rows_per_block, static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd))),
@@ -686,7 +688,7 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
           "launch attention (cluster)");
     return;  // merged in the kernel
   }
-  check(launch_kernel(kernel, grid, dim3(static_cast<unsigned>(warps) * 32), 0, stream_, pdl, a), "launch attention");
+  check(launch_kernel(kernel, grid, dim3(kAttnWarps * 32), 0, stream_, pdl, a), "launch attention");
   const unsigned merges = static_cast<unsigned>(q.rows * s.n_heads);
   if (splits > 1 && attn_parallel_merge_) {
     // As many groups of hd threads as give each at least 4 splits, up to 1024 threads.
