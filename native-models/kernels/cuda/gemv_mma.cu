@@ -81,8 +81,9 @@ __device__ __forceinline__ uint4 pair_order(uint4 v) {
 // loads, reordered as they are stored (without a norm: one pass, one barrier) or as they are
 // normed; v15 had 8-byte loads and a separate pass and barrier for the order (3.61 against 3.33 ms
 // per 4w step, A/B on one H100). A thread reads back only the columns it stored. Loads are issued
-// in batches before any is used; rows are an unrolled outer loop, so no index needs a division
-// (v10's flat index divided by k / 4 per element: most of the small kernels' instructions).
+// in batches before any is used (all rows of a column block, or for 1-2 rows several column
+// blocks); rows are unrolled, so no index needs a division (v10's flat index divided by k / 4 per
+// element: most of the small kernels' instructions).
 template <int KS>
 __device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a, int M, int k, uint16_t* xs, int ld) {
   constexpr int B = kStageBatch;
@@ -90,32 +91,54 @@ __device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a
   const bool norm = a.norm_w != nullptr;
   float ss[kMmaRows];
 #pragma unroll
-  for (int m = 0; m < kMmaRows; ++m) {
-    ss[m] = 0.0f;
-    if (m >= M) continue;
-    const uint16_t* row = static_cast<const uint16_t*>(x.data) + m * x.stride;
-    for (int c0 = c_first; c0 < k; c0 += B * c_step) {
-      uint4 raw[B];
+  for (int m = 0; m < kMmaRows; ++m) ss[m] = 0.0f;
+  // Row m's columns c..c+7 as loaded: stored (in the pair order, or raw for the norm pass below)
+  // and, with a norm, added to the row's sum of squares.
+  const auto put = [&](int m, int c, const uint4& raw) {
+    uint4* p = reinterpret_cast<uint4*>(xs + m * ld + c);
+    if (!norm) {
+      *p = pair_order(raw);
+      return;
+    }
+    *p = raw;
+    const uint32_t w[4] = {raw.x, raw.y, raw.z, raw.w};
 #pragma unroll
-      for (int j = 0; j < B; ++j) {
-        const int c = c0 + j * c_step;
-        raw[j] = c < k ? *reinterpret_cast<const uint4*>(row + c) : make_uint4(0, 0, 0, 0);
-      }
+    for (int i = 0; i < 4; ++i) {
+      const float lo = __uint_as_float(w[i] << 16), hi = __uint_as_float(w[i] & 0xffff0000u);
+      ss[m] += lo * lo + hi * hi;
+    }
+  };
+  const uint16_t* x0 = static_cast<const uint16_t*>(x.data);
+  if (M > 2) {
+    // Every row of a column block in flight together (v18: rows one after another cost the
+    // encoder's 4-row kernels one memory round trip per row: 3.25 -> 3.02 ms per 4w step).
+    for (int c = c_first; c < k; c += c_step) {
+      uint4 raw[kMmaRows];
 #pragma unroll
-      for (int j = 0; j < B; ++j) {
-        const int c = c0 + j * c_step;
-        if (c >= k) break;
-        uint4* p = reinterpret_cast<uint4*>(xs + m * ld + c);
-        if (!norm) {
-          *p = pair_order(raw[j]);
-          continue;
+      for (int m = 0; m < kMmaRows; ++m)
+        raw[m] = m < M ? *reinterpret_cast<const uint4*>(x0 + m * x.stride + c) : make_uint4(0, 0, 0, 0);
+#pragma unroll
+      for (int m = 0; m < kMmaRows; ++m)
+        if (m < M) put(m, c, raw[m]);
+    }
+  } else {
+    // One or two rows: B column blocks of a row in flight together.
+#pragma unroll
+    for (int m = 0; m < 2; ++m) {
+      if (m >= M) break;
+      const uint16_t* row = x0 + m * x.stride;
+      for (int c0 = c_first; c0 < k; c0 += B * c_step) {
+        uint4 raw[B];
+#pragma unroll
+        for (int j = 0; j < B; ++j) {
+          const int c = c0 + j * c_step;
+          raw[j] = c < k ? *reinterpret_cast<const uint4*>(row + c) : make_uint4(0, 0, 0, 0);
         }
-        *p = raw[j];
-        const uint32_t w[4] = {raw[j].x, raw[j].y, raw[j].z, raw[j].w};
 #pragma unroll
-        for (int i = 0; i < 4; ++i) {
-          const float lo = __uint_as_float(w[i] << 16), hi = __uint_as_float(w[i] & 0xffff0000u);
-          ss[m] += lo * lo + hi * hi;
+        for (int j = 0; j < B; ++j) {
+          const int c = c0 + j * c_step;
+          if (c >= k) break;
+          put(m, c, raw[j]);
         }
       }
     }
@@ -219,6 +242,13 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
   // programmatic dependent launch this overlaps the previous kernel's tail). v12 also loaded the
   // first round of weight words here: 95 registers instead of 75 for the gated FFN, slower (A/B).
   stage_scales<H>(a, out, row0, chunks, gshift, gpr, sc, sld);
+  // The fused norm's vectors towards L2 too: read after the norm's reduction, from device memory
+  // they were a second round trip on the path.
+  if (a.norm_w)
+    for (int i = threadIdx.x; i < k / 32; i += blockDim.x) {
+      asm volatile("prefetch.global.L2 [%0];" ::"l"(a.norm_w + 32 * i));
+      if (a.norm_ada) asm volatile("prefetch.global.L2 [%0];" ::"l"(a.norm_ada + 32 * i));
+    }
   pdl_wait();
   pdl_trigger();
   stage_x_bf16<KS>(x, a, M, k, xs, ld);  // ends with __syncthreads, which also covers the scales

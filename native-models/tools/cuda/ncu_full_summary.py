@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """One line per kernel of an `ncu_step.sh ... full` run (ncu's raw page): time, warp instructions,
-issue-slot use, occupancy and global load traffic, the figures that tell an issue-bound kernel
+issue-slot use, occupancy, global load traffic and the largest stall reasons, the figures that tell an issue-bound kernel
 from a memory-bound one (docs/cuda-notes.md, "v6").
   ncu_full_summary.py full.csv
 """
@@ -31,8 +31,19 @@ def main(path: str) -> None:
     names = rows[head]
     # The raw page has a units row under the header; data rows have the header's width.
     data = [r for r in rows[head + 2:] if len(r) == len(names)]
-    print(" | ".join(label for label, _, _ in COLUMNS) + " | kernel")
+    # Warps stalled per issued instruction, by reason: the three largest (what a kernel waits on).
+    prefix, suffix = "smsp__average_warps_issue_stalled_", "_per_issue_active.ratio"
+    stalls = [(n[len(prefix):-len(suffix)], i) for i, n in enumerate(names) if n.startswith(prefix) and n.endswith(suffix)]
+    print(" | ".join(label for label, _, _ in COLUMNS) + " | top stalls per issue | kernel")
     for r in data:
+        top = []
+        for reason, i in stalls:
+            try:
+                top.append((float(r[i].replace(",", "")), reason))
+            except ValueError:
+                pass
+        top.sort(reverse=True)
+        stall_text = ", ".join(f"{reason} {v:.1f}" for v, reason in top[:3]) or "-"
         cells = []
         for _, metric, scale in COLUMNS:
             if metric not in names:
@@ -44,7 +55,7 @@ def main(path: str) -> None:
                 cells.append(f"{v:.1f}" if v < 1000 else f"{v:,.0f}")
             except ValueError:
                 cells.append(raw)
-        print(" | ".join(cells) + " | " + short(r[names.index("Kernel Name")]))
+        print(" | ".join(cells) + " | " + stall_text + " | " + short(r[names.index("Kernel Name")]))
 
 
 if __name__ == "__main__":
