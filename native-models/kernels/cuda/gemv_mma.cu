@@ -217,13 +217,13 @@ __device__ __forceinline__ void mma_chunk(float (&acc)[4], uint32_t w0, uint32_t
 
 // One block: weight rows row0 .. row0 + 15 of output `out` (gated: of w1 and of w3), all M x
 // rows. Warp w takes chunks [w C / KS, (w + 1) C / KS) of the C = k / 32 chunks, kRound at a time.
-template <int KS, bool GATED>
-__global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
+template <int KS, bool GATED, int R = 4>
+__global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x, MultiArgs a) {
   constexpr int H = GATED ? 2 : 1;
   // Chunks per round: all weight loads of a round (2 rows x H x kRound words per lane) are
   // issued before its first MMA. v9 had 2 (gated) and its scale loads in the loop: the decoder's
   // w1/w3 waited on memory (long scoreboard 3.3 stalls per issue) at 1.2 TB/s.
-  constexpr int kRound = 4;
+  constexpr int kRound = R;
   extern __shared__ float4 smem4[];
   const int M = static_cast<int>(x.rows);
   const int k = static_cast<int>(a.w[0].k), ld = x_ld(k);
@@ -280,8 +280,11 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
 
   // A round: all its weight and x loads, then its MMAs.
   const auto round = [&](int c, int left) {
+    // Long rounds (R = 8) read x from shared memory at its MMA instead of with the weights: the
+    // registers go to weight words in flight.
+    constexpr bool kLateX = kRound > 4;
     uint32_t wq[kRound][H][2];
-    uint4 xv[kRound];
+    uint4 xv[kLateX ? 1 : kRound];
 #pragma unroll
     for (int u = 0; u < kRound; ++u) {
       const int du = u < left ? u : left - 1;
@@ -289,14 +292,20 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
       for (int h = 0; h < H; ++h)
 #pragma unroll
         for (int i = 0; i < 2; ++i) wq[u][h][i] = __ldg(wp[h][i] + 4 * du);
-      xv[u] = xrow ? xp[4 * (c - c0 + du)] : make_uint4(0, 0, 0, 0);
+      if constexpr (!kLateX) xv[u] = xrow ? xp[4 * (c - c0 + du)] : make_uint4(0, 0, 0, 0);
     }
 #pragma unroll
     for (int u = 0; u < kRound; ++u) {
       if (u >= left) break;  // the same for the whole warp
       const int cu = c - c0 + u;
+      if constexpr (kLateX) {
+        const uint4 x = xrow ? xp[4 * cu] : make_uint4(0, 0, 0, 0);
 #pragma unroll
-      for (int h = 0; h < H; ++h) mma_chunk(acc[h], wq[u][h][0], wq[u][h][1], sp[h][0][cu], sp[h][1][cu], xv[u]);
+        for (int h = 0; h < H; ++h) mma_chunk(acc[h], wq[u][h][0], wq[u][h][1], sp[h][0][cu], sp[h][1][cu], x);
+      } else {
+#pragma unroll
+        for (int h = 0; h < H; ++h) mma_chunk(acc[h], wq[u][h][0], wq[u][h][1], sp[h][0][cu], sp[h][1][cu], xv[u]);
+      }
     }
 #pragma unroll
     for (int h = 0; h < H; ++h) wp[h][0] += 4 * kRound, wp[h][1] += 4 * kRound;
@@ -332,11 +341,11 @@ __global__ void __launch_bounds__(KS * 32) gemv_mma_q4(DevAct x, MultiArgs a) {
   }
 }
 
-template <int KS, bool GATED>
+template <int KS, bool GATED, int R = 4>
 void launch_mma(const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
   MatmulContext c = ctx;
   c.pdl = ctx.pdl || ctx.pdl_mma;
-  launch_gemv_kernel(gemv_mma_q4<KS, GATED>, static_cast<unsigned>(a.group_end[GATED ? 0 : a.count - 1]), KS, smem, c,
+  launch_gemv_kernel(gemv_mma_q4<KS, GATED, R>, static_cast<unsigned>(a.group_end[GATED ? 0 : a.count - 1]), KS, smem, c,
                      "launch gemv_mma_q4", x, a);
 }
 
@@ -344,21 +353,24 @@ void launch_mma(const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, s
 // attributes) and its launch.
 using MmaKernel = void (*)(DevAct, MultiArgs);
 template <bool GATED>
-MmaKernel mma_kernel(int ks) {
+MmaKernel mma_kernel(int ks, bool round8) {
   switch (ks) {
     case 2: return gemv_mma_q4<2, GATED>;
-    case 4: return gemv_mma_q4<4, GATED>;
+    case 4: return GATED && round8 ? gemv_mma_q4<4, GATED, 8> : gemv_mma_q4<4, GATED>;
     case 8: return gemv_mma_q4<8, GATED>;
     default: return gemv_mma_q4<16, GATED>;
   }
 }
-MmaKernel mma_kernel(int ks, bool gated) { return gated ? mma_kernel<true>(ks) : mma_kernel<false>(ks); }
+MmaKernel mma_kernel(int ks, bool gated, bool round8) { return gated ? mma_kernel<true>(ks, round8) : mma_kernel<false>(ks, round8); }
 
 template <bool GATED>
 void launch_mma_split(int ks, const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
   switch (ks) {
     case 2: launch_mma<2, GATED>(x, a, ctx, smem); break;
-    case 4: launch_mma<4, GATED>(x, a, ctx, smem); break;
+    case 4:
+      if (GATED && ctx.round8) launch_mma<4, GATED, 8>(x, a, ctx, smem);
+      else launch_mma<4, GATED>(x, a, ctx, smem);
+      break;
     case 8: launch_mma<8, GATED>(x, a, ctx, smem); break;
     default: launch_mma<16, GATED>(x, a, ctx, smem); break;
   }
@@ -404,7 +416,7 @@ void configure_gemv_mma(const MatmulContext& ctx) {
   const int limit = static_cast<int>(ctx.smem_limit - kMmaStaticSmemRoom);
   for (int ks : kSplits)
     for (int gated = 0; gated < 2; ++gated) {
-      const MmaKernel kernel = mma_kernel(ks, gated);
+      const MmaKernel kernel = mma_kernel(ks, gated, ctx.round8);
       check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, limit), "gemv_mma smem limit");
       int per_sm = 0;
       if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, ks * 32, 0) != cudaSuccess) {
