@@ -25,7 +25,7 @@ struct MatmulContext {
   bool pdl_mma = false;  // ... of the tensor-core GEMVs and of attention (9.0+, on unless VXD_CUDA_PDL=0)
   bool gated_six = true;  // M = 1 gated FFN with 3 + 3 rows per warp where that fits one round (VXD_CUDA_GATED6=0: off)
   bool mma = true;  // q4 weights with bf16 activations on the tensor cores (gemv_mma.cu; VXD_CUDA_MMA=0: off)
-  bool round8 = false;  // experiment: the 4-warp gated tensor-core GEMV loads 8 chunks per round (VXD_CUDA_ROUND8=1)
+  bool round8 = true;  // the 4-warp gated tensor-core GEMV (decoder w1/w3) loads 8 chunks per round (v19; VXD_CUDA_ROUND8=0: 4)
 };
 MatmulContext configure_matmul(cudaStream_t stream, int device);
 // Occupancy and shared-memory limits of the fused GEMVs (gemv_multi.cu); called by configure_matmul.

@@ -217,12 +217,17 @@ __device__ __forceinline__ void mma_chunk(float (&acc)[4], uint32_t w0, uint32_t
 
 // One block: weight rows row0 .. row0 + 15 of output `out` (gated: of w1 and of w3), all M x
 // rows. Warp w takes chunks [w C / KS, (w + 1) C / KS) of the C = k / 32 chunks, kRound at a time.
+// R: chunks per round. R = 8 asks for 5 resident blocks (<= 96 registers: the decoder's 576
+// tiles stay one wave); 0 leaves the R = 4 instances to ptxas's own choice (a minimum of 1 grew
+// them from 59 to 72 registers).
 template <int KS, bool GATED, int R = 4>
 __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x, MultiArgs a) {
   constexpr int H = GATED ? 2 : 1;
   // Chunks per round: all weight loads of a round (2 rows x H x kRound words per lane) are
   // issued before its first MMA. v9 had 2 (gated) and its scale loads in the loop: the decoder's
-  // w1/w3 waited on memory (long scoreboard 3.3 stalls per issue) at 1.2 TB/s.
+  // w1/w3 waited on memory (long scoreboard 3.3 stalls per issue) at 1.2 TB/s. v19: R = 8 for
+  // that kernel (4 warps, gated), x read at each MMA and 5 blocks per SM kept (576 tiles, one wave):
+  // 2.93 against 3.05 ms per 4w step (VXD_CUDA_ROUND8=0 gives R = 4).
   constexpr int kRound = R;
   extern __shared__ float4 smem4[];
   const int M = static_cast<int>(x.rows);
@@ -356,7 +361,10 @@ template <bool GATED>
 MmaKernel mma_kernel(int ks, bool round8) {
   switch (ks) {
     case 2: return gemv_mma_q4<2, GATED>;
-    case 4: return GATED && round8 ? gemv_mma_q4<4, GATED, 8> : gemv_mma_q4<4, GATED>;
+    case 4:
+      if constexpr (GATED)
+        if (round8) return gemv_mma_q4<4, true, 8>;
+      return gemv_mma_q4<4, GATED>;
     case 8: return gemv_mma_q4<8, GATED>;
     default: return gemv_mma_q4<16, GATED>;
   }
@@ -368,8 +376,12 @@ void launch_mma_split(int ks, const DevAct& x, const MultiArgs& a, const MatmulC
   switch (ks) {
     case 2: launch_mma<2, GATED>(x, a, ctx, smem); break;
     case 4:
-      if (GATED && ctx.round8) launch_mma<4, GATED, 8>(x, a, ctx, smem);
-      else launch_mma<4, GATED>(x, a, ctx, smem);
+      if constexpr (GATED)
+        if (ctx.round8) {
+          launch_mma<4, true, 8>(x, a, ctx, smem);
+          break;
+        }
+      launch_mma<4, GATED>(x, a, ctx, smem);
       break;
     case 8: launch_mma<8, GATED>(x, a, ctx, smem); break;
     default: launch_mma<16, GATED>(x, a, ctx, smem); break;

@@ -707,11 +707,12 @@ int main(int argc, char** argv) {
     }
     // The A/B switches: v4's attention splits (8 blocks per SM), the decoder FFN's 2 + 2 rows
     // per warp only (v6), q4 with bf16 x off the tensor cores (the fp32 GEMVs, as before v9),
-    // attention over bf16 caches off the tensor cores (the fp32 kernel, as before v15), and its
-    // splits merged by a kernel instead of in a cluster (as before v17).
+    // attention over bf16 caches off the tensor cores (the fp32 kernel, as before v15), its
+    // splits merged by a kernel instead of in a cluster (as before v17), and the decoder's gated
+    // GEMV with 4 chunks per round (as before v19).
     const std::pair<const char*, const char*> switches[] = {{"VXD_CUDA_ATTN_WAVE", "0"}, {"VXD_CUDA_GATED6", "0"},
                                                             {"VXD_CUDA_MMA", "0"},       {"VXD_CUDA_ATTN_MMA", "0"},
-                                                            {"VXD_CUDA_ATTN_CLUSTER", "0"}};
+                                                            {"VXD_CUDA_ATTN_CLUSTER", "0"}, {"VXD_CUDA_ROUND8", "0"}};
     for (const auto& [sw, value] : switches) {
       setenv(sw, value, 1);
       auto variant = create_backend("cuda", BackendOptions{});
