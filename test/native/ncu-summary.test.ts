@@ -66,3 +66,33 @@ describe('ncu_summary.py', () => {
     expect(out).toContain('no ncu CSV header');
   });
 });
+
+// ncu_full_summary.py reads ncu's raw page (one row per kernel, one column per metric, a units row
+// under the header): one line per kernel with its time, instructions and the largest stall reasons.
+describe('ncu_full_summary.py', () => {
+  const full = path.join(repoRoot, 'native-models/tools/cuda/ncu_full_summary.py');
+  const stall = (reason: string) => `smsp__average_warps_issue_stalled_${reason}_per_issue_active.ratio`;
+  const columns = ['ID', 'Kernel Name', 'gpu__time_duration.sum', 'smsp__inst_executed.sum', stall('barrier'), stall('long_scoreboard'),
+    stall('wait'), stall('not_selected')];
+  const csvLine = (cells: string[]) => cells.map((c) => `"${c}"`).join(',');
+
+  it('prints each kernel with its three largest stall reasons, largest first', () => {
+    const file = path.join(dir, 'full.csv');
+    writeFileSync(file, [
+      '==PROF== Connected to process 7',
+      csvLine(columns),
+      csvLine(['', '', 'nsecond', 'inst', 'ratio', 'ratio', 'ratio', 'ratio']),
+      csvLine(['0', gemv, '22,500', '8,085,888', '0.4', '4.0', '1.6', '1.1']),
+      csvLine(['1', attention, '12,400', '1,119,616', '4.9', '2.3', '1.7', 'n/a']),
+    ].join('\n'));
+    const r = spawnSync('python3', [full, file], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toContain('top stalls per issue');
+    const g = lines.find((l) => l.includes('gemv_multi'))!;
+    expect(g, r.stdout).toContain('22.5 | 8,085,888 |');
+    expect(g).toContain('| long_scoreboard 4.0, wait 1.6, not_selected 1.1 |');
+    // A value ncu could not measure is left out, not read as a number.
+    expect(lines.find((l) => l.includes('attention_kernel'))).toContain('| barrier 4.9, long_scoreboard 2.3, wait 1.7 |');
+  });
+});
