@@ -96,6 +96,7 @@ export class DictateAnywhere {
     const runner = options.runner ?? new NodeCommandRunner(env);
     this.detect = () => detectPlatformInsertion({
       runner, platform, env, electronClipboard: options.electronClipboard, accessibilityTrusted: options.accessibilityTrusted,
+      keystrokeAudit: this.hotkeys.keystrokes,
     });
     // Live typing waits while the user holds modifiers, except the push-to-talk chord itself.
     const inserter = new Inserter({

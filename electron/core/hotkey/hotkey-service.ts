@@ -6,6 +6,7 @@ import {
   describeBinding, hotkeyConflicts, parseAccelerator, toElectronAccelerator, type HotkeyBinding,
 } from './accelerator';
 import type { ProbeResult } from './hook-probe';
+import { KeystrokeAuditor } from './keystroke-audit';
 import { HotkeyMatcher, type RawKeyEvent } from './matcher';
 import { ModifierTracker } from './modifier-tracker';
 import type { KeyHook } from './uiohook-source';
@@ -50,6 +51,8 @@ export class HotkeyService {
   private matcher: HotkeyMatcher | null = null;
   private registered: string | null = null;
   private readonly modifiers = new ModifierTracker();
+  /** The hook's view of the keys live typing sends (see KeystrokeAudit). */
+  readonly keystrokes = new KeystrokeAuditor(() => this.hook !== null);
   private readonly platform: NodeJS.Platform;
 
   constructor(private readonly options: HotkeyServiceOptions) {
@@ -68,6 +71,7 @@ export class HotkeyService {
     const hook = await this.ensureHook();
     if (hook) {
       this.matcher = new HotkeyMatcher(binding, () => this.options.handlers.down(), () => this.options.handlers.up());
+      this.keystrokes.ignoreKey(binding.key);
       // Also grab it through globalShortcut when we can, so the key does not reach the focused app,
       // and so a clash with another app's shortcut is detected.
       const taken = this.reserve(binding, () => undefined) === 'taken';
@@ -120,6 +124,7 @@ export class HotkeyService {
       const hook = await this.options.loadHook();
       hook.start((event: RawKeyEvent) => {
         this.modifiers.handle(event);
+        this.keystrokes.handle(event);
         this.matcher?.handle(event);
       });
       this.hook = hook;

@@ -1,6 +1,7 @@
 export { parseAccelerator, toElectronAccelerator, describeBinding, hotkeyConflicts, type HotkeyBinding, type Modifier } from './accelerator';
 export { HotkeyMatcher, type RawKeyEvent } from './matcher';
 export { ModifierTracker } from './modifier-tracker';
+export { KeystrokeAuditor } from './keystroke-audit';
 export { probeHook, hookPreconditions, resolveHookModule, type ProbeResult } from './hook-probe';
 export { loadUiohook, type KeyHook } from './uiohook-source';
 export { HotkeyService, type GlobalShortcutLike, type HotkeyHandlers, type HotkeyStatus } from './hotkey-service';

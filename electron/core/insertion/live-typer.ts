@@ -2,7 +2,7 @@
 // focused app, through one queue so pieces never interleave, then reconcile against the final
 // text at stop so nothing is lost or typed twice.
 
-import type { KeyInjector } from './types';
+import { KeysInterferedError, type KeyInjector } from './types';
 
 export interface LiveTyperOptions {
   /** Type a word only once the next whitespace arrives (apps with autocomplete prefer this). */
@@ -17,6 +17,8 @@ export interface LiveTyperOptions {
 /** After this, type anyway (held modifiers are released first by the injector). */
 export const MAX_WAIT_FOR_KEYS_MS = 1500;
 const KEYS_POLL_MS = 15;
+/** Retypes after keys turned into shortcuts, per piece, before typing is given up. */
+export const MAX_REPAIRS = 3;
 
 export class LiveTypingError extends Error {
   constructor(message: string, readonly typed: string) {
@@ -60,8 +62,7 @@ export class LiveTyper {
       if (extra > 0) await this.keys.backspace(extra);
       this.confirmed = this.confirmed.slice(0, common);
       const rest = finalText.slice(common);
-      if (rest) await this.keys.typeText(rest);
-      this.confirmed = finalText;
+      if (rest) await this.typeRepairing(rest);
     } catch (err) {
       throw new LiveTypingError(err instanceof Error ? err.message : String(err), this.confirmed);
     }
@@ -84,6 +85,29 @@ export class LiveTyper {
   }
 
   /**
+   * Types `piece` after what is confirmed. Keys that went out while the user pressed a chord
+   * reach the app as shortcuts: then wait for the keys, delete what landed after the first lost
+   * key, and type from there again.
+   */
+  private async typeRepairing(piece: string): Promise<void> {
+    for (let repairs = 0; ; repairs += 1) {
+      try {
+        await this.keys.typeText(piece);
+        this.confirmed += piece;
+        return;
+      } catch (err) {
+        if (!(err instanceof KeysInterferedError)) throw err;
+        this.confirmed += err.intact;
+        if (repairs >= MAX_REPAIRS) throw err;
+        piece = piece.slice(err.intact.length);
+        await this.waitForFreeKeys();
+        if (this.aborted) return;
+        if (err.strays > 0) await this.keys.backspace(err.strays);
+      }
+    }
+  }
+
+  /**
    * The one typing loop: types whatever is wanted but not yet typed, in one call, until it has
    * caught up. Pieces that arrive while a call runs are typed together by the next call, so a
    * slow target never makes pieces interleave or pile up one process each.
@@ -92,9 +116,7 @@ export class LiveTyper {
     try {
       while (!this.aborted && this.confirmed.length < this.wanted.length) {
         if (this.keysBusy()) await this.waitForFreeKeys();
-        const piece = this.wanted.slice(this.confirmed.length);
-        await this.keys.typeText(piece);
-        this.confirmed += piece;
+        await this.typeRepairing(this.wanted.slice(this.confirmed.length));
       }
     } catch (err) {
       this.failure = err instanceof Error ? err : new Error(String(err));

@@ -4,7 +4,7 @@ import type { CommandRunner } from './command-runner';
 import { combineClipboards, ElectronClipboardStore, type ElectronClipboardLike } from './electron-clipboard';
 import { AppleScriptKeys, MACOS_ACCESSIBILITY_MESSAGE } from './macos';
 import { pasteText } from './paste';
-import { InsertionError, type ClipboardStore, type PlatformInsertion } from './types';
+import { InsertionError, type ClipboardStore, type KeystrokeAudit, type PlatformInsertion } from './types';
 import { WtypeKeys, YdotoolKeys, waylandMissing } from './wayland';
 import { SendKeysInjector } from './windows';
 import { XclipClipboardStore } from './xclip-clipboard';
@@ -18,6 +18,8 @@ export interface PlatformOptions {
   electronClipboard?: ElectronClipboardLike;
   /** macOS: systemPreferences.isTrustedAccessibilityClient(false). */
   accessibilityTrusted?: () => boolean;
+  /** The global key hook's view of typed keys (X11), so keys that became shortcuts are retyped. */
+  keystrokeAudit?: KeystrokeAudit;
 }
 
 export type LinuxSession = 'x11' | 'wayland' | 'none';
@@ -78,6 +80,6 @@ export function detectPlatformInsertion(options: PlatformOptions): PlatformInser
     const report = await pasteText(text, keys, { clipboard, primary });
     // Not read means not inserted: fail, so live typing falls back instead of losing the piece.
     if (report.receipt === 'timeout') throw new InsertionError(`the app did not take the pasted characters "${text}"`);
-  });
+  }, options.keystrokeAudit ?? null);
   return { available: true, keys, clipboard, primary, description: 'X11 (xdotool, xclip)' };
 }

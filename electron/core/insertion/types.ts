@@ -14,9 +14,44 @@ export interface KeyInjector {
   focusedAppKind(): Promise<FocusedAppKind>;
   /** Sends the paste chord by keysym, so non-QWERTY layouts still mean "paste". */
   sendPaste(kind: FocusedAppKind): Promise<void>;
+  /**
+   * Types `text`. Throws KeysInterferedError when it can tell that some keystrokes reached the
+   * app as shortcuts (the user pressed Ctrl or Super while they went out).
+   */
   typeText(text: string): Promise<void>;
   /** Deletes `count` characters before the cursor. */
   backspace(count: number): Promise<void>;
+}
+
+/**
+ * How our synthesized keystrokes actually arrived, from a global key hook that sees them with the
+ * modifier state the system applied (X11's XRecord does): the only way to know that a key typed
+ * while the user pressed a chord became Ctrl+key instead of text.
+ */
+export interface KeystrokeAudit {
+  /** Starts recording ordinary key presses (modifiers and the hotkey's own key left out). */
+  begin(): KeystrokeRecording;
+}
+
+export interface KeystrokeRecording {
+  /**
+   * Waits briefly for `expected` presses, then stops. For each press, in order, whether it arrived
+   * under Ctrl or Super (taken as a shortcut, not text); null when it cannot tell (a different
+   * number of presses, or none seen at all).
+   */
+  end(expected: number): Promise<boolean[] | null>;
+}
+
+/**
+ * Typing went out while the user held Ctrl or Super: `intact` (a prefix of the text) is in the app
+ * as typed, then came a keystroke the app took as a shortcut, and after it `strays` characters of
+ * ours landed out of place. The caller waits for the keys, deletes the strays and types the rest.
+ */
+export class KeysInterferedError extends Error {
+  constructor(readonly intact: string, readonly strays: number) {
+    super(`keystrokes arrived as shortcuts after ${Array.from(intact).length} characters (a modifier was held)`);
+    this.name = 'KeysInterferedError';
+  }
 }
 
 /** What was on the clipboard before we borrowed it; opaque to everyone but its store. */

@@ -8,7 +8,7 @@
 
 import { runChecked, type CommandRunner } from './command-runner';
 import { appKindOf, parseWmClass } from './terminals';
-import type { FocusedAppKind, KeyInjector } from './types';
+import { KeysInterferedError, type FocusedAppKind, type KeyInjector, type KeystrokeAudit } from './types';
 
 /** Per-key delay for typing keys the layout has. */
 const TYPE_DELAY_MS = 8;
@@ -31,7 +31,12 @@ const TYPE_CHUNK_CHARS = 200;
 
 export class XdotoolKeys implements KeyInjector {
   readonly name = 'xdotool';
-  constructor(private readonly runner: CommandRunner, private readonly pasteRun: PasteRun | null = null) {}
+  /**
+   * `audit` (the global hook) tells whether typed keys arrived under a modifier the user pressed
+   * meanwhile; without it such keys are lost silently.
+   */
+  constructor(private readonly runner: CommandRunner, private readonly pasteRun: PasteRun | null = null,
+    private readonly audit: KeystrokeAudit | null = null) {}
 
   async focusedAppKind(): Promise<FocusedAppKind> {
     const window = await this.focusedWindow();
@@ -49,16 +54,27 @@ export class XdotoolKeys implements KeyInjector {
 
   async typeText(text: string): Promise<void> {
     await this.releaseModifiers();
+    let done = '';
     for (const run of splitByKeymap(text)) {
       if (!run.onKeymap && this.pasteRun) {
         await this.pasteRun(run.text);
+        done += run.text;
         continue;
       }
       const delay = run.onKeymap ? TYPE_DELAY_MS : REMAPPED_KEY_DELAY_MS;
       for (const piece of chunkByCodePoints(run.text, TYPE_CHUNK_CHARS)) {
+        // One key press per character holds only for keymap runs (remapped keys may add presses).
+        const recording = run.onKeymap ? this.audit?.begin() : undefined;
         // --file - reads the text from stdin: no argument parsing of text that starts with "-".
         await runChecked(this.runner, 'xdotool', ['type', '--delay', String(delay), '--file', '-'],
           { input: piece, timeoutMs: 5000 + Array.from(piece).length * (delay + 50) });
+        const asShortcut = recording ? await recording.end(piece.length) : null;
+        const first = asShortcut ? asShortcut.indexOf(true) : -1;
+        if (asShortcut && first >= 0) {
+          const strays = asShortcut.slice(first).filter((shortcut) => !shortcut).length;
+          throw new KeysInterferedError(done + piece.slice(0, first), strays);
+        }
+        done += piece;
       }
     }
   }

@@ -65,6 +65,20 @@ describe('HotkeyService', () => {
     expect(fallback.svc.modifiersHeld()).toBe(false);
   });
 
+  it('audits typed keys from the hook, leaving out the hotkey\'s own key; nothing to audit without a hook', async () => {
+    const { svc, hook } = service(true, new FakeShortcut());
+    await svc.apply('Ctrl+Shift+F9');
+    const recording = svc.keystrokes.begin();
+    hook.key('down', 'A');
+    hook.modifier('down', 'Ctrl');
+    hook.key('down', 'F9', 'ctrl', 'shift');
+    hook.key('down', 'B', 'ctrl', 'shift');
+    expect(await recording.end(2)).toEqual([false, true]);
+    const fallback = service(false, new FakeShortcut());
+    await fallback.svc.apply('F9');
+    expect(await fallback.svc.keystrokes.begin().end(1)).toBeNull();
+  });
+
   it('degrades to a globalShortcut toggle when the hook cannot run, and says so', async () => {
     const shortcut = new FakeShortcut();
     const { svc, log, hook } = service(false, shortcut);

@@ -1,6 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { commonPrefixLength, LiveTyper, LiveTypingError, settledPrefix } from '../../../electron/core/insertion/live-typer';
+import { commonPrefixLength, LiveTyper, LiveTypingError, MAX_REPAIRS, settledPrefix } from '../../../electron/core/insertion/live-typer';
+import { KeysInterferedError } from '../../../electron/core/insertion/types';
 import { FakeKeys } from './fakes';
+
+/**
+ * An app that, for the next typing calls, takes `lost` keys from `at` on as shortcuts (the user
+ * pressed Ctrl meanwhile): they never become text, the keys after them do, and the injector says
+ * so as XdotoolKeys does. `held` stays true for a while after, as the user's chord would.
+ */
+class ChordedKeys extends FakeKeys {
+  held = false;
+  readonly chords: { at: number; lost: number }[] = [];
+  override async typeText(text: string): Promise<void> {
+    const chord = this.chords.shift();
+    if (!chord || chord.at >= text.length) return super.typeText(text);
+    this.calls.push(`type:${text}`);
+    const landed = text.slice(0, chord.at) + text.slice(chord.at + chord.lost);
+    this.text += landed;
+    this.held = true;
+    setTimeout(() => { this.held = false; }, 30);
+    throw new KeysInterferedError(text.slice(0, chord.at), landed.length - chord.at);
+  }
+}
 
 const drain = async (): Promise<void> => { for (let i = 0; i < 20; i++) await Promise.resolve(); };
 
@@ -122,5 +143,43 @@ describe('LiveTyper', () => {
     typer.abort();
     await typer.finish('first second third');
     expect(keys.text.length).toBeLessThanOrEqual('first'.length);
+  });
+
+  it('keys that became shortcuts are typed again once the chord is let go, after deleting what landed out of place', async () => {
+    const keys = new ChordedKeys();
+    keys.chords.push({ at: 6, lost: 3 });
+    let typedWhileHeld = false;
+    const typer = new LiveTyper(keys, { mayTypeNow: () => !keys.held });
+    const backspace = keys.backspace.bind(keys);
+    keys.backspace = async (count) => { typedWhileHeld ||= keys.held; await backspace(count); };
+    typer.update('Hello from Voxtral');
+    await typer.finish('Hello from Voxtral');
+    // "Hello " landed, "fro" became shortcuts, "m Voxtral" landed after them.
+    expect(keys.calls).toEqual(['type:Hello from Voxtral', 'backspace:9', 'type:from Voxtral']);
+    expect(typedWhileHeld).toBe(false);
+    expect(keys.text).toBe('Hello from Voxtral');
+    expect(typer.typed).toBe('Hello from Voxtral');
+  });
+
+  it('repairs the final reconcile too, and a chord that swallowed the last keys leaves nothing to delete', async () => {
+    const keys = new ChordedKeys();
+    const typer = new LiveTyper(keys, { mayTypeNow: () => !keys.held });
+    typer.update('one');
+    await drain();
+    keys.chords.push({ at: 7, lost: 3 });
+    await typer.finish('one two three');
+    expect(keys.calls).toEqual(['type:one', 'type: two three', 'type:ree']);
+    expect(keys.text).toBe('one two three');
+  });
+
+  it('gives up after repeated interference and says how much is in the app', async () => {
+    const keys = new ChordedKeys();
+    for (let i = 0; i <= MAX_REPAIRS; i++) keys.chords.push({ at: 1, lost: 1 });
+    const typer = new LiveTyper(keys, { mayTypeNow: () => !keys.held });
+    typer.update('abcdefgh');
+    const err = await typer.finish('abcdefgh').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LiveTypingError);
+    expect((err as LiveTypingError).typed).toBe('abcd');
+    expect(keys.calls.filter((c) => c.startsWith('type:'))).toHaveLength(MAX_REPAIRS + 1);
   });
 });

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { isTerminal, parseWmClass } from '../../../electron/core/insertion/terminals';
 import { chunkByCodePoints, splitByKeymap, XdotoolKeys } from '../../../electron/core/insertion/xdotool-keys';
+import { KeysInterferedError, type KeystrokeAudit } from '../../../electron/core/insertion/types';
 import { FakeRunner } from './fakes';
+
+/** The hook's answer for each typing run, in order; records what each run was asked to expect. */
+function audit(answers: (boolean[] | null)[]): KeystrokeAudit & { expected: number[] } {
+  const expected: number[] = [];
+  return {
+    expected,
+    begin: () => ({ end: async (n: number) => { expected.push(n); return answers.shift() ?? null; } }),
+  };
+}
 
 function runner(wmClass: string | null, active = true): FakeRunner {
   return new FakeRunner((file) => {
@@ -82,5 +92,36 @@ describe('XdotoolKeys', () => {
 
   it('chunks long text without splitting surrogate pairs', () => {
     expect(chunkByCodePoints('a\uD83D\uDE00b', 2)).toEqual(['a\uD83D\uDE00', 'b']);
+  });
+
+  it('says which keys became shortcuts: the text before the first is intact, the keys after it that landed are strays', async () => {
+    const f = false;
+    const t = true;
+    const a = audit([[f, f, f, t, t, f, f]]);
+    const err = await new XdotoolKeys(runner(null), null, a).typeText('Hi there').catch((e: unknown) => e);
+    // "Hi there" is one keymap run: 8 presses expected; keys 3 and 4 ("th") arrived under Ctrl.
+    expect(a.expected).toEqual([8]);
+    expect(err).toBeInstanceOf(KeysInterferedError);
+    expect((err as KeysInterferedError).intact).toBe('Hi ');
+    expect((err as KeysInterferedError).strays).toBe(2);
+  });
+
+  it('counts pasted runs as intact and audits only what xdotool typed', async () => {
+    const f = false;
+    const a = audit([[f, f, f, f, f], [true, f]]);
+    const pasted: string[] = [];
+    const err = await new XdotoolKeys(runner(null), async (text) => { pasted.push(text); }, a).typeText('a café!?')
+      .catch((e: unknown) => e);
+    expect(pasted).toEqual(['é']);
+    expect(a.expected).toEqual([5, 2]);
+    expect((err as KeysInterferedError).intact).toBe('a café');
+    expect((err as KeysInterferedError).strays).toBe(1);
+  });
+
+  it('trusts the typing when the hook saw all keys as text, or cannot tell', async () => {
+    const r = runner(null);
+    await new XdotoolKeys(r, null, audit([[false, false], null])).typeText('ok');
+    await new XdotoolKeys(r, null, audit([null])).typeText('fine');
+    expect(r.runs.filter((x) => x.args[0] === 'type').map((x) => x.input)).toEqual(['ok', 'fine']);
   });
 });
