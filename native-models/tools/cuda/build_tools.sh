@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The one build of the CUDA tools (engine, vxd-run, cuda_probe, cuda_op_check, bench_engine,
+# transcribe_set), for the H100/H200 target only: run_cuda.sh runs it on the GPU machine, and
+# prepare_carry.sh runs it here so that the device call can skip it. Writes BUILD_DIR/stamp
+# (build_stamp.sh of the sources and these flags) after a build that succeeded.
+#   native-models/tools/cuda/build_tools.sh BUILD_DIR [JOBS]
+#   native-models/tools/cuda/build_tools.sh --stamp        the stamp this tree's build would get
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+# Only the H100/H200 target: the PTX fallback is for users' other GPUs and only costs build time.
+GENCODE="-gencode=arch=compute_90a,code=sm_90a"
+TARGETS=(vxd-run cuda_probe cuda_op_check bench_engine transcribe_set)
+stamp() { "$here/build_stamp.sh" "$GENCODE Release ${TARGETS[*]}"; }
+if [ "${1:-}" = "--stamp" ]; then stamp; exit 0; fi
+build="${1:?usage: build_tools.sh BUILD_DIR [JOBS]}" jobs="${2:-$(nproc)}"
+rm -f "$build/stamp"
+cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "-DVXD_CUDA_GENCODE=$GENCODE"
+cmake --build "$build" -j "$jobs" --target "${TARGETS[@]}"
+stamp > "$build/stamp"
