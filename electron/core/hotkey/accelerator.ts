@@ -81,13 +81,18 @@ export function describeBinding(binding: HotkeyBinding): string {
 
 const TYPING_KEYS = /^([A-Z0-9]|Space|Tab|Enter|Backspace|Semicolon|Equal|Comma|Minus|Period|Slash|Backquote|BracketLeft|Backslash|BracketRight|Quote)$/;
 
+/** Keys that type text (or edit it): live typing presses them too. */
+export function isTypingKey(key: string): boolean {
+  return TYPING_KEYS.test(key);
+}
+
 /** Known clashes with the system, input methods and everyday shortcuts; [] when none are known. */
 export function hotkeyConflicts(binding: HotkeyBinding, platform: NodeJS.Platform = process.platform): string[] {
   const m = binding.modifiers;
   const only = (...mods: Modifier[]): boolean => m.size === mods.length && mods.every((x) => m.has(x));
   const conflicts: string[] = [];
   const name = describeBinding(binding);
-  if ((m.size === 0 || only('shift')) && TYPING_KEYS.test(binding.key)) {
+  if ((m.size === 0 || only('shift')) && isTypingKey(binding.key)) {
     conflicts.push(`${name} is a typing key: it would start dictation while you type. Add Ctrl, Alt or Super.`);
   }
   if (only('ctrl') && binding.key === 'Space') conflicts.push('Ctrl+Space switches the input method (IBus, Fcitx, Windows IME).');

@@ -71,7 +71,7 @@ export class HotkeyService {
     const hook = await this.ensureHook();
     if (hook) {
       this.matcher = new HotkeyMatcher(binding, () => this.options.handlers.down(), () => this.options.handlers.up());
-      this.keystrokes.ignoreKey(binding.key);
+      this.keystrokes.setHotkey(binding);
       // Also grab it through globalShortcut when we can, so the key does not reach the focused app,
       // and so a clash with another app's shortcut is detected.
       const taken = this.reserve(binding, () => undefined) === 'taken';
@@ -151,6 +151,7 @@ export class HotkeyService {
   private unbind(): void {
     this.matcher?.reset();
     this.matcher = null;
+    this.keystrokes.setHotkey(null);
     if (this.registered && this.options.globalShortcut) {
       try {
         this.options.globalShortcut.unregister(this.registered);

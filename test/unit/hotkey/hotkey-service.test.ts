@@ -74,6 +74,11 @@ describe('HotkeyService', () => {
     hook.key('down', 'F9', 'ctrl', 'shift');
     hook.key('down', 'B', 'ctrl', 'shift');
     expect(await recording.end(2)).toEqual([false, true]);
+    // Re-bound to the default chord: a plain space is ours again.
+    await svc.apply('CommandOrControl+Shift+Space');
+    const next = svc.keystrokes.begin();
+    hook.key('down', 'Space');
+    expect(await next.end(1)).toEqual([false]);
     const fallback = service(false, new FakeShortcut());
     await fallback.svc.apply('F9');
     expect(await fallback.svc.keystrokes.begin().end(1)).toBeNull();
