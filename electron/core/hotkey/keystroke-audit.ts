@@ -11,7 +11,7 @@ import type { RawKeyEvent } from './matcher';
 export const ARRIVAL_TIMEOUT_MS = 250;
 const POLL_MS = 5;
 
-const CANNOT_TELL: KeystrokeRecording = { end: async () => null };
+const CANNOT_TELL: KeystrokeRecording = { end: async () => null, cancel: () => undefined };
 
 interface Recording {
   /** Per press of ours, in order: whether it arrived as a shortcut. */
@@ -28,6 +28,11 @@ export class KeystrokeAuditor implements KeystrokeAudit {
 
   /** `listening`: whether the hook runs now. */
   constructor(private readonly listening: () => boolean) {}
+
+  /** Recordings not yet ended or cancelled (each one counts every event the hook reports). */
+  get openRecordings(): number {
+    return this.open.size;
+  }
 
   /** The bound hotkey: the user's presses of it are not ours. */
   setHotkey(binding: HotkeyBinding | null): void {
@@ -58,6 +63,7 @@ export class KeystrokeAuditor implements KeystrokeAudit {
         // More presses than ours means the user typed too: which were ours is unknown.
         return presses.length === expected ? presses : null;
       },
+      cancel: () => { this.open.delete(recording); },
     };
   }
 

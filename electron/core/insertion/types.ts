@@ -40,6 +40,8 @@ export interface KeystrokeRecording {
    * number of presses, or none seen at all).
    */
   end(expected: number): Promise<boolean[] | null>;
+  /** Stops recording without an answer (the typing failed). */
+  cancel(): void;
 }
 
 /**

@@ -65,9 +65,14 @@ export class XdotoolKeys implements KeyInjector {
       for (const piece of chunkByCodePoints(run.text, TYPE_CHUNK_CHARS)) {
         // One key press per character holds only for keymap runs (remapped keys may add presses).
         const recording = run.onKeymap ? this.audit?.begin() : undefined;
-        // --file - reads the text from stdin: no argument parsing of text that starts with "-".
-        await runChecked(this.runner, 'xdotool', ['type', '--delay', String(delay), '--file', '-'],
-          { input: piece, timeoutMs: 5000 + Array.from(piece).length * (delay + 50) });
+        try {
+          // --file - reads the text from stdin: no argument parsing of text that starts with "-".
+          await runChecked(this.runner, 'xdotool', ['type', '--delay', String(delay), '--file', '-'],
+            { input: piece, timeoutMs: 5000 + Array.from(piece).length * (delay + 50) });
+        } catch (err) {
+          recording?.cancel();
+          throw err;
+        }
         const asShortcut = recording ? await recording.end(piece.length) : null;
         const first = asShortcut ? asShortcut.indexOf(true) : -1;
         if (asShortcut && first >= 0) {

@@ -33,6 +33,15 @@ describe('KeystrokeAuditor', () => {
     expect(await recording.end(3)).toEqual([false, true, false]);
   });
 
+  it('a cancelled recording stops counting', async () => {
+    const audit = new KeystrokeAuditor(() => true);
+    const recording = audit.begin();
+    audit.handle(press('A'));
+    expect(audit.openRecordings).toBe(1);
+    recording.cancel();
+    expect(audit.openRecordings).toBe(0);
+  });
+
   it('records only while a recording is open', async () => {
     const audit = new KeystrokeAuditor(() => true);
     audit.handle(press('A', 'ctrl'));

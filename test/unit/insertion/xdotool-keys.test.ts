@@ -5,12 +5,17 @@ import { KeysInterferedError, type KeystrokeAudit } from '../../../electron/core
 import { FakeRunner } from './fakes';
 
 /** The hook's answer for each typing run, in order; records what each run was asked to expect. */
-function audit(answers: (boolean[] | null)[]): KeystrokeAudit & { expected: number[] } {
+function audit(answers: (boolean[] | null)[]): KeystrokeAudit & { expected: number[]; cancelled: number } {
   const expected: number[] = [];
-  return {
+  const a = {
     expected,
-    begin: () => ({ end: async (n: number) => { expected.push(n); return answers.shift() ?? null; } }),
+    cancelled: 0,
+    begin: () => ({
+      end: async (n: number) => { expected.push(n); return answers.shift() ?? null; },
+      cancel: () => { a.cancelled += 1; },
+    }),
   };
+  return a;
 }
 
 function runner(wmClass: string | null, active = true): FakeRunner {
@@ -73,9 +78,14 @@ describe('XdotoolKeys', () => {
     expect(r.runs[1].input).toBe('--help me');
   });
 
-  it('reports a failing xdotool with its own words', async () => {
+  it('reports a failing xdotool with its own words, and stops its keystroke recording', async () => {
     const r = new FakeRunner(() => () => ({ code: 1, stderr: 'Error: BadWindow (invalid Window parameter)' }));
     await expect(new XdotoolKeys(r).typeText('x')).rejects.toThrow(/xdotool failed: Error: BadWindow/);
+    const failingType = new FakeRunner(() => (args) => (args[0] === 'type' ? { code: 1, stderr: 'Error: BadWindow' } : {}));
+    const a = audit([]);
+    await expect(new XdotoolKeys(failingType, null, a).typeText('x')).rejects.toThrow(/BadWindow/);
+    expect(a.cancelled).toBe(1);
+    expect(a.expected).toEqual([]);
   });
 
   it('pastes characters the layout lacks, or types them slowly without a paste path', async () => {
