@@ -112,11 +112,6 @@ export class DictationCoordinator {
     return { state: this.state, text: this.text, error: this.error, notice: this.notice, latched: this.latched };
   }
 
-  /** The hotkey is being held as push-to-talk (its modifiers are the user's dictation chord). */
-  pushToTalkHeld(): boolean {
-    return this.keyHeld && !this.latched && (this.state === 'arming' || this.state === 'recording');
-  }
-
   onChange(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -98,11 +98,13 @@ export class DictateAnywhere {
       runner, platform, env, electronClipboard: options.electronClipboard, accessibilityTrusted: options.accessibilityTrusted,
       keystrokeAudit: this.hotkeys.keystrokes,
     });
-    // Live typing waits while the user holds modifiers, except the push-to-talk chord itself.
+    // Live typing waits while the user holds modifiers (a chord's letters would be shortcuts), and
+    // while the hotkey's key is down: its grab takes every key then (push-to-talk types on release).
     const inserter = new Inserter({
       platform: this.detect,
       mode: () => options.settings().insertion.mode,
-      mayTypeNow: () => !this.hotkeys.modifiersHeld() || this.coordinator.pushToTalkHeld(),
+      mayTypeNow: () => !this.hotkeys.modifiersHeld(),
+      keysTaken: () => this.hotkeys.hotkeyHeld(),
     });
     this.coordinator = new DictationCoordinator({
       port: options.port, insertion: inserter, hotkeyMode: () => options.settings().hotkey.mode,

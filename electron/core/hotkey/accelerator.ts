@@ -86,6 +86,20 @@ export function isTypingKey(key: string): boolean {
   return TYPING_KEYS.test(key);
 }
 
+const KEY_OF_CHAR: Record<string, string> = {
+  ' ': 'Space', '\t': 'Tab', '\n': 'Enter', ';': 'Semicolon', ':': 'Semicolon', '=': 'Equal', '+': 'Equal', ',': 'Comma', '<': 'Comma',
+  '-': 'Minus', _: 'Minus', '.': 'Period', '>': 'Period', '/': 'Slash', '?': 'Slash', '`': 'Backquote', '~': 'Backquote',
+  '!': '1', '@': '2', '#': '3', $: '4', '%': '5', '^': '6', '&': '7', '*': '8', '(': '9', ')': '0',
+  '[': 'BracketLeft', '{': 'BracketLeft', '\\': 'Backslash', '|': 'Backslash', ']': 'BracketRight', '}': 'BracketRight', "'": 'Quote', '"': 'Quote',
+};
+
+/** The key that types `char` on a US layout (canonical name), or null. Other layouts may differ. */
+export function keyOfChar(char: string): string | null {
+  if (/^[a-z]$/i.test(char)) return char.toUpperCase();
+  if (/^[0-9]$/.test(char)) return char;
+  return KEY_OF_CHAR[char] ?? null;
+}
+
 /** Known clashes with the system, input methods and everyday shortcuts; [] when none are known. */
 export function hotkeyConflicts(binding: HotkeyBinding, platform: NodeJS.Platform = process.platform): string[] {
   const m = binding.modifiers;

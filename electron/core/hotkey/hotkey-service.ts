@@ -71,11 +71,12 @@ export class HotkeyService {
     const hook = await this.ensureHook();
     if (hook) {
       this.matcher = new HotkeyMatcher(binding, () => this.options.handlers.down(), () => this.options.handlers.up());
-      this.keystrokes.setHotkey(binding);
       // Also grab it through globalShortcut when we can, so the key does not reach the focused app,
       // and so a clash with another app's shortcut is detected.
-      const taken = this.reserve(binding, () => undefined) === 'taken';
-      if (taken) conflicts.push(`${describeBinding(binding)} is already taken by another application.`);
+      const reserved = this.reserve(binding, () => undefined);
+      if (reserved === 'taken') conflicts.push(`${describeBinding(binding)} is already taken by another application.`);
+      // Either way an X11 key grab holds the chord now (ours or the other app's).
+      this.keystrokes.setHotkey(binding, this.platform === 'linux' && reserved !== 'unsupported');
       return { backend: 'hook', holdToTalk: true, accelerator, message: null, conflicts, error: null };
     }
     const reason = this.hookFailure ?? 'the global key hook is unavailable';
@@ -96,6 +97,14 @@ export class HotkeyService {
   /** Whether the user holds a modifier key now (false when there is no hook to tell). */
   modifiersHeld(): boolean {
     return this.hook !== null && this.modifiers.anyHeld;
+  }
+
+  /**
+   * Whether the user holds the hotkey's key now. On X11 its key grab (globalShortcut's, or another
+   * app's) then takes every key, typed ones too, until that key goes up.
+   */
+  hotkeyHeld(): boolean {
+    return this.matcher?.isHeld ?? false;
   }
 
   stop(): void {
@@ -124,8 +133,8 @@ export class HotkeyService {
       const hook = await this.options.loadHook();
       hook.start((event: RawKeyEvent) => {
         this.modifiers.handle(event);
-        this.keystrokes.handle(event);
-        this.matcher?.handle(event);
+        // Our own typed presses of the hotkey's key (a space, for Ctrl+Shift+Space) are not the user's.
+        if (!this.keystrokes.handle(event)) this.matcher?.handle(event);
       });
       this.hook = hook;
       return hook;

@@ -41,7 +41,8 @@ export class HotkeyMatcher {
   }
 }
 
-function sameModifiers(a: ReadonlySet<Modifier>, b: ReadonlySet<Modifier>): boolean {
+/** Exactly the same modifiers (how X matches a key grab, lock keys aside). */
+export function sameModifiers(a: ReadonlySet<Modifier>, b: ReadonlySet<Modifier>): boolean {
   if (a.size !== b.size) return false;
   for (const m of a) if (!b.has(m)) return false;
   return true;

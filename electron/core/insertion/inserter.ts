@@ -15,6 +15,8 @@ export interface InserterOptions {
   holdBackPartialWord?: boolean;
   /** See LiveTyperOptions.mayTypeNow. */
   mayTypeNow?: () => boolean;
+  /** See LiveTyperOptions.keysTaken. */
+  keysTaken?: () => boolean;
   readTimeoutMs?: number;
 }
 
@@ -25,7 +27,9 @@ export class Inserter implements InsertionSink {
     const mode = this.options.mode();
     const platform = this.options.platform();
     const typer = mode === 'type' && platform.available
-      ? new LiveTyper(platform.keys, { holdBackPartialWord: this.options.holdBackPartialWord, mayTypeNow: this.options.mayTypeNow })
+      ? new LiveTyper(platform.keys, {
+        holdBackPartialWord: this.options.holdBackPartialWord, mayTypeNow: this.options.mayTypeNow, keysTaken: this.options.keysTaken,
+      })
       : null;
     return {
       partial: (text) => typer?.update(normalize(text)),

@@ -12,10 +12,18 @@ export interface LiveTyperOptions {
    * stop dictation); typing waits for it, up to MAX_WAIT_FOR_KEYS_MS.
    */
   mayTypeNow?: () => boolean;
+  /**
+   * True while typed keys could not reach the app at all: the user holds the hotkey's key, and on
+   * X11 its key grab takes every key until that key goes up (push-to-talk types on release; a
+   * stop tap lasts ~100 ms). Typing waits for it with no deadline but MAX_WAIT_FOR_RELEASE_MS,
+   * a guard against a release the hook never reported.
+   */
+  keysTaken?: () => boolean;
 }
 
 /** After this, type anyway (held modifiers are released first by the injector). */
 export const MAX_WAIT_FOR_KEYS_MS = 1500;
+export const MAX_WAIT_FOR_RELEASE_MS = 10 * 60_000;
 const KEYS_POLL_MS = 15;
 /** Retypes after keys turned into shortcuts, per piece, before typing is given up. */
 export const MAX_REPAIRS = 3;
@@ -74,12 +82,20 @@ export class LiveTyper {
   }
 
   private keysBusy(): boolean {
-    return this.options.mayTypeNow ? !this.options.mayTypeNow() : false;
+    return this.keysTaken() || (this.options.mayTypeNow ? !this.options.mayTypeNow() : false);
+  }
+
+  private keysTaken(): boolean {
+    return this.options.keysTaken ? this.options.keysTaken() : false;
   }
 
   private async waitForFreeKeys(): Promise<void> {
-    const deadline = Date.now() + MAX_WAIT_FOR_KEYS_MS;
-    while (this.keysBusy() && Date.now() < deadline && !this.aborted) {
+    const start = Date.now();
+    const waiting = (): boolean => {
+      const waited = Date.now() - start;
+      return this.keysTaken() ? waited < MAX_WAIT_FOR_RELEASE_MS : this.keysBusy() && waited < MAX_WAIT_FOR_KEYS_MS;
+    };
+    while (!this.aborted && waiting()) {
       await new Promise((resolve) => setTimeout(resolve, KEYS_POLL_MS));
     }
   }

@@ -26,27 +26,35 @@ export interface KeyInjector {
 /**
  * How our synthesized keystrokes actually arrived, from a global key hook that sees them with the
  * modifier state the system applied (X11's XRecord does): the only way to know that a key typed
- * while the user pressed a chord became Ctrl+key instead of text.
+ * while the user pressed a chord became Ctrl+key, or went to the hotkey's grab, instead of text.
  */
 export interface KeystrokeAudit {
-  /** Starts recording ordinary key presses (modifiers and the hotkey's own key left out). */
-  begin(): KeystrokeRecording;
+  /**
+   * Starts recording ordinary key presses (modifiers and the user's presses of the hotkey left
+   * out) for a typing call that sends `text`, one press per character.
+   */
+  begin(text: string): KeystrokeRecording;
+  /** Whether `char` is typed by the hotkey's key (a space, for Ctrl+Shift+Space). */
+  typesHotkeyKey(char: string): boolean;
+  /** Whether the user holds the hotkey's key now. */
+  hotkeyHeld(): boolean;
 }
 
 export interface KeystrokeRecording {
   /**
-   * Waits briefly for `expected` presses, then stops. For each press, in order, whether it arrived
-   * under Ctrl or Super (taken as a shortcut, not text); null when it cannot tell (a different
-   * number of presses, or none seen at all).
+   * Waits briefly for one press per character, then stops. For each press, in order, whether it
+   * never became text: it arrived under Ctrl or Super (a shortcut), or while the user held the
+   * grabbed hotkey's key (X gave it to the grab). Null when it cannot tell (a different number of
+   * presses, or none seen at all).
    */
-  end(expected: number): Promise<boolean[] | null>;
+  end(): Promise<boolean[] | null>;
   /** Stops recording without an answer (the typing failed). */
   cancel(): void;
 }
 
 /**
- * Typing went out while the user held Ctrl or Super: `intact` (a prefix of the text) is in the app
- * as typed, then came a keystroke the app took as a shortcut, and after it `strays` characters of
+ * Typing went out while the user pressed a chord: `intact` (a prefix of the text) is in the app
+ * as typed, then came a keystroke that never became text, and after it `strays` characters of
  * ours landed out of place. The caller waits for the keys, deletes the strays and types the rest.
  */
 export class KeysInterferedError extends Error {

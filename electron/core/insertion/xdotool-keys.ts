@@ -62,25 +62,36 @@ export class XdotoolKeys implements KeyInjector {
         continue;
       }
       const delay = run.onKeymap ? TYPE_DELAY_MS : REMAPPED_KEY_DELAY_MS;
-      for (const piece of chunkByCodePoints(run.text, TYPE_CHUNK_CHARS)) {
+      for (const chunk of chunkByCodePoints(run.text, TYPE_CHUNK_CHARS)) {
         // One key press per character holds only for keymap runs (remapped keys may add presses).
-        const recording = run.onKeymap ? this.audit?.begin() : undefined;
-        try {
-          // --file - reads the text from stdin: no argument parsing of text that starts with "-".
-          await runChecked(this.runner, 'xdotool', ['type', '--delay', String(delay), '--file', '-'],
-            { input: piece, timeoutMs: 5000 + Array.from(piece).length * (delay + 50) });
-        } catch (err) {
-          recording?.cancel();
-          throw err;
+        const audit = run.onKeymap ? this.audit : null;
+        for (const piece of audit ? splitBeforeHotkeyKey(chunk, audit) : [chunk]) {
+          // The user holds the hotkey's key: a press of ours would be lost, and the grab takes
+          // every key. Stop here; the caller waits for the release and types the rest.
+          if (audit?.hotkeyHeld()) throw new KeysInterferedError(done, 0);
+          await this.typeAudited(piece, delay, audit, done);
+          done += piece;
         }
-        const asShortcut = recording ? await recording.end(piece.length) : null;
-        const first = asShortcut ? asShortcut.indexOf(true) : -1;
-        if (asShortcut && first >= 0) {
-          const strays = asShortcut.slice(first).filter((shortcut) => !shortcut).length;
-          throw new KeysInterferedError(done + piece.slice(0, first), strays);
-        }
-        done += piece;
       }
+    }
+  }
+
+  /** Types `piece` after `done`; throws KeysInterferedError when the audit saw keys lost. */
+  private async typeAudited(piece: string, delay: number, audit: KeystrokeAudit | null, done: string): Promise<void> {
+    const recording = audit?.begin(piece);
+    try {
+      // --file - reads the text from stdin: no argument parsing of text that starts with "-".
+      await runChecked(this.runner, 'xdotool', ['type', '--delay', String(delay), '--file', '-'],
+        { input: piece, timeoutMs: 5000 + Array.from(piece).length * (delay + 50) });
+    } catch (err) {
+      recording?.cancel();
+      throw err;
+    }
+    const lost = recording ? await recording.end() : null;
+    const first = lost ? lost.indexOf(true) : -1;
+    if (lost && first >= 0) {
+      const strays = lost.slice(first).filter((gone) => !gone).length;
+      throw new KeysInterferedError(done + Array.from(piece).slice(0, first).join(''), strays);
     }
   }
 
@@ -128,6 +139,25 @@ export function splitByKeymap(text: string): { text: string; onKeymap: boolean }
     i = end;
   }
   return runs;
+}
+
+/**
+ * Where the hotkey's key types text (the default Ctrl+Shift+Space types spaces), each of those
+ * characters starts a piece of its own: it is never pressed while the user holds that key (X
+ * would take the press for a repeat of the held key, and the hook would not see it).
+ */
+export function splitBeforeHotkeyKey(text: string, audit: Pick<KeystrokeAudit, 'typesHotkeyKey'>): string[] {
+  const pieces: string[] = [];
+  let piece = '';
+  for (const char of text) {
+    if (piece && audit.typesHotkeyKey(char)) {
+      pieces.push(piece);
+      piece = '';
+    }
+    piece += char;
+  }
+  if (piece) pieces.push(piece);
+  return pieces;
 }
 
 /** Splits without cutting a surrogate pair in half. */

@@ -7,7 +7,7 @@ import { ModelSection } from './ModelSection';
 
 const INSERTION_OPTIONS: readonly { value: InsertionMode; label: string; description: string }[] = [
   { value: 'paste', label: 'Paste', description: 'Puts the text in the focused app through the clipboard, then restores what was on it.' },
-  { value: 'type', label: 'Type live', description: 'Types words into the focused app as you speak.' },
+  { value: 'type', label: 'Type live', description: 'Types words into the focused app as you speak (tap the hotkey to start: while it is held, the text waits for you to let go).' },
   { value: 'clipboard', label: 'Clipboard only', description: 'Copies the text; you paste it yourself.' },
 ];
 

@@ -121,23 +121,6 @@ describe('hold to talk', () => {
     expect(snap.error).toBeNull();
   });
 
-  it('says when the hotkey is held as push-to-talk (its chord may be lifted for typing)', async () => {
-    expect(coordinator.pushToTalkHeld()).toBe(false);
-    press();
-    expect(coordinator.pushToTalkHeld()).toBe(true);
-    await engineReady();
-    expect(coordinator.pushToTalkHeld()).toBe(true);
-    release();
-    expect(coordinator.pushToTalkHeld()).toBe(false);
-    mode = 'both';
-    await finalText('x');
-    vi.advanceTimersByTime(100);
-    press(); vi.advanceTimersByTime(50); release(); // a tap latches
-    vi.advanceTimersByTime(100);
-    press(); // the stopping press of a latched dictation is not push-to-talk
-    expect(coordinator.pushToTalkHeld()).toBe(false);
-  });
-
   it('ignores auto-repeat key-downs while held', async () => {
     press();
     await engineReady();

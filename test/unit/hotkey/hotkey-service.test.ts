@@ -68,20 +68,38 @@ describe('HotkeyService', () => {
   it('audits typed keys from the hook, leaving out the hotkey\'s own key; nothing to audit without a hook', async () => {
     const { svc, hook } = service(true, new FakeShortcut());
     await svc.apply('Ctrl+Shift+F9');
-    const recording = svc.keystrokes.begin();
+    const recording = svc.keystrokes.begin('ab');
     hook.key('down', 'A');
     hook.modifier('down', 'Ctrl');
     hook.key('down', 'F9', 'ctrl', 'shift');
     hook.key('down', 'B', 'ctrl', 'shift');
-    expect(await recording.end(2)).toEqual([false, true]);
+    expect(await recording.end()).toEqual([false, true]);
     // Re-bound to the default chord: a plain space is ours again.
     await svc.apply('CommandOrControl+Shift+Space');
-    const next = svc.keystrokes.begin();
+    const next = svc.keystrokes.begin(' ');
     hook.key('down', 'Space');
-    expect(await next.end(1)).toEqual([false]);
+    expect(await next.end()).toEqual([false]);
     const fallback = service(false, new FakeShortcut());
     await fallback.svc.apply('F9');
-    expect(await fallback.svc.keystrokes.begin().end(1)).toBeNull();
+    expect(await fallback.svc.keystrokes.begin('a').end()).toBeNull();
+  });
+
+  it('says while the user holds the hotkey\'s key, and hides our own typed presses of it from the matcher', async () => {
+    const { svc, hook, log } = service(true, new FakeShortcut());
+    await svc.apply('Ctrl+Shift+Space');
+    const recording = svc.keystrokes.begin('a b');
+    hook.key('down', 'A');
+    hook.key('down', 'Space', 'ctrl', 'shift'); // ours, caught under the user's chord
+    hook.key('up', 'Space');
+    expect(svc.hotkeyHeld()).toBe(false);
+    hook.key('down', 'B', 'ctrl', 'shift');
+    expect(await recording.end()).toEqual([false, true, true]);
+    expect(log).toEqual([]);
+    hook.key('down', 'Space', 'ctrl', 'shift'); // the user's
+    expect(svc.hotkeyHeld()).toBe(true);
+    hook.key('up', 'Space');
+    expect(svc.hotkeyHeld()).toBe(false);
+    expect(log).toEqual(['down', 'up']);
   });
 
   it('degrades to a globalShortcut toggle when the hook cannot run, and says so', async () => {

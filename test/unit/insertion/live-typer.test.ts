@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { commonPrefixLength, LiveTyper, LiveTypingError, MAX_REPAIRS, settledPrefix } from '../../../electron/core/insertion/live-typer';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  commonPrefixLength, LiveTyper, LiveTypingError, MAX_REPAIRS, MAX_WAIT_FOR_KEYS_MS, MAX_WAIT_FOR_RELEASE_MS, settledPrefix,
+} from '../../../electron/core/insertion/live-typer';
 import { KeysInterferedError } from '../../../electron/core/insertion/types';
 import { FakeKeys } from './fakes';
 
@@ -132,6 +134,33 @@ describe('LiveTyper', () => {
     await typer.finish('anyway');
     expect(keys.text).toBe('anyway');
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('while the hotkey\'s key is down (its grab takes every key) it waits past the modifier deadline, until the release', async () => {
+    vi.useFakeTimers();
+    try {
+      const keys = new FakeKeys();
+      let taken = true;
+      const typer = new LiveTyper(keys, { mayTypeNow: () => false, keysTaken: () => taken });
+      typer.update('held');
+      await vi.advanceTimersByTimeAsync(MAX_WAIT_FOR_KEYS_MS * 10);
+      expect(keys.text).toBe('');
+      taken = false; // released, the chord's modifiers still down: their short wait, then typing
+      await vi.advanceTimersByTimeAsync(MAX_WAIT_FOR_KEYS_MS + 100);
+      expect(keys.text).toBe('held');
+      // A release the hook never reported does not hold typing for ever.
+      taken = true;
+      typer.update('held on');
+      await vi.advanceTimersByTimeAsync(MAX_WAIT_FOR_RELEASE_MS + 100);
+      expect(keys.text).toBe('held on');
+      taken = false;
+      const finished = typer.finish('held on');
+      await vi.advanceTimersByTimeAsync(MAX_WAIT_FOR_KEYS_MS + 100);
+      await finished;
+      expect(keys.text).toBe('held on');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('abort stops queued typing', async () => {

@@ -1,19 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { isTerminal, parseWmClass } from '../../../electron/core/insertion/terminals';
-import { chunkByCodePoints, splitByKeymap, XdotoolKeys } from '../../../electron/core/insertion/xdotool-keys';
+import { chunkByCodePoints, splitBeforeHotkeyKey, splitByKeymap, XdotoolKeys } from '../../../electron/core/insertion/xdotool-keys';
 import { KeysInterferedError, type KeystrokeAudit } from '../../../electron/core/insertion/types';
 import { FakeRunner } from './fakes';
 
-/** The hook's answer for each typing run, in order; records what each run was asked to expect. */
-function audit(answers: (boolean[] | null)[]): KeystrokeAudit & { expected: number[]; cancelled: number } {
+/**
+ * The hook's answer for each typing run, in order; records how many presses each run expected.
+ * `hotkeyKey`: the character the hotkey's key types; `held()`: whether the user holds it.
+ */
+function audit(answers: (boolean[] | null)[], hotkeyKey: string | null = null, held = () => false):
+  KeystrokeAudit & { expected: number[]; cancelled: number } {
   const expected: number[] = [];
   const a = {
     expected,
     cancelled: 0,
-    begin: () => ({
-      end: async (n: number) => { expected.push(n); return answers.shift() ?? null; },
+    begin: (text: string) => ({
+      end: async () => { expected.push(Array.from(text).length); return answers.shift() ?? null; },
       cancel: () => { a.cancelled += 1; },
     }),
+    typesHotkeyKey: (char: string) => char === hotkeyKey,
+    hotkeyHeld: held,
   };
   return a;
 }
@@ -126,6 +132,20 @@ describe('XdotoolKeys', () => {
     expect(a.expected).toEqual([5, 2]);
     expect((err as KeysInterferedError).intact).toBe('a café');
     expect((err as KeysInterferedError).strays).toBe(1);
+  });
+
+  it('types each character of the hotkey\'s key as the start of a call, and stops before one while the user holds that key', async () => {
+    const f = false;
+    expect(splitBeforeHotkeyKey(' to be or', { typesHotkeyKey: (c) => c === ' ' })).toEqual([' to', ' be', ' or']);
+    let holding = false;
+    // The user presses the chord while " be" is being typed.
+    const r = new FakeRunner(() => (args, options) => { if (args[0] === 'type' && options.input === ' be') holding = true; return {}; });
+    const a = audit([[f, f], [f, f, f], [f, f, f]], ' ', () => holding);
+    const err = await new XdotoolKeys(r, null, a).typeText('to be or').catch((e: unknown) => e);
+    expect(r.runs.filter((x) => x.args[0] === 'type').map((x) => x.input)).toEqual(['to', ' be']);
+    // Nothing of ours lost: the rest is typed once the key is up.
+    expect((err as KeysInterferedError).intact).toBe('to be');
+    expect((err as KeysInterferedError).strays).toBe(0);
   });
 
   it('trusts the typing when the hook saw all keys as text, or cannot tell', async () => {
