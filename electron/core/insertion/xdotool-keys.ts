@@ -66,9 +66,9 @@ export class XdotoolKeys implements KeyInjector {
         // One key press per character holds only for keymap runs (remapped keys may add presses).
         const audit = run.onKeymap ? this.audit : null;
         for (const piece of audit ? splitBeforeHotkeyKey(chunk, audit) : [chunk]) {
-          // The user holds the hotkey's key: a press of ours would be lost, and the grab takes
-          // every key. Stop here; the caller waits for the release and types the rest.
-          if (audit?.hotkeyHeld()) throw new KeysInterferedError(done, 0);
+          // The user holds the hotkey's key, which this piece starts with: our press would be lost
+          // (and the grab takes every key). Stop here; the caller waits for the release.
+          if (audit && audit.typesHotkeyKey(Array.from(piece)[0]) && audit.hotkeyHeld()) throw new KeysInterferedError(done, 0);
           await this.typeAudited(piece, delay, audit, done);
           done += piece;
         }
