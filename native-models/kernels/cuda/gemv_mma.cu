@@ -346,46 +346,29 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
   }
 }
 
-template <int KS, bool GATED, int R = 4>
-void launch_mma(const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
-  MatmulContext c = ctx;
-  c.pdl = ctx.pdl || ctx.pdl_mma;
-  launch_gemv_kernel(gemv_mma_q4<KS, GATED, R>, static_cast<unsigned>(a.group_end[GATED ? 0 : a.count - 1]), KS, smem, c,
-                     "launch gemv_mma_q4", x, a);
-}
-
-// The kernel instance for (ks, gated) as a plain function pointer (occupancy queries,
-// attributes) and its launch.
+// The kernel instance for (ks, gated) as the context asks: one choice, used for the occupancy
+// query at start and for every launch. R = 8 for the gated 4-warp instance (v19, ctx.round8; v21
+// tried it for the plain 8- and 16-warp ones, the decoder's wo and w2: 0.1 ms slower per step).
 using MmaKernel = void (*)(DevAct, MultiArgs);
 template <bool GATED>
-MmaKernel mma_kernel(int ks, bool round8) {
+MmaKernel mma_kernel(int ks, const MatmulContext& ctx) {
   switch (ks) {
     case 2: return gemv_mma_q4<2, GATED>;
     case 4:
       if constexpr (GATED)
-        if (round8) return gemv_mma_q4<4, true, 8>;
+        if (ctx.round8) return gemv_mma_q4<4, true, 8>;
       return gemv_mma_q4<4, GATED>;
     case 8: return gemv_mma_q4<8, GATED>;
     default: return gemv_mma_q4<16, GATED>;
   }
 }
-MmaKernel mma_kernel(int ks, bool gated, bool round8) { return gated ? mma_kernel<true>(ks, round8) : mma_kernel<false>(ks, round8); }
+MmaKernel mma_kernel(int ks, bool gated, const MatmulContext& ctx) { return gated ? mma_kernel<true>(ks, ctx) : mma_kernel<false>(ks, ctx); }
 
-template <bool GATED>
-void launch_mma_split(int ks, const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
-  switch (ks) {
-    case 2: launch_mma<2, GATED>(x, a, ctx, smem); break;
-    case 4:
-      if constexpr (GATED)
-        if (ctx.round8) {
-          launch_mma<4, true, 8>(x, a, ctx, smem);
-          break;
-        }
-      launch_mma<4, GATED>(x, a, ctx, smem);
-      break;
-    case 8: launch_mma<8, GATED>(x, a, ctx, smem); break;
-    default: launch_mma<16, GATED>(x, a, ctx, smem); break;
-  }
+void launch_mma(int ks, bool gated, const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
+  MatmulContext c = ctx;
+  c.pdl = ctx.pdl || ctx.pdl_mma;
+  launch_gemv_kernel(mma_kernel(ks, gated, ctx), static_cast<unsigned>(a.group_end[gated ? 0 : a.count - 1]), ks, smem, c,
+                     "launch gemv_mma_q4", x, a);
 }
 
 constexpr int kSplits[] = {2, 4, 8, 16};
@@ -428,7 +411,7 @@ void configure_gemv_mma(const MatmulContext& ctx) {
   const int limit = static_cast<int>(ctx.smem_limit - kMmaStaticSmemRoom);
   for (int ks : kSplits)
     for (int gated = 0; gated < 2; ++gated) {
-      const MmaKernel kernel = mma_kernel(ks, gated, ctx.round8);
+      const MmaKernel kernel = mma_kernel(ks, gated, ctx);
       check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, limit), "gemv_mma smem limit");
       int per_sm = 0;
       if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, ks * 32, 0) != cudaSuccess) {
@@ -474,8 +457,7 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
     }
     const DevAct xp = rows_of(x, m0, n);
     const size_t smem = mma_smem(static_cast<int>(n), static_cast<int>(k), ks, gated).total;
-    if (gated) launch_mma_split<true>(ks, xp, p, ctx, smem);
-    else launch_mma_split<false>(ks, xp, p, ctx, smem);
+    launch_mma(ks, gated, xp, p, ctx, smem);
   }
   return true;
 }
