@@ -91,9 +91,16 @@ export class LiveTyper {
 
   private async waitForFreeKeys(): Promise<void> {
     const start = Date.now();
+    // The modifiers' short wait counts from the hotkey's release: the chord's modifiers go up
+    // just after its key.
+    let released = start;
     const waiting = (): boolean => {
-      const waited = Date.now() - start;
-      return this.keysTaken() ? waited < MAX_WAIT_FOR_RELEASE_MS : this.keysBusy() && waited < MAX_WAIT_FOR_KEYS_MS;
+      const now = Date.now();
+      if (this.keysTaken()) {
+        released = now;
+        return now - start < MAX_WAIT_FOR_RELEASE_MS;
+      }
+      return this.keysBusy() && now - released < MAX_WAIT_FOR_KEYS_MS;
     };
     while (!this.aborted && waiting()) {
       await new Promise((resolve) => setTimeout(resolve, KEYS_POLL_MS));

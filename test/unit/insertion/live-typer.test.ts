@@ -145,8 +145,10 @@ describe('LiveTyper', () => {
       typer.update('held');
       await vi.advanceTimersByTimeAsync(MAX_WAIT_FOR_KEYS_MS * 10);
       expect(keys.text).toBe('');
-      taken = false; // released, the chord's modifiers still down: their short wait, then typing
-      await vi.advanceTimersByTimeAsync(MAX_WAIT_FOR_KEYS_MS + 100);
+      taken = false; // released, the chord's modifiers still down: their short wait from the release, then typing
+      await vi.advanceTimersByTimeAsync(MAX_WAIT_FOR_KEYS_MS / 2);
+      expect(keys.text).toBe('');
+      await vi.advanceTimersByTimeAsync(MAX_WAIT_FOR_KEYS_MS);
       expect(keys.text).toBe('held');
       // A release the hook never reported does not hold typing for ever.
       taken = true;
