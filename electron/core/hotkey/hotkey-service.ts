@@ -52,7 +52,7 @@ export class HotkeyService {
   private registered: string | null = null;
   private readonly modifiers = new ModifierTracker();
   /** The hook's view of the keys live typing sends (see KeystrokeAudit). */
-  readonly keystrokes = new KeystrokeAuditor(() => this.hook !== null);
+  readonly keystrokes = new KeystrokeAuditor(() => this.hook !== null, () => this.hotkeyHeld());
   private readonly platform: NodeJS.Platform;
 
   constructor(private readonly options: HotkeyServiceOptions) {

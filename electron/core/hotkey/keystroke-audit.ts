@@ -6,7 +6,7 @@
 
 import type { KeystrokeAudit, KeystrokeRecording } from '../insertion/types';
 import { isTypingKey, keyOfChar, type HotkeyBinding } from './accelerator';
-import { sameModifiers, type RawKeyEvent } from './matcher';
+import type { RawKeyEvent } from './matcher';
 
 /** How long the hook may take to report presses after the typing process has exited. */
 export const ARRIVAL_TIMEOUT_MS = 250;
@@ -27,17 +27,17 @@ export class KeystrokeAuditor implements KeystrokeAudit {
   private readonly open = new Set<Recording>();
   private hotkey: HotkeyBinding | null = null;
   private grabbed = false;
-  /** The user holds the hotkey's key. */
-  private userHolding = false;
-  /** The user holds the grabbed chord's key: every key goes to the grab. */
-  private keysGrabbed = false;
   /** Presses of the hotkey's key that were ours and are not yet released. */
   private oursDown = 0;
   /** A recording saw no event at all: this hook does not report synthesized keys. */
   private blind = false;
 
-  /** `listening`: whether the hook runs now. */
-  constructor(private readonly listening: () => boolean) {}
+  /**
+   * `listening`: whether the hook runs now. `userHoldsHotkey`: whether the user holds the hotkey
+   * (its chord pressed, its key not yet up: the hotkey matcher's state, fed the events this
+   * auditor does not claim as ours).
+   */
+  constructor(private readonly listening: () => boolean, private readonly userHoldsHotkey: () => boolean) {}
 
   /** Recordings not yet ended or cancelled (each one counts every event the hook reports). */
   get openRecordings(): number {
@@ -53,8 +53,6 @@ export class KeystrokeAuditor implements KeystrokeAudit {
     this.hotkey = binding;
     this.grabbed = grabbed;
     this.oursDown = 0;
-    this.userHolding = false;
-    this.keysGrabbed = false;
   }
 
   /**
@@ -70,19 +68,14 @@ export class KeystrokeAuditor implements KeystrokeAudit {
         this.oursDown -= 1;
         return true;
       }
-      this.keysGrabbed = false; // the user's release ends the grab
-      this.userHolding = false;
       return false;
     }
     if (event.type !== 'down' || event.modifierKey) return false;
-    if (hotkeyKey && !this.ourHotkeyPress(event)) {
-      this.userHolding = true;
-      if (this.grabbed && sameModifiers(event.modifiers, hotkey.modifiers)) this.keysGrabbed = true;
-      return false;
-    }
+    if (hotkeyKey && !this.ourHotkeyPress(event)) return false;
     if (this.open.size === 0) return false;
     if (hotkeyKey) this.oursDown += 1;
-    const lost = this.keysGrabbed || event.modifiers.has('ctrl') || event.modifiers.has('meta');
+    // While the user holds the grabbed chord, every key goes to the grab.
+    const lost = (this.grabbed && this.userHoldsHotkey()) || event.modifiers.has('ctrl') || event.modifiers.has('meta');
     for (const recording of this.open) recording.presses.push(lost);
     return hotkeyKey;
   }
@@ -92,7 +85,7 @@ export class KeystrokeAuditor implements KeystrokeAudit {
   }
 
   hotkeyHeld(): boolean {
-    return this.userHolding;
+    return this.userHoldsHotkey();
   }
 
   /** `text`: what the typing call sends, one press per character. */

@@ -41,8 +41,7 @@ export class HotkeyMatcher {
   }
 }
 
-/** Exactly the same modifiers (how X matches a key grab, lock keys aside). */
-export function sameModifiers(a: ReadonlySet<Modifier>, b: ReadonlySet<Modifier>): boolean {
+function sameModifiers(a: ReadonlySet<Modifier>, b: ReadonlySet<Modifier>): boolean {
   if (a.size !== b.size) return false;
   for (const m of a) if (!b.has(m)) return false;
   return true;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KeystrokeAuditor } from '../../../electron/core/hotkey/keystroke-audit';
-import type { Modifier } from '../../../electron/core/hotkey/accelerator';
-import type { RawKeyEvent } from '../../../electron/core/hotkey/matcher';
+import type { HotkeyBinding, Modifier } from '../../../electron/core/hotkey/accelerator';
+import { HotkeyMatcher, type RawKeyEvent } from '../../../electron/core/hotkey/matcher';
 
 type Mod = Modifier;
 const binding = (key: string, ...mods: Mod[]) => ({ key, modifiers: new Set<Mod>(mods) });
@@ -9,9 +9,25 @@ const release = (key: string): RawKeyEvent => ({ type: 'up', key, modifiers: new
 const press = (key: string | null, ...mods: Mod[]): RawKeyEvent => ({ type: 'down', key, modifiers: new Set(mods), modifierKey: null });
 const modifier = (name: string): RawKeyEvent => ({ type: 'down', key: null, modifiers: new Set(['ctrl']), modifierKey: name });
 
+/** The auditor wired as HotkeyService wires it: the matcher gets the events the auditor does not claim. */
+function wired() {
+  let matcher: HotkeyMatcher | null = null;
+  const audit = new KeystrokeAuditor(() => true, () => matcher?.isHeld ?? false);
+  return {
+    audit,
+    bind(b: HotkeyBinding, grabbed = false) {
+      matcher = new HotkeyMatcher(b, () => undefined, () => undefined);
+      audit.setHotkey(b, grabbed);
+    },
+    feed(event: RawKeyEvent) {
+      if (!audit.handle(event)) matcher?.handle(event);
+    },
+  };
+}
+
 describe('KeystrokeAuditor', () => {
   it('reports, per press, whether it arrived under Ctrl or Super; Shift and Alt type text', async () => {
-    const audit = new KeystrokeAuditor(() => true);
+    const audit = new KeystrokeAuditor(() => true, () => false);
     audit.setHotkey(binding('F9', 'ctrl', 'shift'));
     const recording = audit.begin('Hi q£');
     for (const event of [press('H', 'shift'), release('H'), modifier('Ctrl'), press('F9', 'ctrl'), press('I', 'ctrl'),
@@ -20,7 +36,7 @@ describe('KeystrokeAuditor', () => {
   });
 
   it('leaves out the hotkey\'s own key: always for a key we never type, only under its chord for one we do', async () => {
-    const audit = new KeystrokeAuditor(() => true);
+    const audit = new KeystrokeAuditor(() => true, () => false);
     audit.setHotkey(binding('F9', 'ctrl', 'shift'));
     let recording = audit.begin('ab');
     // Held push-to-talk F9 repeats with its modifiers lifted by the typer: still the user's.
@@ -34,7 +50,7 @@ describe('KeystrokeAuditor', () => {
   });
 
   it('with a typing-key hotkey, a press under its chord is ours when our next character is that key; ours never reach the matcher', async () => {
-    const audit = new KeystrokeAuditor(() => true);
+    const audit = new KeystrokeAuditor(() => true, () => false);
     audit.setHotkey(binding('Space', 'ctrl', 'shift'));
     const recording = audit.begin('1 23');
     const seen = [press('1'), release('1'), press('Space', 'ctrl', 'shift'), release('Space'), // the user's chord came down: our space is caught
@@ -55,35 +71,35 @@ describe('KeystrokeAuditor', () => {
 
   it('while the user holds a grabbed hotkey\'s key, our keys went to the grab, modifiers or not', async () => {
     for (const grabbed of [true, false]) {
-      const audit = new KeystrokeAuditor(() => true);
-      audit.setHotkey(binding('F9', 'ctrl', 'shift'), grabbed);
+      const { audit, bind, feed } = wired();
+      bind(binding('F9', 'ctrl', 'shift'), grabbed);
       const recording = audit.begin('abc');
-      audit.handle(press('A'));
+      feed(press('A'));
       expect(audit.hotkeyHeld()).toBe(false);
-      audit.handle(press('F9', 'ctrl', 'shift'));
+      feed(press('F9', 'ctrl', 'shift'));
       expect(audit.hotkeyHeld()).toBe(true);
-      audit.handle(press('B')); // the typer lifted the chord's modifiers
-      audit.handle(release('F9'));
+      feed(press('B')); // the typer lifted the chord's modifiers
+      feed(release('F9'));
       expect(audit.hotkeyHeld()).toBe(false);
-      audit.handle(press('C'));
+      feed(press('C'));
       expect(await recording.end()).toEqual([false, grabbed, false]);
     }
-    // Pressed without the grabbed chord (plain F9): no grab, but held all the same.
-    const audit = new KeystrokeAuditor(() => true);
-    audit.setHotkey(binding('F9', 'ctrl', 'shift'), true);
+    // F9 pressed without the chord: no grab, no hotkey.
+    const { audit, bind, feed } = wired();
+    bind(binding('F9', 'ctrl', 'shift'), true);
     const recording = audit.begin('b');
-    audit.handle(press('F9'));
-    expect(audit.hotkeyHeld()).toBe(true);
-    audit.handle(press('B'));
+    feed(press('F9'));
+    expect(audit.hotkeyHeld()).toBe(false);
+    feed(press('B'));
     expect(await recording.end()).toEqual([false]);
     expect(audit.typesHotkeyKey(' ')).toBe(false);
-    audit.setHotkey(binding('Space', 'ctrl', 'shift'));
+    bind(binding('Space', 'ctrl', 'shift'));
     expect(audit.typesHotkeyKey(' ')).toBe(true);
     expect(audit.typesHotkeyKey('a')).toBe(false);
   });
 
   it('a cancelled recording stops counting', async () => {
-    const audit = new KeystrokeAuditor(() => true);
+    const audit = new KeystrokeAuditor(() => true, () => false);
     const recording = audit.begin('a');
     audit.handle(press('A'));
     expect(audit.openRecordings).toBe(1);
@@ -92,7 +108,7 @@ describe('KeystrokeAuditor', () => {
   });
 
   it('records only while a recording is open', async () => {
-    const audit = new KeystrokeAuditor(() => true);
+    const audit = new KeystrokeAuditor(() => true, () => false);
     audit.handle(press('A', 'ctrl'));
     const recording = audit.begin('b');
     audit.handle(press('B'));
@@ -102,7 +118,7 @@ describe('KeystrokeAuditor', () => {
   });
 
   it('waits for presses the hook reports late', async () => {
-    const audit = new KeystrokeAuditor(() => true);
+    const audit = new KeystrokeAuditor(() => true, () => false);
     const recording = audit.begin('ab');
     audit.handle(press('A'));
     setTimeout(() => audit.handle(press('B', 'ctrl')), 20);
@@ -110,7 +126,7 @@ describe('KeystrokeAuditor', () => {
   });
 
   it('cannot tell when the count differs (the user typed too)', async () => {
-    const audit = new KeystrokeAuditor(() => true);
+    const audit = new KeystrokeAuditor(() => true, () => false);
     const recording = audit.begin('ab');
     audit.handle(press('A'));
     audit.handle(press('B'));
@@ -119,7 +135,7 @@ describe('KeystrokeAuditor', () => {
   });
 
   it('stops asking a hook that never reports synthesized keys, and asks nothing without a hook', async () => {
-    const audit = new KeystrokeAuditor(() => true);
+    const audit = new KeystrokeAuditor(() => true, () => false);
     audit.setHotkey(binding('Space', 'ctrl', 'shift'));
     // Only the user's chord seen while we typed a letter: the hook works, this one cannot tell.
     const caught = audit.begin('a');
@@ -132,7 +148,7 @@ describe('KeystrokeAuditor', () => {
     const started = Date.now();
     expect(await later.end()).toBeNull();
     expect(Date.now() - started).toBeLessThan(100);
-    const hookless = new KeystrokeAuditor(() => false);
+    const hookless = new KeystrokeAuditor(() => false, () => false);
     const recording = hookless.begin('a');
     hookless.handle(press('A'));
     expect(await recording.end()).toBeNull();
