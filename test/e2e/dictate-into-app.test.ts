@@ -65,7 +65,12 @@ const savedDisplay = process.env.DISPLAY;
 async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (state ${coordinator.snapshot().state})`);
+    if (Date.now() > deadline) {
+      const { state, latched, text } = coordinator.snapshot();
+      throw new Error(`timed out waiting for ${what} (state ${state}${latched ? ', latched' : ''}, ${text.length} chars recognised, ` +
+        `hotkey ${hotkeys.hotkeyHeld() ? 'held' : 'up'}, modifiers ${hotkeys.modifiersHeld() ? 'held' : 'up'}, ` +
+        `target ${JSON.stringify(await page.inputValue('#target').catch(() => '?'))})`);
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
 }
