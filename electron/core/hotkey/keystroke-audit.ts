@@ -124,7 +124,7 @@ export class KeystrokeAuditor implements KeystrokeAudit {
     if (!underChord) return true;
     for (const recording of this.open) {
       const next = recording.chars[recording.presses.length];
-      if (next !== undefined && keyOfChar(next) === hotkey.key) return true;
+      if (next !== undefined && this.typesHotkeyKey(next)) return true;
     }
     return false;
   }

@@ -15,8 +15,8 @@ export interface KeyInjector {
   /** Sends the paste chord by keysym, so non-QWERTY layouts still mean "paste". */
   sendPaste(kind: FocusedAppKind): Promise<void>;
   /**
-   * Types `text`. Throws KeysInterferedError when it can tell that some keystrokes reached the
-   * app as shortcuts (the user pressed Ctrl or Super while they went out).
+   * Types `text`. Throws KeysInterferedError when it can tell that some keystrokes never became
+   * text (the user pressed Ctrl or Super while they went out, or held the grabbed hotkey's key).
    */
   typeText(text: string): Promise<void>;
   /** Deletes `count` characters before the cursor. */

@@ -32,8 +32,8 @@ const TYPE_CHUNK_CHARS = 200;
 export class XdotoolKeys implements KeyInjector {
   readonly name = 'xdotool';
   /**
-   * `audit` (the global hook) tells whether typed keys arrived under a modifier the user pressed
-   * meanwhile; without it such keys are lost silently.
+   * `audit` (the global hook) tells whether typed keys never became text (a modifier the user
+   * pressed meanwhile, or the hotkey's grab); without it such keys are lost silently.
    */
   constructor(private readonly runner: CommandRunner, private readonly pasteRun: PasteRun | null = null,
     private readonly audit: KeystrokeAudit | null = null) {}
