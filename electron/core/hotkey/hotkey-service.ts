@@ -52,7 +52,7 @@ export class HotkeyService {
   private registered: string | null = null;
   private readonly modifiers = new ModifierTracker();
   /** The hook's view of the keys live typing sends (see KeystrokeAudit). */
-  readonly keystrokes = new KeystrokeAuditor(() => this.hook !== null, () => this.hotkeyHeld());
+  readonly keystrokes = new KeystrokeAuditor(() => this.hook !== null, () => this.hotkeyHeld(), () => this.modifiersHeld());
   private readonly platform: NodeJS.Platform;
 
   constructor(private readonly options: HotkeyServiceOptions) {
@@ -133,8 +133,8 @@ export class HotkeyService {
       const hook = await this.options.loadHook();
       hook.start((event: RawKeyEvent) => {
         this.modifiers.handle(event);
-        // Our own typed presses of the hotkey's key (a space, for Ctrl+Shift+Space) are not the user's.
-        if (!this.keystrokes.handle(event)) this.matcher?.handle(event);
+        this.keystrokes.handle(event);
+        this.matcher?.handle(event);
       });
       this.hook = hook;
       return hook;

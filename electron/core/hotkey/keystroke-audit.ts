@@ -15,8 +15,6 @@ const POLL_MS = 5;
 const CANNOT_TELL: KeystrokeRecording = { end: async () => null, cancel: () => undefined };
 
 interface Recording {
-  /** The characters typed, one press each, in order. */
-  readonly chars: readonly string[];
   /** Per press of ours, in order: whether it never became text (a shortcut, or the grab's). */
   readonly presses: boolean[];
   /** Every event the hook reported meanwhile, ours or not. */
@@ -27,17 +25,16 @@ export class KeystrokeAuditor implements KeystrokeAudit {
   private readonly open = new Set<Recording>();
   private hotkey: HotkeyBinding | null = null;
   private grabbed = false;
-  /** Presses of the hotkey's key that were ours and are not yet released. */
-  private oursDown = 0;
   /** A recording saw no event at all: this hook does not report synthesized keys. */
   private blind = false;
 
   /**
    * `listening`: whether the hook runs now. `userHoldsHotkey`: whether the user holds the hotkey
-   * (its chord pressed, its key not yet up: the hotkey matcher's state, fed the events this
-   * auditor does not claim as ours).
+   * (its chord pressed, its key not yet up: the hotkey matcher's state). `userHoldsModifier`:
+   * whether the user holds any modifier key.
    */
-  constructor(private readonly listening: () => boolean, private readonly userHoldsHotkey: () => boolean) {}
+  constructor(private readonly listening: () => boolean, private readonly userHoldsHotkey: () => boolean,
+    private readonly userHoldsModifier: () => boolean) {}
 
   /** Recordings not yet ended or cancelled (each one counts every event the hook reports). */
   get openRecordings(): number {
@@ -52,51 +49,34 @@ export class KeystrokeAuditor implements KeystrokeAudit {
   setHotkey(binding: HotkeyBinding | null, grabbed = false): void {
     this.hotkey = binding;
     this.grabbed = grabbed;
-    this.oursDown = 0;
   }
 
-  /**
-   * Takes every event the hook reports. True when it is one of our own presses or releases of the
-   * hotkey's key, which the hotkey matcher must not take for the user's.
-   */
-  handle(event: RawKeyEvent): boolean {
+  handle(event: RawKeyEvent): void {
+    if (this.open.size === 0) return;
     for (const recording of this.open) recording.events += 1;
-    const hotkey = this.hotkey;
-    const hotkeyKey = hotkey !== null && event.key === hotkey.key;
-    if (hotkeyKey && event.type === 'up') {
-      if (this.oursDown > 0) {
-        this.oursDown -= 1;
-        return true;
-      }
-      return false;
-    }
-    if (event.type !== 'down' || event.modifierKey) return false;
-    if (hotkeyKey && !this.ourHotkeyPress(event)) return false;
-    if (this.open.size === 0) return false;
-    if (hotkeyKey) this.oursDown += 1;
+    if (event.type !== 'down' || event.modifierKey || this.isHotkeyPress(event)) return;
     // While the user holds the grabbed chord, every key goes to the grab.
     const lost = (this.grabbed && this.userHoldsHotkey()) || event.modifiers.has('ctrl') || event.modifiers.has('meta');
     for (const recording of this.open) recording.presses.push(lost);
-    return hotkeyKey;
   }
 
   typesHotkeyKey(char: string): boolean {
     return this.hotkey !== null && keyOfChar(char) === this.hotkey.key;
   }
 
-  hotkeyHeld(): boolean {
-    return this.userHoldsHotkey();
+  mayPressHotkeyKey(): boolean {
+    return !this.userHoldsHotkey() && !this.userHoldsModifier();
   }
 
   /** `text`: what the typing call sends, one press per character. */
   begin(text: string): KeystrokeRecording {
     if (this.blind || !this.listening()) return CANNOT_TELL;
-    const recording: Recording = { chars: Array.from(text), presses: [], events: 0 };
+    const recording: Recording = { presses: [], events: 0 };
     this.open.add(recording);
+    const expected = Array.from(text).length;
     return {
       end: async () => {
         const { presses } = recording;
-        const expected = recording.chars.length;
         const deadline = Date.now() + ARRIVAL_TIMEOUT_MS;
         while (presses.length < expected && Date.now() < deadline) {
           await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -111,21 +91,16 @@ export class KeystrokeAuditor implements KeystrokeAudit {
   }
 
   /**
-   * Whether a press of the hotkey's key is ours. A key we never type (F9) is always the user's
-   * (held push-to-talk repeats too). A typing key (the default Ctrl+Shift+Space) is the user's
-   * only under the binding's chord while our next character is not that key: one of our spaces
-   * caught under the user's chord is ours, and a user's press that comes just when we type the
-   * same key is taken for ours (ours then comes to the matcher in its place: the tap still counts).
+   * The user's press of the hotkey. A key we never type (F9) always is (held push-to-talk repeats
+   * too). A key we do type (the default Ctrl+Shift+Space) is only under the binding's chord: our
+   * plain spaces are ours, and typing never presses that key while the user holds a modifier
+   * (mayPressHotkeyKey), so one of ours is under the chord only if the user pressed it in the few
+   * milliseconds between that check and our press.
    */
-  private ourHotkeyPress(event: RawKeyEvent): boolean {
-    const hotkey = this.hotkey!;
-    if (!isTypingKey(hotkey.key)) return false;
-    const underChord = hotkey.modifiers.size > 0 && [...hotkey.modifiers].every((m) => event.modifiers.has(m));
-    if (!underChord) return true;
-    for (const recording of this.open) {
-      const next = recording.chars[recording.presses.length];
-      if (next !== undefined && this.typesHotkeyKey(next)) return true;
-    }
-    return false;
+  private isHotkeyPress(event: RawKeyEvent): boolean {
+    const hotkey = this.hotkey;
+    if (!hotkey || event.key !== hotkey.key) return false;
+    if (!isTypingKey(hotkey.key)) return true;
+    return hotkey.modifiers.size > 0 && [...hotkey.modifiers].every((m) => event.modifiers.has(m));
   }
 }

@@ -36,8 +36,12 @@ export interface KeystrokeAudit {
   begin(text: string): KeystrokeRecording;
   /** Whether `char` is typed by the hotkey's key (a space, for Ctrl+Shift+Space). */
   typesHotkeyKey(char: string): boolean;
-  /** Whether the user holds the hotkey's key now. */
-  hotkeyHeld(): boolean;
+  /**
+   * Whether typing may press the hotkey's key now: not while the user holds that key (X would take
+   * our press for a repeat of it, unseen by the hook, and its grab takes every key) or a modifier
+   * (our press could complete the user's chord and count as their hotkey).
+   */
+  mayPressHotkeyKey(): boolean;
 }
 
 export interface KeystrokeRecording {

@@ -66,9 +66,9 @@ export class XdotoolKeys implements KeyInjector {
         // One key press per character holds only for keymap runs (remapped keys may add presses).
         const audit = run.onKeymap ? this.audit : null;
         for (const piece of audit ? splitBeforeHotkeyKey(chunk, audit) : [chunk]) {
-          // The user holds the hotkey's key, which this piece starts with: our press would be lost
-          // (and the grab takes every key). Stop here; the caller waits for the release.
-          if (audit && audit.typesHotkeyKey(Array.from(piece)[0]) && audit.hotkeyHeld()) throw new KeysInterferedError(done, 0);
+          // This piece starts with the hotkey's key, which typing must not press now (the user holds
+          // it or a modifier). Stop here; the caller waits for the keys and types the rest.
+          if (audit && audit.typesHotkeyKey(Array.from(piece)[0]) && !audit.mayPressHotkeyKey()) throw new KeysInterferedError(done, 0);
           await this.typeAudited(piece, delay, audit, done);
           done += piece;
         }
@@ -143,8 +143,7 @@ export function splitByKeymap(text: string): { text: string; onKeymap: boolean }
 
 /**
  * Where the hotkey's key types text (the default Ctrl+Shift+Space types spaces), each of those
- * characters starts a piece of its own: it is never pressed while the user holds that key (X
- * would take the press for a repeat of the held key, and the hook would not see it).
+ * characters starts a piece of its own, typed only when KeystrokeAudit.mayPressHotkeyKey says so.
  */
 export function splitBeforeHotkeyKey(text: string, audit: Pick<KeystrokeAudit, 'typesHotkeyKey'>): string[] {
   const pieces: string[] = [];

@@ -6,7 +6,7 @@ import { FakeRunner } from './fakes';
 
 /**
  * The hook's answer for each typing run, in order; records how many presses each run expected.
- * `hotkeyKey`: the character the hotkey's key types; `held()`: whether the user holds it.
+ * `hotkeyKey`: the character the hotkey's key types; `held()`: whether the user holds it (or a modifier).
  */
 function audit(answers: (boolean[] | null)[], hotkeyKey: string | null = null, held = () => false):
   KeystrokeAudit & { expected: number[]; cancelled: number } {
@@ -19,7 +19,7 @@ function audit(answers: (boolean[] | null)[], hotkeyKey: string | null = null, h
       cancel: () => { a.cancelled += 1; },
     }),
     typesHotkeyKey: (char: string) => char === hotkeyKey,
-    hotkeyHeld: held,
+    mayPressHotkeyKey: () => !held(),
   };
   return a;
 }
