@@ -174,6 +174,13 @@ Weight CudaBackend::upload_weight(const HostWeight& w) {
     check(cudaMemcpyAsync(scales, w.scales, w.scales_bytes, cudaMemcpyHostToDevice, stream_), "upload scales");
     out.scales = static_cast<const uint16_t*>(scales);
   }
+  if (matmul_ctx_.tiled && q4_tileable(w.dtype, w.n, w.k)) {
+    // A second copy for the tensor-core GEMV (the other paths read the file's layout).
+    void* tiled = device_alloc(w.data_bytes);
+    owned_.push_back(tiled);
+    tile_q4(out, tiled, stream_);
+    out.tiled = tiled;
+  }
   return out;
 }
 
@@ -185,7 +192,8 @@ const float* CudaBackend::upload_vector(const float* host, size_t n) {
 }
 
 size_t CudaBackend::weight_footprint(const HostWeight& w) const {
-  return round_up(weight_data_bytes(w), 256) + (quantized(w.dtype) ? round_up(w.scales_bytes, 256) : 0);
+  const size_t data = round_up(weight_data_bytes(w), 256);
+  return data + (quantized(w.dtype) ? round_up(w.scales_bytes, 256) : 0) + (matmul_ctx_.tiled && q4_tileable(w.dtype, w.n, w.k) ? data : 0);
 }
 
 void CudaBackend::set_step_param(StepParam slot, int64_t value) {

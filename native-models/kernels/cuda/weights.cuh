@@ -11,9 +11,10 @@ struct DevWeight {
   const uint16_t* scales;  // fp16, [n, k / group]
   int64_t n, k;
   int group;
+  const uint4* tiled;  // q4 in the tensor-core GEMV's tiled layout (gemv_mma.cu, v23), or null
 };
 
-inline DevWeight dev(const Weight& w) { return DevWeight{w.data, w.scales, w.n, w.k, w.group}; }
+inline DevWeight dev(const Weight& w) { return DevWeight{w.data, w.scales, w.n, w.k, w.group, static_cast<const uint4*>(w.tiled)}; }
 
 // Element (row, col) of a weight as fp32, for any dtype (generic paths, embedding).
 template <DType WT>

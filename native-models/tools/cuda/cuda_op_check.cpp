@@ -708,11 +708,14 @@ int main(int argc, char** argv) {
     // The A/B switches: v4's attention splits (8 blocks per SM), the decoder FFN's 2 + 2 rows
     // per warp only (v6), q4 with bf16 x off the tensor cores (the fp32 GEMVs, as before v9),
     // attention over bf16 caches off the tensor cores (the fp32 kernel, as before v15), its
-    // splits merged by a kernel instead of in a cluster (as before v17), and the decoder's gated
-    // GEMV with 4 chunks per round (as before v19).
+    // splits merged by a kernel instead of in a cluster (as before v17), the decoder's gated
+    // GEMV with 4 chunks per round (as before v19), and q4 weights read in the file's layout by
+    // the tensor-core GEMV (as before v23; by default shapes of whole 16-row tiles and k a
+    // multiple of 128 read a tiled copy: n = 96 and 48 of check_matmul, 512 and 96 of the gated FFN).
     const std::pair<const char*, const char*> switches[] = {{"VXD_CUDA_ATTN_WAVE", "0"}, {"VXD_CUDA_GATED6", "0"},
                                                             {"VXD_CUDA_MMA", "0"},       {"VXD_CUDA_ATTN_MMA", "0"},
-                                                            {"VXD_CUDA_ATTN_CLUSTER", "0"}, {"VXD_CUDA_ROUND8", "0"}};
+                                                            {"VXD_CUDA_ATTN_CLUSTER", "0"}, {"VXD_CUDA_ROUND8", "0"},
+                                                            {"VXD_CUDA_TILED", "0"}};
     for (const auto& [sw, value] : switches) {
       setenv(sw, value, 1);
       auto variant = create_backend("cuda", BackendOptions{});
@@ -720,7 +723,7 @@ int main(int argc, char** argv) {
       g_prefix = std::string("[") + sw + "=" + value + "] ";
       check_attention(*cpu, *variant);
       check_gated_ffn(*cpu, *variant);
-      if (std::strcmp(sw, "VXD_CUDA_MMA") == 0) {
+      if (std::strcmp(sw, "VXD_CUDA_MMA") == 0 || std::strcmp(sw, "VXD_CUDA_TILED") == 0) {
         check_matmul(*cpu, *variant);
         check_matmul_multi(*cpu, *variant);
         check_qkv_rope_write(*cpu, *variant);
