@@ -29,12 +29,13 @@
 
 #include "cuda_backend.h"
 #include "gemv.cuh"
+#include "q4_tiles.h"
 
 namespace vxd::cuda {
 namespace {
 
 constexpr int kMmaRows = 8;     // x rows per pass (the mma's n)
-constexpr int kTileRows = 16;   // weight rows per block (the mma's m)
+constexpr int kTileRows = kQ4TileRows;  // weight rows per block (the mma's m)
 constexpr size_t kMmaStaticSmemRoom = 1024;
 
 // Row stride of staged x in bf16 elements: 64 bytes mod 128 between rows, so the 8 lanes of a
@@ -220,7 +221,7 @@ __device__ __forceinline__ void mma_chunk(float (&acc)[4], uint32_t w0, uint32_t
 // R: chunks per round. R = 8 asks for 5 resident blocks (<= 96 registers: the decoder's 576
 // tiles stay one wave); 0 leaves the R = 4 instances to ptxas's own choice (a minimum of 1 grew
 // them from 59 to 72 registers).
-// TILED (v23): the weights are read from their tiled copy (tile_q4): a lane's words of 4
+// TILED (v23): the weights are read from their tiled copy (q4_tiles.h): a lane's words of 4
 // consecutive chunks of one row are 16 contiguous bytes, so one 16-byte load per row and quad of
 // chunks replaces four 4-byte loads that used half of each 32-byte sector; each warp then splits
 // k on quad boundaries.
@@ -277,7 +278,7 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
     const DevWeight& w = a.w[GATED ? h : out];
 #pragma unroll
     for (int i = 0; i < 2; ++i) {
-      if constexpr (TILED) tp[h][i] = w.tiled + ((row0 / kTileRows * quads + c0 / 4) * 2 + i) * 32 + lane;
+      if constexpr (TILED) tp[h][i] = w.tiled + q4_tile_slot(row0 / kTileRows, c0 / 4, i, lane, quads);
       else wp[h][i] = static_cast<const uint32_t*>(w.data) + min(row0 + g + 8 * i, w.n - 1) * (k / 8) + 4 * c0 + t4;
     }
   }
@@ -309,7 +310,7 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
         for (int h = 0; h < H; ++h)
 #pragma unroll
           for (int i = 0; i < 2; ++i) {
-            const uint4 v = __ldg(tp[h][i] + 64 * d4);
+            const uint4 v = __ldg(tp[h][i] + kQ4QuadSlots * d4);
             wq[4 * u4][h][i] = v.x, wq[4 * u4 + 1][h][i] = v.y, wq[4 * u4 + 2][h][i] = v.z, wq[4 * u4 + 3][h][i] = v.w;
           }
       }
@@ -339,7 +340,7 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
     }
 #pragma unroll
     for (int h = 0; h < H; ++h) {
-      if constexpr (TILED) tp[h][0] += 16 * kRound, tp[h][1] += 16 * kRound;  // 64 slots per quad
+      if constexpr (TILED) tp[h][0] += kQ4QuadSlots * kRound / 4, tp[h][1] += kQ4QuadSlots * kRound / 4;
       else wp[h][0] += 4 * kRound, wp[h][1] += 4 * kRound;
     }
   };
@@ -403,17 +404,11 @@ void launch_mma(int ks, bool gated, bool tiled, const DevAct& x, const MultiArgs
                      "launch gemv_mma_q4", x, a);
 }
 
-// The tiled layout (v23), in 16-byte slots: tile t (rows 16 t ..), quad q (chunks 4 q .. 4 q + 3),
-// half i (rows g or g + 8), lane (g, t4) -> slot ((t Q + q) 2 + i) 32 + lane holds word t4 of
-// chunks 4 q .. 4 q + 3 of row 16 t + g + 8 i: what that lane feeds the MMAs of those chunks.
+// The tiled copy (q4_tiles.h), one 16-byte slot per thread.
 __global__ void tile_q4_kernel(const uint32_t* src, uint4* dst, int64_t n, int64_t k) {
   const int64_t o = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  const int64_t quads = k / 128;
-  if (o >= n / kTileRows * quads * 64) return;
-  const int lane = static_cast<int>(o & 31), i = static_cast<int>((o >> 5) & 1);
-  const int64_t tq = o >> 6, t = tq / quads, q = tq % quads;
-  const uint32_t* row = src + (kTileRows * t + (lane >> 2) + 8 * i) * (k / 8) + 16 * q + (lane & 3);
-  dst[o] = make_uint4(row[0], row[4], row[8], row[12]);
+  if (o >= n / kTileRows * (k / kQ4QuadCols) * kQ4QuadSlots) return;
+  dst[o] = make_uint4(src[q4_tile_source(o, 0, k)], src[q4_tile_source(o, 1, k)], src[q4_tile_source(o, 2, k)], src[q4_tile_source(o, 3, k)]);
 }
 
 constexpr int kSplits[] = {2, 4, 8, 16};
@@ -468,10 +463,12 @@ void configure_gemv_mma(const MatmulContext& ctx) {
     }
 }
 
-bool q4_tileable(DType dtype, int64_t n, int64_t k) { return dtype == DType::Q4 && n % kTileRows == 0 && k % 128 == 0 && k < (1LL << 30); }
+bool q4_tileable(DType dtype, int64_t n, int64_t k) {
+  return dtype == DType::Q4 && n % kQ4TileRows == 0 && k % kQ4QuadCols == 0 && k < (1LL << 30);
+}
 
 void tile_q4(const Weight& w, void* dst, cudaStream_t stream) {
-  const int64_t slots = w.n / kTileRows * (w.k / 128) * 64;
+  const int64_t slots = w.n / kQ4TileRows * (w.k / kQ4QuadCols) * kQ4QuadSlots;
   tile_q4_kernel<<<blocks_for(slots, 256), 256, 0, stream>>>(static_cast<const uint32_t*>(w.data), static_cast<uint4*>(dst), w.n, w.k);
   check_launch("tile_q4");
 }
