@@ -175,11 +175,20 @@ Weight CudaBackend::upload_weight(const HostWeight& w) {
     out.scales = static_cast<const uint16_t*>(scales);
   }
   if (matmul_ctx_.tiled && q4_tileable(w.dtype, w.n, w.k)) {
-    // A second copy for the tensor-core GEMV (the other paths read the file's layout).
-    void* tiled = device_alloc(w.data_bytes);
-    owned_.push_back(tiled);
-    tile_q4(out, tiled, stream_);
-    out.tiled = tiled;
+    // A second copy for the tensor-core GEMV (the other paths read the file's layout). Only a
+    // speed-up: where the GPU would be left with less than kTiledHeadroom (sessions' caches and
+    // workspaces come later), the weight is read in the file's layout.
+    constexpr size_t kTiledHeadroom = size_t{1} << 30;
+    size_t free_bytes = 0, total_bytes = 0;
+    void* tiled = nullptr;
+    if (cudaMemGetInfo(&free_bytes, &total_bytes) == cudaSuccess && free_bytes > w.data_bytes + kTiledHeadroom &&
+        cudaMalloc(&tiled, w.data_bytes) == cudaSuccess) {
+      owned_.push_back(tiled);
+      tile_q4(out, tiled, stream_);
+      out.tiled = tiled;
+    } else {
+      (void)cudaGetLastError();
+    }
   }
   return out;
 }
