@@ -288,8 +288,9 @@ int run_mel(const char* in, const char* out) {
 // weights: every word of the file's layout lands in exactly one slot ("bijective"), and the slot
 // the GEMV computes for lane (g, t4), half i, tile t and quad q holds word t4 of chunks 4q..4q+3
 // of row 16t + g + 8i, where the untiled GEMV reads them, and the next quad's slot is kQ4QuadSlots
-// on ("lanesRead": mismatches, 0 is right).
-// Prints {"shapes": [{"n", "k", "bijective", "lanesRead"}...]}.
+// on ("lanesRead": mismatches, 0 is right); q4_tiled_word, which the row-reading paths use, is
+// q4_tile_source's inverse ("inverse": mismatches, 0 is right).
+// Prints {"shapes": [{"n", "k", "bijective", "lanesRead", "inverse"}...]}.
 int run_q4tiles() {
   using namespace vxd::cuda;
   const int64_t shapes[][2] = {{16, 128}, {48, 128}, {96, 256}, {512, 1280}, {2048, 1280}, {3072, 4096}, {1280, 5120}, {64, 9216}};
@@ -318,9 +319,16 @@ int run_q4tiles() {
       for (int64_t q = 0; q + 1 < quads; ++q)
         for (int i = 0; i < 2; ++i)
           for (int lane = 0; lane < 32; ++lane) wrong += q4_tile_slot(t, q + 1, i, lane, quads) - q4_tile_slot(t, q, i, lane, quads) != kQ4QuadSlots;
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "%s{\"n\":%lld,\"k\":%lld,\"bijective\":%s,\"lanesRead\":%lld}", out.back() == '[' ? "" : ",",
-                  static_cast<long long>(n), static_cast<long long>(k), bijective ? "true" : "false", static_cast<long long>(wrong));
+    int64_t not_inverse = 0;
+    for (int64_t row = 0; row < n; ++row)
+      for (int64_t w = 0; w < k / 8; ++w) {
+        const int64_t at = q4_tiled_word(row, w, k);
+        not_inverse += at < 0 || at >= words || q4_tile_source(at / 4, static_cast<int>(at % 4), k) != row * (k / 8) + w;
+      }
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "%s{\"n\":%lld,\"k\":%lld,\"bijective\":%s,\"lanesRead\":%lld,\"inverse\":%lld}",
+                  out.back() == '[' ? "" : ",", static_cast<long long>(n), static_cast<long long>(k), bijective ? "true" : "false",
+                  static_cast<long long>(wrong), static_cast<long long>(not_inverse));
     out += buf;
   }
   std::printf("%s]}\n", out.c_str());

@@ -2,7 +2,8 @@
  * The CUDA backend's tiled q4 layout (native-models/kernels/cuda/q4_tiles.h, v23), index math
  * only, on CPU through `vxd-selftest q4tiles`: the repack puts every word of the file's layout in
  * exactly one 16-byte slot, and the slots the tensor-core GEMV reads hold, lane by lane, the words
- * its untiled form reads from the file's layout (so the MMAs see the same operands). The GEMV
+ * its untiled form reads from the file's layout (so the MMAs see the same operands), and the
+ * paths that read whole rows find each file word again through the inverse map. The GEMV
  * itself runs only on the GPU machine (cuda_op_check against the CPU backend).
  */
 import { execFileSync } from 'node:child_process';
@@ -15,6 +16,7 @@ interface Shape {
   k: number;
   bijective: boolean;
   lanesRead: number;
+  inverse: number;
 }
 
 describe('tiled q4 layout', () => {
@@ -30,5 +32,9 @@ describe('tiled q4 layout', () => {
     for (const s of shapes) {
       expect(s, `${s.n} x ${s.k}`).toMatchObject({ bijective: true, lanesRead: 0 });
     }
+  });
+
+  it('finds each file word again where the row-reading paths look for it (the inverse map)', () => {
+    for (const s of shapes) expect(s.inverse, `${s.n} x ${s.k}`).toBe(0);
   });
 });

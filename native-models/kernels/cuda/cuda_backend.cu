@@ -166,29 +166,29 @@ Weight CudaBackend::upload_weight(const HostWeight& w) {
   out.group = w.group;
   void* data = device_alloc(w.data_bytes);
   owned_.push_back(data);
-  check(cudaMemcpyAsync(data, w.data, w.data_bytes, cudaMemcpyHostToDevice, stream_), "upload weight");
+  // q4 in the tensor-core GEMV's tiled layout (v23): uploaded to a staging buffer and repacked on
+  // the GPU into its only copy. Without room for the staging buffer the weight keeps the file's
+  // layout (every path reads both), so the repack never makes a load fail.
+  void* staging = nullptr;
+  if (matmul_ctx_.tiled && q4_tileable(w.dtype, w.n, w.k) && cudaMalloc(&staging, w.data_bytes) == cudaSuccess) {
+    struct FreeStaging {
+      void* p;
+      ~FreeStaging() { cudaFree(p); }  // after the synchronize below, or on its error
+    } free_staging{staging};
+    check(cudaMemcpyAsync(staging, w.data, w.data_bytes, cudaMemcpyHostToDevice, stream_), "upload weight");
+    tile_q4(staging, data, w.n, w.k, stream_);
+    check(cudaStreamSynchronize(stream_), "upload weight (repack)");
+    out.tiled = true;
+  } else {
+    (void)cudaGetLastError();  // a failed staging allocation is not an error
+    check(cudaMemcpyAsync(data, w.data, w.data_bytes, cudaMemcpyHostToDevice, stream_), "upload weight");
+  }
   out.data = data;
   if (quantized(w.dtype)) {
     void* scales = device_alloc(w.scales_bytes);
     owned_.push_back(scales);
     check(cudaMemcpyAsync(scales, w.scales, w.scales_bytes, cudaMemcpyHostToDevice, stream_), "upload scales");
     out.scales = static_cast<const uint16_t*>(scales);
-  }
-  if (matmul_ctx_.tiled && q4_tileable(w.dtype, w.n, w.k)) {
-    // A second copy for the tensor-core GEMV (the other paths read the file's layout). Only a
-    // speed-up: where the GPU would be left with less than kTiledHeadroom (sessions' caches and
-    // workspaces come later), the weight is read in the file's layout.
-    constexpr size_t kTiledHeadroom = size_t{1} << 30;
-    size_t free_bytes = 0, total_bytes = 0;
-    void* tiled = nullptr;
-    if (cudaMemGetInfo(&free_bytes, &total_bytes) == cudaSuccess && free_bytes > w.data_bytes + kTiledHeadroom &&
-        cudaMalloc(&tiled, w.data_bytes) == cudaSuccess) {
-      owned_.push_back(tiled);
-      tile_q4(out, tiled, stream_);
-      out.tiled = tiled;
-    } else {
-      (void)cudaGetLastError();
-    }
   }
   return out;
 }
@@ -201,8 +201,7 @@ const float* CudaBackend::upload_vector(const float* host, size_t n) {
 }
 
 size_t CudaBackend::weight_footprint(const HostWeight& w) const {
-  const size_t data = round_up(weight_data_bytes(w), 256);
-  return data + (quantized(w.dtype) ? round_up(w.scales_bytes, 256) : 0) + (matmul_ctx_.tiled && q4_tileable(w.dtype, w.n, w.k) ? data : 0);
+  return round_up(weight_data_bytes(w), 256) + (quantized(w.dtype) ? round_up(w.scales_bytes, 256) : 0);
 }
 
 void CudaBackend::set_step_param(StepParam slot, int64_t value) {

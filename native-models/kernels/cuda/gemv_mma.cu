@@ -278,7 +278,7 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
     const DevWeight& w = a.w[GATED ? h : out];
 #pragma unroll
     for (int i = 0; i < 2; ++i) {
-      if constexpr (TILED) tp[h][i] = w.tiled + q4_tile_slot(row0 / kTileRows, c0 / 4, i, lane, quads);
+      if constexpr (TILED) tp[h][i] = static_cast<const uint4*>(w.data) + q4_tile_slot(row0 / kTileRows, c0 / 4, i, lane, quads);
       else wp[h][i] = static_cast<const uint32_t*>(w.data) + min(row0 + g + 8 * i, w.n - 1) * (k / 8) + 4 * c0 + t4;
     }
   }
@@ -467,9 +467,9 @@ bool q4_tileable(DType dtype, int64_t n, int64_t k) {
   return dtype == DType::Q4 && n % kQ4TileRows == 0 && k % kQ4QuadCols == 0 && k < (1LL << 30);
 }
 
-void tile_q4(const Weight& w, void* dst, cudaStream_t stream) {
-  const int64_t slots = w.n / kQ4TileRows * (w.k / kQ4QuadCols) * kQ4QuadSlots;
-  tile_q4_kernel<<<blocks_for(slots, 256), 256, 0, stream>>>(static_cast<const uint32_t*>(w.data), static_cast<uint4*>(dst), w.n, w.k);
+void tile_q4(const void* src, void* dst, int64_t n, int64_t k, cudaStream_t stream) {
+  const int64_t slots = n / kQ4TileRows * (k / kQ4QuadCols) * kQ4QuadSlots;
+  tile_q4_kernel<<<blocks_for(slots, 256), 256, 0, stream>>>(static_cast<const uint32_t*>(src), static_cast<uint4*>(dst), n, k);
   check_launch("tile_q4");
 }
 
@@ -491,9 +491,13 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
   if (a.rope.on && (gated || a.w[0].n % 2 || a.w[1].n % 2)) return false;
   int64_t tiles = 0;
   for (int i = 0; i < (gated ? 1 : a.count); ++i) tiles += (a.w[i].n + kTileRows - 1) / kTileRows;
-  // The tiled copies serve a call only when every weight has one (tile_q4's shapes).
-  bool tiled = true;
-  for (int i = 0; i < outs; ++i) tiled = tiled && a.w[i].tiled;
+  // One layout per call: the TILED instances read every weight tiled, the others every weight in
+  // the file's layout. A call mixing them (shapes of which only some tile, or a repack skipped for
+  // lack of room) runs per weight on the other paths, which read either.
+  int n_tiled = 0;
+  for (int i = 0; i < outs; ++i) n_tiled += a.w[i].tiled;
+  if (n_tiled != 0 && n_tiled != outs) return false;
+  const bool tiled = n_tiled == outs;
   // Sized for the first pass, which has the most rows (later ones have as many or fewer).
   const int ks = split_for(tiles, static_cast<int>(k / 32), static_cast<int>(std::min<int64_t>(x.rows, kMmaRows)), static_cast<int>(k), gated,
                            tiled, ctx);
