@@ -62,6 +62,8 @@ CudaBackend::CudaBackend(const BackendOptions&) {
   attn_mma_ = !(attn_mma && std::strcmp(attn_mma, "0") == 0);
   const char* attn_cluster = std::getenv("VXD_CUDA_ATTN_CLUSTER");
   attn_cluster_ = !(attn_cluster && std::strcmp(attn_cluster, "0") == 0);
+  const char* attn_early = std::getenv("VXD_CUDA_ATTN_EARLY");
+  attn_early_kv_ = !(attn_early && std::strcmp(attn_early, "0") == 0);
   if (const char* cap = std::getenv("VXD_CUDA_ATTN_MAX_SPLITS")) {
     // strtoll: defined on overflow (clamps) and rejects trailing junk, unlike atoll.
     char* end = nullptr;

@@ -149,6 +149,8 @@ class CudaBackend final : public Backend {
   bool attn_mma_ = true;
   // ... its splits one thread block cluster, merged in the kernel (v17; VXD_CUDA_ATTN_CLUSTER=0: a merge kernel).
   bool attn_cluster_ = true;
+  // ... its first key tile loaded before waiting for the previous kernel (v24; VXD_CUDA_ATTN_EARLY=0: after).
+  bool attn_early_kv_ = true;
 };
 
 const BackendEntry& cuda_backend_entry();

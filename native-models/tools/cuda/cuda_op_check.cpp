@@ -734,11 +734,12 @@ int main(int argc, char** argv) {
     // GEMV with 4 chunks per round (as before v19), and q4 weights kept in the file's layout (as
     // before v23; by default q4 weights of whole 16-row tiles and k a multiple of 128 are
     // repacked into the tiled layout, which every path then reads: n = 96 and 48 of check_matmul,
-    // 512 and 96 of the gated FFN, the 320-row embedding table).
+    // 512 and 96 of the gated FFN, the 320-row embedding table), and attention's first key tile
+    // loaded after the wait for the previous kernel (as before v24).
     const std::pair<const char*, const char*> switches[] = {{"VXD_CUDA_ATTN_WAVE", "0"}, {"VXD_CUDA_GATED6", "0"},
                                                             {"VXD_CUDA_MMA", "0"},       {"VXD_CUDA_ATTN_MMA", "0"},
                                                             {"VXD_CUDA_ATTN_CLUSTER", "0"}, {"VXD_CUDA_ROUND8", "0"},
-                                                            {"VXD_CUDA_TILED", "0"}};
+                                                            {"VXD_CUDA_TILED", "0"}, {"VXD_CUDA_ATTN_EARLY", "0"}};
     for (const auto& [sw, value] : switches) {
       setenv(sw, value, 1);
       auto variant = create_backend("cuda", BackendOptions{});
