@@ -70,6 +70,8 @@ struct Weight {
   const void* data = nullptr;
   const uint16_t* scales = nullptr;
   int32_t group = 0;
+  // data is in the backend's own layout for this dtype (the CUDA backend's tiled q4, v23), not the file's.
+  bool tiled = false;
 };
 
 // Ring KV cache of one attention layer: `ring` rows of `kv_dim` for K and for V.

@@ -12,6 +12,7 @@
 
 #include "../kernels/cpu/cpu_backend.h"
 #include "../kernels/cpu/numeric.h"
+#include "../kernels/cuda/q4_tiles.h"
 #include "mel.h"
 
 using namespace vxd;
@@ -283,11 +284,63 @@ int run_mel(const char* in, const char* out) {
   return 0;
 }
 
+// The CUDA backend's tiled q4 layout (kernels/cuda/q4_tiles.h), index math only, for n x k
+// weights: every word of the file's layout lands in exactly one slot ("bijective"), and the slot
+// the GEMV computes for lane (g, t4), half i, tile t and quad q holds word t4 of chunks 4q..4q+3
+// of row 16t + g + 8i, where the untiled GEMV reads them, and the next quad's slot is kQ4QuadSlots
+// on ("lanesRead": mismatches, 0 is right); q4_tiled_word, which the row-reading paths use, is
+// q4_tile_source's inverse ("inverse": mismatches, 0 is right).
+// Prints {"shapes": [{"n", "k", "bijective", "lanesRead", "inverse"}...]}.
+int run_q4tiles() {
+  using namespace vxd::cuda;
+  const int64_t shapes[][2] = {{16, 128}, {48, 128}, {96, 256}, {512, 1280}, {2048, 1280}, {3072, 4096}, {1280, 5120}, {64, 9216}};
+  std::string out = "{\"shapes\":[";
+  for (const auto& s : shapes) {
+    const int64_t n = s[0], k = s[1], quads = k / kQ4QuadCols, words = n * k / 8;
+    std::vector<uint8_t> hits(static_cast<size_t>(words), 0);
+    for (int64_t o = 0; o < words / 4; ++o)
+      for (int j = 0; j < 4; ++j) {
+        const int64_t w = q4_tile_source(o, j, k);
+        if (w >= 0 && w < words && hits[static_cast<size_t>(w)] < 255) ++hits[static_cast<size_t>(w)];
+      }
+    bool bijective = true;
+    for (uint8_t h : hits) bijective = bijective && h == 1;
+    int64_t wrong = 0;
+    for (int64_t t = 0; t < n / kQ4TileRows; ++t)
+      for (int64_t q = 0; q < quads; ++q)
+        for (int i = 0; i < 2; ++i)
+          for (int lane = 0; lane < 32; ++lane)
+            for (int j = 0; j < 4; ++j) {
+              const int64_t row = kQ4TileRows * t + lane / 4 + 8 * i, chunk = 4 * q + j;
+              wrong += q4_tile_source(q4_tile_slot(t, q, i, lane, quads), j, k) != row * (k / 8) + 4 * chunk + lane % 4;
+            }
+    // The GEMV steps its slot pointers by kQ4QuadSlots per quad.
+    for (int64_t t = 0; t < n / kQ4TileRows; ++t)
+      for (int64_t q = 0; q + 1 < quads; ++q)
+        for (int i = 0; i < 2; ++i)
+          for (int lane = 0; lane < 32; ++lane) wrong += q4_tile_slot(t, q + 1, i, lane, quads) - q4_tile_slot(t, q, i, lane, quads) != kQ4QuadSlots;
+    int64_t not_inverse = 0;
+    for (int64_t row = 0; row < n; ++row)
+      for (int64_t w = 0; w < k / 8; ++w) {
+        const int64_t at = q4_tiled_word(row, w, k);
+        not_inverse += at < 0 || at >= words || q4_tile_source(at / 4, static_cast<int>(at % 4), k) != row * (k / 8) + w;
+      }
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "%s{\"n\":%lld,\"k\":%lld,\"bijective\":%s,\"lanesRead\":%lld,\"inverse\":%lld}",
+                  out.back() == '[' ? "" : ",", static_cast<long long>(n), static_cast<long long>(k), bijective ? "true" : "false",
+                  static_cast<long long>(wrong), static_cast<long long>(not_inverse));
+    out += buf;
+  }
+  std::printf("%s]}\n", out.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc >= 2 && !std::strcmp(argv[1], "kernels")) return run_kernels();
+  if (argc >= 2 && !std::strcmp(argv[1], "q4tiles")) return run_q4tiles();
   if (argc >= 4 && !std::strcmp(argv[1], "mel")) return run_mel(argv[2], argv[3]);
-  std::fprintf(stderr, "usage: vxd-selftest kernels | mel IN.f32 OUT.f32\n");
+  std::fprintf(stderr, "usage: vxd-selftest kernels | q4tiles | mel IN.f32 OUT.f32\n");
   return 2;
 }

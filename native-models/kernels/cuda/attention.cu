@@ -78,6 +78,7 @@ struct AttnArgs {
   float scale;
   const int64_t* pos;
   float* partial;  // [rows * n_heads * splits][head_dim + 2]: m, l, acc
+  bool early_kv;   // the tensor-core kernel's first key tile loaded before pdl_wait (v24)
 };
 
 // The end of an attention block: its warps' (m, l, acc) per (row, head) pair, in shared memory,
@@ -257,10 +258,15 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
 // v17 (CLUSTER, VXD_CUDA_ATTN_CLUSTER=0: off): the splits of a (KV head, row block) are one thread
 // block cluster of WARPS-warp blocks, merged through distributed shared memory at the end of the
 // kernel, so no partials go to global memory and no merge kernel runs (v16: 4.5–5.4 µs per layer).
+// v24 (VXD_CUDA_ATTN_EARLY=0: off): a warp's first key tile is loaded before pdl_wait when all
+// its keys precede the step's first row. Within a step only the step's rows of a layer's ring
+// are written (by the kernel just before, the q/k/v epilogue, or rope_kv_write); older keys were
+// written by earlier steps and are final, so their DRAM round trip overlaps that kernel's tail.
+// The step position is a step parameter, uploaded before the step starts. Their lines never hold
+// bytes of the rows being written (whole ring rows apart), so the non-coherent loads stay right.
 template <int HD, int WARPS = kAttnWarps, bool CLUSTER = false>
 __global__ void __launch_bounds__(WARPS * 32) attention_mma_kernel(AttnArgs a) {
   pdl_trigger();
-  pdl_wait();
   constexpr int KSTEPS = HD / 16;  // score MMA k-steps (16 dims each)
   constexpr int KV4 = HD / 32;     // 16-byte K loads per key and lane (two k-steps each)
   constexpr int VV4 = HD / 64;     // 16-byte V loads per key and lane (8 dims, 4 value m-tiles each)
@@ -287,16 +293,6 @@ __global__ void __launch_bounds__(WARPS * 32) attention_mma_kernel(AttnArgs a) {
   const int row = has_pair ? g / G : 0;
   const int lo = static_cast<int>(p0 - a.window + 1 - first) + row, hi = static_cast<int>(p0 - first) + row;
 
-  // Q's A fragments of pair g (a0 and a2 of each k-step; a1 = a3 = 0: rows 8..15).
-  uint32_t qa[KSTEPS][2];
-  {
-    const uint16_t* qrow = static_cast<const uint16_t*>(a.q.data) + (r0 + row) * a.q.stride + static_cast<int64_t>(kvh * G + g % G) * HD;
-#pragma unroll
-    for (int j = 0; j < KV4; ++j) {
-      const uint4 v = has_pair ? *reinterpret_cast<const uint4*>(qrow + 32 * j + 8 * t4) : make_uint4(0, 0, 0, 0);
-      qa[2 * j][0] = v.x, qa[2 * j][1] = v.y, qa[2 * j + 1][0] = v.z, qa[2 * j + 1][1] = v.w;
-    }
-  }
   const uint16_t* kbase = static_cast<const uint16_t*>(a.k.data) + kvh * HD + 8 * t4;
   const uint16_t* vbase = static_cast<const uint16_t*>(a.v.data) + kvh * HD + 8 * g;
   const int kstride = static_cast<int>(a.k.stride), vstride = static_cast<int>(a.v.stride);
@@ -312,9 +308,9 @@ __global__ void __launch_bounds__(WARPS * 32) attention_mma_kernel(AttnArgs a) {
 #pragma unroll
   for (int t = 0; t < MT; ++t) acc[t][0] = acc[t][1] = acc[t][2] = acc[t][3] = 0.0f;
 
-  for (int jb = j0 + 16 * warp; jb < j1; jb += 16 * WARPS) {
-    // Every load of the tile first: K of keys jb + 8 i + g, V of keys jb + 8 i + 2 t4 + e.
-    uint4 kr[2][KV4], vr[2][2][VV4];
+  // Every load of a tile at once: K of keys jb + 8 i + g, V of keys jb + 8 i + 2 t4 + e.
+  uint4 kr[2][KV4], vr[2][2][VV4];
+  const auto load_tile = [&](int jb) {
 #pragma unroll
     for (int i = 0; i < 2; ++i) {
       const uint16_t* kp = kbase + slot_of(jb + 8 * i + g) * kstride;
@@ -327,6 +323,27 @@ __global__ void __launch_bounds__(WARPS * 32) attention_mma_kernel(AttnArgs a) {
         for (int j = 0; j < VV4; ++j) vr[i][e][j] = __ldg(reinterpret_cast<const uint4*>(vp + 64 * j));
       }
     }
+  };
+  // Keys [0, *a.pos - first) precede the step's rows (see above; a block's own p0 may be a later
+  // row of the step); a tile's loads reach key min(jb + 15, j1 - 1) at most (slot_of clamps).
+  const int jb0 = j0 + 16 * warp;
+  const bool early = a.early_kv && jb0 < j1 && min(jb0 + 15, j1 - 1) < *a.pos - first;
+  if (early) load_tile(jb0);
+  pdl_wait();
+
+  // Q's A fragments of pair g (a0 and a2 of each k-step; a1 = a3 = 0: rows 8..15).
+  uint32_t qa[KSTEPS][2];
+  {
+    const uint16_t* qrow = static_cast<const uint16_t*>(a.q.data) + (r0 + row) * a.q.stride + static_cast<int64_t>(kvh * G + g % G) * HD;
+#pragma unroll
+    for (int j = 0; j < KV4; ++j) {
+      const uint4 v = has_pair ? *reinterpret_cast<const uint4*>(qrow + 32 * j + 8 * t4) : make_uint4(0, 0, 0, 0);
+      qa[2 * j][0] = v.x, qa[2 * j][1] = v.y, qa[2 * j + 1][0] = v.z, qa[2 * j + 1][1] = v.w;
+    }
+  }
+
+  for (int jb = jb0; jb < j1; jb += 16 * WARPS) {
+    if (jb != jb0 || !early) load_tile(jb);
     // Scores of pair g with keys jb + 8 i + 2 t4 + e, masked to the split and the pair's window.
     float sc[2][2];
 #pragma unroll
@@ -678,7 +695,7 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
   }
   AttnArgs a{dev(q), dev(cache.k), dev(cache.v), dev(out), cache.ring, s.window, s.n_heads, s.n_kv_heads,
              s.head_dim, static_cast<int>(splits), rows_per_block, static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd))),
-             param_ptr(pos), d_attn_scratch_};
+             param_ptr(pos), d_attn_scratch_, attn_early_kv_};
   const dim3 grid(static_cast<unsigned>(s.n_kv_heads), static_cast<unsigned>(row_blocks), static_cast<unsigned>(splits));
   // With the GEMVs' programmatic dependent launch (v15: attention and merge too), each kernel's
   // launch overlaps its predecessor's tail; both wait for it before they read anything.

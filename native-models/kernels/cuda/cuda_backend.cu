@@ -62,6 +62,8 @@ CudaBackend::CudaBackend(const BackendOptions&) {
   attn_mma_ = !(attn_mma && std::strcmp(attn_mma, "0") == 0);
   const char* attn_cluster = std::getenv("VXD_CUDA_ATTN_CLUSTER");
   attn_cluster_ = !(attn_cluster && std::strcmp(attn_cluster, "0") == 0);
+  const char* attn_early = std::getenv("VXD_CUDA_ATTN_EARLY");
+  attn_early_kv_ = !(attn_early && std::strcmp(attn_early, "0") == 0);
   if (const char* cap = std::getenv("VXD_CUDA_ATTN_MAX_SPLITS")) {
     // strtoll: defined on overflow (clamps) and rejects trailing junk, unlike atoll.
     char* end = nullptr;
@@ -166,7 +168,23 @@ Weight CudaBackend::upload_weight(const HostWeight& w) {
   out.group = w.group;
   void* data = device_alloc(w.data_bytes);
   owned_.push_back(data);
-  check(cudaMemcpyAsync(data, w.data, w.data_bytes, cudaMemcpyHostToDevice, stream_), "upload weight");
+  // q4 in the tensor-core GEMV's tiled layout (v23): uploaded to a staging buffer and repacked on
+  // the GPU into its only copy. Without room for the staging buffer the weight keeps the file's
+  // layout (every path reads both), so the repack never makes a load fail.
+  void* staging = nullptr;
+  if (matmul_ctx_.tiled && q4_tileable(w.dtype, w.n, w.k) && cudaMalloc(&staging, w.data_bytes) == cudaSuccess) {
+    struct FreeStaging {
+      void* p;
+      ~FreeStaging() { cudaFree(p); }  // after the synchronize below, or on its error
+    } free_staging{staging};
+    check(cudaMemcpyAsync(staging, w.data, w.data_bytes, cudaMemcpyHostToDevice, stream_), "upload weight");
+    tile_q4(staging, data, w.n, w.k, stream_);
+    check(cudaStreamSynchronize(stream_), "upload weight (repack)");
+    out.tiled = true;
+  } else {
+    (void)cudaGetLastError();  // a failed staging allocation is not an error
+    check(cudaMemcpyAsync(data, w.data, w.data_bytes, cudaMemcpyHostToDevice, stream_), "upload weight");
+  }
   out.data = data;
   if (quantized(w.dtype)) {
     void* scales = device_alloc(w.scales_bytes);

@@ -25,11 +25,17 @@ struct MatmulContext {
   bool pdl_mma = false;  // ... of the tensor-core GEMVs and of attention (9.0+, on unless VXD_CUDA_PDL=0)
   bool gated_six = true;  // M = 1 gated FFN with 3 + 3 rows per warp where that fits one round (VXD_CUDA_GATED6=0: off)
   bool mma = true;  // q4 weights with bf16 activations on the tensor cores (gemv_mma.cu; VXD_CUDA_MMA=0: off)
+  bool tiled = true;  // q4 weights are repacked at upload into the tensor-core GEMV's tiled layout (v23; VXD_CUDA_TILED=0: not)
   bool round8 = true;  // the 4-warp gated tensor-core GEMV (decoder w1/w3) loads 8 chunks per round (v19; VXD_CUDA_ROUND8=0: 4)
 };
 MatmulContext configure_matmul(cudaStream_t stream, int device);
 // Occupancy and shared-memory limits of the fused GEMVs (gemv_multi.cu); called by configure_matmul.
 void configure_gemv_multi(const MatmulContext& ctx);
+// The tensor-core GEMV's tiled q4 layout (q4_tiles.h, v23): which weights take it (whole 16-row
+// tiles, k a multiple of 128), and the repack, on the device, of n x k codes in the file's layout
+// at src into dst (n k / 2 bytes each).
+bool q4_tileable(DType dtype, int64_t n, int64_t k);
+void tile_q4(const void* src, void* dst, int64_t n, int64_t k, cudaStream_t stream);
 // Occupancy of the attention kernels (attention.cu), measured once when a backend starts.
 void configure_attention();
 
@@ -143,6 +149,8 @@ class CudaBackend final : public Backend {
   bool attn_mma_ = true;
   // ... its splits one thread block cluster, merged in the kernel (v17; VXD_CUDA_ATTN_CLUSTER=0: a merge kernel).
   bool attn_cluster_ = true;
+  // ... its first key tile loaded before waiting for the previous kernel (v24; VXD_CUDA_ATTN_EARLY=0: after).
+  bool attn_early_kv_ = true;
 };
 
 const BackendEntry& cuda_backend_entry();

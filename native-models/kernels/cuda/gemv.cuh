@@ -248,7 +248,11 @@ __device__ __forceinline__ void gemv_rows(const float* xs, int M, const DevWeigh
 #pragma unroll
     for (int r = 0; r < RPW; ++r) {
       const int b = (GATED && r >= H) ? 1 : 0;
-      bits[r] = ok[r] ? __ldg(wbase[b] + static_cast<int64_t>(r % H) * chunks + ci) : make_uint4(0, 0, 0, 0);
+      bits[r] = make_uint4(0, 0, 0, 0);
+      if (ok[r]) {
+        if (WT == DType::Q4 && (b ? U : W).tiled) bits[r] = load_tiled_q4_chunk(b ? U : W, row0 + r % H, ci);
+        else bits[r] = __ldg(wbase[b] + static_cast<int64_t>(r % H) * chunks + ci);
+      }
       if constexpr (kQuant) {
         const uint16_t* srow = sbase[b] + static_cast<int64_t>(r % H) * groups_per_row;
         sbits[r] = ok[r] ? __ldg(srow + ci * E / W.group) : uint16_t{0};

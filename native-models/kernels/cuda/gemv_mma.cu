@@ -29,12 +29,13 @@
 
 #include "cuda_backend.h"
 #include "gemv.cuh"
+#include "q4_tiles.h"
 
 namespace vxd::cuda {
 namespace {
 
 constexpr int kMmaRows = 8;     // x rows per pass (the mma's n)
-constexpr int kTileRows = 16;   // weight rows per block (the mma's m)
+constexpr int kTileRows = kQ4TileRows;  // weight rows per block (the mma's m)
 constexpr size_t kMmaStaticSmemRoom = 1024;
 
 // Row stride of staged x in bf16 elements: 64 bytes mod 128 between rows, so the 8 lanes of a
@@ -220,7 +221,11 @@ __device__ __forceinline__ void mma_chunk(float (&acc)[4], uint32_t w0, uint32_t
 // R: chunks per round. R = 8 asks for 5 resident blocks (<= 96 registers: the decoder's 576
 // tiles stay one wave); 0 leaves the R = 4 instances to ptxas's own choice (a minimum of 1 grew
 // them from 59 to 72 registers).
-template <int KS, bool GATED, int R = 4>
+// TILED (v23): the weights are read from their tiled copy (q4_tiles.h): a lane's words of 4
+// consecutive chunks of one row are 16 contiguous bytes, so one 16-byte load per row and quad of
+// chunks replaces four 4-byte loads that used half of each 32-byte sector; each warp then splits
+// k on quad boundaries.
+template <int KS, bool GATED, int R = 4, bool TILED = false>
 __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x, MultiArgs a) {
   constexpr int H = GATED ? 2 : 1;
   // Chunks per round: all weight loads of a round (2 rows x H x kRound words per lane) are
@@ -259,17 +264,23 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
   stage_x_bf16<KS>(x, a, M, k, xs, ld);  // ends with __syncthreads, which also covers the scales
 
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t4 = lane & 3;
-  const int c0 = warp * chunks / KS, c1 = (warp + 1) * chunks / KS;
+  const int quads = chunks / 4;
+  const int c0 = TILED ? 4 * (warp * quads / KS) : warp * chunks / KS;
+  const int c1 = TILED ? 4 * ((warp + 1) * quads / KS) : (warp + 1) * chunks / KS;
 
   // The lane's two rows of each weight (clamped: a row past n computes a value nobody stores),
-  // as word pointers at chunk c0; no branch in the loop.
+  // as word pointers at chunk c0; no branch in the loop. Tiled: the lane's 16-byte slots of rows
+  // g and g + 8 at quad c0 / 4 (whole tiles only: n is a multiple of 16).
   const uint32_t* wp[H][2];
+  const uint4* tp[H][2];
 #pragma unroll
   for (int h = 0; h < H; ++h) {
     const DevWeight& w = a.w[GATED ? h : out];
 #pragma unroll
-    for (int i = 0; i < 2; ++i)
-      wp[h][i] = static_cast<const uint32_t*>(w.data) + min(row0 + g + 8 * i, w.n - 1) * (k / 8) + 4 * c0 + t4;
+    for (int i = 0; i < 2; ++i) {
+      if constexpr (TILED) tp[h][i] = static_cast<const uint4*>(w.data) + q4_tile_slot(row0 / kTileRows, c0 / 4, i, lane, quads);
+      else wp[h][i] = static_cast<const uint32_t*>(w.data) + min(row0 + g + 8 * i, w.n - 1) * (k / 8) + 4 * c0 + t4;
+    }
   }
   // x row g's pairs (rows past M are zero and their results never stored); the lane's scale rows.
   const uint4* xp = reinterpret_cast<const uint4*>(xs + g * ld) + 4 * c0 + t4;
@@ -290,13 +301,28 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
     constexpr bool kLateX = kRound > 4;
     uint32_t wq[kRound][H][2];
     uint4 xv[kLateX ? 1 : kRound];
+    if constexpr (TILED) {
+      // left is a multiple of 4 here: whole quads.
+#pragma unroll
+      for (int u4 = 0; u4 < kRound / 4; ++u4) {
+        const int d4 = 4 * u4 < left ? u4 : left / 4 - 1;
+#pragma unroll
+        for (int h = 0; h < H; ++h)
+#pragma unroll
+          for (int i = 0; i < 2; ++i) {
+            const uint4 v = __ldg(tp[h][i] + kQ4QuadSlots * d4);
+            wq[4 * u4][h][i] = v.x, wq[4 * u4 + 1][h][i] = v.y, wq[4 * u4 + 2][h][i] = v.z, wq[4 * u4 + 3][h][i] = v.w;
+          }
+      }
+    }
 #pragma unroll
     for (int u = 0; u < kRound; ++u) {
       const int du = u < left ? u : left - 1;
+      if constexpr (!TILED)
 #pragma unroll
-      for (int h = 0; h < H; ++h)
+        for (int h = 0; h < H; ++h)
 #pragma unroll
-        for (int i = 0; i < 2; ++i) wq[u][h][i] = __ldg(wp[h][i] + 4 * du);
+          for (int i = 0; i < 2; ++i) wq[u][h][i] = __ldg(wp[h][i] + 4 * du);
       if constexpr (!kLateX) xv[u] = xrow ? xp[4 * (c - c0 + du)] : make_uint4(0, 0, 0, 0);
     }
 #pragma unroll
@@ -313,7 +339,10 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
       }
     }
 #pragma unroll
-    for (int h = 0; h < H; ++h) wp[h][0] += 4 * kRound, wp[h][1] += 4 * kRound;
+    for (int h = 0; h < H; ++h) {
+      if constexpr (TILED) tp[h][0] += kQ4QuadSlots * kRound / 4, tp[h][1] += kQ4QuadSlots * kRound / 4;
+      else wp[h][0] += 4 * kRound, wp[h][1] += 4 * kRound;
+    }
   };
   int c = c0;
   for (; c + kRound <= c1; c += kRound) round(c, kRound);
@@ -346,29 +375,40 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
   }
 }
 
-// The kernel instance for (ks, gated) as the context asks: one choice, used for the occupancy
-// query at start and for every launch. R = 8 for the gated 4-warp instance (v19, ctx.round8; v21
-// tried it for the plain 8- and 16-warp ones, the decoder's wo and w2: 0.1 ms slower per step).
+// The kernel instance for (ks, gated, tiled) as the context asks: one choice, used for the
+// occupancy query at start and for every launch. R = 8 for the gated 4-warp instance (v19,
+// ctx.round8; v21 tried it for the plain 8- and 16-warp ones, the decoder's wo and w2: 0.1 ms
+// slower per step).
 using MmaKernel = void (*)(DevAct, MultiArgs);
-template <bool GATED>
+template <bool GATED, bool TILED>
 MmaKernel mma_kernel(int ks, const MatmulContext& ctx) {
   switch (ks) {
-    case 2: return gemv_mma_q4<2, GATED>;
+    case 2: return gemv_mma_q4<2, GATED, 4, TILED>;
     case 4:
       if constexpr (GATED)
-        if (ctx.round8) return gemv_mma_q4<4, true, 8>;
-      return gemv_mma_q4<4, GATED>;
-    case 8: return gemv_mma_q4<8, GATED>;
-    default: return gemv_mma_q4<16, GATED>;
+        if (ctx.round8) return gemv_mma_q4<4, true, 8, TILED>;
+      return gemv_mma_q4<4, GATED, 4, TILED>;
+    case 8: return gemv_mma_q4<8, GATED, 4, TILED>;
+    default: return gemv_mma_q4<16, GATED, 4, TILED>;
   }
 }
-MmaKernel mma_kernel(int ks, bool gated, const MatmulContext& ctx) { return gated ? mma_kernel<true>(ks, ctx) : mma_kernel<false>(ks, ctx); }
+MmaKernel mma_kernel(int ks, bool gated, bool tiled, const MatmulContext& ctx) {
+  if (tiled) return gated ? mma_kernel<true, true>(ks, ctx) : mma_kernel<false, true>(ks, ctx);
+  return gated ? mma_kernel<true, false>(ks, ctx) : mma_kernel<false, false>(ks, ctx);
+}
 
-void launch_mma(int ks, bool gated, const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
+void launch_mma(int ks, bool gated, bool tiled, const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
   MatmulContext c = ctx;
   c.pdl = ctx.pdl || ctx.pdl_mma;
-  launch_gemv_kernel(mma_kernel(ks, gated, ctx), static_cast<unsigned>(a.group_end[gated ? 0 : a.count - 1]), ks, smem, c,
+  launch_gemv_kernel(mma_kernel(ks, gated, tiled, ctx), static_cast<unsigned>(a.group_end[gated ? 0 : a.count - 1]), ks, smem, c,
                      "launch gemv_mma_q4", x, a);
+}
+
+// The tiled copy (q4_tiles.h), one 16-byte slot per thread.
+__global__ void tile_q4_kernel(const uint32_t* src, uint4* dst, int64_t n, int64_t k) {
+  const int64_t o = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (o >= n / kTileRows * (k / kQ4QuadCols) * kQ4QuadSlots) return;
+  dst[o] = make_uint4(src[q4_tile_source(o, 0, k)], src[q4_tile_source(o, 1, k)], src[q4_tile_source(o, 2, k)], src[q4_tile_source(o, 3, k)]);
 }
 
 constexpr int kSplits[] = {2, 4, 8, 16};
@@ -378,14 +418,14 @@ int split_index(int ks) { return ks == 2 ? 0 : ks == 4 ? 1 : ks == 8 ? 2 : 3; }
 // Resident blocks per SM of each instance as its registers and static shared memory allow,
 // measured once when the backend starts (as for attention: no driver queries while a step is
 // captured); the dynamic shared memory of a call is applied in split_for.
-int g_mma_blocks_per_sm[4][2];
+int g_mma_blocks_per_sm[4][2][2];  // [split][gated][tiled]
 
 // Warps per tile (k split): among the splits whose blocks fit in the fewest waves (occupancy of
 // the instance, measured at start, and of the call's shared memory: v12's 20 extra registers put
 // the encoder FFN's 320 blocks of 8 warps into two waves), the fewest that put ~16 warps per SM
 // to work, else the one with the most warps; each warp walks >= 2 chunks where the split allows.
 // 0: no split fits in shared memory.
-int split_for(int64_t tiles, int chunks, int rows, int k, bool gated, const MatmulContext& ctx) {
+int split_for(int64_t tiles, int chunks, int rows, int k, bool gated, bool tiled, const MatmulContext& ctx) {
   const int64_t target = 16LL * ctx.sm_count;
   int best = 0;
   int64_t best_waves = 0, best_warps = 0;
@@ -395,7 +435,7 @@ int split_for(int64_t tiles, int chunks, int rows, int k, bool gated, const Matm
     if (smem > ctx.smem_limit - kMmaStaticSmemRoom) continue;
     // 1 KB per block is the runtime's own reservation (compute capability 8.0+).
     const int by_smem = static_cast<int>(ctx.smem_per_sm / (smem + kMmaStaticSmemRoom + 1024));
-    const int per_sm = std::min(g_mma_blocks_per_sm[split_index(ks)][gated], by_smem);
+    const int per_sm = std::min(g_mma_blocks_per_sm[split_index(ks)][gated][tiled], by_smem);
     if (per_sm < 1) continue;
     const int64_t cap = static_cast<int64_t>(per_sm) * ctx.sm_count;
     const int64_t waves = (tiles + cap - 1) / cap, warps = std::min(tiles, cap) * ks;
@@ -410,16 +450,27 @@ int split_for(int64_t tiles, int chunks, int rows, int k, bool gated, const Matm
 void configure_gemv_mma(const MatmulContext& ctx) {
   const int limit = static_cast<int>(ctx.smem_limit - kMmaStaticSmemRoom);
   for (int ks : kSplits)
-    for (int gated = 0; gated < 2; ++gated) {
-      const MmaKernel kernel = mma_kernel(ks, gated, ctx);
+    for (int v = 0; v < 4; ++v) {
+      const bool gated = v & 1, tiled = v >> 1;
+      const MmaKernel kernel = mma_kernel(ks, gated, tiled, ctx);
       check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, limit), "gemv_mma smem limit");
       int per_sm = 0;
       if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, ks * 32, 0) != cudaSuccess) {
         (void)cudaGetLastError();
         per_sm = 1;  // only a sizing hint
       }
-      g_mma_blocks_per_sm[split_index(ks)][gated] = std::max(1, per_sm);
+      g_mma_blocks_per_sm[split_index(ks)][gated][tiled] = std::max(1, per_sm);
     }
+}
+
+bool q4_tileable(DType dtype, int64_t n, int64_t k) {
+  return dtype == DType::Q4 && n % kQ4TileRows == 0 && k % kQ4QuadCols == 0 && k < (1LL << 30);
+}
+
+void tile_q4(const void* src, void* dst, int64_t n, int64_t k, cudaStream_t stream) {
+  const int64_t slots = n / kQ4TileRows * (k / kQ4QuadCols) * kQ4QuadSlots;
+  tile_q4_kernel<<<blocks_for(slots, 256), 256, 0, stream>>>(static_cast<const uint32_t*>(src), static_cast<uint4*>(dst), n, k);
+  check_launch("tile_q4");
 }
 
 bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& ctx, bool launch) {
@@ -440,8 +491,16 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
   if (a.rope.on && (gated || a.w[0].n % 2 || a.w[1].n % 2)) return false;
   int64_t tiles = 0;
   for (int i = 0; i < (gated ? 1 : a.count); ++i) tiles += (a.w[i].n + kTileRows - 1) / kTileRows;
+  // One layout per call: the TILED instances read every weight tiled, the others every weight in
+  // the file's layout. A call mixing them (shapes of which only some tile, or a repack skipped for
+  // lack of room) runs per weight on the other paths, which read either.
+  int n_tiled = 0;
+  for (int i = 0; i < outs; ++i) n_tiled += a.w[i].tiled;
+  if (n_tiled != 0 && n_tiled != outs) return false;
+  const bool tiled = n_tiled == outs;
   // Sized for the first pass, which has the most rows (later ones have as many or fewer).
-  const int ks = split_for(tiles, static_cast<int>(k / 32), static_cast<int>(std::min<int64_t>(x.rows, kMmaRows)), static_cast<int>(k), gated, ctx);
+  const int ks = split_for(tiles, static_cast<int>(k / 32), static_cast<int>(std::min<int64_t>(x.rows, kMmaRows)), static_cast<int>(k), gated,
+                           tiled, ctx);
   if (!ks) return false;
   if (!launch) return true;
   int64_t end = 0;
@@ -457,7 +516,7 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
     }
     const DevAct xp = rows_of(x, m0, n);
     const size_t smem = mma_smem(static_cast<int>(n), static_cast<int>(k), ks, gated).total;
-    launch_mma(ks, gated, xp, p, ctx, smem);
+    launch_mma(ks, gated, tiled, xp, p, ctx, smem);
   }
   return true;
 }

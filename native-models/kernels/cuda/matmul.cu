@@ -235,6 +235,8 @@ MatmulContext configure_matmul(cudaStream_t stream, int device) {
   const char* round8 = std::getenv("VXD_CUDA_ROUND8");
   // v19 (A/B on one H100: 2.93 against 3.05 ms per 4w step at 2000); VXD_CUDA_ROUND8=0: v18's 4 chunks.
   ctx.round8 = !(round8 && std::strcmp(round8, "0") == 0);
+  const char* tiled = std::getenv("VXD_CUDA_TILED");
+  ctx.tiled = ctx.mma && !(tiled && std::strcmp(tiled, "0") == 0);
   allow_smem<DType::F32>(ctx.smem_limit);
   allow_smem<DType::BF16>(ctx.smem_limit);
   allow_smem<DType::Q8>(ctx.smem_limit);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common.cuh"
+#include "q4_tiles.h"
 
 namespace vxd::cuda {
 
@@ -11,9 +12,15 @@ struct DevWeight {
   const uint16_t* scales;  // fp16, [n, k / group]
   int64_t n, k;
   int group;
+  bool tiled;  // q4 data in the tensor-core GEMV's tiled layout (q4_tiles.h, v23), not the file's
 };
 
-inline DevWeight dev(const Weight& w) { return DevWeight{w.data, w.scales, w.n, w.k, w.group}; }
+inline DevWeight dev(const Weight& w) { return DevWeight{w.data, w.scales, w.n, w.k, w.group, w.tiled}; }
+
+// The file's uint32 word `word` of row `row` of a q4 weight, in either layout.
+__device__ __forceinline__ int64_t q4_word_index(const DevWeight& w, int64_t row, int64_t word) {
+  return w.tiled ? q4_tiled_word(row, word, w.k) : row * (w.k / 8) + word;
+}
 
 // Element (row, col) of a weight as fp32, for any dtype (generic paths, embedding).
 template <DType WT>
@@ -27,11 +34,18 @@ __device__ __forceinline__ float weight_at(const DevWeight& w, int64_t row, int6
     if constexpr (WT == DType::Q8) {
       return s * static_cast<float>(static_cast<const int8_t*>(w.data)[row * w.k + col]);
     } else {
-      const uint8_t b = static_cast<const uint8_t*>(w.data)[row * (w.k / 2) + col / 2];
-      const int q = ((col & 1) ? (b >> 4) : (b & 15)) - 8;
+      const uint32_t word = static_cast<const uint32_t*>(w.data)[q4_word_index(w, row, col / 8)];
+      const int q = static_cast<int>((word >> (4 * (col & 7))) & 15) - 8;
       return s * static_cast<float>(q);
     }
   }
+}
+
+// The file's 16-byte chunk `c` of row `row` of a tiled q4 weight: its 4 words lie 16 bytes apart
+// in the row's 64 contiguous bytes of that quad.
+__device__ __forceinline__ uint4 load_tiled_q4_chunk(const DevWeight& w, int64_t row, int64_t c) {
+  const uint32_t* p = static_cast<const uint32_t*>(w.data) + q4_tiled_word(row, 4 * c, w.k);
+  return make_uint4(__ldg(p), __ldg(p + 4), __ldg(p + 8), __ldg(p + 12));
 }
 
 // Elements held by one 16-byte chunk of a weight row.

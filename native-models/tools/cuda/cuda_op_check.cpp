@@ -107,12 +107,30 @@ void check_matmul(Backend& c, Backend& g) {
                    use_res ? (gpu ? &y.gpu.act : &y.cpu.act) : nullptr, gpu ? y.gpu.act : y.cpu.act);
         });
         char name[160];
-        std::snprintf(name, sizeof name, "matmul w=%s x=%s y=%s M=%lld N=%lld K=%lld G=%d%s%s%s", dtype_name(wt), dtype_name(xdt),
+        std::snprintf(name, sizeof name, "matmul w=%s x=%s y=%s M=%lld N=%lld K=%lld G=%d%s%s%s%s", dtype_name(wt), dtype_name(xdt),
                       dtype_name(ydt), (long long)m, (long long)s.n, (long long)s.k, s.group, use_bias ? " +bias" : "",
-                      use_res ? " +res" : "", xstride ? " strided" : "");
+                      use_res ? " +res" : "", xstride ? " strided" : "", wg.tiled ? " tiled" : "");
         y.compare(name, bound_for(ydt) * (ydt == DType::F32 && xdt == DType::BF16 ? 1 : 1));
       }
     }
+}
+
+// Which q4 weights the backend repacks into the tiled layout (v23): those of whole 16-row tiles
+// with k a multiple of 128, unless VXD_CUDA_TILED=0 (expect_tiled false); so the checks above and
+// below cover both layouts on every path.
+void check_tiled_layout(Backend& g, bool expect_tiled) {
+  struct Case {
+    int64_t n, k;
+    bool tileable;
+  };
+  for (const Case& t : {Case{96, 256, true}, Case{3072, 1280, true}, Case{300, 256, false}, Case{96, 200, false}}) {
+    OwnedWeight host = random_weight(DType::Q4, t.n, t.k, 8, 0.05f, *g_rng);
+    const Weight w = g.upload_weight(host.view());
+    char name[120];
+    std::snprintf(name, sizeof name, "q4 %lldx%lld uploaded %s", (long long)t.n, (long long)t.k,
+                  t.tileable && expect_tiled ? "tiled" : "in the file's layout");
+    report(name, w.tiled == (t.tileable && expect_tiled) ? 0.0 : 1.0, 0.0);
+  }
 }
 
 void check_norm_rope(Backend& c, Backend& g) {
@@ -235,23 +253,26 @@ void check_elementwise(Backend& c, Backend& g) {
     both(c, g, [&](Backend& b, bool gpu) { b.gelu(gpu ? x.gpu.act : x.cpu.act); });
     x.compare(std::string("gelu ") + dtype_name(dt), bound_for(dt));
   }
-  for (DType wt : {DType::F32, DType::BF16, DType::Q8, DType::Q4}) {
-    OwnedWeight host = random_weight(wt, 300, 256, 32, 0.5f, *g_rng);
-    const Weight tc = c.upload_weight(host.view()), tg = g.upload_weight(host.view());
-    const int32_t ids_host[5] = {0, 299, -1, 300, 17};  // two bad ids give zero rows
-    Buffer idc = c.alloc(sizeof ids_host), idg = g.alloc(sizeof ids_host);
-    c.upload(idc.ptr, ids_host, sizeof ids_host);
-    g.upload(idg.ptr, ids_host, sizeof ids_host);
-    Twin add(c, g, 5, 256, DType::F32), out(c, g, 5, 256, DType::BF16);
-    add.fill(0.1f);
-    out.poison();
-    both(c, g, [&](Backend& b, bool gpu) {
-      b.embed(gpu ? tg : tc, static_cast<const int32_t*>(gpu ? idg.ptr : idc.ptr), gpu ? &add.gpu.act : &add.cpu.act,
-              gpu ? out.gpu.act : out.cpu.act);
-    });
-    out.compare(std::string("embed table=") + dtype_name(wt) + " (bad ids -> zero rows)", 1e-2);
-    c.free(idc), g.free(idg);
-  }
+  // 320 rows: a q4 table in the tiled layout (whole 16-row tiles); 300: in the file's.
+  for (DType wt : {DType::F32, DType::BF16, DType::Q8, DType::Q4})
+    for (int32_t rows : {300, 320}) {
+      OwnedWeight host = random_weight(wt, rows, 256, 32, 0.5f, *g_rng);
+      const Weight tc = c.upload_weight(host.view()), tg = g.upload_weight(host.view());
+      const int32_t ids_host[5] = {0, rows - 1, -1, rows, 17};  // two bad ids give zero rows
+      Buffer idc = c.alloc(sizeof ids_host), idg = g.alloc(sizeof ids_host);
+      c.upload(idc.ptr, ids_host, sizeof ids_host);
+      g.upload(idg.ptr, ids_host, sizeof ids_host);
+      Twin add(c, g, 5, 256, DType::F32), out(c, g, 5, 256, DType::BF16);
+      add.fill(0.1f);
+      out.poison();
+      both(c, g, [&](Backend& b, bool gpu) {
+        b.embed(gpu ? tg : tc, static_cast<const int32_t*>(gpu ? idg.ptr : idc.ptr), gpu ? &add.gpu.act : &add.cpu.act,
+                gpu ? out.gpu.act : out.cpu.act);
+      });
+      out.compare(std::string("embed table=") + dtype_name(wt) + " rows=" + std::to_string(rows) + (tg.tiled ? " tiled" : "") +
+                  " (bad ids -> zero rows)", 1e-2);
+      c.free(idc), g.free(idg);
+    }
   for (DType dt : {DType::F32, DType::BF16}) {
     // Ties: the first maximum must win.
     DevMatrix x(g, 1, 131072, dt);
@@ -684,6 +705,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
+    check_tiled_layout(*gpu, true);
     check_matmul(*cpu, *gpu);
     check_norm_rope(*cpu, *gpu);
     check_attention(*cpu, *gpu);
@@ -708,11 +730,16 @@ int main(int argc, char** argv) {
     // The A/B switches: v4's attention splits (8 blocks per SM), the decoder FFN's 2 + 2 rows
     // per warp only (v6), q4 with bf16 x off the tensor cores (the fp32 GEMVs, as before v9),
     // attention over bf16 caches off the tensor cores (the fp32 kernel, as before v15), its
-    // splits merged by a kernel instead of in a cluster (as before v17), and the decoder's gated
-    // GEMV with 4 chunks per round (as before v19).
+    // splits merged by a kernel instead of in a cluster (as before v17), the decoder's gated
+    // GEMV with 4 chunks per round (as before v19), and q4 weights kept in the file's layout (as
+    // before v23; by default q4 weights of whole 16-row tiles and k a multiple of 128 are
+    // repacked into the tiled layout, which every path then reads: n = 96 and 48 of check_matmul,
+    // 512 and 96 of the gated FFN, the 320-row embedding table), and attention's first key tile
+    // loaded after the wait for the previous kernel (as before v24).
     const std::pair<const char*, const char*> switches[] = {{"VXD_CUDA_ATTN_WAVE", "0"}, {"VXD_CUDA_GATED6", "0"},
                                                             {"VXD_CUDA_MMA", "0"},       {"VXD_CUDA_ATTN_MMA", "0"},
-                                                            {"VXD_CUDA_ATTN_CLUSTER", "0"}, {"VXD_CUDA_ROUND8", "0"}};
+                                                            {"VXD_CUDA_ATTN_CLUSTER", "0"}, {"VXD_CUDA_ROUND8", "0"},
+                                                            {"VXD_CUDA_TILED", "0"}, {"VXD_CUDA_ATTN_EARLY", "0"}};
     for (const auto& [sw, value] : switches) {
       setenv(sw, value, 1);
       auto variant = create_backend("cuda", BackendOptions{});
@@ -720,11 +747,12 @@ int main(int argc, char** argv) {
       g_prefix = std::string("[") + sw + "=" + value + "] ";
       check_attention(*cpu, *variant);
       check_gated_ffn(*cpu, *variant);
-      if (std::strcmp(sw, "VXD_CUDA_MMA") == 0) {
+      if (std::strcmp(sw, "VXD_CUDA_MMA") == 0 || std::strcmp(sw, "VXD_CUDA_TILED") == 0) {
         check_matmul(*cpu, *variant);
         check_matmul_multi(*cpu, *variant);
         check_qkv_rope_write(*cpu, *variant);
       }
+      if (std::strcmp(sw, "VXD_CUDA_TILED") == 0) check_tiled_layout(*variant, false), check_elementwise(*cpu, *variant);
     }
     setenv("VXD_FUSED", "0", 1);
     auto v3 = create_backend("cuda", BackendOptions{});
