@@ -17,11 +17,6 @@ struct DevWeight {
 
 inline DevWeight dev(const Weight& w) { return DevWeight{w.data, w.scales, w.n, w.k, w.group, w.tiled}; }
 
-// The file's uint32 word `word` of row `row` of a q4 weight, in either layout.
-__device__ __forceinline__ int64_t q4_word_index(const DevWeight& w, int64_t row, int64_t word) {
-  return w.tiled ? q4_tiled_word(row, word, w.k) : row * (w.k / 8) + word;
-}
-
 // Element (row, col) of a weight as fp32, for any dtype (generic paths, embedding).
 template <DType WT>
 __device__ __forceinline__ float weight_at(const DevWeight& w, int64_t row, int64_t col) {
@@ -34,9 +29,10 @@ __device__ __forceinline__ float weight_at(const DevWeight& w, int64_t row, int6
     if constexpr (WT == DType::Q8) {
       return s * static_cast<float>(static_cast<const int8_t*>(w.data)[row * w.k + col]);
     } else {
-      const uint32_t word = static_cast<const uint32_t*>(w.data)[q4_word_index(w, row, col / 8)];
-      const int q = static_cast<int>((word >> (4 * (col & 7))) & 15) - 8;
-      return s * static_cast<float>(q);
+      // The file's layout by byte (any even k); the tiled one (k a multiple of 128) by word.
+      const int code = w.tiled ? static_cast<int>((static_cast<const uint32_t*>(w.data)[q4_tiled_word(row, col / 8, w.k)] >> (4 * (col & 7))) & 15)
+                               : static_cast<int>((static_cast<const uint8_t*>(w.data)[row * (w.k / 2) + col / 2] >> (4 * (col & 1))) & 15);
+      return s * static_cast<float>(code - 8);
     }
   }
 }

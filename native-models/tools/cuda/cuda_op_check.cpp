@@ -82,7 +82,8 @@ void check_matmul(Backend& c, Backend& g) {
     int32_t group;
   };
   // {48, 128, 64}: the tensor-core GEMV's smallest split (2 warps) and a group of 2 chunks.
-  const Shape shapes[] = {{96, 256, 32}, {200, 1280, 32}, {64, 48, 16}, {33, 40, 8}, {130, 512, 128}, {48, 128, 64}};
+  // {20, 36, 4}: q4 rows of 18 bytes (not whole words), read by byte.
+  const Shape shapes[] = {{96, 256, 32}, {200, 1280, 32}, {64, 48, 16}, {33, 40, 8}, {130, 512, 128}, {48, 128, 64}, {20, 36, 4}};
   const DType wts[] = {DType::F32, DType::BF16, DType::Q8, DType::Q4};
   const int64_t ms[] = {1, 2, 3, 4, 7, 8, 9, 39, 70, 300};  // 300: the tiled GEMM
   int variant = 0;
