@@ -81,8 +81,11 @@ CudaBackend::CudaBackend(const BackendOptions&) {
     check(cudaMalloc(&d_params_, sizeof(params_)), "cudaMalloc(step params)");
     attn_scratch_floats_ = kMaxAttnPartials * (kMaxAttnHeadDim + 2);
     check(cudaMalloc(&d_attn_scratch_, attn_scratch_floats_ * sizeof(float)), "cudaMalloc(attention scratch)");
+    check(cudaMalloc(&d_argmax_, sizeof(ArgmaxScratch)), "cudaMalloc(argmax scratch)");
+    check(cudaMemset(d_argmax_, 0, sizeof(ArgmaxScratch)), "cudaMemset(argmax scratch)");
   } catch (...) {
     // A constructor that throws gets no destructor call: release what was made so far.
+    cudaFree(d_argmax_);
     cudaFree(d_attn_scratch_);
     cudaFree(d_params_);
     cudaStreamDestroy(stream_);
@@ -101,6 +104,7 @@ CudaBackend::~CudaBackend() {
   if (profiler_.enabled()) profiler_.report();
   for (auto& g : graphs_) cudaGraphExecDestroy(g.second.exec);
   for (void* p : owned_) cudaFree(p);
+  cudaFree(d_argmax_);
   cudaFree(d_attn_scratch_);
   cudaFree(d_params_);
   cudaStreamDestroy(stream_);
@@ -161,6 +165,10 @@ void CudaBackend::download(void* dst, const void* src, size_t bytes) {
 
 Weight CudaBackend::upload_weight(const HostWeight& w) {
   validate(w);
+  // The repack launches a kernel and synchronizes the stream: like upload(), never inside another
+  // thread's capture, and on the backend's device.
+  std::lock_guard<std::recursive_mutex> lock(stream_mu_);
+  bind_device();
   Weight out;
   out.dtype = w.dtype;
   out.n = w.n;
@@ -196,6 +204,8 @@ Weight CudaBackend::upload_weight(const HostWeight& w) {
 }
 
 const float* CudaBackend::upload_vector(const float* host, size_t n) {
+  std::lock_guard<std::recursive_mutex> lock(stream_mu_);  // see upload_weight
+  bind_device();
   void* p = device_alloc(n * sizeof(float));
   owned_.push_back(p);
   check(cudaMemcpyAsync(p, host, n * sizeof(float), cudaMemcpyHostToDevice, stream_), "upload vector");

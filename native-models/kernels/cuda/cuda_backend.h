@@ -15,6 +15,15 @@
 
 namespace vxd::cuda {
 
+// argmax (elementwise.cu): blocks of kArgmaxThreads, each with a contiguous share of the row, and
+// their partials (v27).
+constexpr int kArgmaxBlocks = 64, kArgmaxThreads = 256;
+struct ArgmaxScratch {
+  float v[kArgmaxBlocks];
+  int64_t i[kArgmaxBlocks];
+  unsigned ticket;  // blocks done; the last one wraps it back to 0
+};
+
 // What the matmul launcher needs to size its grids (set once per backend).
 struct MatmulContext {
   cudaStream_t stream = nullptr;
@@ -116,6 +125,7 @@ class CudaBackend final : public Backend {
   int64_t params_[kStepParamCount] = {};
   bool params_dirty_ = true;
   float* d_attn_scratch_ = nullptr;  // split-K partials of attention
+  ArgmaxScratch* d_argmax_ = nullptr;  // argmax's per-block partials and ticket (zeroed once; the kernel leaves the ticket at 0)
   size_t attn_scratch_floats_ = 0;
   std::vector<void*> owned_;  // weights and vectors
   MatmulContext matmul_ctx_;
@@ -129,7 +139,7 @@ class CudaBackend final : public Backend {
   bool dry_run_ = false;
   size_t captures_ = 0;
   bool use_graphs_ = true;
-  // Held by run_step, alloc, free, upload, download and synchronize. A session's workspace is allocated and freed on the thread
+  // Held by run_step, alloc, free, upload, upload_weight, upload_vector, download and synchronize. A session's workspace is allocated and freed on the thread
   // that creates or destroys it, outside the model's compute lock, while another session of the
   // model may be capturing its step on stream_: the allocation's memset would be recorded into
   // that graph (and replayed on memory this session later frees) or device_alloc would see the

@@ -1,4 +1,5 @@
 // Element-wise ops, im2col for the causal conv stem, embedding lookup and argmax on the device.
+#include <algorithm>
 #include <climits>
 
 #include "common.cuh"
@@ -81,44 +82,67 @@ __global__ void embed_kernel(DevWeight table, const int32_t* ids, DevAct add, bo
   st(out, r, c, v);
 }
 
-// First maximum of row 0; NaN never wins.
-__global__ void __launch_bounds__(1024) argmax_kernel(DevAct x, int32_t* out_id) {
-  pdl_trigger();
-  float best = -INFINITY;
-  int64_t best_i = LLONG_MAX;
-  // Eight loads in flight per thread before the compares (one block reads 131072 logits: a loop
-  // that waits for each load in turn is ~128 serial memory round trips).
-  constexpr int kBatch = 8;
-  const int64_t stride = blockDim.x;
-  for (int64_t i0 = threadIdx.x; i0 < x.cols; i0 += kBatch * stride) {
-    uint32_t raw[kBatch];
-#pragma unroll
-    for (int b = 0; b < kBatch; ++b) raw[b] = i0 + b * stride < x.cols ? load_bits(x, i0 + b * stride) : 0u;
-    float v[kBatch];
-#pragma unroll
-    for (int b = 0; b < kBatch; ++b) v[b] = bits_to_f32(x, raw[b]);
-#pragma unroll
-    for (int b = 0; b < kBatch; ++b) {
-      const int64_t i = i0 + b * stride;  // increasing within a thread: '>' keeps the first maximum
-      if (i < x.cols && (v[b] > best || (v[b] == best && i < best_i))) best = v[b], best_i = i;
-    }
-  }
+// (v, i) beats (bv, bi): larger, or equal and earlier; NaN never wins.
+__device__ __forceinline__ void keep_better(float& bv, int64_t& bi, float v, int64_t i) {
+  if (v > bv || (v == bv && i < bi)) bv = v, bi = i;
+}
+
+// The block's best (v, i) into thread 0's (blockDim a multiple of 32).
+__device__ __forceinline__ void block_best(float& best, int64_t& best_i) {
 #pragma unroll
   for (int o = 16; o > 0; o >>= 1) {
     const float ov = __shfl_xor_sync(0xffffffffu, best, o);
     const int64_t oi = __shfl_xor_sync(0xffffffffu, best_i, o);
-    if (ov > best || (ov == best && oi < best_i)) best = ov, best_i = oi;
+    keep_better(best, best_i, ov, oi);
   }
   __shared__ float sv[32];
   __shared__ int64_t si[32];
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
   if (lane == 0) sv[warp] = best, si[warp] = best_i;
   __syncthreads();
-  if (threadIdx.x == 0) {
-    for (int w = 1; w < static_cast<int>(blockDim.x >> 5); ++w)
-      if (sv[w] > best || (sv[w] == best && si[w] < best_i)) best = sv[w], best_i = si[w];
-    *out_id = best_i == LLONG_MAX ? 0 : static_cast<int32_t>(best_i);
+  if (threadIdx.x == 0)
+    for (int w = 1; w < static_cast<int>(blockDim.x >> 5); ++w) keep_better(best, best_i, sv[w], si[w]);
+}
+
+// First maximum of row 0; NaN never wins. v27: kArgmaxBlocks blocks each take a contiguous share
+// (one batch of loads per thread for the LM head's 131072 logits; one 1024-thread block took 21 µs
+// of serial rounds), and the last block to finish (atomicInc, which wraps the ticket back to 0 for
+// the next launch and replay) reduces the partials in block order.
+__global__ void __launch_bounds__(kArgmaxThreads) argmax_kernel(DevAct x, ArgmaxScratch* s, int32_t* out_id) {
+  pdl_trigger();
+  float best = -INFINITY;
+  int64_t best_i = LLONG_MAX;
+  const int64_t per = (x.cols + gridDim.x - 1) / gridDim.x;
+  const int64_t lo = static_cast<int64_t>(blockIdx.x) * per, hi = lo + per < x.cols ? lo + per : x.cols;
+  // Eight loads in flight per thread before the compares.
+  constexpr int kBatch = 8;
+  const int64_t stride = blockDim.x;
+  for (int64_t i0 = lo + threadIdx.x; i0 < hi; i0 += kBatch * stride) {
+    uint32_t raw[kBatch];
+#pragma unroll
+    for (int b = 0; b < kBatch; ++b) raw[b] = i0 + b * stride < hi ? load_bits(x, i0 + b * stride) : 0u;
+    float v[kBatch];
+#pragma unroll
+    for (int b = 0; b < kBatch; ++b) v[b] = bits_to_f32(x, raw[b]);
+#pragma unroll
+    for (int b = 0; b < kBatch; ++b)
+      if (i0 + b * stride < hi) keep_better(best, best_i, v[b], i0 + b * stride);
   }
+  block_best(best, best_i);
+  __shared__ bool last;
+  if (threadIdx.x == 0) {
+    s->v[blockIdx.x] = best, s->i[blockIdx.x] = best_i;
+    __threadfence();  // the partial is visible before the ticket says so
+    last = atomicInc(&s->ticket, gridDim.x - 1) == gridDim.x - 1;
+  }
+  __syncthreads();
+  if (!last) return;
+  __threadfence();
+  best = -INFINITY, best_i = LLONG_MAX;
+  for (int b = threadIdx.x; b < static_cast<int>(gridDim.x); b += blockDim.x)
+    keep_better(best, best_i, __ldcg(&s->v[b]), __ldcg(reinterpret_cast<const long long*>(&s->i[b])));
+  block_best(best, best_i);
+  if (threadIdx.x == 0) *out_id = best_i == LLONG_MAX ? 0 : static_cast<int32_t>(best_i);
 }
 
 bool overlaps(const Act& a, const Act& b) {
@@ -199,7 +223,8 @@ void CudaBackend::argmax(const Act& x, int32_t* out_id) {
   if (note(11, x, static_cast<const void*>(out_id))) return;
   ProfileScope prof(*this, profiling() ? "argmax " + std::to_string(x.rows) + "x" + std::to_string(x.cols) : std::string());
   if (x.rows < 1 || x.cols < 1) fail(VXD_ERR_INTERNAL, "argmax of an empty row");
-  argmax_kernel<<<1, 1024, 0, stream_>>>(dev(x), out_id);
+  const unsigned blocks = static_cast<unsigned>(std::min<int64_t>(kArgmaxBlocks, (x.cols + kArgmaxThreads - 1) / kArgmaxThreads));
+  argmax_kernel<<<blocks, kArgmaxThreads, 0, stream_>>>(dev(x), d_argmax_, out_id);
   check_launch("argmax");
 }
 

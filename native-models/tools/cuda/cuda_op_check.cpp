@@ -274,21 +274,27 @@ void check_elementwise(Backend& c, Backend& g) {
                   " (bad ids -> zero rows)", 1e-2);
       c.free(idc), g.free(idg);
     }
-  for (DType dt : {DType::F32, DType::BF16}) {
-    // Ties: the first maximum must win.
-    DevMatrix x(g, 1, 131072, dt);
-    auto v = random_values(131072, 1.0f, *g_rng);
-    const int64_t a = static_cast<int64_t>(g_rng->next() % 60000) + 1000, b = a + 50000;
-    v[a] = v[b] = 3.0f;
-    x.write(v);
-    Buffer id = g.alloc(4);
-    g.argmax(x.act, static_cast<int32_t*>(id.ptr));
-    int32_t got = -1;
-    g.download(&got, id.ptr, 4);
-    report(std::string("argmax ") + dtype_name(dt) + " first of tied maxima (" + std::to_string(got) + " vs " + std::to_string(a) + ")",
-           got == a ? 0.0 : 1.0, 0.0);
-    g.free(id);
-  }
+  // The LM head's width (64 blocks of 2048) and a short row (4 blocks of 250, ties in different
+  // blocks); twice each, as the block ticket must be back at 0 for the next launch.
+  for (DType dt : {DType::F32, DType::BF16})
+    for (int64_t cols : {int64_t{131072}, int64_t{1000}})
+      for (int rep = 0; rep < 2; ++rep) {
+        // Ties: the first maximum must win; a NaN before it never does.
+        DevMatrix x(g, 1, cols, dt);
+        auto v = random_values(static_cast<size_t>(cols), 1.0f, *g_rng);
+        const int64_t a = static_cast<int64_t>(g_rng->next() % static_cast<uint64_t>(cols / 2 - 2)) + 1, b = a + cols / 2;
+        v[a] = v[b] = 3.0f;
+        v[a - 1] = std::nanf("");
+        x.write(v);
+        Buffer id = g.alloc(4);
+        g.argmax(x.act, static_cast<int32_t*>(id.ptr));
+        int32_t got = -1;
+        g.download(&got, id.ptr, 4);
+        report(std::string("argmax ") + dtype_name(dt) + " cols=" + std::to_string(cols) + " first of tied maxima, NaN before (" +
+                   std::to_string(got) + " vs " + std::to_string(a) + ")",
+               got == a ? 0.0 : 1.0, 0.0);
+        g.free(id);
+      }
 }
 
 // ---- fused ops: the CUDA kernels against the CPU backend's default composition ----
