@@ -52,18 +52,12 @@ size_t round_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
 
 CudaBackend::CudaBackend(const BackendOptions&) {
   // Switches first: a bad value fails before anything is allocated.
-  const char* fused = std::getenv("VXD_FUSED");
-  attn_parallel_merge_ = !(fused && std::strcmp(fused, "0") == 0);
-  const char* qkv_rope = std::getenv("VXD_CUDA_QKV_ROPE");
-  qkv_rope_epilogue_ = !(qkv_rope && std::strcmp(qkv_rope, "0") == 0);
-  const char* wave = std::getenv("VXD_CUDA_ATTN_WAVE");
-  attn_one_wave_ = attn_parallel_merge_ && !(wave && std::strcmp(wave, "0") == 0);  // VXD_FUSED=0 keeps v3's splits
-  const char* attn_mma = std::getenv("VXD_CUDA_ATTN_MMA");
-  attn_mma_ = !(attn_mma && std::strcmp(attn_mma, "0") == 0);
-  const char* attn_cluster = std::getenv("VXD_CUDA_ATTN_CLUSTER");
-  attn_cluster_ = !(attn_cluster && std::strcmp(attn_cluster, "0") == 0);
-  const char* attn_early = std::getenv("VXD_CUDA_ATTN_EARLY");
-  attn_early_kv_ = !(attn_early && std::strcmp(attn_early, "0") == 0);
+  attn_parallel_merge_ = switch_on("VXD_FUSED");
+  qkv_rope_epilogue_ = switch_on("VXD_CUDA_QKV_ROPE");
+  attn_one_wave_ = attn_parallel_merge_ && switch_on("VXD_CUDA_ATTN_WAVE");  // VXD_FUSED=0 keeps v3's splits
+  attn_mma_ = switch_on("VXD_CUDA_ATTN_MMA");
+  attn_cluster_ = switch_on("VXD_CUDA_ATTN_CLUSTER");
+  attn_early_kv_ = switch_on("VXD_CUDA_ATTN_EARLY");
   if (const char* cap = std::getenv("VXD_CUDA_ATTN_MAX_SPLITS")) {
     // strtoll: defined on overflow (clamps) and rejects trailing junk, unlike atoll.
     char* end = nullptr;
@@ -93,8 +87,7 @@ CudaBackend::CudaBackend(const BackendOptions&) {
   }
   const char* profile = std::getenv("VXD_CUDA_PROFILE");
   profiler_.set_enabled(profile && std::strcmp(profile, "1") == 0);
-  const char* graphs = std::getenv("VXD_CUDA_GRAPHS");
-  use_graphs_ = !(graphs && std::strcmp(graphs, "0") == 0);
+  use_graphs_ = switch_on("VXD_CUDA_GRAPHS");
 }
 
 CudaBackend::~CudaBackend() {

@@ -4,6 +4,8 @@
 
 #include <cuda_runtime.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <string>
@@ -14,6 +16,12 @@
 #include "step_fingerprint.h"
 
 namespace vxd::cuda {
+
+// The A/B switches (docs/cuda-notes.md): on unless the environment sets NAME=0.
+inline bool switch_on(const char* name) {
+  const char* v = std::getenv(name);
+  return !(v && std::strcmp(v, "0") == 0);
+}
 
 // argmax (elementwise.cu): blocks of kArgmaxThreads, each with a contiguous share of the row, and
 // their partials (v27).
