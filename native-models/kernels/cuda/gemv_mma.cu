@@ -221,7 +221,7 @@ __device__ __forceinline__ void mma_chunk(float (&acc)[4], uint32_t w0, uint32_t
 // R: chunks per round. R = 8 asks for 5 resident blocks (<= 96 registers: the decoder's 576
 // tiles stay one wave); 0 leaves the R = 4 instances to ptxas's own choice (a minimum of 1 grew
 // them from 59 to 72 registers).
-// TILED (v23): the weights are read from their tiled copy (q4_tiles.h): a lane's words of 4
+// TILED (v23): the weights are in the tiled layout (q4_tiles.h): a lane's words of 4
 // consecutive chunks of one row are 16 contiguous bytes, so one 16-byte load per row and quad of
 // chunks replaces four 4-byte loads that used half of each 32-byte sector; each warp then splits
 // k on quad boundaries.
@@ -404,7 +404,7 @@ void launch_mma(int ks, bool gated, bool tiled, const DevAct& x, const MultiArgs
                      "launch gemv_mma_q4", x, a);
 }
 
-// The tiled copy (q4_tiles.h), one 16-byte slot per thread.
+// The repack into the tiled layout (q4_tiles.h), one 16-byte slot per thread.
 __global__ void tile_q4_kernel(const uint32_t* src, uint4* dst, int64_t n, int64_t k) {
   const int64_t o = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (o >= n / kTileRows * (k / kQ4QuadCols) * kQ4QuadSlots) return;

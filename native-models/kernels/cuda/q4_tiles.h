@@ -1,5 +1,5 @@
 // The tensor-core GEMV's tiled q4 layout (v23), index math only: shared by the repack kernel, the
-// GEMV that reads it (gemv_mma.cu) and the CPU self test, so the two sides cannot drift apart.
+// GEMV that reads it (gemv_mma.cu) and the CPU self test, so they cannot drift apart.
 //
 // The file's layout is row-major: word (4 bytes, 8 codes) w of 16-byte chunk c of row r is
 // uint32 r k/8 + 4 c + w. The GEMV's lane (g, t4) feeds its MMAs word t4 of rows g and g + 8 of a
