@@ -173,7 +173,11 @@ Weight CudaBackend::upload_weight(const HostWeight& w) {
   // the GPU into its only copy. Without room for the staging buffer the weight keeps the file's
   // layout (every path reads both), so the repack never makes a load fail.
   void* staging = nullptr;
-  if (matmul_ctx_.tiled && q4_tileable(w.dtype, w.n, w.k) && cudaMalloc(&staging, w.data_bytes) == cudaSuccess) {
+  if (matmul_ctx_.tiled && q4_tileable(w.dtype, w.n, w.k) && cudaMalloc(&staging, w.data_bytes) != cudaSuccess) {
+    (void)cudaGetLastError();  // no room for the staging buffer is not an error
+    staging = nullptr;
+  }
+  if (staging) {
     struct FreeStaging {
       void* p;
       ~FreeStaging() { cudaFree(p); }  // after the synchronize below, or on its error
@@ -183,7 +187,6 @@ Weight CudaBackend::upload_weight(const HostWeight& w) {
     check(cudaStreamSynchronize(stream_), "upload weight (repack)");
     out.tiled = true;
   } else {
-    (void)cudaGetLastError();  // a failed staging allocation is not an error
     check(cudaMemcpyAsync(data, w.data, w.data_bytes, cudaMemcpyHostToDevice, stream_), "upload weight");
   }
   out.data = data;
