@@ -19,7 +19,8 @@
 #      VXD_CUDA_ATTN_CLUSTER=0 (its splits merged by a kernel, not in a block cluster, as before v17)
 #      VXD_CUDA_ROUND8=0 (the decoder's gated GEMV loads 4 chunks per round, not 8, as before v19),
 #      VXD_CUDA_TILED=0 (q4 weights kept in the file's layout, as before v23),
-#      VXD_CUDA_ATTN_EARLY=0 (attention's first key tile loaded after the wait, as before v24);
+#      VXD_CUDA_ATTN_EARLY=0 (attention's first key tile loaded after the wait, as before v24),
+#      VXD_CUDA_ROPE_EARLY=0 (the q/k/v epilogue's RoPE angles computed after the wait, as before v30);
 #      AB="A=0 B=1" replaces the list
 #   7. with .carry/demo-eval: the embedded demo model on CUDA (fp32 and bf16 activations) over
 #      the held-out sets; token ids and decoded text per utterance, WER (train/wer.py)
@@ -132,7 +133,7 @@ show_bench "$LOG/engine_unfused.txt"
 
 if [ $LEAN = 0 ]; then
 step 'A/B of the switches, position 2000 (each against the fused default above)'
-for sw in ${AB:-VXD_CUDA_ATTN_EARLY=0 VXD_CUDA_TILED=0 VXD_CUDA_ATTN_WAVE=0 VXD_CUDA_GATED6=0 VXD_CUDA_PDL=0 VXD_CUDA_PDL=1 VXD_CUDA_MMA=0 VXD_CUDA_ATTN_MMA=0 VXD_CUDA_ATTN_CLUSTER=0 VXD_CUDA_ROUND8=0}; do
+for sw in ${AB:-VXD_CUDA_ROPE_EARLY=0 VXD_CUDA_ATTN_EARLY=0 VXD_CUDA_TILED=0 VXD_CUDA_ATTN_WAVE=0 VXD_CUDA_GATED6=0 VXD_CUDA_PDL=0 VXD_CUDA_PDL=1 VXD_CUDA_MMA=0 VXD_CUDA_ATTN_MMA=0 VXD_CUDA_ATTN_CLUSTER=0 VXD_CUDA_ROUND8=0}; do
   env "$sw" timeout 60 "$BUILD/bench_engine" --dtypes 4w,bf16 --positions 2000 --iters 20 --rtf-seconds 0 \
     > "$LOG/engine_ab_${sw/=/_}.txt" 2>&1 || status=1
   grep -E "^(4w|bf16) " "$LOG/engine_ab_${sw/=/_}.txt" | sed "s/^/$sw: /" | say

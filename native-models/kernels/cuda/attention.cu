@@ -79,6 +79,7 @@ struct AttnArgs {
   const int64_t* pos;
   float* partial;  // [rows * n_heads * splits][head_dim + 2]: m, l, acc
   bool early_kv;   // the tensor-core kernel's first key tile loaded before pdl_wait (v24)
+  unsigned long long* trace = nullptr;  // the tensor-core kernel's step-trace stamps (step_trace.cuh)
 };
 
 // The end of an attention block: its warps' (m, l, acc) per (row, head) pair, in shared memory,
@@ -329,7 +330,9 @@ __global__ void __launch_bounds__(WARPS * 32) attention_mma_kernel(AttnArgs a) {
   const int jb0 = j0 + 16 * warp;
   const bool early = a.early_kv && jb0 < j1 && min(jb0 + 15, j1 - 1) < *a.pos - first;
   if (early) load_tile(jb0);
+  trace_mark(a.trace, 0);
   pdl_wait();
+  trace_mark(a.trace, 1);
 
   // Q's A fragments of pair g (a0 and a2 of each k-step; a1 = a3 = 0: rows 8..15).
   uint32_t qa[KSTEPS][2];
@@ -453,6 +456,7 @@ __global__ void __launch_bounds__(WARPS * 32) attention_mma_kernel(AttnArgs a) {
   } else {
     finish_block<MAXG, HD, WARPS>(a, sm_m, sm_l, sm_acc, C, G, r0, kvh, split);
   }
+  trace_done(a.trace);
 }
 
 // The merge prelude of one (row, head), shared by both merges: the split weights exp(m_s - M)
@@ -700,6 +704,7 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
   // With the GEMVs' programmatic dependent launch (v15: attention and merge too), each kernel's
   // launch overlaps its predecessor's tail; both wait for it before they read anything.
   const bool pdl = matmul_ctx_.pdl_mma;
+  if (mma) a.trace = trace_.slot();
   if (kernel == cluster.kernel) {
     check(launch_kernel_clustered(kernel, grid, dim3(kClusterWarps * 32), dim3(1, 1, static_cast<unsigned>(splits)), 0, stream_, pdl, a),
           "launch attention (cluster)");

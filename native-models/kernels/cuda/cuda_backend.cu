@@ -77,8 +77,12 @@ CudaBackend::CudaBackend(const BackendOptions&) {
     check(cudaMalloc(&d_attn_scratch_, attn_scratch_floats_ * sizeof(float)), "cudaMalloc(attention scratch)");
     check(cudaMalloc(&d_argmax_, sizeof(ArgmaxScratch)), "cudaMalloc(argmax scratch)");
     check(cudaMemset(d_argmax_, 0, sizeof(ArgmaxScratch)), "cudaMemset(argmax scratch)");
+    const char* trace = std::getenv("VXD_CUDA_TRACE");
+    trace_.init(trace && std::strcmp(trace, "1") == 0);
+    matmul_ctx_.trace = &trace_;
   } catch (...) {
     // A constructor that throws gets no destructor call: release what was made so far.
+    trace_.release();
     cudaFree(d_argmax_);
     cudaFree(d_attn_scratch_);
     cudaFree(d_params_);
@@ -97,6 +101,8 @@ CudaBackend::~CudaBackend() {
   if (profiler_.enabled()) profiler_.report();
   for (auto& g : graphs_) cudaGraphExecDestroy(g.second.exec);
   for (void* p : owned_) cudaFree(p);
+  trace_.print(stderr);
+  trace_.release();
   cudaFree(d_argmax_);
   cudaFree(d_attn_scratch_);
   cudaFree(d_params_);
@@ -235,7 +241,7 @@ void CudaBackend::run_step(const std::string& key, const std::function<void()>& 
   bind_device();
   flush_params();
   if (!use_graphs_) {
-    record();
+    record_step(record);
     return;
   }
   auto it = graphs_.find(key);
@@ -262,7 +268,7 @@ void CudaBackend::run_step(const std::string& key, const std::function<void()>& 
   fingerprint_.reset();
   check(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal), "begin graph capture");
   try {
-    record();
+    record_step(record);
   } catch (...) {
     cudaGraph_t broken = nullptr;
     cudaStreamEndCapture(stream_, &broken);
@@ -281,6 +287,15 @@ void CudaBackend::run_step(const std::string& key, const std::function<void()>& 
   graphs_[key] = Captured{exec, fingerprint};
   flush_params();
   check(cudaGraphLaunch(exec, stream_), "launch graph");
+}
+
+void CudaBackend::record_step(const std::function<void()>& record) {
+  trace_.begin_step(stream_);
+  struct End {
+    StepTrace& t;
+    ~End() { t.end_step(); }
+  } end{trace_};
+  record();
 }
 
 CudaBackend::ProfileScope::ProfileScope(CudaBackend& backend, std::string n)

@@ -14,6 +14,7 @@
 #include "../../src/backend.h"
 #include "profile.h"
 #include "step_fingerprint.h"
+#include "step_trace.cuh"
 
 namespace vxd::cuda {
 
@@ -44,6 +45,8 @@ struct MatmulContext {
   bool mma = true;  // q4 weights with bf16 activations on the tensor cores (gemv_mma.cu; VXD_CUDA_MMA=0: off)
   bool tiled = true;  // q4 weights are repacked at upload into the tensor-core GEMV's tiled layout (v23; VXD_CUDA_TILED=0: not)
   bool round8 = true;  // the 4-warp gated tensor-core GEMV (decoder w1/w3) loads 8 chunks per round (v19; VXD_CUDA_ROUND8=0: 4)
+  bool rope_early = true;  // the tensor-core GEMV's RoPE angles and ring slots computed before its wait (v30; VXD_CUDA_ROPE_EARLY=0: in the epilogue)
+  StepTrace* trace = nullptr;  // the backend's step timeline (VXD_CUDA_TRACE=1, step_trace.cuh)
 };
 MatmulContext configure_matmul(cudaStream_t stream, int device);
 // Occupancy and shared-memory limits of the fused GEMVs (gemv_multi.cu); called by configure_matmul.
@@ -103,6 +106,8 @@ class CudaBackend final : public Backend {
   const int64_t* param_ptr(StepParam slot);
   void flush_params();
   bool capturing() const;
+  // record() with the step trace's slots handed out (eager or into a capture).
+  void record_step(const std::function<void()>& record);
   // Makes device_ current on the calling thread: sessions are created, stepped and destroyed on
   // threads other than the one that created the backend, and a thread's current device defaults
   // to 0 (allocations there, launches into stream_ of another device fail).
@@ -137,6 +142,7 @@ class CudaBackend final : public Backend {
   size_t attn_scratch_floats_ = 0;
   std::vector<void*> owned_;  // weights and vectors
   MatmulContext matmul_ctx_;
+  StepTrace trace_;  // VXD_CUDA_TRACE=1 (step_trace.cuh)
   OpProfiler profiler_{false};
   struct Captured {
     cudaGraphExec_t exec = nullptr;

@@ -46,6 +46,8 @@ struct MultiArgs {
   float eps;
   bool norm_bf16;  // the call's normalised x is a bf16 activation (its rounding is part of the op)
   RopeEpilogue rope;  // qkv_rope_write (rope.on): outputs 0 = q, 1 = k, 2 = v
+  bool rope_early;    // the tensor-core GEMV computes its RoPE angles and ring slots before its wait (v30)
+  unsigned long long* trace = nullptr;  // the tensor-core GEMV's step-trace stamps (step_trace.cuh; set per launch)
 };
 
 // The tensor-core GEMV for q4 weights and bf16 activations (gemv_mma.cu): false, launching
@@ -188,27 +190,41 @@ __device__ __forceinline__ float round_to(const DevAct& a, float v) { return a.b
 // Output row n (of q, k or v) of x row m, given this row's and its RoPE partner's (n ^ 1) sums:
 // the math of rope_kv_write_kernel on values that were never rounded to the activation dtype.
 // K and V enter the ring rounded to k's and v's dtype, as if read back from them.
-__device__ __forceinline__ void rope_store(const RopeEpilogue& R, const Epilogue& e, int out, int64_t m, int64_t p, int64_t n,
-                                           float self, float partner) {
+// The ring slot of position p.
+__device__ __forceinline__ int64_t rope_slot(const RopeEpilogue& R, int64_t p) { return ((p % R.ring) + R.ring) % R.ring; }
+
+// Sine and cosine of column n's RoPE angle at position p. The angle is reduced to [-pi, pi] in
+// double (positions grow without bound), then its sine and cosine come from the fast fp32 unit
+// (|error| < 4e-7 there): double sincos in this epilogue cost more registers and time than the
+// whole q/k/v matmul.
+__device__ __forceinline__ float2 rope_angle(const RopeEpilogue& R, int64_t p, int64_t n) {
+  const int i = static_cast<int>((n % R.head_dim) / 2);
+  const double turns = static_cast<double>(p) * exp2(-2.0 * i / R.head_dim * R.log2_theta) * (0.5 / 3.14159265358979323846);
+  float sn, cs;
+  __sincosf(static_cast<float>((turns - rint(turns)) * (2.0 * 3.14159265358979323846)), &sn, &cs);
+  return make_float2(sn, cs);
+}
+
+// Output `out` (0 q, 1 k, 2 v) of row m, column n: q and k rotated by sc = (sine, cosine), k and v
+// also stored in the ring at `slot`.
+__device__ __forceinline__ void rope_apply(const RopeEpilogue& R, const Epilogue& e, int out, int64_t m, int64_t slot, int64_t n, float self,
+                                           float partner, float2 sc) {
   if (e.bias) self += e.bias[n], partner += e.bias[n ^ 1];
-  const int64_t slot = ((p % R.ring) + R.ring) % R.ring;
   if (out == 2) {
     st(e.y, m, n, self);
     st(R.vc, slot, n, round_to(e.y, self));
     return;
   }
   const bool odd = n & 1;
-  const int i = static_cast<int>((n % R.head_dim) / 2);
-  // The angle is reduced to [-pi, pi] in double (positions grow without bound), then its sine
-  // and cosine come from the fast fp32 unit (|error| < 4e-7 there): double sincos in this
-  // epilogue cost more registers and time than the whole q/k/v matmul.
-  const double turns = static_cast<double>(p) * exp2(-2.0 * i / R.head_dim * R.log2_theta) * (0.5 / 3.14159265358979323846);
-  float sn, cs;
-  __sincosf(static_cast<float>((turns - rint(turns)) * (2.0 * 3.14159265358979323846)), &sn, &cs);
   const float v0 = odd ? partner : self, v1 = odd ? self : partner;
-  const float o = odd ? v0 * sn + v1 * cs : v0 * cs - v1 * sn;
+  const float o = odd ? v0 * sc.x + v1 * sc.y : v0 * sc.y - v1 * sc.x;
   st(e.y, m, n, o);
   if (out == 1) st(R.kc, slot, n, round_to(e.y, o));
+}
+
+__device__ __forceinline__ void rope_store(const RopeEpilogue& R, const Epilogue& e, int out, int64_t m, int64_t p, int64_t n,
+                                           float self, float partner) {
+  rope_apply(R, e, out, m, rope_slot(R, p), n, self, partner, out == 2 ? make_float2(0.0f, 1.0f) : rope_angle(R, p, n));
 }
 
 // One warp, RPW weight rows: plain mode rows row0..row0+RPW-1 of W; gated mode rows

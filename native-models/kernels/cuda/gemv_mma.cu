@@ -47,16 +47,19 @@ __host__ __device__ inline int x_ld(int k) { return (k / 32) % 2 ? k : k + 32; }
 __host__ __device__ inline int scale_ld(int chunks) { return chunks | 1; }
 
 // Shared memory of one block: x (rows x ld bf16), the tile's scales (H x 16 rows x scale_ld fp32),
-// the split-k partial sums (KS warps x H x 16 x 8 fp32), each part 16-byte aligned.
+// the split-k partial sums (KS warps x H x 16 x 8 fp32), each part 16-byte aligned; with the RoPE
+// epilogue (v30) the tile's angles (16 x 8 sine/cosine pairs) and each x row's ring slot.
 struct MmaSmem {
-  size_t scales, red, total;
+  size_t scales, red, rope, total;
 };
-__host__ __device__ inline MmaSmem mma_smem(int rows, int k, int ks, bool gated) {
+constexpr size_t kRopeSmem = kTileRows * kMmaRows * sizeof(float2) + kMmaRows * sizeof(int64_t);
+__host__ __device__ inline MmaSmem mma_smem(int rows, int k, int ks, bool gated, bool rope) {
   const size_t h = gated ? 2 : 1;
   MmaSmem m;
   m.scales = (static_cast<size_t>(rows) * x_ld(k) * 2 + 15) / 16 * 16;
   m.red = m.scales + (h * kTileRows * scale_ld(k / 32) * 4 + 15) / 16 * 16;
-  m.total = m.red + static_cast<size_t>(ks) * h * kTileRows * kMmaRows * sizeof(float);
+  m.rope = m.red + static_cast<size_t>(ks) * h * kTileRows * kMmaRows * sizeof(float);
+  m.total = m.rope + (rope ? kRopeSmem : 0);
   return m;
 }
 
@@ -240,10 +243,13 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
   const int chunks = k / 32, gpr = k / a.w[0].group, sld = scale_ld(chunks);
   // Every weight of a call shares one group size, 32 << gshift (run_mma_q4).
   const int gshift = __ffs(a.w[0].group / 32) - 1;
-  const MmaSmem lay = mma_smem(M, k, KS, GATED);
+  const bool rope_early = !GATED && a.rope.on && a.rope_early;
+  const MmaSmem lay = mma_smem(M, k, KS, GATED, !GATED && a.rope.on);
   uint16_t* xs = reinterpret_cast<uint16_t*>(smem4);
   float* sc = reinterpret_cast<float*>(reinterpret_cast<char*>(smem4) + lay.scales);
   float* red = reinterpret_cast<float*>(reinterpret_cast<char*>(smem4) + lay.red);
+  float2* rope_sc = reinterpret_cast<float2*>(reinterpret_cast<char*>(smem4) + lay.rope);  // [m 16 + col]
+  int64_t* rope_slot_of = reinterpret_cast<int64_t*>(rope_sc + kTileRows * kMmaRows);   // [m]
 
   int out = 0;
   while (!GATED && out + 1 < a.count && blockIdx.x >= a.group_end[out]) ++out;
@@ -252,6 +258,17 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
   // programmatic dependent launch this overlaps the previous kernel's tail). v12 also loaded the
   // first round of weight words here: 95 registers instead of 75 for the gated FFN, slower (A/B).
   stage_scales<H>(a, out, row0, chunks, gshift, gpr, sc, sld);
+  // v30 (VXD_CUDA_ROPE_EARLY=0: off): the epilogue's RoPE angles (double-precision reduction, a
+  // chain of dependent instructions) and ring slots, from the step position, which is a step
+  // parameter uploaded before the step: done here they overlap the previous kernel's tail.
+  if (rope_early) {
+    const int64_t p0 = *a.rope.pos + a.rope.m0;
+    for (int i = threadIdx.x; i < kTileRows * M; i += blockDim.x) {
+      const int m = i / kTileRows, col = i % kTileRows;
+      if (out != 2) rope_sc[i] = rope_angle(a.rope, p0 + m, row0 + col);
+      if (col == 0) rope_slot_of[m] = rope_slot(a.rope, p0 + m);
+    }
+  }
   // The fused norm's vectors towards L2 too: read after the norm's reduction, from device memory
   // they were a second round trip on the path.
   if (a.norm_w)
@@ -259,7 +276,9 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
       asm volatile("prefetch.global.L2 [%0];" ::"l"(a.norm_w + 32 * i));
       if (a.norm_ada) asm volatile("prefetch.global.L2 [%0];" ::"l"(a.norm_ada + 32 * i));
     }
+  trace_mark(a.trace, 0);
   pdl_wait();
+  trace_mark(a.trace, 1);
   pdl_trigger();
   stage_x_bf16<KS>(x, a, M, k, xs, ld);  // ends with __syncthreads, which also covers the scales
 
@@ -367,12 +386,15 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
     if constexpr (GATED) {
       const float u = sum(0, m, col);
       store_out(a.e[0], m, n, u / (1.0f + expf(-u)) * sum(1, m, col));  // same SiLU as silu_mul
+    } else if (rope_early) {
+      rope_apply(a.rope, a.e[out], out, m, rope_slot_of[m], n, sum(0, m, col), sum(0, m, col ^ 1), out == 2 ? make_float2(0.0f, 1.0f) : rope_sc[i]);
     } else if (a.rope.on) {
       rope_store(a.rope, a.e[out], out, m, *a.rope.pos + a.rope.m0 + m, n, sum(0, m, col), sum(0, m, col ^ 1));
     } else {
       store_out(a.e[out], m, n, sum(0, m, col));
     }
   }
+  trace_done(a.trace);
 }
 
 // The kernel instance for (ks, gated, tiled) as the context asks: one choice, used for the
@@ -425,13 +447,13 @@ int g_mma_blocks_per_sm[4][2][2];  // [split][gated][tiled]
 // the encoder FFN's 320 blocks of 8 warps into two waves), the fewest that put ~16 warps per SM
 // to work, else the one with the most warps; each warp walks >= 2 chunks where the split allows.
 // 0: no split fits in shared memory.
-int split_for(int64_t tiles, int chunks, int rows, int k, bool gated, bool tiled, const MatmulContext& ctx) {
+int split_for(int64_t tiles, int chunks, int rows, int k, bool gated, bool tiled, bool rope, const MatmulContext& ctx) {
   const int64_t target = 16LL * ctx.sm_count;
   int best = 0;
   int64_t best_waves = 0, best_warps = 0;
   for (int ks : kSplits) {
     if (ks > 2 && 2 * ks > chunks) break;
-    const size_t smem = mma_smem(rows, k, ks, gated).total;
+    const size_t smem = mma_smem(rows, k, ks, gated, rope).total;
     if (smem > ctx.smem_limit - kMmaStaticSmemRoom) continue;
     // 1 KB per block is the runtime's own reservation (compute capability 8.0+).
     const int by_smem = static_cast<int>(ctx.smem_per_sm / (smem + kMmaStaticSmemRoom + 1024));
@@ -500,11 +522,12 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
   const bool tiled = n_tiled == outs;
   // Sized for the first pass, which has the most rows (later ones have as many or fewer).
   const int ks = split_for(tiles, static_cast<int>(k / 32), static_cast<int>(std::min<int64_t>(x.rows, kMmaRows)), static_cast<int>(k), gated,
-                           tiled, ctx);
+                           tiled, a.rope.on, ctx);
   if (!ks) return false;
   if (!launch) return true;
   int64_t end = 0;
   for (int i = 0; i < (gated ? 1 : a.count); ++i) a.group_end[i] = end += (a.w[i].n + kTileRows - 1) / kTileRows;
+  a.rope_early = ctx.rope_early;
   const MultiArgs full = a;
   for (int64_t m0 = 0; m0 < x.rows; m0 += kMmaRows) {
     const int64_t n = std::min<int64_t>(kMmaRows, x.rows - m0);
@@ -515,7 +538,8 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
       p.e[i].residual = rows_of(full.e[i].residual, m0, n);
     }
     const DevAct xp = rows_of(x, m0, n);
-    const size_t smem = mma_smem(static_cast<int>(n), static_cast<int>(k), ks, gated).total;
+    const size_t smem = mma_smem(static_cast<int>(n), static_cast<int>(k), ks, gated, !gated && a.rope.on).total;
+    p.trace = ctx.trace ? ctx.trace->slot() : nullptr;
     launch_mma(ks, gated, tiled, xp, p, ctx, smem);
   }
   return true;

@@ -234,6 +234,8 @@ MatmulContext configure_matmul(cudaStream_t stream, int device) {
   ctx.round8 = switch_on("VXD_CUDA_ROUND8");
   // v23 (A/B: 2.75 against 2.97 ms); VXD_CUDA_TILED=0 keeps q4 weights in the file's layout.
   ctx.tiled = ctx.mma && switch_on("VXD_CUDA_TILED");
+  // v30; VXD_CUDA_ROPE_EARLY=0 computes the q/k/v epilogue's RoPE angles after the wait, as before.
+  ctx.rope_early = switch_on("VXD_CUDA_ROPE_EARLY");
   allow_smem<DType::F32>(ctx.smem_limit);
   allow_smem<DType::BF16>(ctx.smem_limit);
   allow_smem<DType::Q8>(ctx.smem_limit);

@@ -16,6 +16,7 @@
 #include "backend.h"
 #include "error.h"
 #include "host_tensors.h"
+#include "../../kernels/cuda/trace_stats.h"
 
 using namespace vxd;
 using namespace vxd::tools;
@@ -661,6 +662,83 @@ void check_replay_same_graph(Backend& c, Backend& g) {
   report("one captured graph replayed at 20 positions (encoder-like, 4 rows)", worst, 1e-4);
 }
 
+// Two bf16 layers of q4 weights (the tensor-core GEMVs and attention: every traced kernel), one
+// graph captured and replayed at 24 positions; the residual stream after each step.
+struct LayersRun {
+  std::vector<std::vector<float>> x;  // the residual stream after each step
+};
+LayersRun run_bf16_layers(Backend& b, uint64_t seed, int64_t rows, int heads, int kv, int hd) {
+  Rng rng(seed);
+  const int window = 48, layers = 2, steps = 24;
+  const int64_t dim = 512, qd = heads * hd, kvd = kv * hd, hidden = 1024, ring = window + rows + 8;
+  const StepParam pos = rows == 1 ? kDecoderPos : kEncoderPos;
+  struct Layer {
+    Weight q, k, v, o, w1, w3, w2;
+    const float *n1, *n2;
+    std::unique_ptr<DevMatrix> kc, vc;
+  };
+  std::vector<OwnedWeight> keep;
+  std::vector<Layer> ls(layers);
+  const auto weight = [&](int64_t n, int64_t k) {
+    keep.push_back(random_weight(DType::Q4, n, k, 32, 0.08f, rng));
+    return b.upload_weight(keep.back().view());
+  };
+  const auto vec = [&](size_t n) {
+    auto v = random_values(n, 0.3f, rng);
+    for (auto& e : v) e += 1.0f;
+    return b.upload_vector(v.data(), n);
+  };
+  for (Layer& l : ls) {
+    l.q = weight(qd, dim), l.k = weight(kvd, dim), l.v = weight(kvd, dim), l.o = weight(dim, qd);
+    l.w1 = weight(hidden, dim), l.w3 = weight(hidden, dim), l.w2 = weight(dim, hidden);
+    l.n1 = vec(dim), l.n2 = vec(dim);
+    l.kc = std::make_unique<DevMatrix>(b, ring, kvd, DType::BF16), l.vc = std::make_unique<DevMatrix>(b, ring, kvd, DType::BF16);
+  }
+  DevMatrix x(b, rows, dim, DType::BF16), a(b, rows, dim, DType::BF16), q(b, rows, qd, DType::BF16), k(b, rows, kvd, DType::BF16),
+      v(b, rows, kvd, DType::BF16), att(b, rows, qd, DType::BF16), gate(b, rows, hidden, DType::BF16), up(b, rows, hidden, DType::BF16);
+  LayersRun run;
+  for (int s = 0; s < steps; ++s) {
+    x.write(random_values(static_cast<size_t>(rows * dim), 1.0f, rng));
+    b.set_step_param(pos, s * rows);
+    b.run_step("layers", [&] {
+      for (Layer& l : ls) {
+        KVCache cache{l.kc->act, l.vc->act, ring};
+        const NormSpec an{l.n1, 1e-5f, nullptr, a.act};
+        const MatmulOut qkv[3] = {{l.q, nullptr, nullptr, q.act}, {l.k, nullptr, nullptr, k.act}, {l.v, nullptr, nullptr, v.act}};
+        b.qkv_rope_write(x.act, &an, qkv, RopeSpec{heads, kv, hd, 1e6}, cache, pos);
+        b.attention(q.act, cache, AttentionShape{heads, kv, hd, window}, pos, att.act);
+        b.matmul(att.act, l.o, nullptr, &x.act, x.act);
+        const NormSpec fn{l.n2, 1e-5f, nullptr, a.act};
+        b.gated_ffn(x.act, &fn, l.w1, l.w3, up.act, gate.act);
+        b.matmul(gate.act, l.w2, nullptr, &x.act, x.act);
+      }
+    });
+    b.synchronize();
+    run.x.push_back(x.read());
+  }
+  return run;
+}
+
+// VXD_CUDA_TRACE=1 (kernels/cuda/step_trace.cuh) stamps each traced launch of a step and must not
+// change what it computes: the same bits as the default backend, 10 launches per step (q/k/v,
+// attention, wo, w1/w3, w2 of two layers), and stamps in order (each launch past its wait only
+// after its predecessor's blocks are done).
+void check_step_trace(Backend& g) {
+  const uint64_t seed = g_rng->next();
+  const LayersRun plain = run_bf16_layers(g, seed, 1, 8, 2, 128);
+  setenv("VXD_CUDA_TRACE", "1", 1);
+  auto traced_backend = create_backend("cuda", BackendOptions{});
+  unsetenv("VXD_CUDA_TRACE");
+  const LayersRun traced = run_bf16_layers(*traced_backend, seed, 1, 8, 2, 128);
+  traced_backend.reset();  // prints the last step's trace and records its counts
+  size_t differing = 0;
+  for (size_t s = 0; s < plain.x.size(); ++s)
+    for (size_t i = 0; i < plain.x[s].size(); ++i) differing += std::memcmp(&plain.x[s][i], &traced.x[s][i], sizeof(float)) != 0;
+  report("step trace: bits equal to the untraced backend (differing values)", static_cast<double>(differing), 0);
+  report("step trace: launches traced in the last step (10 expected)", std::abs(static_cast<double>(vxd::cuda::g_trace_launches.load()) - 10), 0);
+  report("step trace: stamps out of order", static_cast<double>(vxd::cuda::g_trace_disordered.load()), 0);
+}
+
 void check_bad_input(Backend& g) {
   OwnedWeight w = random_weight(DType::Q4, 16, 64, 32, 0.1f, *g_rng);
   HostWeight hw = w.view();
@@ -725,6 +803,7 @@ int main(int argc, char** argv) {
     check_graph_replay(*cpu, *gpu);
     check_replay_same_graph(*cpu, *gpu);
     check_bad_input(*gpu);
+    check_step_trace(*gpu);
     // Attention variants chosen at backend creation: at most 32 and 1 split(s) per query, and
     // VXD_FUSED=0 (the v3 merge that walks the splits serially; the model's unfused ops).
     for (const char* cap : {"32", "1"}) {
@@ -742,11 +821,13 @@ int main(int argc, char** argv) {
     // before v23; by default q4 weights of whole 16-row tiles and k a multiple of 128 are
     // repacked into the tiled layout, which every path then reads: n = 96 and 48 of check_matmul,
     // 512 and 96 of the gated FFN, the 320-row embedding table), and attention's first key tile
-    // loaded after the wait for the previous kernel (as before v24).
+    // loaded after the wait for the previous kernel (as before v24), and the q/k/v epilogue's RoPE
+    // angles computed after the wait (as before v30).
     const std::pair<const char*, const char*> switches[] = {{"VXD_CUDA_ATTN_WAVE", "0"}, {"VXD_CUDA_GATED6", "0"},
                                                             {"VXD_CUDA_MMA", "0"},       {"VXD_CUDA_ATTN_MMA", "0"},
                                                             {"VXD_CUDA_ATTN_CLUSTER", "0"}, {"VXD_CUDA_ROUND8", "0"},
-                                                            {"VXD_CUDA_TILED", "0"}, {"VXD_CUDA_ATTN_EARLY", "0"}};
+                                                            {"VXD_CUDA_TILED", "0"}, {"VXD_CUDA_ATTN_EARLY", "0"},
+                                                            {"VXD_CUDA_ROPE_EARLY", "0"}};
     for (const auto& [sw, value] : switches) {
       setenv(sw, value, 1);
       auto variant = create_backend("cuda", BackendOptions{});
@@ -754,6 +835,7 @@ int main(int argc, char** argv) {
       g_prefix = std::string("[") + sw + "=" + value + "] ";
       check_attention(*cpu, *variant);
       check_gated_ffn(*cpu, *variant);
+      if (std::strcmp(sw, "VXD_CUDA_ROPE_EARLY") == 0) check_qkv_rope_write(*cpu, *variant);
       if (std::strcmp(sw, "VXD_CUDA_MMA") == 0 || std::strcmp(sw, "VXD_CUDA_TILED") == 0) {
         check_matmul(*cpu, *variant);
         check_matmul_multi(*cpu, *variant);
