@@ -822,12 +822,13 @@ int main(int argc, char** argv) {
     // repacked into the tiled layout, which every path then reads: n = 96 and 48 of check_matmul,
     // 512 and 96 of the gated FFN, the 320-row embedding table), and attention's first key tile
     // loaded after the wait for the previous kernel (as before v24), and the q/k/v epilogue's RoPE
-    // angles computed after the wait (as before v30).
+    // angles computed after the wait (as before v30); and the tensor-core GEMV's k split capped
+    // at 4 warps (a tuning probe).
     const std::pair<const char*, const char*> switches[] = {{"VXD_CUDA_ATTN_WAVE", "0"}, {"VXD_CUDA_GATED6", "0"},
                                                             {"VXD_CUDA_MMA", "0"},       {"VXD_CUDA_ATTN_MMA", "0"},
                                                             {"VXD_CUDA_ATTN_CLUSTER", "0"}, {"VXD_CUDA_ROUND8", "0"},
                                                             {"VXD_CUDA_TILED", "0"}, {"VXD_CUDA_ATTN_EARLY", "0"},
-                                                            {"VXD_CUDA_ROPE_EARLY", "0"}};
+                                                            {"VXD_CUDA_ROPE_EARLY", "0"}, {"VXD_CUDA_MMA_MAX_WARPS", "4"}};
     for (const auto& [sw, value] : switches) {
       setenv(sw, value, 1);
       auto variant = create_backend("cuda", BackendOptions{});
@@ -836,7 +837,7 @@ int main(int argc, char** argv) {
       check_attention(*cpu, *variant);
       check_gated_ffn(*cpu, *variant);
       if (std::strcmp(sw, "VXD_CUDA_ROPE_EARLY") == 0) check_qkv_rope_write(*cpu, *variant);
-      if (std::strcmp(sw, "VXD_CUDA_MMA") == 0 || std::strcmp(sw, "VXD_CUDA_TILED") == 0) {
+      if (std::strcmp(sw, "VXD_CUDA_MMA") == 0 || std::strcmp(sw, "VXD_CUDA_TILED") == 0 || std::strcmp(sw, "VXD_CUDA_MMA_MAX_WARPS") == 0) {
         check_matmul(*cpu, *variant);
         check_matmul_multi(*cpu, *variant);
         check_qkv_rope_write(*cpu, *variant);
@@ -860,6 +861,16 @@ int main(int argc, char** argv) {
     }
     unsetenv("VXD_CUDA_ATTN_MAX_SPLITS");
     report("VXD_CUDA_ATTN_MAX_SPLITS=0 is refused", refused ? 0 : 1, 0);
+    setenv("VXD_CUDA_MMA_MAX_WARPS", "12", 1);
+    refused = false;
+    try {
+      create_backend("cuda", BackendOptions{});
+    } catch (const Error& e) {
+      refused = e.status() == VXD_ERR_INVALID_ARGUMENT;
+      std::printf("     (refused as expected: %s)\n", e.what());
+    }
+    unsetenv("VXD_CUDA_MMA_MAX_WARPS");
+    report("VXD_CUDA_MMA_MAX_WARPS=12 is refused", refused ? 0 : 1, 0);
   } catch (const Error& e) {
     std::printf("FAIL unexpected error: %s\n", e.what());
     ++g_failed;
