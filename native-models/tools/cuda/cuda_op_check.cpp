@@ -771,6 +771,20 @@ void check_bad_input(Backend& g) {
   report("matmul refuses mismatched shapes", refused ? 0 : 1, 0);
 }
 
+// A backend created with NAME=value in the environment must be refused as an invalid argument.
+void check_env_refused(const char* name, const char* value) {
+  setenv(name, value, 1);
+  bool refused = false;
+  try {
+    create_backend("cuda", BackendOptions{});
+  } catch (const Error& e) {
+    refused = e.status() == VXD_ERR_INVALID_ARGUMENT;
+    std::printf("     (refused as expected: %s)\n", e.what());
+  }
+  unsetenv(name);
+  report(std::string(name) + "=" + value + " is refused", refused ? 0 : 1, 0);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -851,26 +865,8 @@ int main(int argc, char** argv) {
     check_attention(*cpu, *v3);
     check_fused_layer_replay(*cpu, *v3);
     g_prefix.clear();
-    setenv("VXD_CUDA_ATTN_MAX_SPLITS", "0", 1);
-    bool refused = false;
-    try {
-      create_backend("cuda", BackendOptions{});
-    } catch (const Error& e) {
-      refused = e.status() == VXD_ERR_INVALID_ARGUMENT;
-      std::printf("     (refused as expected: %s)\n", e.what());
-    }
-    unsetenv("VXD_CUDA_ATTN_MAX_SPLITS");
-    report("VXD_CUDA_ATTN_MAX_SPLITS=0 is refused", refused ? 0 : 1, 0);
-    setenv("VXD_CUDA_MMA_MAX_WARPS", "12", 1);
-    refused = false;
-    try {
-      create_backend("cuda", BackendOptions{});
-    } catch (const Error& e) {
-      refused = e.status() == VXD_ERR_INVALID_ARGUMENT;
-      std::printf("     (refused as expected: %s)\n", e.what());
-    }
-    unsetenv("VXD_CUDA_MMA_MAX_WARPS");
-    report("VXD_CUDA_MMA_MAX_WARPS=12 is refused", refused ? 0 : 1, 0);
+    check_env_refused("VXD_CUDA_ATTN_MAX_SPLITS", "0");
+    check_env_refused("VXD_CUDA_MMA_MAX_WARPS", "12");
   } catch (const Error& e) {
     std::printf("FAIL unexpected error: %s\n", e.what());
     ++g_failed;
