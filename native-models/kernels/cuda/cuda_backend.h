@@ -45,7 +45,6 @@ struct MatmulContext {
   bool mma = true;  // q4 weights with bf16 activations on the tensor cores (gemv_mma.cu; VXD_CUDA_MMA=0: off)
   bool tiled = true;  // q4 weights are repacked at upload into the tensor-core GEMV's tiled layout (v23; VXD_CUDA_TILED=0: not)
   bool round8 = true;  // the 4-warp gated tensor-core GEMV (decoder w1/w3) loads 8 chunks per round (v19; VXD_CUDA_ROUND8=0: 4)
-  int mma_max_warps = 16;  // the tensor-core GEMV's largest k split (VXD_CUDA_MMA_MAX_WARPS = 2, 4, 8 or 16; a tuning probe)
   bool rope_early = true;  // the tensor-core GEMV's RoPE angles and ring slots computed before its wait (v30; VXD_CUDA_ROPE_EARLY=0: in the epilogue)
   StepTrace* trace = nullptr;  // the backend's step timeline (VXD_CUDA_TRACE=1, step_trace.cuh)
 };

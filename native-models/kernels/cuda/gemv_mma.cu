@@ -452,7 +452,7 @@ int split_for(int64_t tiles, int chunks, int rows, int k, bool gated, bool tiled
   int best = 0;
   int64_t best_waves = 0, best_warps = 0;
   for (int ks : kSplits) {
-    if ((ks > 2 && 2 * ks > chunks) || ks > ctx.mma_max_warps) break;
+    if (ks > 2 && 2 * ks > chunks) break;
     const size_t smem = mma_smem(rows, k, ks, gated, rope).total;
     if (smem > ctx.smem_limit - kMmaStaticSmemRoom) continue;
     // 1 KB per block is the runtime's own reservation (compute capability 8.0+).

@@ -236,11 +236,6 @@ MatmulContext configure_matmul(cudaStream_t stream, int device) {
   ctx.tiled = ctx.mma && switch_on("VXD_CUDA_TILED");
   // v30; VXD_CUDA_ROPE_EARLY=0 computes the q/k/v epilogue's RoPE angles after the wait, as before.
   ctx.rope_early = switch_on("VXD_CUDA_ROPE_EARLY");
-  if (const char* cap = std::getenv("VXD_CUDA_MMA_MAX_WARPS")) {
-    ctx.mma_max_warps = std::atoi(cap);
-    if (std::strcmp(cap, "2") && std::strcmp(cap, "4") && std::strcmp(cap, "8") && std::strcmp(cap, "16"))
-      fail(VXD_ERR_INVALID_ARGUMENT, "VXD_CUDA_MMA_MAX_WARPS must be 2, 4, 8 or 16");
-  }
   allow_smem<DType::F32>(ctx.smem_limit);
   allow_smem<DType::BF16>(ctx.smem_limit);
   allow_smem<DType::Q8>(ctx.smem_limit);

@@ -836,13 +836,12 @@ int main(int argc, char** argv) {
     // repacked into the tiled layout, which every path then reads: n = 96 and 48 of check_matmul,
     // 512 and 96 of the gated FFN, the 320-row embedding table), and attention's first key tile
     // loaded after the wait for the previous kernel (as before v24), and the q/k/v epilogue's RoPE
-    // angles computed after the wait (as before v30); and the tensor-core GEMV's k split capped
-    // at 4 warps (a tuning probe).
+    // angles computed after the wait (as before v30).
     const std::pair<const char*, const char*> switches[] = {{"VXD_CUDA_ATTN_WAVE", "0"}, {"VXD_CUDA_GATED6", "0"},
                                                             {"VXD_CUDA_MMA", "0"},       {"VXD_CUDA_ATTN_MMA", "0"},
                                                             {"VXD_CUDA_ATTN_CLUSTER", "0"}, {"VXD_CUDA_ROUND8", "0"},
                                                             {"VXD_CUDA_TILED", "0"}, {"VXD_CUDA_ATTN_EARLY", "0"},
-                                                            {"VXD_CUDA_ROPE_EARLY", "0"}, {"VXD_CUDA_MMA_MAX_WARPS", "4"}};
+                                                            {"VXD_CUDA_ROPE_EARLY", "0"}};
     for (const auto& [sw, value] : switches) {
       setenv(sw, value, 1);
       auto variant = create_backend("cuda", BackendOptions{});
@@ -851,7 +850,7 @@ int main(int argc, char** argv) {
       check_attention(*cpu, *variant);
       check_gated_ffn(*cpu, *variant);
       if (std::strcmp(sw, "VXD_CUDA_ROPE_EARLY") == 0) check_qkv_rope_write(*cpu, *variant);
-      if (std::strcmp(sw, "VXD_CUDA_MMA") == 0 || std::strcmp(sw, "VXD_CUDA_TILED") == 0 || std::strcmp(sw, "VXD_CUDA_MMA_MAX_WARPS") == 0) {
+      if (std::strcmp(sw, "VXD_CUDA_MMA") == 0 || std::strcmp(sw, "VXD_CUDA_TILED") == 0) {
         check_matmul(*cpu, *variant);
         check_matmul_multi(*cpu, *variant);
         check_qkv_rope_write(*cpu, *variant);
@@ -866,7 +865,6 @@ int main(int argc, char** argv) {
     check_fused_layer_replay(*cpu, *v3);
     g_prefix.clear();
     check_env_refused("VXD_CUDA_ATTN_MAX_SPLITS", "0");
-    check_env_refused("VXD_CUDA_MMA_MAX_WARPS", "12");
   } catch (const Error& e) {
     std::printf("FAIL unexpected error: %s\n", e.what());
     ++g_failed;
