@@ -21,7 +21,6 @@ constexpr int kMinKeysPerSplit = 32;
 constexpr int kKeyBatch = 4;  // keys per warp per round
 constexpr int kMaxSplits = 512;
 
-__device__ __forceinline__ int64_t ring_slot(int64_t p, int64_t ring) { return ((p % ring) + ring) % ring; }
 
 __global__ void kv_write_kernel(DevAct k, DevAct v, DevAct kc, DevAct vc, int64_t ring, const int64_t* pos) {
   pdl_trigger();

@@ -28,6 +28,9 @@ inline void check_launch(const char* op) { check(cudaGetLastError(), op); }
 
 inline unsigned blocks_for(int64_t n, int threads) { return static_cast<unsigned>((n + threads - 1) / threads); }
 
+// The KV ring's slot of position p (attention, and the q/k/v epilogue's ring write).
+__device__ __forceinline__ int64_t ring_slot(int64_t p, int64_t ring) { return ((p % ring) + ring) % ring; }
+
 // ---- device-side element access ----
 
 __device__ __forceinline__ float bf16_bits_to_f32(uint16_t h) { return __uint_as_float(static_cast<uint32_t>(h) << 16); }

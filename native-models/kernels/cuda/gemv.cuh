@@ -190,9 +190,6 @@ __device__ __forceinline__ float round_to(const DevAct& a, float v) { return a.b
 // Output row n (of q, k or v) of x row m, given this row's and its RoPE partner's (n ^ 1) sums:
 // the math of rope_kv_write_kernel on values that were never rounded to the activation dtype.
 // K and V enter the ring rounded to k's and v's dtype, as if read back from them.
-// The ring slot of position p.
-__device__ __forceinline__ int64_t rope_slot(const RopeEpilogue& R, int64_t p) { return ((p % R.ring) + R.ring) % R.ring; }
-
 // Sine and cosine of column n's RoPE angle at position p. The angle is reduced to [-pi, pi] in
 // double (positions grow without bound), then its sine and cosine come from the fast fp32 unit
 // (|error| < 4e-7 there): double sincos in this epilogue cost more registers and time than the
@@ -224,7 +221,7 @@ __device__ __forceinline__ void rope_apply(const RopeEpilogue& R, const Epilogue
 
 __device__ __forceinline__ void rope_store(const RopeEpilogue& R, const Epilogue& e, int out, int64_t m, int64_t p, int64_t n,
                                            float self, float partner) {
-  rope_apply(R, e, out, m, rope_slot(R, p), n, self, partner, out == 2 ? make_float2(0.0f, 1.0f) : rope_angle(R, p, n));
+  rope_apply(R, e, out, m, ring_slot(p, R.ring), n, self, partner, out == 2 ? make_float2(0.0f, 1.0f) : rope_angle(R, p, n));
 }
 
 // One warp, RPW weight rows: plain mode rows row0..row0+RPW-1 of W; gated mode rows

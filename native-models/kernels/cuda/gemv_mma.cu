@@ -243,8 +243,9 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
   const int chunks = k / 32, gpr = k / a.w[0].group, sld = scale_ld(chunks);
   // Every weight of a call shares one group size, 32 << gshift (run_mma_q4).
   const int gshift = __ffs(a.w[0].group / 32) - 1;
-  const bool rope_early = !GATED && a.rope.on && a.rope_early;
-  const MmaSmem lay = mma_smem(M, k, KS, GATED, !GATED && a.rope.on);
+  const bool rope = !GATED && a.rope.on;  // !GATED: compiled out of the gated instances
+  const bool rope_early = rope && a.rope_early;
+  const MmaSmem lay = mma_smem(M, k, KS, GATED, rope);
   uint16_t* xs = reinterpret_cast<uint16_t*>(smem4);
   float* sc = reinterpret_cast<float*>(reinterpret_cast<char*>(smem4) + lay.scales);
   float* red = reinterpret_cast<float*>(reinterpret_cast<char*>(smem4) + lay.red);
@@ -266,7 +267,7 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
     for (int i = threadIdx.x; i < kTileRows * M; i += blockDim.x) {
       const int m = i / kTileRows, col = i % kTileRows;
       if (out != 2) rope_sc[i] = rope_angle(a.rope, p0 + m, row0 + col);
-      if (col == 0) rope_slot_of[m] = rope_slot(a.rope, p0 + m);
+      if (col == 0) rope_slot_of[m] = ring_slot(p0 + m, a.rope.ring);
     }
   }
   // The fused norm's vectors towards L2 too: read after the norm's reduction, from device memory
@@ -538,7 +539,7 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
       p.e[i].residual = rows_of(full.e[i].residual, m0, n);
     }
     const DevAct xp = rows_of(x, m0, n);
-    const size_t smem = mma_smem(static_cast<int>(n), static_cast<int>(k), ks, gated, !gated && a.rope.on).total;
+    const size_t smem = mma_smem(static_cast<int>(n), static_cast<int>(k), ks, gated, a.rope.on).total;
     p.trace = ctx.trace ? ctx.trace->slot() : nullptr;
     launch_mma(ks, gated, tiled, xp, p, ctx, smem);
   }
