@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "cuda_backend.h"
 #include "gemv.cuh"
@@ -540,7 +541,9 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
     }
     const DevAct xp = rows_of(x, m0, n);
     const size_t smem = mma_smem(static_cast<int>(n), static_cast<int>(k), ks, gated, a.rope.on).total;
-    p.trace = ctx.trace ? ctx.trace->slot() : nullptr;
+    p.trace = ctx.trace ? ctx.trace->slot((gated ? "w1w3" : a.rope.on ? "qkv" : "proj") + std::string(" m") + std::to_string(n) + " k" +
+                                          std::to_string(k))
+                        : nullptr;
     launch_mma(ks, gated, tiled, xp, p, ctx, smem);
   }
   return true;

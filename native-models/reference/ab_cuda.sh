@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# A/B of prebuilt tool sets and switches on the GPU machine, alternating, in one call (no build).
+#   native-models/reference/ab_cuda.sh DIR [ROUNDS]
+# DIR holds NAME.tar.xz bundles (build_tools.sh output, as .carry's cuda-prebuilt.tar.xz) and a
+# file `variants`, one per line: LABEL BUNDLE [VAR=value ...]. Each round runs every variant's
+# bench_engine (4w, positions 100/2000/8000) in file order; then every variant once more with
+# VXD_CUDA_TRACE=1 at position 2000, summarised by trace_summary.py; then OPCHECK's bundle's
+# cuda_op_check (OPCHECK=NAME, default: the last bundle named). Two files come back:
+# $OUT/ab-summary.txt and $OUT/ab-logs.tar.gz (every log; few files, as the device tool returns few).
+set -uo pipefail
+DIR=$1 ROUNDS=${2:-2}
+HERE=$(cd "$(dirname "$0")" && pwd)
+OUT=${OUT:-/tmp/vxd-ab-out}
+L=$(mktemp -d /tmp/vxd-ab.XXXXXX)
+SUM="$OUT/ab-summary.txt"
+trap 'tar czf "$OUT/ab-logs.tar.gz" -C "$L" .' EXIT
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.mem --format=csv,noheader | tee "$SUM"
+last=""
+while read -r label bundle rest; do
+  [ -z "$label" ] && continue
+  if [ ! -d "/tmp/ab/$bundle" ]; then
+    mkdir -p "/tmp/ab/$bundle" && tar xJf "$DIR/$bundle.tar.xz" -C "/tmp/ab/$bundle" || { echo "bundle $bundle missing" | tee -a "$SUM"; exit 1; }
+  fi
+  last=$bundle
+done < "$DIR/variants"
+bench() {  # label bundle env... -- bench args
+  local label=$1 bundle=$2; shift 2
+  local envs=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=("$1"); shift; done
+  shift
+  (cd "/tmp/ab/$bundle" && env "${envs[@]}" ./bench_engine --dtypes 4w --rtf-seconds 0 --parity 0 "$@")
+}
+for r in $(seq 1 "$ROUNDS"); do
+  while read -r label bundle rest; do
+    [ -z "$label" ] && continue
+    # shellcheck disable=SC2086
+    bench "$label" "$bundle" $rest -- --positions 100,2000,8000 --iters 20 > "$L/bench-$label-$r.log" 2>&1
+    echo "round $r $label: $(awk '$1 == "4w" && $2 ~ /^[0-9]+$/ {printf "%s: %s  ", $2, $3}' "$L/bench-$label-$r.log")" | tee -a "$SUM"
+  done < "$DIR/variants"
+done
+while read -r label bundle rest; do
+  [ -z "$label" ] && continue
+  # shellcheck disable=SC2086
+  bench "$label" "$bundle" VXD_CUDA_TRACE=1 $rest -- --positions 2000 --iters 5 > "$L/trace-$label.log" 2>&1
+done < "$DIR/variants"
+# Summaries after all traces ran, so that an unlabelled trace (a bundle older than the labels)
+# can borrow a labelled one's.
+labelled=$(grep -l "staged" "$L"/trace-*.log 2>/dev/null | head -1)
+while read -r label bundle rest; do
+  [ -z "$label" ] && continue
+  { echo "--- trace $label"; python3 "$HERE/trace_summary.py" "$L/trace-$label.log" ${labelled:+--labels-from "$labelled"}; } | tee -a "$SUM"
+done < "$DIR/variants"
+(cd "/tmp/ab/${OPCHECK:-$last}" && ./cuda_op_check 7) > "$L/opcheck.log" 2>&1
+echo "op check (${OPCHECK:-$last}): rc $? $(grep -c '^FAIL' "$L/opcheck.log") FAIL lines; $(tail -2 "$L/opcheck.log" | tr '\n' ' ')" | tee -a "$SUM"
