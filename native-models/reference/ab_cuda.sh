@@ -11,6 +11,7 @@ set -uo pipefail
 DIR=$1 ROUNDS=${2:-2}
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-/tmp/vxd-ab-out}
+mkdir -p "$OUT"
 L=$(mktemp -d /tmp/vxd-ab.XXXXXX)
 SUM="$OUT/ab-summary.txt"
 trap 'tar czf "$OUT/ab-logs.tar.gz" -C "$L" .' EXIT
@@ -23,8 +24,8 @@ while read -r label bundle rest; do
   fi
   last=$bundle
 done < "$DIR/variants"
-bench() {  # label bundle env... -- bench args
-  local label=$1 bundle=$2; shift 2
+bench() {  # bundle env... -- bench args
+  local bundle=$1; shift
   local envs=()
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=("$1"); shift; done
   shift
@@ -34,14 +35,14 @@ for r in $(seq 1 "$ROUNDS"); do
   while read -r label bundle rest; do
     [ -z "$label" ] && continue
     # shellcheck disable=SC2086
-    bench "$label" "$bundle" $rest -- --positions 100,2000,8000 --iters 20 > "$L/bench-$label-$r.log" 2>&1
+    bench "$bundle" $rest -- --positions 100,2000,8000 --iters 20 > "$L/bench-$label-$r.log" 2>&1
     echo "round $r $label: $(awk '$1 == "4w" && $2 ~ /^[0-9]+$/ {printf "%s: %s  ", $2, $3}' "$L/bench-$label-$r.log")" | tee -a "$SUM"
   done < "$DIR/variants"
 done
 while read -r label bundle rest; do
   [ -z "$label" ] && continue
   # shellcheck disable=SC2086
-  bench "$label" "$bundle" VXD_CUDA_TRACE=1 $rest -- --positions 2000 --iters 5 > "$L/trace-$label.log" 2>&1
+  bench "$bundle" VXD_CUDA_TRACE=1 $rest -- --positions 2000 --iters 5 > "$L/trace-$label.log" 2>&1
 done < "$DIR/variants"
 # Summaries after all traces ran, so that an unlabelled trace (a bundle older than the labels)
 # can borrow a labelled one's.
