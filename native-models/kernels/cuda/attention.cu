@@ -703,7 +703,7 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
   // With the GEMVs' programmatic dependent launch (v15: attention and merge too), each kernel's
   // launch overlaps its predecessor's tail; both wait for it before they read anything.
   const bool pdl = matmul_ctx_.pdl_mma;
-  if (mma) a.trace = trace_.slot("attn m" + std::to_string(q.rows) + " d" + std::to_string(hd));
+  if (mma && trace_.taking()) a.trace = trace_.slot("attn m" + std::to_string(q.rows) + " d" + std::to_string(hd));
   if (kernel == cluster.kernel) {
     check(launch_kernel_clustered(kernel, grid, dim3(kClusterWarps * 32), dim3(1, 1, static_cast<unsigned>(splits)), 0, stream_, pdl, a),
           "launch attention (cluster)");

@@ -541,7 +541,7 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
     }
     const DevAct xp = rows_of(x, m0, n);
     const size_t smem = mma_smem(static_cast<int>(n), static_cast<int>(k), ks, gated, a.rope.on).total;
-    p.trace = ctx.trace ? ctx.trace->slot((gated ? "w1w3" : a.rope.on ? "qkv" : "proj") + std::string(" m") + std::to_string(n) + " k" +
+    p.trace = ctx.trace && ctx.trace->taking() ? ctx.trace->slot((gated ? "w1w3" : a.rope.on ? "qkv" : "proj") + std::string(" m") + std::to_string(n) + " k" +
                                           std::to_string(k))
                         : nullptr;
     launch_mma(ks, gated, tiled, xp, p, ctx, smem);

@@ -66,9 +66,12 @@ class StepTrace {
     if (active_) traced_ = next_;
     active_ = false;
   }
+  // Whether slot() hands out stamps now: callers build a label only then (launches are recorded
+  // with tracing off too).
+  bool taking() const { return active_ && next_ < kSlots; }
   // The next launch's stamps, or null (not tracing, outside a step, or past kSlots).
   unsigned long long* slot(std::string label) {
-    if (!active_ || next_ >= kSlots) return nullptr;
+    if (!taking()) return nullptr;
     labels_.push_back(std::move(label));
     return d_ + kStamps * next_++;
   }
