@@ -38,6 +38,8 @@ export interface LiveSessionOptions {
   leadingSilenceS: number;
   /** Runs in the page before the app (instrumentation). */
   initScript?: () => void;
+  /** Prepares the page before it loads the app built into `rendererDir` (extra files, init scripts with arguments). */
+  beforeLoad?: (page: Page, rendererDir: string) => Promise<void>;
   /** Leave the model unchosen, so the app runs its embedded demo model (default: a tiny random model). */
   demoModel?: boolean;
   /** espeak-ng voice and words per minute (default en-us, 165). */
@@ -76,6 +78,7 @@ export async function startLiveSession(options: LiveSessionOptions): Promise<Liv
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
   if (options.initScript) await page.addInitScript(options.initScript);
+  if (options.beforeLoad) await options.beforeLoad(page, rendererDir);
   await page.goto(harness.url);
   // Every token id the page receives, in order.
   await page.evaluate(() => {
