@@ -5,6 +5,9 @@
 # (build_stamp.sh of the sources and these flags) after a build that succeeded.
 #   native-models/tools/cuda/build_tools.sh BUILD_DIR [JOBS]
 #   native-models/tools/cuda/build_tools.sh --stamp        the stamp this tree's build would get
+#   native-models/tools/cuda/build_tools.sh --pack BUILD_DIR OUT.tar.xz
+#       the programs, their stamp and the two objects run_cuda.sh reads machine code from, as
+#       run_cuda.sh (.carry/cuda-prebuilt.tar.xz) and ab_cuda.sh (bundles) unpack them
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # Only the H100/H200 target: the PTX fallback is for users' other GPUs and only costs build time.
@@ -12,6 +15,15 @@ GENCODE="-gencode=arch=compute_90a,code=sm_90a"
 TARGETS=(vxd-run cuda_probe cuda_op_check bench_engine transcribe_set)
 stamp() { "$here/build_stamp.sh" "$GENCODE Release ${TARGETS[*]}"; }
 if [ "${1:-}" = "--stamp" ]; then stamp; exit 0; fi
+if [ "${1:-}" = "--pack" ]; then
+  build="${2:?usage: build_tools.sh --pack BUILD_DIR OUT.tar.xz}" out="${3:?usage: build_tools.sh --pack BUILD_DIR OUT.tar.xz}"
+  [ -f "$build/stamp" ] || { echo "no finished build in $build" >&2; exit 1; }
+  out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
+  cd "$build"
+  tar cJf "$out" stamp engine/vxd-run cuda_probe cuda_op_check bench_engine transcribe_set \
+    $(find engine -name gemv_mma.cu.o -o -name attention.cu.o)
+  exit 0
+fi
 build="${1:?usage: build_tools.sh BUILD_DIR [JOBS]}" jobs="${2:-$(nproc)}"
 rm -f "$build/stamp"
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "-DVXD_CUDA_GENCODE=$GENCODE"

@@ -30,9 +30,7 @@ rm -f .carry/cuda-prebuilt.tar.xz
 if [ $BUILD_TOOLS = 1 ]; then
   prebuilt=native-models/build-prebuilt
   "$here/build_tools.sh" "$prebuilt" > "$tmp/build.log" 2>&1 || { tail -20 "$tmp/build.log"; exit 1; }
-  # The programs, their stamp, and the two objects run_cuda.sh reads machine code from.
-  (cd "$prebuilt" && tar cJf "$root/.carry/cuda-prebuilt.tar.xz" stamp engine/vxd-run cuda_probe cuda_op_check bench_engine \
-    transcribe_set $(find engine -name gemv_mma.cu.o -o -name attention.cu.o))
+  "$here/build_tools.sh" --pack "$prebuilt" "$root/.carry/cuda-prebuilt.tar.xz"
 fi
 # What the device call copies: tracked files, untracked files git does not ignore, and .carry.
 tree=$( (git ls-files -z; git ls-files -z -o --exclude-standard) | xargs -0 stat -c %s 2>/dev/null | awk '{s += $1} END {print s}')
