@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWavFile } from '../../native-models/js/audio/load-audio';
 import { StreamingResampler } from '../../renderer/src/audio/streaming-resampler';
+import { concat } from '../unit/vad/speech-audio';
 import { alignedSnrDb, writeFloatWav } from './audio-compare';
 import { pageTokenIds, receivedSampleCount, repo, run, startLiveSession, type LiveSession } from './live-session';
 import { installSourceTap, readSourceTap } from './source-tap';
@@ -78,8 +79,7 @@ describe('live dictation through the browser harness on the real engine', () => 
     // Every frame the core got was a whole 80 ms frame.
     const received = live.received;
     expect(received.every((f) => f.length === 1280)).toBe(true);
-    const heard = new Float32Array(receivedSamples());
-    received.reduce((at, f) => (heard.set(f, at), at + f.length), 0);
+    const heard = concat(received);
     const heardWav = path.join(live.scratch, 'heard.wav');
     writeFileSync(heardWav, writeFloatWav(heard, 16_000));
 
@@ -112,10 +112,11 @@ describe('live dictation through the browser harness on the real engine', () => 
     const speechStart = readWavFile(live.speechWav).samples.findIndex((v) => Math.abs(v) > 0.01);
     expect(speechStart).toBeGreaterThan(LEADING_SILENCE_S * 16_000 - 100);
     // Audio Chromium captured but dropped before our worklet saw it (its audio thread starved on a
-    // busy 2-core CI machine) is not ours to lose: the page says so (capture-loss.ts). Its fake
-    // microphone can also fall behind without counting a drop; then the tap, which saw the same
-    // stream, does not match the source either. Either way the alignment to the source cannot hold,
-    // and the check above has already shown the app kept everything it was given.
+    // busy 2-core CI machine) is not ours to lose: the page says so (capture-loss.ts). The browser
+    // can also lose audio without counting it (suspected: its fake microphone falling behind);
+    // then the tap, which saw the same stream, does not match the source either. Either way the
+    // alignment to the source cannot hold, and the check above has shown the app kept everything
+    // it was given.
     const dropped = (await page.locator('.notice').allTextContents()).find((t) => t.startsWith('The system dropped'));
     // ... which needs the counters capture-loss.ts reads: this Chromium has them on a microphone track.
     const counters = await page.evaluate(async () => {
@@ -132,7 +133,7 @@ describe('live dictation through the browser harness on the real engine', () => 
     if (dropped) {
       console.warn(`the browser dropped capture audio, so the source alignment is not checked: ${dropped}`);
     } else if (browserIntact.snrDb <= MIN_SNR_DB) {
-      console.warn('the browser delivered a discontinuous stream (its fake microphone fell behind), so the source alignment is not checked');
+      console.warn('what the browser delivered to the capture graph does not match the source file, so the source alignment is not checked');
     } else {
       expect(-lag).toBeLessThan(speechStart - 1600);
       expect(gain).toBeCloseTo(1, 2);

@@ -1,13 +1,14 @@
 // A tap on what the browser delivers from the microphone to the app's audio graph, for the live
 // dictation proof: a page init script (no app code changes) adds a second AudioWorklet beside the
 // app's capture worklet, on the same MediaStreamAudioSourceNode, and keeps every input sample it
-// gets, mixed to mono as the capture worklet mixes. Whatever the source file lacks of this tap was
-// lost by the browser (its fake microphone falls behind on a busy 2-core machine without counting
-// a drop); whatever this tap has that the core did not receive was lost by the app.
+// gets, mixed to mono as the capture worklet mixes. What this tap lacks of the source file the
+// browser lost (suspected of its fake microphone on a busy 2-core machine, where it counts no
+// drop); what the core lacks of this tap the app lost.
 
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { concat } from '../unit/vad/speech-audio';
 
 /** One opened graph: its context's rate and every sample its source delivered, in order. */
 export interface TapSegment {
@@ -67,9 +68,5 @@ export async function readSourceTap(page: Page): Promise<TapSegment[]> {
     const segments = (window as unknown as { sourceTap?: { rate: number; blocks: Float32Array[] }[] }).sourceTap ?? [];
     return segments.map((s) => ({ rate: s.rate, blocks: s.blocks.map((b) => Array.from(b)) }));
   });
-  return raw.map((s) => {
-    const samples = new Float32Array(s.blocks.reduce((n, b) => n + b.length, 0));
-    s.blocks.reduce((at, b) => (samples.set(b, at), at + b.length), 0);
-    return { rate: s.rate, samples };
-  });
+  return raw.map((s) => ({ rate: s.rate, samples: concat(s.blocks.map((b) => Float32Array.from(b))) }));
 }

@@ -7,8 +7,9 @@
 #           v39b=main+native-models/reference/pending/v39b-norm-instances.patch
 # Writes OUT_DIR/NAME.tar.xz (build_tools.sh --pack), OUT_DIR/NAME.build.log, and OUT_DIR/variants
 # with one line per bundle and no switches (add lines "LABEL NAME VAR=value ..." for those).
-# About 1.5 minutes per bundle on 2 cores (each revision is built by its own build_tools.sh). A new checkout keeps neither branches nor ignored
-# files, so bundles and branches do not outlive a session: build them at its start.
+# About 1.5 minutes per bundle on 2 cores (each revision is built by its own build_tools.sh). A
+# new checkout keeps neither branches nor ignored files, so bundles and branches do not outlive a
+# session: build them at its start.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(git -C "$here" rev-parse --show-toplevel)"
