@@ -68,6 +68,10 @@ export class KeystrokeAuditor implements KeystrokeAudit {
     return !this.userHoldsHotkey() && !this.userHoldsModifier();
   }
 
+  seesNoModifierHeld(): boolean {
+    return this.listening() && !this.blind && !this.userHoldsModifier();
+  }
+
   /** `text`: what the typing call sends, one press per character. */
   begin(text: string): KeystrokeRecording {
     if (this.blind || !this.listening()) return CANNOT_TELL;

@@ -42,6 +42,12 @@ export interface KeystrokeAudit {
    * (our press could complete the user's chord and count as their hotkey).
    */
   mayPressHotkeyKey(): boolean;
+  /**
+   * True only while the hook runs, reports our keys, and sees no modifier held. Releasing the
+   * modifiers then has nothing of ours to undo and could only take back a press the user made
+   * since (on X11 an XTest key-up ends any XTest press, another client's too).
+   */
+  seesNoModifierHeld(): boolean;
 }
 
 export interface KeystrokeRecording {

@@ -3,7 +3,9 @@
 // never turns into another shortcut.
 //
 // Modifiers the user still holds (a push-to-talk chord) would turn typed text into shortcuts, so
-// they are released before every keystroke batch. Not with --clearmodifiers: it presses them
+// they are released before every keystroke batch, unless the global hook sees none held: then a
+// key-up could only end a chord the user began since the caller checked (a stop tap's Ctrl+Shift,
+// whose Space then typed a space instead of stopping). Not with --clearmodifiers: it presses them
 // again afterwards, and if the user let go meanwhile they stay stuck down.
 
 import { runChecked, type CommandRunner } from './command-runner';
@@ -103,6 +105,7 @@ export class XdotoolKeys implements KeyInjector {
   }
 
   private async releaseModifiers(): Promise<void> {
+    if (this.audit?.seesNoModifierHeld()) return;
     await runChecked(this.runner, 'xdotool', ['keyup', ...MODIFIER_KEYSYMS]);
   }
 

@@ -65,6 +65,22 @@ describe('HotkeyService', () => {
     expect(fallback.svc.modifiersHeld()).toBe(false);
   });
 
+  it('sees no modifier held only while the hook runs, sees our keys and reports none down', async () => {
+    const { svc, hook } = service(true, new FakeShortcut());
+    await svc.apply('Ctrl+Shift+Space');
+    expect(svc.keystrokes.seesNoModifierHeld()).toBe(true);
+    hook.modifier('down', 'Shift');
+    expect(svc.keystrokes.seesNoModifierHeld()).toBe(false);
+    hook.modifier('up', 'Shift');
+    expect(svc.keystrokes.seesNoModifierHeld()).toBe(true);
+    // A hook that reported nothing while we typed does not see synthesized keys (a stuck one of ours).
+    await svc.keystrokes.begin('a').end();
+    expect(svc.keystrokes.seesNoModifierHeld()).toBe(false);
+    const fallback = service(false, new FakeShortcut());
+    await fallback.svc.apply('F9');
+    expect(fallback.svc.keystrokes.seesNoModifierHeld()).toBe(false);
+  });
+
   it('audits typed keys from the hook, leaving out the hotkey\'s own key; nothing to audit without a hook', async () => {
     const { svc, hook } = service(true, new FakeShortcut());
     await svc.apply('Ctrl+Shift+F9');

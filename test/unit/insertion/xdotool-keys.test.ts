@@ -8,7 +8,7 @@ import { FakeRunner } from './fakes';
  * The hook's answer for each typing run, in order; records how many presses each run expected.
  * `hotkeyKey`: the character the hotkey's key types; `held()`: whether the user holds it (or a modifier).
  */
-function audit(answers: (boolean[] | null)[], hotkeyKey: string | null = null, held = () => false):
+function audit(answers: (boolean[] | null)[], hotkeyKey: string | null = null, held = () => false, seesNoneHeld = () => false):
   KeystrokeAudit & { expected: number[]; cancelled: number } {
   const expected: number[] = [];
   const a = {
@@ -20,6 +20,7 @@ function audit(answers: (boolean[] | null)[], hotkeyKey: string | null = null, h
     }),
     typesHotkeyKey: (char: string) => char === hotkeyKey,
     mayPressHotkeyKey: () => !held(),
+    seesNoModifierHeld: seesNoneHeld,
   };
   return a;
 }
@@ -75,6 +76,21 @@ describe('XdotoolKeys', () => {
     expect(args[0][0]).toBe('keyup');
     expect(args[0]).toContain('Control_L');
     expect(args.flat()).not.toContain('--clearmodifiers');
+  });
+
+  it('releases modifiers before a batch only where the hook does not see them all up (a key-up would end a chord the user just began)', async () => {
+    let seesNoneHeld = true;
+    const r = runner(null);
+    const keys = new XdotoolKeys(r, null, audit([[false], [false], [false]], null, () => false, () => seesNoneHeld));
+    await keys.typeText('a');
+    await keys.sendPaste('app');
+    expect(r.runs.map((x) => x.args[0])).toEqual(['type', 'key']);
+    seesNoneHeld = false;  // a modifier held, or a hook that cannot tell
+    await keys.typeText('b');
+    expect(r.runs.map((x) => x.args[0])).toEqual(['type', 'key', 'keyup', 'type']);
+    const noHook = runner(null);
+    await new XdotoolKeys(noHook).typeText('c');
+    expect(noHook.runs.map((x) => x.args[0])).toEqual(['keyup', 'type']);
   });
 
   it('types text through stdin so text starting with "-" is not an option', async () => {
