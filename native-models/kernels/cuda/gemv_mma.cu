@@ -89,11 +89,11 @@ __device__ __forceinline__ uint4 pair_order(uint4 v) {
 // in batches before any is used (all rows of a column block, or for 1-2 rows several column
 // blocks); rows are unrolled, so no index needs a division (v10's flat index divided by k / 4 per
 // element: most of the small kernels' instructions).
-template <int KS>
+template <int KS, bool NORM>
 __device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a, int M, int k, uint16_t* xs, int ld) {
   constexpr int B = kStageBatch;
   const int c_first = 8 * threadIdx.x, c_step = 8 * blockDim.x;
-  const bool norm = a.norm_w != nullptr;
+  constexpr bool norm = NORM;
   float ss[kMmaRows];
 #pragma unroll
   for (int m = 0; m < kMmaRows; ++m) ss[m] = 0.0f;
@@ -240,7 +240,8 @@ __device__ __forceinline__ void mma_chunk(float (&acc)[4], uint32_t w0, uint32_t
 // consecutive chunks of one row are 16 contiguous bytes, so one 16-byte load per row and quad of
 // chunks replaces four 4-byte loads that used half of each 32-byte sector; each warp then splits
 // k on quad boundaries.
-template <int KS, bool GATED, int R = 4, bool TILED = false>
+// NORM: the call fuses an RMSNorm (a.norm_w set); its staging code and registers only in these instances.
+template <int KS, bool GATED, int R, bool TILED, bool NORM>
 __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x, MultiArgs a) {
   constexpr int H = GATED ? 2 : 1;
   // Chunks per round: all weight loads of a round (2 rows x H x kRound words per lane) are
@@ -284,7 +285,7 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
   }
   // The fused norm's vectors towards L2 too: read after the norm's reduction, from device memory
   // they were a second round trip on the path.
-  if (a.norm_w)
+  if (NORM)
     for (int i = threadIdx.x; i < k / 32; i += blockDim.x) {
       asm volatile("prefetch.global.L2 [%0];" ::"l"(a.norm_w + 32 * i));
       if (a.norm_ada) asm volatile("prefetch.global.L2 [%0];" ::"l"(a.norm_ada + 32 * i));
@@ -293,7 +294,7 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
   pdl_wait();
   trace_mark(a.trace, 1);
   pdl_trigger();
-  stage_x_bf16<KS>(x, a, M, k, xs, ld);  // ends with __syncthreads, which also covers the scales
+  stage_x_bf16<KS, NORM>(x, a, M, k, xs, ld);  // ends with __syncthreads, which also covers the scales
 
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t4 = lane & 3;
   const int quads = chunks / 4;
@@ -410,33 +411,37 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
   trace_done(a.trace);
 }
 
-// The kernel instance for (ks, gated, tiled) as the context asks: one choice, used for the
+// The kernel instance for (ks, gated, tiled, norm) as the context asks: one choice, used for the
 // occupancy query at start and for every launch. R = 8 for the gated 4-warp instance (v19,
 // ctx.round8; v21 tried it for the plain 8- and 16-warp ones, the decoder's wo and w2: 0.1 ms
 // slower per step).
 using MmaKernel = void (*)(DevAct, MultiArgs);
-template <bool GATED, bool TILED>
+template <bool GATED, bool TILED, bool NORM>
 MmaKernel mma_kernel(int ks, const MatmulContext& ctx) {
   switch (ks) {
-    case 2: return gemv_mma_q4<2, GATED, 4, TILED>;
+    case 2: return gemv_mma_q4<2, GATED, 4, TILED, NORM>;
     case 4:
       if constexpr (GATED)
-        if (ctx.round8) return gemv_mma_q4<4, true, 8, TILED>;
-      return gemv_mma_q4<4, GATED, 4, TILED>;
-    case 8: return gemv_mma_q4<8, GATED, 4, TILED>;
-    default: return gemv_mma_q4<16, GATED, 4, TILED>;
+        if (ctx.round8) return gemv_mma_q4<4, true, 8, TILED, NORM>;
+      return gemv_mma_q4<4, GATED, 4, TILED, NORM>;
+    case 8: return gemv_mma_q4<8, GATED, 4, TILED, NORM>;
+    default: return gemv_mma_q4<16, GATED, 4, TILED, NORM>;
   }
 }
+template <bool NORM>
 MmaKernel mma_kernel(int ks, bool gated, bool tiled, const MatmulContext& ctx) {
-  if (tiled) return gated ? mma_kernel<true, true>(ks, ctx) : mma_kernel<false, true>(ks, ctx);
-  return gated ? mma_kernel<true, false>(ks, ctx) : mma_kernel<false, false>(ks, ctx);
+  if (tiled) return gated ? mma_kernel<true, true, NORM>(ks, ctx) : mma_kernel<false, true, NORM>(ks, ctx);
+  return gated ? mma_kernel<true, false, NORM>(ks, ctx) : mma_kernel<false, false, NORM>(ks, ctx);
+}
+MmaKernel mma_kernel(int ks, bool gated, bool tiled, bool norm, const MatmulContext& ctx) {
+  return norm ? mma_kernel<true>(ks, gated, tiled, ctx) : mma_kernel<false>(ks, gated, tiled, ctx);
 }
 
 void launch_mma(int ks, bool gated, bool tiled, const DevAct& x, const MultiArgs& a, const MatmulContext& ctx, size_t smem) {
   MatmulContext c = ctx;
   c.pdl = ctx.pdl || ctx.pdl_mma;
-  launch_gemv_kernel(mma_kernel(ks, gated, tiled, ctx), static_cast<unsigned>(a.group_end[gated ? 0 : a.count - 1]), ks, smem, c,
-                     "launch gemv_mma_q4", x, a);
+  launch_gemv_kernel(mma_kernel(ks, gated, tiled, a.norm_w != nullptr, ctx), static_cast<unsigned>(a.group_end[gated ? 0 : a.count - 1]), ks,
+                     smem, c, "launch gemv_mma_q4", x, a);
 }
 
 // The repack into the tiled layout (q4_tiles.h), one 16-byte slot per thread.
@@ -453,14 +458,14 @@ int split_index(int ks) { return ks == 2 ? 0 : ks == 4 ? 1 : ks == 8 ? 2 : 3; }
 // Resident blocks per SM of each instance as its registers and static shared memory allow,
 // measured once when the backend starts (as for attention: no driver queries while a step is
 // captured); the dynamic shared memory of a call is applied in split_for.
-int g_mma_blocks_per_sm[4][2][2];  // [split][gated][tiled]
+int g_mma_blocks_per_sm[4][2][2][2];  // [split][gated][tiled][norm]
 
 // Warps per tile (k split): among the splits whose blocks fit in the fewest waves (occupancy of
 // the instance, measured at start, and of the call's shared memory: v12's 20 extra registers put
 // the encoder FFN's 320 blocks of 8 warps into two waves), the fewest that put ~16 warps per SM
 // to work, else the one with the most warps; each warp walks >= 2 chunks where the split allows.
 // 0: no split fits in shared memory.
-int split_for(int64_t tiles, int chunks, int rows, int k, bool gated, bool tiled, bool rope, const MatmulContext& ctx) {
+int split_for(int64_t tiles, int chunks, int rows, int k, bool gated, bool tiled, bool norm, bool rope, const MatmulContext& ctx) {
   const int64_t target = 16LL * ctx.sm_count;
   int best = 0;
   int64_t best_waves = 0, best_warps = 0;
@@ -470,7 +475,7 @@ int split_for(int64_t tiles, int chunks, int rows, int k, bool gated, bool tiled
     if (smem > ctx.smem_limit - kMmaStaticSmemRoom) continue;
     // 1 KB per block is the runtime's own reservation (compute capability 8.0+).
     const int by_smem = static_cast<int>(ctx.smem_per_sm / (smem + kMmaStaticSmemRoom + 1024));
-    const int per_sm = std::min(g_mma_blocks_per_sm[split_index(ks)][gated][tiled], by_smem);
+    const int per_sm = std::min(g_mma_blocks_per_sm[split_index(ks)][gated][tiled][norm], by_smem);
     if (per_sm < 1) continue;
     const int64_t cap = static_cast<int64_t>(per_sm) * ctx.sm_count;
     const int64_t waves = (tiles + cap - 1) / cap, warps = std::min(tiles, cap) * ks;
@@ -485,16 +490,16 @@ int split_for(int64_t tiles, int chunks, int rows, int k, bool gated, bool tiled
 void configure_gemv_mma(const MatmulContext& ctx) {
   const int limit = static_cast<int>(ctx.smem_limit - kMmaStaticSmemRoom);
   for (int ks : kSplits)
-    for (int v = 0; v < 4; ++v) {
-      const bool gated = v & 1, tiled = v >> 1;
-      const MmaKernel kernel = mma_kernel(ks, gated, tiled, ctx);
+    for (int v = 0; v < 8; ++v) {
+      const bool gated = v & 1, tiled = (v >> 1) & 1, norm = v >> 2;
+      const MmaKernel kernel = mma_kernel(ks, gated, tiled, norm, ctx);
       check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, limit), "gemv_mma smem limit");
       int per_sm = 0;
       if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, ks * 32, 0) != cudaSuccess) {
         (void)cudaGetLastError();
         per_sm = 1;  // only a sizing hint
       }
-      g_mma_blocks_per_sm[split_index(ks)][gated][tiled] = std::max(1, per_sm);
+      g_mma_blocks_per_sm[split_index(ks)][gated][tiled][norm] = std::max(1, per_sm);
     }
 }
 
@@ -535,7 +540,7 @@ bool run_mma_q4(const DevAct& x, MultiArgs a, bool gated, const MatmulContext& c
   const bool tiled = n_tiled == outs;
   // Sized for the first pass, which has the most rows (later ones have as many or fewer).
   const int ks = split_for(tiles, static_cast<int>(k / 32), static_cast<int>(std::min<int64_t>(x.rows, kMmaRows)), static_cast<int>(k), gated,
-                           tiled, a.rope.on, ctx);
+                           tiled, a.norm_w != nullptr, a.rope.on, ctx);
   if (!ks) return false;
   if (!launch) return true;
   int64_t end = 0;
