@@ -3,8 +3,8 @@
 # one per git revision, each built in a temporary worktree (optionally with a patch applied), so
 # a device call runs them all without building.
 #   native-models/tools/cuda/build_ab_bundles.sh OUT_DIR NAME=REV[+PATCH] ...
-# e.g.  build_ab_bundles.sh native-models/build-ab base=b33d0f0 v39=main \
-#           v39b=main+native-models/reference/pending/v39b-norm-instances.patch
+# e.g.  build_ab_bundles.sh native-models/build-ab base=b33d0f0 v39b=main \
+#           v42d=main+native-models/reference/pending/v42d-warp-stamps.patch
 # Writes OUT_DIR/NAME.tar.xz (build_tools.sh --pack), OUT_DIR/NAME.build.log, and OUT_DIR/variants
 # with one line per bundle and no switches (add lines "LABEL NAME VAR=value ..." for those).
 # About 1.5 minutes per bundle on 2 cores (each revision is built by its own build_tools.sh). A
