@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A/B of prebuilt tool sets and switches on the GPU machine, alternating, in one call (no build).
 #   native-models/reference/ab_cuda.sh DIR [ROUNDS]
-# DIR holds NAME.tar.xz bundles (build_tools.sh --pack, as .carry's cuda-prebuilt.tar.xz; built
-# from git revisions by native-models/tools/cuda/build_ab_bundles.sh) and a file `variants`, one
+# DIR holds NAME.tar.xz bundles (build_tools.sh --pack-ab, or --pack as .carry's
+# cuda-prebuilt.tar.xz: either holds bench_engine and cuda_op_check; built from git revisions by
+# native-models/tools/cuda/build_ab_bundles.sh) and a file `variants`, one
 # per line: LABEL BUNDLE [VAR=value ...]. Each round runs every variant's
 # bench_engine (4w, positions 100/2000/8000) in file order; then every variant once more with
 # VXD_CUDA_TRACE=1 at position 2000, summarised by trace_summary.py; then OPCHECK's bundle's

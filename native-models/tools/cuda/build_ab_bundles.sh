@@ -5,8 +5,9 @@
 #   native-models/tools/cuda/build_ab_bundles.sh OUT_DIR NAME=REV[+PATCH] ...
 # e.g.  build_ab_bundles.sh native-models/build-ab base=b33d0f0 v39b=main \
 #           v42d=main+native-models/reference/pending/v42d-warp-stamps.patch
-# Writes OUT_DIR/NAME.tar.xz (build_tools.sh --pack), OUT_DIR/NAME.build.log, and OUT_DIR/variants
-# with one line per bundle and no switches (add lines "LABEL NAME VAR=value ..." for those).
+# Writes OUT_DIR/NAME.tar.xz (build_tools.sh --pack-ab: bench_engine, cuda_op_check and the
+# stamp, ~3 MB), OUT_DIR/NAME.build.log, and OUT_DIR/variants with one line per bundle and no
+# switches (add lines "LABEL NAME VAR=value ..." for those).
 # About 1.5 minutes per bundle on 2 cores (each revision is built by its own build_tools.sh). A
 # new checkout keeps neither branches nor ignored files, so bundles and branches do not outlive a
 # session: build them at its start.
@@ -36,8 +37,8 @@ for spec in "$@"; do
     tail -20 "$out/$name.build.log" >&2
     exit 1
   fi
-  # Packed by this checkout's script: an older revision's may not have --pack.
-  "$here/build_tools.sh" --pack "$wt/native-models/build-prebuilt" "$out/$name.tar.xz"
+  # Packed by this checkout's script: an older revision's may not have --pack-ab.
+  "$here/build_tools.sh" --pack-ab "$wt/native-models/build-prebuilt" "$out/$name.tar.xz"
   echo "$name $name" >> "$out/variants"
   git -C "$root" worktree remove --force "$wt"
   trap - EXIT

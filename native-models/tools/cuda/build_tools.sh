@@ -7,7 +7,10 @@
 #   native-models/tools/cuda/build_tools.sh --stamp        the stamp this tree's build would get
 #   native-models/tools/cuda/build_tools.sh --pack BUILD_DIR OUT.tar.xz
 #       the programs, their stamp and the two objects run_cuda.sh reads machine code from, as
-#       run_cuda.sh (.carry/cuda-prebuilt.tar.xz) and ab_cuda.sh (bundles) unpack them
+#       run_cuda.sh unpacks them (.carry/cuda-prebuilt.tar.xz)
+#   native-models/tools/cuda/build_tools.sh --pack-ab BUILD_DIR OUT.tar.xz
+#       only what ab_cuda.sh runs (bench_engine, cuda_op_check) and the stamp: ~3 MB against ~7,
+#       so one call carries twice the bundles
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # Only the H100/H200 target: the PTX fallback is for users' other GPUs and only costs build time.
@@ -22,6 +25,14 @@ if [ "${1:-}" = "--pack" ]; then
   cd "$build"
   tar cJf "$out" stamp engine/vxd-run cuda_probe cuda_op_check bench_engine transcribe_set \
     $(find engine -name gemv_mma.cu.o -o -name attention.cu.o)
+  exit 0
+fi
+if [ "${1:-}" = "--pack-ab" ]; then
+  build="${2:?usage: build_tools.sh --pack-ab BUILD_DIR OUT.tar.xz}" out="${3:?usage: build_tools.sh --pack-ab BUILD_DIR OUT.tar.xz}"
+  [ -f "$build/stamp" ] || { echo "no finished build in $build" >&2; exit 1; }
+  out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
+  cd "$build"
+  tar cJf "$out" stamp bench_engine cuda_op_check
   exit 0
 fi
 build="${1:?usage: build_tools.sh BUILD_DIR [JOBS]}" jobs="${2:-$(nproc)}"
