@@ -18,23 +18,22 @@ GENCODE="-gencode=arch=compute_90a,code=sm_90a"
 TARGETS=(vxd-run cuda_probe cuda_op_check bench_engine transcribe_set)
 stamp() { "$here/build_stamp.sh" "$GENCODE Release ${TARGETS[*]}"; }
 if [ "${1:-}" = "--stamp" ]; then stamp; exit 0; fi
-if [ "${1:-}" = "--pack" ]; then
-  build="${2:?usage: build_tools.sh --pack BUILD_DIR OUT.tar.xz}" out="${3:?usage: build_tools.sh --pack BUILD_DIR OUT.tar.xz}"
+# pack MODE BUILD_DIR OUT FILES...: FILES (relative to BUILD_DIR) and the stamp into OUT.tar.xz.
+pack() {
+  local mode=$1 build=${2:?usage: build_tools.sh $1 BUILD_DIR OUT.tar.xz} out=${3:?usage: build_tools.sh $1 BUILD_DIR OUT.tar.xz}
+  shift 3
   [ -f "$build/stamp" ] || { echo "no finished build in $build" >&2; exit 1; }
   out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
   cd "$build"
-  tar cJf "$out" stamp engine/vxd-run cuda_probe cuda_op_check bench_engine transcribe_set \
-    $(find engine -name gemv_mma.cu.o -o -name attention.cu.o)
-  exit 0
-fi
-if [ "${1:-}" = "--pack-ab" ]; then
-  build="${2:?usage: build_tools.sh --pack-ab BUILD_DIR OUT.tar.xz}" out="${3:?usage: build_tools.sh --pack-ab BUILD_DIR OUT.tar.xz}"
-  [ -f "$build/stamp" ] || { echo "no finished build in $build" >&2; exit 1; }
-  out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
-  cd "$build"
-  tar cJf "$out" stamp bench_engine cuda_op_check
-  exit 0
-fi
+  tar cJf "$out" stamp "$@"
+}
+case "${1:-}" in
+  --pack)
+    pack "$1" "${2:-}" "${3:-}" engine/vxd-run cuda_probe cuda_op_check bench_engine transcribe_set \
+      $(cd "${2:-.}" && find engine -name gemv_mma.cu.o -o -name attention.cu.o 2>/dev/null)
+    exit 0 ;;
+  --pack-ab) pack "$1" "${2:-}" "${3:-}" bench_engine cuda_op_check; exit 0 ;;
+esac
 build="${1:?usage: build_tools.sh BUILD_DIR [JOBS]}" jobs="${2:-$(nproc)}"
 rm -f "$build/stamp"
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "-DVXD_CUDA_GENCODE=$GENCODE"
