@@ -18,9 +18,9 @@ GENCODE="-gencode=arch=compute_90a,code=sm_90a"
 TARGETS=(vxd-run cuda_probe cuda_op_check bench_engine transcribe_set)
 stamp() { "$here/build_stamp.sh" "$GENCODE Release ${TARGETS[*]}"; }
 if [ "${1:-}" = "--stamp" ]; then stamp; exit 0; fi
-# pack MODE BUILD_DIR OUT FILES...: FILES (relative to BUILD_DIR) and the stamp into OUT.tar.xz.
+# pack OPTION BUILD_DIR OUT FILES... (OPTION names the usage): FILES (relative to BUILD_DIR) and the stamp into OUT.tar.xz.
 pack() {
-  local mode=$1 build=${2:?usage: build_tools.sh $1 BUILD_DIR OUT.tar.xz} out=${3:?usage: build_tools.sh $1 BUILD_DIR OUT.tar.xz}
+  local build=${2:?usage: build_tools.sh $1 BUILD_DIR OUT.tar.xz} out=${3:?usage: build_tools.sh $1 BUILD_DIR OUT.tar.xz}
   shift 3
   [ -f "$build/stamp" ] || { echo "no finished build in $build" >&2; exit 1; }
   out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
