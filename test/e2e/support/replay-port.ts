@@ -14,8 +14,12 @@ export class ReplayDictationPort implements DictationPort {
   private text = '';
   calls: string[] = [];
 
+  /**
+   * `pace.holdWhen`: once the text so far satisfies it, no more tokens come until stop() (a
+   * speaker's pause), so a test can act while nothing is being typed.
+   */
   constructor(private readonly tekken: Tekken, private readonly tokens: readonly number[],
-    private readonly pace = { loadMs: 150, msPerToken: 80 }) {}
+    private readonly pace: { loadMs: number; msPerToken: number; holdWhen?: (text: string) => boolean } = { loadMs: 150, msPerToken: 80 }) {}
 
   async start(): Promise<void> {
     this.calls.push('start');
@@ -24,6 +28,7 @@ export class ReplayDictationPort implements DictationPort {
     this.next = 0;
     this.text = '';
     this.timer = setInterval(() => {
+      if (this.pace.holdWhen?.(this.text)) return;
       if (this.next < this.tokens.length) this.push([this.tokens[this.next++]]);
     }, this.pace.msPerToken);
   }
