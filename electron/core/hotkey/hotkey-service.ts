@@ -52,7 +52,8 @@ export class HotkeyService {
   private registered: string | null = null;
   private readonly modifiers = new ModifierTracker();
   /** The hook's view of the keys live typing sends (see KeystrokeAudit). */
-  readonly keystrokes = new KeystrokeAuditor(() => this.hook !== null, () => this.hotkeyHeld(), () => this.modifiersHeld());
+  readonly keystrokes = new KeystrokeAuditor(() => this.hook !== null, () => this.hotkeyHeld(), () => this.modifiersHeld(),
+    () => this.hook !== null && this.modifiers.shortcutHeld);
   private readonly platform: NodeJS.Platform;
 
   constructor(private readonly options: HotkeyServiceOptions) {

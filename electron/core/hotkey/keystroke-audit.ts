@@ -10,15 +10,18 @@ import type { RawKeyEvent } from './matcher';
 
 /** How long the hook may take to report presses after the typing process has exited. */
 export const ARRIVAL_TIMEOUT_MS = 250;
-const POLL_MS = 5;
 
-const CANNOT_TELL: KeystrokeRecording = { end: async () => null, cancel: () => undefined };
+const CANNOT_TELL: KeystrokeRecording = {
+  end: async () => null, waitForPresses: async () => false, stoppedAfter: () => undefined, cancel: () => undefined,
+};
 
 interface Recording {
   /** Per press of ours, in order: whether it never became text (a shortcut, or the grab's). */
   readonly presses: boolean[];
   /** Every event the hook reported meanwhile, ours or not. */
   events: number;
+  /** Woken by each press, so typing paced by the hook waits no longer than the hook does. */
+  wake: (() => void) | null;
 }
 
 export class KeystrokeAuditor implements KeystrokeAudit {
@@ -31,10 +34,10 @@ export class KeystrokeAuditor implements KeystrokeAudit {
   /**
    * `listening`: whether the hook runs now. `userHoldsHotkey`: whether the user holds the hotkey
    * (its chord pressed, its key not yet up: the hotkey matcher's state). `userHoldsModifier`:
-   * whether the user holds any modifier key.
+   * whether the user holds any modifier key. `userHoldsShortcutModifier`: Ctrl, Alt or Super.
    */
   constructor(private readonly listening: () => boolean, private readonly userHoldsHotkey: () => boolean,
-    private readonly userHoldsModifier: () => boolean) {}
+    private readonly userHoldsModifier: () => boolean, private readonly userHoldsShortcutModifier: () => boolean) {}
 
   /** Recordings not yet ended or cancelled (each one counts every event the hook reports). */
   get openRecordings(): number {
@@ -57,7 +60,10 @@ export class KeystrokeAuditor implements KeystrokeAudit {
     if (event.type !== 'down' || event.modifierKey || this.isHotkeyPress(event)) return;
     // While the user holds the grabbed chord, every key goes to the grab.
     const lost = (this.grabbed && this.userHoldsHotkey()) || event.modifiers.has('ctrl') || event.modifiers.has('meta');
-    for (const recording of this.open) recording.presses.push(lost);
+    for (const recording of this.open) {
+      recording.presses.push(lost);
+      recording.wake?.();
+    }
   }
 
   typesHotkeyKey(char: string): boolean {
@@ -72,24 +78,31 @@ export class KeystrokeAuditor implements KeystrokeAudit {
     return this.listening() && !this.blind && !this.userHoldsModifier();
   }
 
+  watchesTyping(): boolean {
+    return this.listening() && !this.blind;
+  }
+
+  userHoldsShortcutKeys(): boolean {
+    return this.userHoldsShortcutModifier() || (this.grabbed && this.userHoldsHotkey());
+  }
+
   /** `text`: what the typing call sends, one press per character. */
   begin(text: string): KeystrokeRecording {
     if (this.blind || !this.listening()) return CANNOT_TELL;
-    const recording: Recording = { presses: [], events: 0 };
+    const recording: Recording = { presses: [], events: 0, wake: null };
     this.open.add(recording);
-    const expected = Array.from(text).length;
+    let expected = Array.from(text).length;
     return {
       end: async () => {
         const { presses } = recording;
-        const deadline = Date.now() + ARRIVAL_TIMEOUT_MS;
-        while (presses.length < expected && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-        }
+        await arrival(recording, expected, ARRIVAL_TIMEOUT_MS);
         this.open.delete(recording);
         if (expected > 0 && recording.events === 0) this.blind = true;
         // More presses than ours means the user typed too: which were ours is unknown.
         return presses.length === expected ? presses : null;
       },
+      waitForPresses: (count, timeoutMs) => arrival(recording, count, timeoutMs),
+      stoppedAfter: (sent) => { expected = sent; },
       cancel: () => { this.open.delete(recording); },
     };
   }
@@ -107,4 +120,21 @@ export class KeystrokeAuditor implements KeystrokeAudit {
     if (!isTypingKey(hotkey.key)) return true;
     return hotkey.modifiers.size > 0 && [...hotkey.modifiers].every((m) => event.modifiers.has(m));
   }
+}
+
+/** Waits until the recording holds `count` presses (true) or `timeoutMs` has passed (false). */
+async function arrival(recording: Recording, count: number, timeoutMs: number): Promise<boolean> {
+  if (recording.presses.length >= count) return true;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      recording.wake = null;
+      resolve(recording.presses.length >= count);
+    }, timeoutMs);
+    recording.wake = () => {
+      if (recording.presses.length < count) return;
+      clearTimeout(timer);
+      recording.wake = null;
+      resolve(true);
+    };
+  });
 }

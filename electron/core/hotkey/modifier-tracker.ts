@@ -21,6 +21,12 @@ export class ModifierTracker {
     return this.down.size > 0;
   }
 
+  /** Ctrl, Alt or Super (Meta) held: a typed key would be a shortcut. */
+  get shortcutHeld(): boolean {
+    for (const key of this.down) if (!key.startsWith('Shift')) return true;
+    return false;
+  }
+
   reset(): void {
     this.down.clear();
   }

@@ -28,10 +28,20 @@ export interface ServingProcess {
   kill(): void;
 }
 
+/** A process fed on stdin as it runs (xdotool's script mode, one command per line). */
+export interface StreamingProcess {
+  /** Writes to stdin; after the process has exited, the text is dropped. */
+  write(text: string): void;
+  /** Closes stdin and resolves once the process exits; killed after `timeoutMs`. */
+  close(timeoutMs: number): Promise<CommandResult>;
+}
+
 export interface CommandRunner {
   run(file: string, args: readonly string[], options?: RunOptions): Promise<CommandResult>;
   /** Starts a long-lived process fed with `input` on stdin. */
   serve(file: string, args: readonly string[], input: string | Buffer, env?: NodeJS.ProcessEnv): ServingProcess;
+  /** Starts a process that reads its input as it comes (see StreamingProcess). */
+  stream(file: string, args: readonly string[]): StreamingProcess;
   /** Starts a process that outlives us (xclip's forked server); its output is ignored. */
   detach(file: string, args: readonly string[], input: string | Buffer, env?: NodeJS.ProcessEnv): Promise<void>;
   /** Whether an executable of that name is on PATH. */
@@ -119,6 +129,39 @@ export class NodeCommandRunner implements CommandRunner {
     };
   }
 
+  stream(file: string, args: readonly string[]): StreamingProcess {
+    const child = spawn(file, args, { env: this.baseEnv, stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 16_384) stderr += chunk.toString('utf8');
+    });
+    const exited = new Promise<CommandResult>((resolve, reject) => {
+      child.on('error', (err: NodeJS.ErrnoException) =>
+        reject(new CommandError(err.code === 'ENOENT' ? `${file} is not installed` : `${file}: ${err.message}`)));
+      child.on('close', (code, signal) => resolve({ code, signal, stdout: Buffer.alloc(0), stderr }));
+    });
+    exited.catch(() => undefined); // reported by close()
+    child.stdin.on('error', () => undefined); // the tool may exit before reading all of it
+    return {
+      write: (text) => { if (child.exitCode === null && child.signalCode === null && child.stdin.writable) child.stdin.write(text); },
+      close: async (timeoutMs) => {
+        child.stdin.end();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            child.kill('SIGKILL');
+            reject(new CommandError(`${file} did not finish within ${timeoutMs} ms`));
+          }, timeoutMs);
+        });
+        try {
+          return await Promise.race([exited, late]);
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+    };
+  }
+
   detach(file: string, args: readonly string[], input: string | Buffer, env?: NodeJS.ProcessEnv): Promise<void> {
     // stdout/stderr ignored: the forked server keeps them open, which would hang a captured run.
     return new Promise((resolve, reject) => {
@@ -154,7 +197,11 @@ export class NodeCommandRunner implements CommandRunner {
 
 /** Runs and insists on exit code 0, with the tool's own words in the error. */
 export async function runChecked(runner: CommandRunner, file: string, args: readonly string[], options?: RunOptions): Promise<CommandResult> {
-  const result = await runner.run(file, args, options);
+  return checkExit(file, await runner.run(file, args, options));
+}
+
+/** The result, or an error with the tool's own words when it did not exit with 0. */
+export function checkExit(file: string, result: CommandResult): CommandResult {
   if (result.code !== 0) {
     const detail = result.stderr.trim().split('\n').slice(-2).join(' ') || `exit code ${result.code ?? result.signal}`;
     throw new CommandError(`${file} failed: ${detail}`, result);

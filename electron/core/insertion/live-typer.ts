@@ -2,7 +2,7 @@
 // focused app, through one queue so pieces never interleave, then reconcile against the final
 // text at stop so nothing is lost or typed twice.
 
-import { KeysInterferedError, type KeyInjector } from './types';
+import { KeysInterferedError, KeysPausedError, type KeyInjector } from './types';
 
 export interface LiveTyperOptions {
   /** Type a word only once the next whitespace arrives (apps with autocomplete prefer this). */
@@ -110,10 +110,11 @@ export class LiveTyper {
   /**
    * Types `piece` after what is confirmed. Keys that went out while the user pressed a chord
    * reach the app as shortcuts: then wait for the keys, delete what landed after the first lost
-   * key, and type from there again.
+   * key, and type from there again. A pause for a chord that lost nothing and made progress is
+   * no repair.
    */
   private async typeRepairing(piece: string): Promise<void> {
-    for (let repairs = 0; ; repairs += 1) {
+    for (let repairs = 0; ;) {
       try {
         await this.keys.typeText(piece);
         this.confirmed += piece;
@@ -121,7 +122,10 @@ export class LiveTyper {
       } catch (err) {
         if (!(err instanceof KeysInterferedError)) throw err;
         this.confirmed += err.intact;
-        if (repairs >= MAX_REPAIRS) throw err;
+        if (!(err instanceof KeysPausedError && err.intact !== '')) {
+          if (repairs >= MAX_REPAIRS) throw err;
+          repairs += 1;
+        }
         piece = piece.slice(err.intact.length);
         await this.waitForFreeKeys();
         if (this.aborted) return;

@@ -48,6 +48,17 @@ export interface KeystrokeAudit {
    * since (on X11 an XTest key-up ends any XTest press, another client's too).
    */
   seesNoModifierHeld(): boolean;
+  /**
+   * Whether the hook can pace typing: it runs and reports our keys. Keys then go one at a time,
+   * each once the hook has seen the one before, and a chord the user begins stops them within a key.
+   */
+  watchesTyping(): boolean;
+  /**
+   * Whether the user holds keys that turn a typed key into something else: Ctrl, Alt or Super (a
+   * shortcut), or the grabbed hotkey's key (its grab takes every key). Not Shift: it only
+   * capitalises, and typing presses it too.
+   */
+  userHoldsShortcutKeys(): boolean;
 }
 
 export interface KeystrokeRecording {
@@ -58,6 +69,10 @@ export interface KeystrokeRecording {
    * presses, or none seen at all).
    */
   end(): Promise<boolean[] | null>;
+  /** Resolves true once `count` presses of ours have arrived, false after `timeoutMs`. */
+  waitForPresses(count: number, timeoutMs: number): Promise<boolean>;
+  /** Typing stopped after `sent` characters: end() expects that many presses. */
+  stoppedAfter(sent: number): void;
   /** Stops recording without an answer (the typing failed). */
   cancel(): void;
 }
@@ -71,6 +86,18 @@ export class KeysInterferedError extends Error {
   constructor(readonly intact: string, readonly strays: number) {
     super(`keystrokes arrived as shortcuts after ${Array.from(intact).length} characters (a modifier was held)`);
     this.name = 'KeysInterferedError';
+  }
+}
+
+/**
+ * Typing stopped before a key because the user began a chord: `intact` is in the app and nothing
+ * landed out of place. Not a repair: the caller waits for the keys and types the rest.
+ */
+export class KeysPausedError extends KeysInterferedError {
+  constructor(intact: string) {
+    super(intact, 0);
+    this.message = `typing paused after ${Array.from(intact).length} characters (the user holds a modifier)`;
+    this.name = 'KeysPausedError';
   }
 }
 

@@ -10,7 +10,8 @@
 
 import { runChecked, type CommandRunner } from './command-runner';
 import { appKindOf, parseWmClass } from './terminals';
-import { KeysInterferedError, type FocusedAppKind, type KeyInjector, type KeystrokeAudit } from './types';
+import { KeysInterferedError, KeysPausedError, type FocusedAppKind, type KeyInjector, type KeystrokeAudit } from './types';
+import { typeWatched } from './watched-typing';
 
 /** Per-key delay for typing keys the layout has. */
 const TYPE_DELAY_MS = 8;
@@ -34,8 +35,9 @@ const TYPE_CHUNK_CHARS = 200;
 export class XdotoolKeys implements KeyInjector {
   readonly name = 'xdotool';
   /**
-   * `audit` (the global hook) tells whether typed keys never became text (a modifier the user
-   * pressed meanwhile, or the hotkey's grab); without it such keys are lost silently.
+   * `audit` (the global hook) paces typing key by key, so a chord the user begins stops it within
+   * a key, and tells which keys never became text (the chord's, or the hotkey's grab's); without
+   * it batches go out whole and such keys are lost silently.
    */
   constructor(private readonly runner: CommandRunner, private readonly pasteRun: PasteRun | null = null,
     private readonly audit: KeystrokeAudit | null = null) {}
@@ -60,41 +62,34 @@ export class XdotoolKeys implements KeyInjector {
     for (const run of splitByKeymap(text)) {
       if (!run.onKeymap && this.pasteRun) {
         await this.pasteRun(run.text);
-        done += run.text;
-        continue;
-      }
-      const delay = run.onKeymap ? TYPE_DELAY_MS : REMAPPED_KEY_DELAY_MS;
-      for (const chunk of chunkByCodePoints(run.text, TYPE_CHUNK_CHARS)) {
-        // One key press per character holds only for keymap runs (remapped keys may add presses).
-        const audit = run.onKeymap ? this.audit : null;
-        for (const piece of audit ? splitBeforeHotkeyKey(chunk, audit) : [chunk]) {
-          // This piece starts with the hotkey's key, which typing must not press now (the user holds
-          // it or a modifier). Stop here; the caller waits for the keys and types the rest.
-          if (audit && audit.typesHotkeyKey(Array.from(piece)[0]) && !audit.mayPressHotkeyKey()) throw new KeysInterferedError(done, 0);
-          await this.typeAudited(piece, delay, audit, done);
-          done += piece;
+      } else if (run.onKeymap && this.audit?.watchesTyping()) {
+        await this.typeWatchedRun(run.text, this.audit, done);
+      } else {
+        // No hook to watch the keys: one call per chunk, remapped keys slowly.
+        const delay = run.onKeymap ? TYPE_DELAY_MS : REMAPPED_KEY_DELAY_MS;
+        for (const chunk of chunkByCodePoints(run.text, TYPE_CHUNK_CHARS)) {
+          // --file - reads the text from stdin: no argument parsing of text that starts with "-".
+          await runChecked(this.runner, 'xdotool', ['type', '--delay', String(delay), '--file', '-'],
+            { input: chunk, timeoutMs: 5000 + Array.from(chunk).length * (delay + 50) });
         }
       }
+      done += run.text;
     }
   }
 
-  /** Types `piece` after `done`; throws KeysInterferedError when the audit saw keys lost. */
-  private async typeAudited(piece: string, delay: number, audit: KeystrokeAudit | null, done: string): Promise<void> {
-    const recording = audit?.begin(piece);
-    try {
-      // --file - reads the text from stdin: no argument parsing of text that starts with "-".
-      await runChecked(this.runner, 'xdotool', ['type', '--delay', String(delay), '--file', '-'],
-        { input: piece, timeoutMs: 5000 + Array.from(piece).length * (delay + 50) });
-    } catch (err) {
-      recording?.cancel();
-      throw err;
-    }
-    const lost = recording ? await recording.end() : null;
+  /**
+   * Types `run` after `done` key by key; throws KeysInterferedError when the hook saw keys lost,
+   * KeysPausedError when it stopped before a key because the user began a chord.
+   */
+  private async typeWatchedRun(run: string, audit: KeystrokeAudit, done: string): Promise<void> {
+    const chars = Array.from(run);
+    const { sent, lost } = await typeWatched(this.runner, run, audit);
     const first = lost ? lost.indexOf(true) : -1;
     if (lost && first >= 0) {
       const strays = lost.slice(first).filter((gone) => !gone).length;
-      throw new KeysInterferedError(done + Array.from(piece).slice(0, first).join(''), strays);
+      throw new KeysInterferedError(done + chars.slice(0, first).join(''), strays);
     }
+    if (sent < chars.length) throw new KeysPausedError(done + chars.slice(0, sent).join(''));
   }
 
   async backspace(count: number): Promise<void> {
@@ -142,24 +137,6 @@ export function splitByKeymap(text: string): { text: string; onKeymap: boolean }
     i = end;
   }
   return runs;
-}
-
-/**
- * Where the hotkey's key types text (the default Ctrl+Shift+Space types spaces), each of those
- * characters starts a piece of its own, typed only when KeystrokeAudit.mayPressHotkeyKey says so.
- */
-export function splitBeforeHotkeyKey(text: string, audit: Pick<KeystrokeAudit, 'typesHotkeyKey'>): string[] {
-  const pieces: string[] = [];
-  let piece = '';
-  for (const char of text) {
-    if (piece && audit.typesHotkeyKey(char)) {
-      pieces.push(piece);
-      piece = '';
-    }
-    piece += char;
-  }
-  if (piece) pieces.push(piece);
-  return pieces;
 }
 
 /** Splits without cutting a surrogate pair in half. */

@@ -71,8 +71,14 @@ describe('HotkeyService', () => {
     expect(svc.keystrokes.seesNoModifierHeld()).toBe(true);
     hook.modifier('down', 'Shift');
     expect(svc.keystrokes.seesNoModifierHeld()).toBe(false);
+    // Shift alone only capitalises: typing goes on; Ctrl makes keys shortcuts: it stops.
+    expect(svc.keystrokes.userHoldsShortcutKeys()).toBe(false);
+    hook.modifier('down', 'CtrlRight');
+    expect(svc.keystrokes.userHoldsShortcutKeys()).toBe(true);
+    hook.modifier('up', 'CtrlRight');
     hook.modifier('up', 'Shift');
     expect(svc.keystrokes.seesNoModifierHeld()).toBe(true);
+    expect(svc.keystrokes.userHoldsShortcutKeys()).toBe(false);
     // A hook that reported nothing while we typed does not see synthesized keys (a stuck one of ours).
     await svc.keystrokes.begin('a').end();
     expect(svc.keystrokes.seesNoModifierHeld()).toBe(false);

@@ -13,7 +13,8 @@ const modifier = (name: string): RawKeyEvent => ({ type: 'down', key: null, modi
 function wired() {
   let matcher: HotkeyMatcher | null = null;
   const held = new Set<string>();
-  const audit = new KeystrokeAuditor(() => true, () => matcher?.isHeld ?? false, () => held.size > 0);
+  const audit = new KeystrokeAuditor(() => true, () => matcher?.isHeld ?? false, () => held.size > 0,
+    () => [...held].some((key) => !key.startsWith('Shift')));
   return {
     audit,
     held,
@@ -30,7 +31,7 @@ function wired() {
 
 describe('KeystrokeAuditor', () => {
   it('reports, per press, whether it arrived under Ctrl or Super; Shift and Alt type text', async () => {
-    const audit = new KeystrokeAuditor(() => true, () => false, () => false);
+    const audit = new KeystrokeAuditor(() => true, () => false, () => false, () => false);
     audit.setHotkey(binding('F9', 'ctrl', 'shift'));
     const recording = audit.begin('Hi q£');
     for (const event of [press('H', 'shift'), release('H'), modifier('Ctrl'), press('F9', 'ctrl'), press('I', 'ctrl'),
@@ -39,7 +40,7 @@ describe('KeystrokeAuditor', () => {
   });
 
   it('leaves out the hotkey\'s own key: always for a key we never type, only under its chord for one we do', async () => {
-    const audit = new KeystrokeAuditor(() => true, () => false, () => false);
+    const audit = new KeystrokeAuditor(() => true, () => false, () => false, () => false);
     audit.setHotkey(binding('F9', 'ctrl', 'shift'));
     let recording = audit.begin('ab');
     // Held push-to-talk F9 repeats with its modifiers lifted by the typer: still the user's.
@@ -94,8 +95,36 @@ describe('KeystrokeAuditor', () => {
     expect(audit.typesHotkeyKey('a')).toBe(false);
   });
 
+  it('typing stops for Ctrl, Alt or Super, and for a grabbed hotkey\'s key; not for Shift', () => {
+    for (const grabbed of [true, false]) {
+      const { audit, held, bind, feed } = wired();
+      bind(binding('F9', 'ctrl', 'shift'), grabbed);
+      held.add('Shift');
+      expect(audit.userHoldsShortcutKeys()).toBe(false);
+      held.add('CtrlRight');
+      expect(audit.userHoldsShortcutKeys()).toBe(true);
+      feed(press('F9', 'ctrl', 'shift'));
+      held.clear();
+      expect(audit.userHoldsShortcutKeys()).toBe(grabbed);
+      feed(release('F9'));
+      expect(audit.userHoldsShortcutKeys()).toBe(false);
+    }
+  });
+
+  it('paces typing: waits for the presses sent so far, and ends expecting only those when typing stopped early', async () => {
+    const audit = new KeystrokeAuditor(() => true, () => false, () => false, () => false);
+    expect(audit.watchesTyping()).toBe(true);
+    const recording = audit.begin('abc');
+    setTimeout(() => audit.handle(press('A')), 10);
+    expect(await recording.waitForPresses(1, 1000)).toBe(true);
+    expect(await recording.waitForPresses(2, 20)).toBe(false);
+    audit.handle(press('B', 'ctrl'));
+    recording.stoppedAfter(2);
+    expect(await recording.end()).toEqual([false, true]);
+  });
+
   it('a cancelled recording stops counting', async () => {
-    const audit = new KeystrokeAuditor(() => true, () => false, () => false);
+    const audit = new KeystrokeAuditor(() => true, () => false, () => false, () => false);
     const recording = audit.begin('a');
     audit.handle(press('A'));
     expect(audit.openRecordings).toBe(1);
@@ -104,7 +133,7 @@ describe('KeystrokeAuditor', () => {
   });
 
   it('records only while a recording is open', async () => {
-    const audit = new KeystrokeAuditor(() => true, () => false, () => false);
+    const audit = new KeystrokeAuditor(() => true, () => false, () => false, () => false);
     audit.handle(press('A', 'ctrl'));
     const recording = audit.begin('b');
     audit.handle(press('B'));
@@ -114,7 +143,7 @@ describe('KeystrokeAuditor', () => {
   });
 
   it('waits for presses the hook reports late', async () => {
-    const audit = new KeystrokeAuditor(() => true, () => false, () => false);
+    const audit = new KeystrokeAuditor(() => true, () => false, () => false, () => false);
     const recording = audit.begin('ab');
     audit.handle(press('A'));
     setTimeout(() => audit.handle(press('B', 'ctrl')), 20);
@@ -122,7 +151,7 @@ describe('KeystrokeAuditor', () => {
   });
 
   it('cannot tell when the count differs (the user typed too)', async () => {
-    const audit = new KeystrokeAuditor(() => true, () => false, () => false);
+    const audit = new KeystrokeAuditor(() => true, () => false, () => false, () => false);
     const recording = audit.begin('ab');
     audit.handle(press('A'));
     audit.handle(press('B'));
@@ -131,7 +160,7 @@ describe('KeystrokeAuditor', () => {
   });
 
   it('stops asking a hook that never reports synthesized keys, and asks nothing without a hook', async () => {
-    const audit = new KeystrokeAuditor(() => true, () => false, () => false);
+    const audit = new KeystrokeAuditor(() => true, () => false, () => false, () => false);
     audit.setHotkey(binding('Space', 'ctrl', 'shift'));
     // Only the user's chord seen while we typed a letter: the hook works, this one cannot tell.
     const caught = audit.begin('a');
@@ -139,12 +168,14 @@ describe('KeystrokeAuditor', () => {
     expect(await caught.end()).toBeNull();
     // Nothing seen at all: blind.
     expect(await audit.begin('abc').end()).toBeNull();
+    expect(audit.watchesTyping()).toBe(false);
     const later = audit.begin('a');
     audit.handle(press('A'));
     const started = Date.now();
     expect(await later.end()).toBeNull();
     expect(Date.now() - started).toBeLessThan(100);
-    const hookless = new KeystrokeAuditor(() => false, () => false, () => false);
+    const hookless = new KeystrokeAuditor(() => false, () => false, () => false, () => false);
+    expect(hookless.watchesTyping()).toBe(false);
     const recording = hookless.begin('a');
     hookless.handle(press('A'));
     expect(await recording.end()).toBeNull();

@@ -1,5 +1,5 @@
 // Recording fakes for the insertion module's boundaries.
-import type { CommandResult, CommandRunner, RunOptions, ServingProcess } from '../../../electron/core/insertion/command-runner';
+import type { CommandResult, CommandRunner, RunOptions, ServingProcess, StreamingProcess } from '../../../electron/core/insertion/command-runner';
 import type {
   ClipboardOffer, ClipboardSnapshot, ClipboardStore, FocusedAppKind, KeyInjector, ReadReceipt,
 } from '../../../electron/core/insertion/types';
@@ -79,6 +79,21 @@ export class FakeRunner implements CommandRunner {
     const record = { file, args, input: input.toString(), lines: (l: string) => listeners.forEach((x) => x(l)), killed: false, exit: () => exit() };
     this.served.push(record);
     return { onLine: (l) => listeners.push(l), exited, kill: () => { record.killed = true; exit(); } };
+  }
+  /** Streamed processes: what was written, line by line as it came; `onWrite` sees each write. */
+  streams: { file: string; args: readonly string[]; written: string[]; closed: boolean }[] = [];
+  onWrite: ((text: string) => void) | null = null;
+  streamResult: Partial<CommandResult> = {};
+  stream(file: string, args: readonly string[]): StreamingProcess {
+    const record = { file, args, written: [] as string[], closed: false };
+    this.streams.push(record);
+    return {
+      write: (text) => { record.written.push(text); this.onWrite?.(text); },
+      close: async () => {
+        record.closed = true;
+        return { code: 0, signal: null, stdout: Buffer.alloc(0), stderr: '', ...this.streamResult };
+      },
+    };
   }
   async detach(file: string, args: readonly string[], input: string | Buffer): Promise<void> {
     this.detached.push({ file, args, input: input.toString() });

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   commonPrefixLength, LiveTyper, LiveTypingError, MAX_REPAIRS, MAX_WAIT_FOR_KEYS_MS, MAX_WAIT_FOR_RELEASE_MS, settledPrefix,
 } from '../../../electron/core/insertion/live-typer';
-import { KeysInterferedError } from '../../../electron/core/insertion/types';
+import { KeysInterferedError, KeysPausedError } from '../../../electron/core/insertion/types';
 import { FakeKeys } from './fakes';
 
 /**
@@ -12,15 +12,20 @@ import { FakeKeys } from './fakes';
  */
 class ChordedKeys extends FakeKeys {
   held = false;
+  /** `lost: 0`: typing paused before key `at` (the injector saw the chord begin), nothing lost. */
   readonly chords: { at: number; lost: number }[] = [];
   override async typeText(text: string): Promise<void> {
     const chord = this.chords.shift();
     if (!chord || chord.at >= text.length) return super.typeText(text);
     this.calls.push(`type:${text}`);
-    const landed = text.slice(0, chord.at) + text.slice(chord.at + chord.lost);
-    this.text += landed;
     this.held = true;
     setTimeout(() => { this.held = false; }, 30);
+    if (chord.lost === 0) {
+      this.text += text.slice(0, chord.at);
+      throw new KeysPausedError(text.slice(0, chord.at));
+    }
+    const landed = text.slice(0, chord.at) + text.slice(chord.at + chord.lost);
+    this.text += landed;
     throw new KeysInterferedError(text.slice(0, chord.at), landed.length - chord.at);
   }
 }
@@ -201,6 +206,22 @@ describe('LiveTyper', () => {
     await typer.finish('one two three');
     expect(keys.calls).toEqual(['type:one', 'type: two three', 'type:ree']);
     expect(keys.text).toBe('one two three');
+  });
+
+  it('waits out pauses for a chord and types the rest; a pause counts as a repair only when nothing was typed', async () => {
+    const keys = new ChordedKeys();
+    for (let i = 0; i <= MAX_REPAIRS + 1; i++) keys.chords.push({ at: 1, lost: 0 });
+    const typer = new LiveTyper(keys, { mayTypeNow: () => !keys.held });
+    typer.update('abcdefgh');
+    await typer.finish('abcdefgh');
+    expect(keys.text).toBe('abcdefgh');
+    expect(keys.calls.slice(0, 3)).toEqual(['type:abcdefgh', 'type:bcdefgh', 'type:cdefgh']);
+    const stuck = new ChordedKeys();
+    for (let i = 0; i <= MAX_REPAIRS; i++) stuck.chords.push({ at: 0, lost: 0 });
+    const stuckTyper = new LiveTyper(stuck, { mayTypeNow: () => !stuck.held });
+    stuckTyper.update('ab');
+    await expect(stuckTyper.finish('ab')).rejects.toBeInstanceOf(LiveTypingError);
+    expect(stuck.text).toBe('');
   });
 
   it('gives up after repeated interference and says how much is in the app', async () => {

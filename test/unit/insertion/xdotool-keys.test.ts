@@ -1,28 +1,57 @@
 import { describe, expect, it } from 'vitest';
 import { isTerminal, parseWmClass } from '../../../electron/core/insertion/terminals';
-import { chunkByCodePoints, splitBeforeHotkeyKey, splitByKeymap, XdotoolKeys } from '../../../electron/core/insertion/xdotool-keys';
-import { KeysInterferedError, type KeystrokeAudit } from '../../../electron/core/insertion/types';
+import { chunkByCodePoints, splitByKeymap, XdotoolKeys } from '../../../electron/core/insertion/xdotool-keys';
+import { KEY_DELAY_MS, keysymOf, OWN_MODIFIER_SETTLE_MS } from '../../../electron/core/insertion/watched-typing';
+import { KeysInterferedError, KeysPausedError, type KeystrokeAudit } from '../../../electron/core/insertion/types';
 import { FakeRunner } from './fakes';
 
+interface AuditOptions {
+  /** The character the hotkey's key types. */
+  hotkeyKey?: string;
+  /** Whether the user holds the hotkey's key or a modifier (mayPressHotkeyKey's answer). */
+  held?: () => boolean;
+  seesNoneHeld?: () => boolean;
+  /** Whether the user holds Ctrl, Alt or Super (or the grabbed hotkey's key). */
+  chord?: () => boolean;
+  /** Whether the hook reports our presses (paces the typing). */
+  reports?: boolean;
+}
+
 /**
- * The hook's answer for each typing run, in order; records how many presses each run expected.
- * `hotkeyKey`: the character the hotkey's key types; `held()`: whether the user holds it (or a modifier).
+ * The hook's answer for each typing run, in order; records how many presses each run expected at
+ * its end (fewer than its text where typing stopped early).
  */
-function audit(answers: (boolean[] | null)[], hotkeyKey: string | null = null, held = () => false, seesNoneHeld = () => false):
-  KeystrokeAudit & { expected: number[]; cancelled: number } {
+function audit(answers: (boolean[] | null)[], o: AuditOptions = {}): KeystrokeAudit & { expected: number[]; cancelled: number } {
   const expected: number[] = [];
   const a = {
     expected,
     cancelled: 0,
-    begin: (text: string) => ({
-      end: async () => { expected.push(Array.from(text).length); return answers.shift() ?? null; },
-      cancel: () => { a.cancelled += 1; },
-    }),
-    typesHotkeyKey: (char: string) => char === hotkeyKey,
-    mayPressHotkeyKey: () => !held(),
-    seesNoModifierHeld: seesNoneHeld,
+    begin: (text: string) => {
+      let count = Array.from(text).length;
+      return {
+        end: async () => { expected.push(count); return answers.shift() ?? null; },
+        waitForPresses: async () => o.reports ?? true,
+        stoppedAfter: (sent: number) => { count = sent; },
+        cancel: () => { a.cancelled += 1; },
+      };
+    },
+    typesHotkeyKey: (char: string) => char === o.hotkeyKey,
+    mayPressHotkeyKey: () => !(o.held?.() ?? false),
+    seesNoModifierHeld: o.seesNoneHeld ?? (() => false),
+    watchesTyping: () => true,
+    userHoldsShortcutKeys: o.chord ?? (() => false),
   };
   return a;
+}
+
+const PRINTABLE = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));
+const CHAR_OF_KEYSYM = new Map(PRINTABLE.map((c) => [keysymOf(c), c]));
+
+/** The characters a streamed xdotool was asked to type, from its `key` lines. */
+function keysOf(r: FakeRunner, stream = 0): string {
+  const prefix = `key --delay ${KEY_DELAY_MS} `;
+  return r.streams[stream].written.map((line) => (line.startsWith(prefix) && line.endsWith('\n') &&
+    CHAR_OF_KEYSYM.get(line.slice(prefix.length, -1))) || '?').join('');
 }
 
 function runner(wmClass: string | null, active = true): FakeRunner {
@@ -81,13 +110,14 @@ describe('XdotoolKeys', () => {
   it('releases modifiers before a batch only where the hook does not see them all up (a key-up would end a chord the user just began)', async () => {
     let seesNoneHeld = true;
     const r = runner(null);
-    const keys = new XdotoolKeys(r, null, audit([[false], [false], [false]], null, () => false, () => seesNoneHeld));
+    const keys = new XdotoolKeys(r, null, audit([[false], [false], [false]], { seesNoneHeld: () => seesNoneHeld }));
     await keys.typeText('a');
     await keys.sendPaste('app');
-    expect(r.runs.map((x) => x.args[0])).toEqual(['type', 'key']);
+    expect(r.runs.map((x) => x.args[0])).toEqual(['key']);
     seesNoneHeld = false;  // a modifier held, or a hook that cannot tell
     await keys.typeText('b');
-    expect(r.runs.map((x) => x.args[0])).toEqual(['type', 'key', 'keyup', 'type']);
+    expect(r.runs.map((x) => x.args[0])).toEqual(['key', 'keyup']);
+    expect([keysOf(r, 0), keysOf(r, 1)]).toEqual(['a', 'b']);
     const noHook = runner(null);
     await new XdotoolKeys(noHook).typeText('c');
     expect(noHook.runs.map((x) => x.args[0])).toEqual(['keyup', 'type']);
@@ -103,9 +133,10 @@ describe('XdotoolKeys', () => {
   it('reports a failing xdotool with its own words, and stops its keystroke recording', async () => {
     const r = new FakeRunner(() => () => ({ code: 1, stderr: 'Error: BadWindow (invalid Window parameter)' }));
     await expect(new XdotoolKeys(r).typeText('x')).rejects.toThrow(/xdotool failed: Error: BadWindow/);
-    const failingType = new FakeRunner(() => (args) => (args[0] === 'type' ? { code: 1, stderr: 'Error: BadWindow' } : {}));
+    const failingType = new FakeRunner();
+    failingType.streamResult = { code: 1, stderr: 'Error: BadWindow' };
     const a = audit([]);
-    await expect(new XdotoolKeys(failingType, null, a).typeText('x')).rejects.toThrow(/BadWindow/);
+    await expect(new XdotoolKeys(failingType, null, a).typeText('x')).rejects.toThrow(/xdotool failed: Error: BadWindow/);
     expect(a.cancelled).toBe(1);
     expect(a.expected).toEqual([]);
   });
@@ -150,24 +181,68 @@ describe('XdotoolKeys', () => {
     expect((err as KeysInterferedError).strays).toBe(1);
   });
 
-  it('types each character of the hotkey\'s key as the start of a call, and stops before one while the user holds that key', async () => {
-    const f = false;
-    expect(splitBeforeHotkeyKey(' to be or', { typesHotkeyKey: (c) => c === ' ' })).toEqual([' to', ' be', ' or']);
+  it('never presses the hotkey\'s key while the user holds it or a modifier, even as the first key', async () => {
     let holding = false;
-    // The user presses the chord while " be" is being typed.
-    const r = new FakeRunner(() => (args, options) => { if (args[0] === 'type' && options.input === ' be') holding = true; return {}; });
-    const a = audit([[f, f], [f, f, f], [f, f, f]], ' ', () => holding);
+    // The user presses the chord while "be" is being typed.
+    const r = runner(null);
+    r.onWrite = (line) => { if (line.endsWith(' b\n')) holding = true; };
+    const a = audit([[false, false, false, false, false]], { hotkeyKey: ' ', held: () => holding });
     const err = await new XdotoolKeys(r, null, a).typeText('to be or').catch((e: unknown) => e);
-    expect(r.runs.filter((x) => x.args[0] === 'type').map((x) => x.input)).toEqual(['to', ' be']);
-    // Nothing of ours lost: the rest is typed once the key is up.
+    expect(keysOf(r)).toBe('to be');
+    expect(a.expected).toEqual([5]);
+    // Nothing of ours lost: a pause, and the rest is typed once the key is up.
+    expect(err).toBeInstanceOf(KeysPausedError);
     expect((err as KeysInterferedError).intact).toBe('to be');
-    expect((err as KeysInterferedError).strays).toBe(0);
+    const first = await new XdotoolKeys(r, null, audit([[]], { hotkeyKey: ' ', held: () => true })).typeText(' or').catch((e: unknown) => e);
+    expect(keysOf(r, 1)).toBe('');
+    expect((first as KeysInterferedError).intact).toBe('');
+  });
+
+  it('stops before the next key once the user holds Ctrl, Alt or Super, waiting briefly for our own AltGr to come up', async () => {
+    let chordAt: number | null = 3;
+    let written = 0;
+    const r = runner(null);
+    r.onWrite = () => { written += 1; };
+    const a = audit([[false, false, false]], { chord: () => chordAt !== null && written >= chordAt });
+    const err = await new XdotoolKeys(r, null, a).typeText('Hi there').catch((e: unknown) => e);
+    expect(keysOf(r)).toBe('Hi ');
+    expect(a.expected).toEqual([3]);
+    expect(err).toBeInstanceOf(KeysPausedError);
+    expect((err as KeysPausedError).intact).toBe('Hi ');
+    expect((err as KeysPausedError).strays).toBe(0);
+    // Held for a moment only (AltGr of the key before): typing goes on.
+    written = 0;
+    const r2 = runner(null);
+    r2.onWrite = () => { written += 1; if (written === 2) setTimeout(() => { chordAt = null; }, OWN_MODIFIER_SETTLE_MS / 3); };
+    chordAt = 2;
+    await new XdotoolKeys(r2, null, audit([null], { chord: () => chordAt !== null && written >= chordAt })).typeText('a@b');
+    expect(keysOf(r2)).toBe('a@b');
+  });
+
+  it('the first key goes even while a chord is held (the caller waited for it and released it), and all go unpaced when the hook stops reporting', async () => {
+    const r = runner(null);
+    const err = await new XdotoolKeys(r, null, audit([null], { chord: () => true })).typeText('ab').catch((e: unknown) => e);
+    expect(keysOf(r)).toBe('a');
+    expect((err as KeysPausedError).intact).toBe('a');
+    const r2 = runner(null);
+    await new XdotoolKeys(r2, null, audit([null], { chord: () => true, reports: false })).typeText('ab');
+    expect(keysOf(r2)).toBe('ab');
+    expect(r2.streams[0]).toMatchObject({ file: 'xdotool', args: ['-'], closed: true });
+  });
+
+  it('names every character on the keymap by its keysym', () => {
+    const names = PRINTABLE.map(keysymOf);
+    expect(new Set(names).size).toBe(PRINTABLE.length);
+    expect(names.slice(0, 4)).toEqual(['space', 'exclam', 'quotedbl', 'numbersign']);
+    expect(keysymOf('Q')).toBe('Q');
+    expect(keysymOf('\n')).toBe('Return');
+    expect(() => keysymOf('é')).toThrow(/no keysym/);
   });
 
   it('trusts the typing when the hook saw all keys as text, or cannot tell', async () => {
     const r = runner(null);
     await new XdotoolKeys(r, null, audit([[false, false], null])).typeText('ok');
     await new XdotoolKeys(r, null, audit([null])).typeText('fine');
-    expect(r.runs.filter((x) => x.args[0] === 'type').map((x) => x.input)).toEqual(['ok', 'fine']);
+    expect([keysOf(r, 0), keysOf(r, 1)]).toEqual(['ok', 'fine']);
   });
 });
