@@ -91,7 +91,8 @@ export class KeysInterferedError extends Error {
 
 /**
  * Typing stopped before a key because the user began a chord: `intact` is in the app and nothing
- * landed out of place. Not a repair: the caller waits for the keys and types the rest.
+ * landed out of place. The caller waits for the keys and types the rest (no repair, unless nothing
+ * was typed: then it counts as one, so a chord that never ends cannot stall typing forever).
  */
 export class KeysPausedError extends KeysInterferedError {
   constructor(intact: string) {
