@@ -2,7 +2,8 @@
 // figures (no thresholds: docs/benchmarks.md, "Dictating into other apps", has the command).
 //   - hotkey: xdotool keydown → the coordinator's hotkeyDown (uiohook), including xdotool's start;
 //   - paste: pasteText() call → text visible in the textarea, and → clipboard restored;
-//   - live typing: pieces arriving at the model's pace (one per 80 ms) → how far typing lags.
+//   - live typing: pieces arriving at the model's pace (one per 80 ms) → how far typing lags
+//     (watched by the hook, as in the app).
 
 import { chromium } from 'playwright-core';
 import { HotkeyService, loadUiohook, probeHook } from '../../electron/core/hotkey';
@@ -30,8 +31,6 @@ async function main(): Promise<void> {
   await x.x('xdotool', ['mousemove', '--window', id, '200', '200', 'click', '1']);
   await page.focus('#t');
   const runner = new NodeCommandRunner(x.env);
-  const platform = detectPlatformInsertion({ runner, env: x.env, platform: 'linux' });
-  if (!platform.available) throw new Error(platform.reason);
   const value = () => page.inputValue('#t');
   const until = async (check: () => Promise<boolean>): Promise<void> => {
     const deadline = Date.now() + 10_000;
@@ -49,6 +48,11 @@ async function main(): Promise<void> {
     probe: () => probeHook({ env: x.env, platform: 'linux' }), loadHook: loadUiohook, platform: 'linux',
   });
   const status = await hotkeys.apply('Ctrl+Shift+F9');
+  // As the app wires it: the hook watches live typing (key by key, paced by its reports).
+  // `--no-hook`: as where the hook failed (modifiers released before every batch and paste).
+  const keystrokeAudit = process.argv.includes('--no-hook') ? undefined : hotkeys.keystrokes;
+  const platform = detectPlatformInsertion({ runner, env: x.env, platform: 'linux', keystrokeAudit });
+  if (!platform.available) throw new Error(platform.reason);
   const hotkey: number[] = [];
   for (let i = 0; i < RUNS && status.backend === 'hook'; i++) {
     const seen = new Promise<void>((r) => { pressed = r; });
@@ -58,7 +62,6 @@ async function main(): Promise<void> {
     hotkey.push(downAt - t0);
     await x.x('xdotool', ['keyup', 'ctrl+shift+F9']);
   }
-  hotkeys.stop();
   await page.fill('#t', '');
 
   // Paste latency.
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
     cps = text.length / ((performance.now() - t0) / 1000);
   }
 
+  hotkeys.stop();
   console.log(`hotkey press → coordinator: ${hotkey.length ? stats(hotkey) : `not measured (${status.message})`}`);
   console.log(`paste → text visible: ${stats(visible)}`);
   console.log(`paste → clipboard restored: ${stats(total)}`);
