@@ -75,7 +75,7 @@ export class KeystrokeAuditor implements KeystrokeAudit {
   }
 
   seesNoModifierHeld(): boolean {
-    return this.listening() && !this.blind && !this.userHoldsModifier();
+    return this.watchesTyping() && !this.userHoldsModifier();
   }
 
   watchesTyping(): boolean {

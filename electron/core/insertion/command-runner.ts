@@ -2,7 +2,7 @@
 // Why subprocesses: an X error inside the app process kills it (uiohook's keyTap with no focused
 // window does), while a failing xdotool only fails its own command.
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
@@ -68,7 +68,7 @@ export class NodeCommandRunner implements CommandRunner {
       const child = spawn(file, args, { env: options.env ?? this.baseEnv, stdio: ['pipe', 'pipe', 'pipe'] });
       const chunks: Buffer[] = [];
       let size = 0;
-      let stderr = '';
+      const stderr = keepStderr(child);
       let failure: CommandError | null = null;
       const timer = setTimeout(() => {
         failure = new CommandError(`${file} did not finish within ${timeoutMs} ms`);
@@ -83,16 +83,13 @@ export class NodeCommandRunner implements CommandRunner {
         }
         chunks.push(chunk);
       });
-      child.stderr.on('data', (chunk: Buffer) => {
-        if (stderr.length < 16_384) stderr += chunk.toString('utf8');
-      });
       child.on('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(new CommandError(err.code === 'ENOENT' ? `${file} is not installed` : `${file}: ${err.message}`));
+        reject(spawnError(file, err));
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);
-        const result = { code, signal, stdout: Buffer.concat(chunks), stderr };
+        const result = { code, signal, stdout: Buffer.concat(chunks), stderr: stderr() };
         if (failure) reject(new CommandError(failure.message, result));
         else resolve(result);
       });
@@ -131,14 +128,10 @@ export class NodeCommandRunner implements CommandRunner {
 
   stream(file: string, args: readonly string[]): StreamingProcess {
     const child = spawn(file, args, { env: this.baseEnv, stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (stderr.length < 16_384) stderr += chunk.toString('utf8');
-    });
+    const stderr = keepStderr(child);
     const exited = new Promise<CommandResult>((resolve, reject) => {
-      child.on('error', (err: NodeJS.ErrnoException) =>
-        reject(new CommandError(err.code === 'ENOENT' ? `${file} is not installed` : `${file}: ${err.message}`)));
-      child.on('close', (code, signal) => resolve({ code, signal, stdout: Buffer.alloc(0), stderr }));
+      child.on('error', (err: NodeJS.ErrnoException) => reject(spawnError(file, err)));
+      child.on('close', (code, signal) => resolve({ code, signal, stdout: Buffer.alloc(0), stderr: stderr() }));
     });
     exited.catch(() => undefined); // reported by close()
     child.stdin.on('error', () => undefined); // the tool may exit before reading all of it
@@ -166,8 +159,7 @@ export class NodeCommandRunner implements CommandRunner {
     // stdout/stderr ignored: the forked server keeps them open, which would hang a captured run.
     return new Promise((resolve, reject) => {
       const child = spawn(file, args, { env: env ?? this.baseEnv, stdio: ['pipe', 'ignore', 'ignore'], detached: true });
-      child.on('error', (err: NodeJS.ErrnoException) =>
-        reject(new CommandError(err.code === 'ENOENT' ? `${file} is not installed` : `${file}: ${err.message}`)));
+      child.on('error', (err: NodeJS.ErrnoException) => reject(spawnError(file, err)));
       child.on('exit', (code) => {
         if (code === 0) resolve();
         else reject(new CommandError(`${file} exited with code ${code}`));
@@ -193,6 +185,20 @@ export class NodeCommandRunner implements CommandRunner {
     }
     return false;
   }
+}
+
+/** The failure to start `file`, in words: a missing tool says so. */
+function spawnError(file: string, err: NodeJS.ErrnoException): CommandError {
+  return new CommandError(err.code === 'ENOENT' ? `${file} is not installed` : `${file}: ${err.message}`);
+}
+
+/** Collects the child's stderr (the first 16 KB: a tool's own words, never an unbounded buffer). */
+function keepStderr(child: ChildProcess): () => string {
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (stderr.length < 16_384) stderr += chunk.toString('utf8');
+  });
+  return () => stderr;
 }
 
 /** Runs and insists on exit code 0, with the tool's own words in the error. */
