@@ -126,10 +126,12 @@ export class KeystrokeAuditor implements KeystrokeAudit {
 async function arrival(recording: Recording, count: number, timeoutMs: number): Promise<boolean> {
   if (recording.presses.length >= count) return true;
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
+    // Answered after the loop's pending I/O: when the thread was busy past the deadline, the
+    // timer runs before the hook's queued reports, which would read as a hook that stopped.
+    const timer = setTimeout(() => setImmediate(() => {
       recording.wake = null;
       resolve(recording.presses.length >= count);
-    }, timeoutMs);
+    }), timeoutMs);
     recording.wake = () => {
       if (recording.presses.length < count) return;
       clearTimeout(timer);

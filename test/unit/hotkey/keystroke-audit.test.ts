@@ -123,6 +123,21 @@ describe('KeystrokeAuditor', () => {
     expect(await recording.end()).toEqual([false, true]);
   });
 
+  it('a thread busy past the deadline does not make a press already reported count as missing', async () => {
+    const audit = new KeystrokeAuditor(() => true, () => false, () => false, () => false);
+    const recording = audit.begin('a');
+    // From the loop's check phase, so the next iteration runs the due timer before the report
+    // queued here (as the hook's reports, I/O, wait behind timers).
+    const waiting = await new Promise<Promise<boolean>>((started) => setImmediate(() => {
+      const answer = recording.waitForPresses(1, 5);
+      const busyUntil = Date.now() + 20;
+      while (Date.now() < busyUntil) { /* the main thread busy: the deadline passes */ }
+      setImmediate(() => audit.handle(press('A')));
+      started(answer);
+    }));
+    expect(await waiting).toBe(true);
+  });
+
   it('a cancelled recording stops counting', async () => {
     const audit = new KeystrokeAuditor(() => true, () => false, () => false, () => false);
     const recording = audit.begin('a');
