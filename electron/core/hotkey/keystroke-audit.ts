@@ -126,17 +126,19 @@ export class KeystrokeAuditor implements KeystrokeAudit {
 async function arrival(recording: Recording, count: number, timeoutMs: number): Promise<boolean> {
   if (recording.presses.length >= count) return true;
   return new Promise((resolve) => {
-    // Answered after the loop's pending I/O: when the thread was busy past the deadline, the
-    // timer runs before the hook's queued reports, which would read as a hook that stopped.
-    const timer = setTimeout(() => setImmediate(() => {
-      recording.wake = null;
-      resolve(recording.presses.length >= count);
-    }), timeoutMs);
-    recording.wake = () => {
+    const wake = (): void => {
       if (recording.presses.length < count) return;
       clearTimeout(timer);
       recording.wake = null;
       resolve(true);
     };
+    // Answered after the loop's pending I/O: when the thread was busy past the deadline, the
+    // timer runs before the hook's queued reports, which would read as a hook that stopped. A
+    // report among those may have answered already and the next wait set its own wake: kept.
+    const timer = setTimeout(() => setImmediate(() => {
+      if (recording.wake === wake) recording.wake = null;
+      resolve(recording.presses.length >= count);
+    }), timeoutMs);
+    recording.wake = wake;
   });
 }

@@ -136,6 +136,12 @@ describe('KeystrokeAuditor', () => {
       started(answer);
     }));
     expect(await waiting).toBe(true);
+    // That late answer must not unhook the next wait, which began as soon as the first was answered.
+    const next = recording.waitForPresses(2, 1000);
+    const started = Date.now();
+    setTimeout(() => audit.handle(press('B')), 10);
+    expect(await next).toBe(true);
+    expect(Date.now() - started).toBeLessThan(500);
   });
 
   it('a cancelled recording stops counting', async () => {
