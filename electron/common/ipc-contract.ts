@@ -81,9 +81,19 @@ export interface Settings {
     threshold: number;
   };
   history: { enabled: boolean; maxEntries: number };
+  /** Words said → text written, applied as the transcript streams (whole words, any case). */
+  replacements: { rules: ReplacementRule[] };
   startAtLogin: boolean;
   showOverlay: boolean;
 }
+
+export interface ReplacementRule {
+  /** What is said, e.g. "new paragraph" (whole words, any case, spaces as one). */
+  spoken: string;
+  /** What is written instead; may be empty (the words are dropped) or hold newlines. */
+  written: string;
+}
+export const MAX_REPLACEMENT_RULES = 500;
 
 export type SettingsPatch = {
   [K in keyof Settings]?: Settings[K] extends Record<string, unknown> ? Partial<Settings[K]> : Settings[K];
@@ -108,6 +118,9 @@ const sectionShapes: SectionShapes = {
     threshold: num({ min: 0.05, max: 0.95 }),
   },
   history: { enabled: bool, maxEntries: int(1, 100_000) },
+  replacements: {
+    rules: arrayOf(object<ReplacementRule>({ spoken: str({ min: 1, max: 200 }), written: str({ max: 2000 }) }), { max: MAX_REPLACEMENT_RULES }),
+  },
 };
 
 /** One validator per top-level settings key (the store repairs a damaged file section by section). */
@@ -119,6 +132,7 @@ export const settingsSectionValidators: { [K in keyof Settings]: Validator<Setti
   insertion: object(sectionShapes.insertion),
   handsFree: object(sectionShapes.handsFree),
   history: object(sectionShapes.history),
+  replacements: object(sectionShapes.replacements),
   startAtLogin: bool,
   showOverlay: bool,
 };
@@ -133,6 +147,7 @@ export const validateSettingsPatch: Validator<SettingsPatch> = object<SettingsPa
   insertion: optional(partialObject(sectionShapes.insertion)),
   handsFree: optional(partialObject(sectionShapes.handsFree)),
   history: optional(partialObject(sectionShapes.history)),
+  replacements: optional(partialObject(sectionShapes.replacements)),
   startAtLogin: optional(bool),
   showOverlay: optional(bool),
 });

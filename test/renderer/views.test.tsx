@@ -100,6 +100,38 @@ describe('renderer views against the real core', () => {
     expect(core.settings.get().engine.threads).toBe(0);
   });
 
+  it('settings view: replacements are added, replaced by spoken form, removed, and saved by the core', async () => {
+    renderApp();
+    fireEvent.click(tab('Settings'));
+    const card = await screen.findByTestId('replacements');
+    const say = within(card).getByLabelText('When I say');
+    const write = within(card).getByLabelText('Write');
+    const add = within(card).getByRole('button', { name: 'Add' });
+    const saved = async () => JSON.parse(await readFile(path.join(dir, 'settings.json'), 'utf8')).replacements.rules;
+
+    fireEvent.click(add);
+    expect(within(card).getByRole('alert').textContent).toBe('Say which words to replace.');
+    fireEvent.change(say, { target: { value: '  new   paragraph ' } });
+    fireEvent.change(write, { target: { value: '\\n\\n' } });
+    fireEvent.click(add);
+    await waitFor(async () => expect(await saved()).toEqual([{ spoken: 'new paragraph', written: '\n\n' }]));
+    expect(within(card).queryByRole('alert')).toBeNull();
+    expect((say as HTMLInputElement).value).toBe('');
+    expect(within(card).getByText('\\n\\n').tagName).toBe('CODE');
+
+    fireEvent.change(say, { target: { value: 'um' } });
+    fireEvent.click(add);
+    fireEvent.change(say, { target: { value: 'New Paragraph' } });
+    fireEvent.change(write, { target: { value: '¶' } });
+    fireEvent.click(add);
+    await waitFor(async () => expect(await saved()).toEqual([{ spoken: 'um', written: '' }, { spoken: 'New Paragraph', written: '¶' }]));
+    expect(within(card).getByText('(nothing)')).toBeTruthy();
+
+    fireEvent.click(within(card).getByRole('button', { name: 'Remove um' }));
+    await waitFor(async () => expect(await saved()).toEqual([{ spoken: 'New Paragraph', written: '¶' }]));
+    expect(core.settings.get().replacements.rules).toEqual([{ spoken: 'New Paragraph', written: '¶' }]);
+  });
+
   it('settings view: says whether the global hotkey and insertion work here', async () => {
     renderApp();
     fireEvent.click(tab('Settings'));

@@ -234,6 +234,7 @@ export class DictationController implements DictationService {
     this.armed?.disarm();
     const job = new FileTranscription({
       path: filePath,
+      replacements: this.options.settings().replacements.rules,
       acquire: () => this.host.acquire(config, (fraction) => this.progress(fraction)),
       emit: (event) => this.emit(event),
       setState: (state, error) => this.setState(state, job.jobId, 'file', error),
@@ -279,7 +280,7 @@ export class DictationController implements DictationService {
   }
 
   private open(d: Dictation, engine: LoadedEngine): void {
-    const transcript = new TranscriptBuilder(engine.tokenizer);
+    const transcript = new TranscriptBuilder(engine.tokenizer, this.options.settings().replacements.rules);
     d.transcript = transcript;
     d.session = new ContinuousSession(engine.model, {
       onTokens: (ids, { segment }) => {
@@ -386,6 +387,9 @@ export class DictationController implements DictationService {
 
   /** Ends a dictation with an error; what was decoded stays (the history entry keeps it). */
   private fail(d: Dictation, failure: AppFailure, sessionRan: boolean): void {
+    // Words held for a replacement that might still have matched are kept too.
+    const tail = !d.ended && d.transcript ? d.transcript.finish() : null;
+    if (tail?.appended) this.emit({ name: 'partial', payload: { sessionId: d.id, ...tail } });
     const keptText = sessionRan && (d.transcript?.text.trim().length ?? 0) > 0;
     this.end(d);
     const error: AppError = failure.toAppError();

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { AUDIO_SAMPLE_RATE, type AppError, type DictationState, type FinalTranscript } from '../../common/ipc-contract';
+import { AUDIO_SAMPLE_RATE, type AppError, type DictationState, type FinalTranscript, type ReplacementRule } from '../../common/ipc-contract';
 import { readWavFile } from '../../../native-models/js/audio/load-audio';
 import { WavError } from '../../../native-models/js/audio/wav';
 import { ContinuousSession } from '../../../native-models/js/continuation';
@@ -23,6 +23,8 @@ const PROGRESS_STEP = 0.01;
 
 export interface FileTranscriptionOptions {
   path: string;
+  /** The user's replacements, as when the job started. */
+  replacements?: readonly ReplacementRule[];
   acquire: () => Promise<LoadedEngine>;
   emit: (event: DictationEvent) => void;
   setState: (state: DictationState, error?: AppError | null) => void;
@@ -72,7 +74,7 @@ export class FileTranscription {
   private async transcribe(engine: LoadedEngine, samples: Float32Array): Promise<FinalTranscript> {
     const { emit, setState } = this.options;
     const sessionId = this.jobId; // the controller reports a file job's state under its job id
-    const transcript = new TranscriptBuilder(engine.tokenizer);
+    const transcript = new TranscriptBuilder(engine.tokenizer, this.options.replacements);
     const total = Math.max(1, samples.length);
     let reported = 0;
     let engineError: Error | null = null;

@@ -12,6 +12,7 @@ export function defaultSettings(): Settings {
     // Silence: 1.5 s, as issue #8 suggests; long enough for a breath between sentences.
     handsFree: { enabled: false, startOnSpeech: false, silenceMs: 1500, minSpeechMs: 250, threshold: 0.5 },
     history: { enabled: true, maxEntries: 5000 },
+    replacements: { rules: [] },
     startAtLogin: false,
     showOverlay: true,
   };

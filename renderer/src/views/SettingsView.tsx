@@ -4,6 +4,7 @@ import { useMicrophones } from '../components/use-microphones';
 import { useAppState } from '../stores/store-context';
 import { HotkeyStatusLine } from './HotkeyStatusLine';
 import { ModelSection } from './ModelSection';
+import { ReplacementsSection } from './ReplacementsSection';
 
 const INSERTION_OPTIONS: readonly { value: InsertionMode; label: string; description: string }[] = [
   { value: 'paste', label: 'Paste', description: 'Puts the text in the focused app through the clipboard, then restores what was on it.' },
@@ -101,6 +102,8 @@ export function SettingsView() {
           <p className="warning" data-testid="insertion-status">Text cannot reach other apps yet: {desktop.insertion.detail}</p>
         )}
       </div>
+
+      <ReplacementsSection rules={settings.replacements.rules} onChange={(rules) => section('replacements')({ rules })} />
 
       <div className="card">
         <h3>General</h3>

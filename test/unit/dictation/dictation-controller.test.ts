@@ -169,6 +169,35 @@ describe('DictationController on the real engine', () => {
     await controller.dispose();
   }, 60_000);
 
+  it('applies the user\'s replacements to partials, the final and a file\'s transcript alike', async () => {
+    // A word of the (random) model's own transcript, replaced wherever it stands as a whole word.
+    const text = reference.text.trimStart();
+    const word = text.match(/[\p{L}\p{N}]{2,}/u)?.[0];
+    expect(word).toBeTruthy();
+    const whole = new RegExp(`(?<![\\p{L}\\p{N}])${word!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'giu');
+    const expected = text.replace(whole, '<W>');
+    expect(expected).not.toBe(text);
+    const settings = settingsFor(tiny);
+    settings.replacements = { rules: [{ spoken: word!.toUpperCase(), written: '<W>' }] };
+    const controller = new DictationController({ settings: () => settings, vad: null });
+    const { of } = record(controller);
+    await controller.start();
+    framesOf(speechSamples()).forEach((f, seq) => controller.pushAudio(f, seq));
+    const final = await controller.stop();
+    expect(final!.text).toBe(expected);
+    expect(partialIds(of('partial'))).toEqual(reference.tokens);
+    let shown = '';
+    for (const p of of('partial')) {
+      expect(p.text).toBe(shown + p.appended);
+      shown = p.text;
+    }
+    expect(shown).toBe(expected);
+    const { jobId } = await controller.transcribeFile(SPEECH_WAV);
+    await expect.poll(() => of('final').length, { timeout: 30_000 }).toBe(2);
+    expect(of('final')[1]).toMatchObject({ jobId, text: expected });
+    await controller.dispose();
+  }, 60_000);
+
   it('transcribes a WAV file with rising progress, the same ids, and a final tagged with the job', async () => {
     const controller = new DictationController({ settings: () => settingsFor(tiny), vad: null });
     const { of } = record(controller);
@@ -276,7 +305,31 @@ describe('DictationController failures', () => {
   }, 30_000);
 
   it('an engine failure mid-dictation keeps the words decoded so far, and the next dictation works', async () => {
-    // The real model, whose session reports an engine error after its third batch of tokens.
+    const { decoded, controller } = await failMidDictation(settingsFor(tiny));
+    expect(decoded.length).toBeGreaterThan(0);
+    await controller.start();
+    framesOf(speechSamples()).forEach((f, seq) => controller.pushAudio(f, seq));
+    expect((await controller.stop())?.text).toBe(reference.text.trimStart());
+    await controller.dispose();
+  }, 60_000);
+
+  it('an engine failure keeps words held for a replacement too', async () => {
+    // Rules that any word or other character of the transcript may begin, so whatever was decoded
+    // last is held when the engine fails: it must reach the page (and history) all the same.
+    const words = reference.text.match(/[\p{L}\p{N}]+/gu) ?? [];
+    const others = reference.text.match(/[^\p{L}\p{N}\s]/gu) ?? [];
+    const settings = settingsFor(tiny);
+    settings.replacements = { rules: [...new Set([...words, ...others])].map((w) => ({ spoken: `${w} zzqqxx`, written: '!' })) };
+    const plain = await failMidDictation(settingsFor(tiny));
+    const held = await failMidDictation(settings);
+    expect(held.released).toBe(true); // a partial without ids: the held tail, given back at the failure
+    expect(plain.released).toBe(false);
+    expect(held.decoded).toBe(plain.decoded);
+    await Promise.all([plain.controller.dispose(), held.controller.dispose()]);
+  }, 60_000);
+
+  /** The real model, whose session reports an engine error after its 30th batch of tokens (the first session only). */
+  async function failMidDictation(settings: Settings) {
     let sabotage = true;
     const api: EngineApi = {
       async loadModel(options) {
@@ -299,22 +352,19 @@ describe('DictationController failures', () => {
         return wrapped;
       },
     };
-    const controller = new DictationController({ settings: () => settingsFor(tiny), host: new EngineHost(api), vad: null });
+    const controller = new DictationController({ settings: () => settings, host: new EngineHost(api), vad: null });
     const { of } = record(controller);
     const first = await controller.start();
     framesOf(speechSamples()).forEach((f, seq) => controller.pushAudio(f, seq));
     await expect.poll(() => of('error').length, { timeout: 20_000 }).toBe(1);
-    const decoded = of('partial').at(-1)!.text;
-    expect(decoded.length).toBeGreaterThan(0);
-    expect(of('error')[0]).toMatchObject({ code: 'engine', keptText: true, sessionId: first.sessionId, message: expect.stringContaining('KV cache allocation failed') });
+    const last = of('partial').at(-1)!;
+    const decoded = last.text;
+    expect(of('error')[0]).toMatchObject({ code: 'engine', keptText: decoded.trim().length > 0, sessionId: first.sessionId, message: expect.stringContaining('KV cache allocation failed') });
     expect(controller.status()).toMatchObject({ state: 'error', sessionId: first.sessionId });
     expect(await controller.stop()).toBeNull(); // nothing left to flush; the words are in the error's history entry
     sabotage = false;
-    await controller.start();
-    framesOf(speechSamples()).forEach((f, seq) => controller.pushAudio(f, seq));
-    expect((await controller.stop())?.text).toBe(reference.text.trimStart());
-    await controller.dispose();
-  }, 60_000);
+    return { decoded, released: last.tokenIds.length === 0, controller };
+  }
 
   it('drops malformed frames instead of passing them to the engine', async () => {
     const tapped: number[] = [];

@@ -1,0 +1,119 @@
+// The user's replacements ("voxtral" → "Voxtral", "new paragraph" → two newlines, "um" → nothing)
+// applied to a transcript as it streams. Live typing types text the moment it settles and never
+// takes it back, so a tail that may still become a rule's spoken form ("new" before "paragraph")
+// is held until the next words decide it; with no rules nothing is held.
+//
+// Matching: whole words, case-insensitive, runs of whitespace in a rule equal to one space, the
+// longest spoken form first. A rule that writes nothing also drops one space beside it, so
+// "I um like" becomes "I like", not "I  like".
+
+import type { ReplacementRule } from '../../common/ipc-contract';
+import { normalizeSpoken } from '../../common/replacement-rules';
+
+interface Rule {
+  words: string; // lower case, single spaces
+  written: string;
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const isWordChar = (c: string | undefined): boolean => c !== undefined && WORD_CHAR.test(c);
+
+/** The rules worth matching, longest spoken form first. */
+export function compileRules(rules: readonly ReplacementRule[]): Rule[] {
+  return rules
+    .map((r) => ({ words: normalizeSpoken(r.spoken), written: r.written }))
+    .filter((r) => r.words.length > 0)
+    .sort((a, b) => b.words.length - a.words.length);
+}
+
+type Match = { kind: 'none' } | { kind: 'wait' } | { kind: 'rule'; rule: Rule; end: number };
+
+/** Whether `rule` matches `text` at `at` (input ends at text.length; `final`: no more will come). */
+function matchRule(rule: Rule, text: string, at: number, final: boolean): Match {
+  let i = at;
+  for (let j = 0; j < rule.words.length; j += 1) {
+    if (i >= text.length) return final ? { kind: 'none' } : { kind: 'wait' };
+    const want = rule.words[j];
+    if (want === ' ') {
+      if (!/\s/.test(text[i])) return { kind: 'none' };
+      while (i < text.length && /\s/.test(text[i])) i += 1;
+      continue;
+    }
+    if (text[i].toLowerCase() !== want) return { kind: 'none' };
+    i += 1;
+  }
+  // The word must end here: the next character decides, or the end of the stream.
+  if (i >= text.length) return final ? { kind: 'rule', rule, end: i } : { kind: 'wait' };
+  return isWordChar(text[i - 1]) && isWordChar(text[i]) ? { kind: 'none' } : { kind: 'rule', rule, end: i };
+}
+
+/** Applies compiled rules to a text that arrives in pieces; `output` only ever grows. */
+export class StreamingReplacer {
+  private readonly rules: Rule[];
+  private input = ''; // the held tail, after one character already decided
+  private consumed = 0; // input[0, consumed) is decided
+  private out = '';
+
+  constructor(rules: readonly ReplacementRule[]) {
+    this.rules = compileRules(rules);
+  }
+
+  get output(): string {
+    return this.out;
+  }
+
+  /** `piece` extends the input; returns what output gained. */
+  push(piece: string): string {
+    return this.advance(piece, false);
+  }
+
+  /** The input is complete (with `piece`): held text is decided. Returns what output gained. */
+  finish(piece = ''): string {
+    return this.advance(piece, true);
+  }
+
+  private advance(piece: string, final: boolean): string {
+    this.input += piece;
+    const text = this.input;
+    const before = this.out.length;
+    if (this.rules.length === 0) {
+      this.out += text.slice(this.consumed);
+      this.consumed = text.length;
+    }
+    while (this.consumed < text.length) {
+      const at = this.consumed;
+      const match = this.firstMatch(text, at, final);
+      if (match.kind === 'wait') break;
+      if (match.kind === 'none') {
+        this.out += text[at];
+        this.consumed = at + 1;
+        continue;
+      }
+      this.out += match.rule.written;
+      this.consumed = match.end;
+      // Writing nothing between two spaces (or at the start) would leave a double space.
+      if (match.rule.written === '' && /\s/.test(text[this.consumed] ?? '') && (this.out === '' || /\s/.test(this.out[this.out.length - 1]))) {
+        this.consumed += 1;
+      }
+    }
+    // Keep only what is held, and one character before it (whole-word checks look back one).
+    if (this.consumed > 1) {
+      this.input = this.input.slice(this.consumed - 1);
+      this.consumed = 1;
+    }
+    return this.out.slice(before);
+  }
+
+  /** A rule that matches at `at`; 'wait' when a longer or any rule could still match there. */
+  private firstMatch(text: string, at: number, final: boolean): Match {
+    let waiting = false;
+    for (const rule of this.rules) {
+      // Whole words: a spoken form that starts with a letter or digit starts a word.
+      if (isWordChar(rule.words[0]) && isWordChar(text[at - 1])) continue;
+      const m = matchRule(rule, text, at, final);
+      if (m.kind === 'rule' && !waiting) return m;
+      if (m.kind === 'wait') waiting = true;
+    }
+    return waiting ? { kind: 'wait' } : { kind: 'none' };
+  }
+}
