@@ -94,6 +94,8 @@ export interface ReplacementRule {
   written: string;
 }
 export const MAX_REPLACEMENT_RULES = 500;
+export const MAX_SPOKEN_CHARS = 200;
+export const MAX_WRITTEN_CHARS = 2000;
 
 export type SettingsPatch = {
   [K in keyof Settings]?: Settings[K] extends Record<string, unknown> ? Partial<Settings[K]> : Settings[K];
@@ -119,7 +121,7 @@ const sectionShapes: SectionShapes = {
   },
   history: { enabled: bool, maxEntries: int(1, 100_000) },
   replacements: {
-    rules: arrayOf(object<ReplacementRule>({ spoken: str({ min: 1, max: 200 }), written: str({ max: 2000 }) }), { max: MAX_REPLACEMENT_RULES }),
+    rules: arrayOf(object<ReplacementRule>({ spoken: str({ min: 1, max: MAX_SPOKEN_CHARS }), written: str({ max: MAX_WRITTEN_CHARS }) }), { max: MAX_REPLACEMENT_RULES }),
   },
 };
 

@@ -1,6 +1,6 @@
 // Editing the user's replacement rules, shared by the settings view and the core's replacer.
 
-import { MAX_REPLACEMENT_RULES, type ReplacementRule } from './ipc-contract';
+import { MAX_REPLACEMENT_RULES, MAX_SPOKEN_CHARS, MAX_WRITTEN_CHARS, type ReplacementRule } from './ipc-contract';
 
 /** A spoken form as stored: runs of whitespace as one space, no outer spaces. */
 function tidySpoken(spoken: string): string {
@@ -27,11 +27,12 @@ export function writtenForDisplay(written: string): string {
  * message instead when the rule cannot be added.
  */
 export function withRule(rules: readonly ReplacementRule[], spoken: string, written: string): ReplacementRule[] | string {
-  const key = normalizeSpoken(spoken);
-  if (!key) return 'Say which words to replace.';
-  if (key.length > 200) return 'The spoken words are too long (at most 200 characters).';
-  if (written.length > 2000) return 'The replacement is too long (at most 2000 characters).';
+  const tidy = tidySpoken(spoken);
+  if (!tidy) return 'Say which words to replace.';
+  if (tidy.length > MAX_SPOKEN_CHARS) return `The spoken words are too long (at most ${MAX_SPOKEN_CHARS} characters).`;
+  if (written.length > MAX_WRITTEN_CHARS) return `The replacement is too long (at most ${MAX_WRITTEN_CHARS} characters).`;
+  const key = tidy.toLowerCase();
   const others = rules.filter((r) => normalizeSpoken(r.spoken) !== key);
   if (others.length >= MAX_REPLACEMENT_RULES) return `There can be at most ${MAX_REPLACEMENT_RULES} replacements.`;
-  return [...others, { spoken: tidySpoken(spoken), written }];
+  return [...others, { spoken: tidy, written }];
 }

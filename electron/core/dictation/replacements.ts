@@ -19,7 +19,7 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
 const isWordChar = (c: string | undefined): boolean => c !== undefined && WORD_CHAR.test(c);
 
 /** The rules worth matching, longest spoken form first. */
-export function compileRules(rules: readonly ReplacementRule[]): Rule[] {
+function compileRules(rules: readonly ReplacementRule[]): Rule[] {
   return rules
     .map((r) => ({ words: normalizeSpoken(r.spoken), written: r.written }))
     .filter((r) => r.words.length > 0)
