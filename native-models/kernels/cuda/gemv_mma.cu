@@ -21,8 +21,9 @@
 // ring write) runs as in gemv_multi. KS is chosen per call from the runtime's occupancy of each
 // instance: one wave where possible, enough warps in flight for the memory system (v14's
 // double-buffered weight loads measured slower: 4.10 ms against 3.83, docs/cuda-notes.md). x is
-// staged as bf16, RMSNorm-ed in fp32 and rounded once when the call fuses a norm, which is what the
-// CPU's composed norm + matmul computes.
+// staged as bf16; with a fused norm as x * w * (1 + ada), rounded once, and the rows' 1/rms applied
+// to the dot products in the epilogue (v44), which differs from the CPU's composed norm + matmul
+// (it rounds x * 1/rms * w * (1 + ada)) only in where the one bf16 rounding falls.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -81,37 +82,61 @@ __device__ __forceinline__ uint4 pair_order(uint4 v) {
 }
 
 // Rows [0, M) of x into shared memory as bf16 (row stride ld), each 8 columns in the pair order
-// (pair_order), so that one 16-byte read gives a lane its B fragments; RMSNorm-ed in fp32 and
-// rounded once when a.norm_w is set (what the CPU's composed norm + matmul computes). v16: 16-byte
-// loads, reordered as they are stored (without a norm: one pass, one barrier) or as they are
-// normed; v15 had 8-byte loads and a separate pass and barrier for the order (3.61 against 3.33 ms
-// per 4w step, A/B on one H100). A thread reads back only the columns it stored. Loads are issued
-// in batches before any is used (all rows of a column block, or for 1-2 rows several column
-// blocks); rows are unrolled, so no index needs a division (v10's flat index divided by k / 4 per
-// element: most of the small kernels' instructions).
+// (pair_order), so that one 16-byte read gives a lane its B fragments. With a fused RMSNorm
+// (a.norm_w set) the staged x is x * w * (1 + ada), computed in fp32 and rounded once, and each
+// warp leaves its share of every row's sum of squares in part[warp][m]: the row's 1/rms is a
+// scalar of the whole dot product, so the epilogue applies it (row_scale). v44: the norm's block
+// reduction, its barrier and a second pass over x no longer sit between x's loads and the MMAs
+// (v42g, the reduction skipped: -0.13 ms per 4w step). v16: 16-byte loads, reordered as they are
+// stored. A thread reads back only the columns it stored. Loads are issued in batches before any
+// is used (all rows of a column block, or for 1-2 rows several column blocks); rows are
+// unrolled, so no index needs a division (v10's flat index divided by k / 4 per element: most of
+// the small kernels' instructions).
 template <int KS, bool NORM>
-__device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a, int M, int k, uint16_t* xs, int ld) {
+__device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a, int M, int k, uint16_t* xs, int ld,
+                                             float (*part)[kMmaRows]) {
   constexpr int B = kStageBatch;
   const int c_first = 8 * threadIdx.x, c_step = 8 * blockDim.x;
   constexpr bool norm = NORM;
   float ss[kMmaRows];
 #pragma unroll
   for (int m = 0; m < kMmaRows; ++m) ss[m] = 0.0f;
-  // Row m's columns c..c+7 as loaded: stored (in the pair order, or raw for the norm pass below)
-  // and, with a norm, added to the row's sum of squares.
-  const auto put = [&](int m, int c, const uint4& raw) {
+  // The norm's gains of columns c..c+7: w (1 + ada), read with x. No L2 prefetch of them before
+  // the wait: every block asked for the same lines, and the step was 0.01-0.03 ms faster without
+  // (v42e, v44n; one H100).
+  const auto gains = [&](int c, float (&gv)[8]) {
+    const float4 w0 = __ldg(reinterpret_cast<const float4*>(a.norm_w + c)), w1 = __ldg(reinterpret_cast<const float4*>(a.norm_w + c + 4));
+    gv[0] = w0.x, gv[1] = w0.y, gv[2] = w0.z, gv[3] = w0.w, gv[4] = w1.x, gv[5] = w1.y, gv[6] = w1.z, gv[7] = w1.w;
+    if (a.norm_ada) {
+      const float4 d0 = __ldg(reinterpret_cast<const float4*>(a.norm_ada + c)), d1 = __ldg(reinterpret_cast<const float4*>(a.norm_ada + c + 4));
+      gv[0] *= 1.0f + d0.x, gv[1] *= 1.0f + d0.y, gv[2] *= 1.0f + d0.z, gv[3] *= 1.0f + d0.w;
+      gv[4] *= 1.0f + d1.x, gv[5] *= 1.0f + d1.y, gv[6] *= 1.0f + d1.z, gv[7] *= 1.0f + d1.w;
+    }
+  };
+  // Row m's columns c..c+7 as loaded, stored in the pair order; with a norm scaled by its gains
+  // (each pair rounded to nearest-even) and added to the row's sum of squares.
+  const auto put = [&](int m, int c, const uint4& raw, const float (&gv)[8]) {
     uint4* p = reinterpret_cast<uint4*>(xs + m * ld + c);
     if (!norm) {
       *p = pair_order(raw);
       return;
     }
-    *p = raw;
     const uint32_t w[4] = {raw.x, raw.y, raw.z, raw.w};
+    float v[8];
 #pragma unroll
     for (int i = 0; i < 4; ++i) {
       const float lo = __uint_as_float(w[i] << 16), hi = __uint_as_float(w[i] & 0xffff0000u);
       ss[m] += lo * lo + hi * hi;
+      v[2 * i] = lo * gv[2 * i];
+      v[2 * i + 1] = hi * gv[2 * i + 1];
     }
+    uint32_t o[4];
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {  // columns (i, i + 4)
+      const __nv_bfloat162 h = __floats2bfloat162_rn(v[i], v[i + 4]);
+      o[i] = *reinterpret_cast<const uint32_t*>(&h);
+    }
+    *p = make_uint4(o[0], o[1], o[2], o[3]);
   };
   const uint16_t* x0 = static_cast<const uint16_t*>(x.data);
   if (M > 2) {
@@ -122,9 +147,11 @@ __device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a
 #pragma unroll
       for (int m = 0; m < kMmaRows; ++m)
         raw[m] = m < M ? *reinterpret_cast<const uint4*>(x0 + m * x.stride + c) : make_uint4(0, 0, 0, 0);
+      float gv[8];
+      if (norm) gains(c, gv);
 #pragma unroll
       for (int m = 0; m < kMmaRows; ++m)
-        if (m < M) put(m, c, raw[m]);
+        if (m < M) put(m, c, raw[m], gv);
     }
   } else {
     // One or two rows: B column blocks of a row in flight together.
@@ -143,48 +170,32 @@ __device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a
         for (int j = 0; j < B; ++j) {
           const int c = c0 + j * c_step;
           if (c >= k) break;
-          put(m, c, raw[j]);
+          float gv[8];
+          if (norm) gains(c, gv);
+          put(m, c, raw[j], gv);
         }
       }
     }
   }
   if (norm) {
-    float inv[kMmaRows];
-    rms_inverse<kMmaRows, KS>(ss, k, a.eps, inv, M);
-    for (int c = c_first; c < k; c += c_step) {
-      float wv[8], dv[8];
-      const float4 w0 = *reinterpret_cast<const float4*>(a.norm_w + c), w1 = *reinterpret_cast<const float4*>(a.norm_w + c + 4);
-      wv[0] = w0.x, wv[1] = w0.y, wv[2] = w0.z, wv[3] = w0.w, wv[4] = w1.x, wv[5] = w1.y, wv[6] = w1.z, wv[7] = w1.w;
-      if (a.norm_ada) {
-        const float4 d0 = *reinterpret_cast<const float4*>(a.norm_ada + c), d1 = *reinterpret_cast<const float4*>(a.norm_ada + c + 4);
-        dv[0] = d0.x, dv[1] = d0.y, dv[2] = d0.z, dv[3] = d0.w, dv[4] = d1.x, dv[5] = d1.y, dv[6] = d1.z, dv[7] = d1.w;
-      }
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
 #pragma unroll
-      for (int m = 0; m < kMmaRows; ++m) {
-        if (m >= M) break;
-        uint4* p = reinterpret_cast<uint4*>(xs + m * ld + c);
-        const uint4 u = *p;
-        const uint32_t w[4] = {u.x, u.y, u.z, u.w};
-        float v[8];
-#pragma unroll
-        for (int i = 0; i < 4; ++i) {
-          v[2 * i] = __uint_as_float(w[i] << 16) * inv[m] * wv[2 * i];
-          v[2 * i + 1] = __uint_as_float(w[i] & 0xffff0000u) * inv[m] * wv[2 * i + 1];
-        }
-        if (a.norm_ada)
-#pragma unroll
-          for (int i = 0; i < 8; ++i) v[i] *= 1.0f + dv[i];
-        uint32_t o[4];
-#pragma unroll
-        for (int i = 0; i < 4; ++i) {  // columns (i, i + 4), each rounded to nearest-even
-          const __nv_bfloat162 h = __floats2bfloat162_rn(v[i], v[i + 4]);
-          o[i] = *reinterpret_cast<const uint32_t*>(&h);
-        }
-        *p = make_uint4(o[0], o[1], o[2], o[3]);
-      }
+    for (int m = 0; m < kMmaRows; ++m) {
+      if (m >= M) break;
+      const float v = warp_sum(ss[m]);
+      if (lane == 0) part[warp][m] = v;
     }
   }
   __syncthreads();
+}
+
+// 1/rms of staged row m from the warps' partial sums of squares (stage_x_bf16), as rms_inverse.
+template <int KS>
+__device__ __forceinline__ float row_scale(const float (*part)[kMmaRows], int m, int k, float eps) {
+  float t = 0.0f;
+#pragma unroll
+  for (int w = 0; w < KS; ++w) t += part[w][m];
+  return rsqrtf(t / static_cast<float>(k) + eps);
 }
 
 // The tile's scales into shared memory as fp32, one per 32-column chunk (a group of 32 << gshift
@@ -283,18 +294,12 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
       if (col == 0) rope_slot_of[m] = ring_slot(p0 + m, a.rope.ring);
     }
   }
-  // The fused norm's vectors towards L2 too: read after the norm's reduction, from device memory
-  // they were a second round trip on the path.
-  if (NORM)
-    for (int i = threadIdx.x; i < k / 32; i += blockDim.x) {
-      asm volatile("prefetch.global.L2 [%0];" ::"l"(a.norm_w + 32 * i));
-      if (a.norm_ada) asm volatile("prefetch.global.L2 [%0];" ::"l"(a.norm_ada + 32 * i));
-    }
   trace_mark(a.trace, 0);
   pdl_wait();
   trace_mark(a.trace, 1);
   pdl_trigger();
-  stage_x_bf16<KS, NORM>(x, a, M, k, xs, ld);  // ends with __syncthreads, which also covers the scales
+  __shared__ float norm_part[NORM ? KS : 1][kMmaRows];
+  stage_x_bf16<KS, NORM>(x, a, M, k, xs, ld, norm_part);  // ends with __syncthreads, which also covers the scales
 
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t4 = lane & 3;
   const int quads = chunks / 4;
@@ -387,16 +392,18 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
 #pragma unroll
     for (int e = 0; e < 4; ++e) red[((warp * H + h) * kTileRows + g + 8 * (e >> 1)) * kMmaRows + 2 * t4 + (e & 1)] = acc[h][e];
   __syncthreads();
+  float scale = 1.0f;  // the fused norm's 1/rms of the element's x row (stage_x_bf16)
   const auto sum = [&](int h, int m, int col) {
     float v = 0.0f;
 #pragma unroll
     for (int w = 0; w < KS; ++w) v += red[((w * H + h) * kTileRows + col) * kMmaRows + m];
-    return v;
+    return v * scale;
   };
   for (int i = threadIdx.x; i < kTileRows * M; i += blockDim.x) {
     const int m = i / kTileRows, col = i % kTileRows;
     const int64_t n = row0 + col;
     if (n >= a.w[out].n) continue;
+    if constexpr (NORM) scale = row_scale<KS>(norm_part, m, k, a.eps);
     if constexpr (GATED) {
       const float u = sum(0, m, col);
       store_out(a.e[0], m, n, u / (1.0f + expf(-u)) * sum(1, m, col));  // same SiLU as silu_mul
