@@ -6,6 +6,9 @@
 // correctly at any position.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include <cooperative_groups.h>
 
@@ -264,6 +267,9 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
 // written by earlier steps and are final, so their DRAM round trip overlaps that kernel's tail.
 // The step position is a step parameter, uploaded before the step starts. Their lines never hold
 // bytes of the rows being written (whole ring rows apart), so the non-coherent loads stay right.
+// The largest cluster measure_cluster offers (kClusterSizes).
+constexpr int kMaxClusterBlocks = 16;
+
 template <int HD, int WARPS = kAttnWarps, bool CLUSTER = false>
 __global__ void __launch_bounds__(WARPS * 32) attention_mma_kernel(AttnArgs a) {
   pdl_trigger();
@@ -435,18 +441,32 @@ __global__ void __launch_bounds__(WARPS * 32) attention_mma_kernel(AttnArgs a) {
     }
     cooperative_groups::cluster_group cluster = cooperative_groups::this_cluster();
     cluster.sync();  // every block's values written, visible to the cluster
+    // v47: every block's (m, l, acc) read at once (a distributed shared memory load costs a
+    // round trip of its own; in a loop over the cluster's runtime size they went one after
+    // another), then merged in block order as before.
     const int S = static_cast<int>(cluster.num_blocks()), rank = static_cast<int>(cluster.block_rank());
     for (int t = rank * blockDim.x + threadIdx.x; t < C * HD; t += S * blockDim.x) {
       const int h = t / HD, d = t % HD;
+      float mr[kMaxClusterBlocks], lr[kMaxClusterBlocks], ar[kMaxClusterBlocks];
+#pragma unroll
+      for (int r = 0; r < kMaxClusterBlocks; ++r) {
+        if (r >= S) break;
+        mr[r] = *cluster.map_shared_rank(&blk_m[0][h], r);
+        lr[r] = *cluster.map_shared_rank(&blk_l[0][h], r);
+        ar[r] = *cluster.map_shared_rank(&blk_acc[0][h][d], r);
+      }
       float M = -INFINITY;
-      for (int r = 0; r < S; ++r) M = fmaxf(M, *cluster.map_shared_rank(&blk_m[0][h], r));
+#pragma unroll
+      for (int r = 0; r < kMaxClusterBlocks; ++r)
+        if (r < S) M = fmaxf(M, mr[r]);
       float L = 0.0f, A = 0.0f;
-      for (int r = 0; r < S; ++r) {
-        const float mr = *cluster.map_shared_rank(&blk_m[0][h], r);
-        if (mr == -INFINITY) continue;  // a block whose keys this pair cannot see
-        const float f = __expf(mr - M);
-        L += *cluster.map_shared_rank(&blk_l[0][h], r) * f;
-        A += *cluster.map_shared_rank(&blk_acc[0][h][d], r) * f;
+#pragma unroll
+      for (int r = 0; r < kMaxClusterBlocks; ++r) {
+        if (r >= S) break;
+        if (mr[r] == -INFINITY) continue;  // a block whose keys this pair cannot see
+        const float f = __expf(mr[r] - M);
+        L += lr[r] * f;
+        A += ar[r] * f;
       }
       st(a.out, r0 + h / G, static_cast<int64_t>(kvh * G + h % G) * HD + d, A / L);  // every pair sees its own key
     }
@@ -554,34 +574,48 @@ struct AttnOccupancy {
 };
 AttnOccupancy g_attn_occupancy[18];
 
-// v17: the cluster kernels (8 warps a block) and the cluster size each supports with its blocks
-// resident together (measured at start; 0: no cluster launch here).
+// v17: the cluster kernels (8 warps a block) and the cluster sizes each supports with its blocks
+// resident together (measured at start; none: no cluster launch here). v48: a set of sizes, not
+// only the largest, so a launch can take the smallest that gives each warp one key tile.
 constexpr int kClusterWarps = 8;
+constexpr int kClusterSizes[] = {4, 6, 8, 12, 16};
 struct AttnCluster {
   AttnKernel kernel;
-  int size;
+  unsigned sizes;  // bit i: kClusterSizes[i] fits
+  // The smallest size that fits with at least `want` blocks, else the largest power of two that
+  // fits (v17's choice: 8 for the decoder); 0: none.
+  int pick(int64_t want) const {
+    int largest = 0;
+    for (int i = 0; i < static_cast<int>(sizeof kClusterSizes / sizeof kClusterSizes[0]); ++i) {
+      if (!(sizes >> i & 1u)) continue;
+      if (kClusterSizes[i] >= want) return kClusterSizes[i];
+      if ((kClusterSizes[i] & (kClusterSizes[i] - 1)) == 0) largest = kClusterSizes[i];
+    }
+    return largest;
+  }
 };
 AttnCluster g_attn_cluster[2];  // head_dim 64, 128
 
-AttnCluster cluster_for(int64_t hd) { return hd == 64 ? g_attn_cluster[0] : hd == 128 ? g_attn_cluster[1] : AttnCluster{nullptr, 0}; }
+AttnCluster cluster_for(int64_t hd) { return hd == 64 ? g_attn_cluster[0] : hd == 128 ? g_attn_cluster[1] : AttnCluster{nullptr, 0u}; }
 
-// The largest of 16, 8, 4 blocks per cluster that the GPU can hold `want` of at once; 0 where the
+// The sizes of kClusterSizes of which the GPU can hold `want` clusters at once; none where the
 // kernel runs from code built for an older GPU than 9.0 (the compute_80 PTX that other GPUs JIT),
 // which has no cluster merge and would leave the output unwritten.
-int measure_cluster(AttnKernel k, int want) {
+unsigned measure_cluster(AttnKernel k, int want) {
   cudaFuncAttributes attrs = {};
   if (cudaFuncGetAttributes(&attrs, k) != cudaSuccess || attrs.ptxVersion < 90 ||
       cudaFuncSetAttribute(k, cudaFuncAttributeNonPortableClusterSizeAllowed, 1) != cudaSuccess) {
     (void)cudaGetLastError();
-    return 0;
+    return 0u;
   }
-  for (int size : {16, 8, 4}) {
+  unsigned sizes = 0;
+  for (int i = 0; i < static_cast<int>(sizeof kClusterSizes / sizeof kClusterSizes[0]); ++i) {
     cudaLaunchConfig_t cfg = {};
-    cfg.gridDim = dim3(1, 1, size);
+    cfg.gridDim = dim3(1, 1, kClusterSizes[i]);
     cfg.blockDim = dim3(kClusterWarps * 32);
     cudaLaunchAttribute attr;
     attr.id = cudaLaunchAttributeClusterDimension;
-    attr.val.clusterDim.x = 1, attr.val.clusterDim.y = 1, attr.val.clusterDim.z = size;
+    attr.val.clusterDim.x = 1, attr.val.clusterDim.y = 1, attr.val.clusterDim.z = kClusterSizes[i];
     cfg.attrs = &attr;
     cfg.numAttrs = 1;
     int clusters = 0;
@@ -589,9 +623,9 @@ int measure_cluster(AttnKernel k, int want) {
       (void)cudaGetLastError();
       continue;
     }
-    if (clusters >= want) return size;
+    if (clusters >= want) sizes |= 1u << i;
   }
-  return 0;
+  return sizes;
 }
 
 int attention_blocks_per_sm(AttnKernel k) {
@@ -623,8 +657,11 @@ void configure_attention() {
     major = 0;
   }
   const AttnKernel k64 = attention_mma_kernel<64, kClusterWarps, true>, k128 = attention_mma_kernel<128, kClusterWarps, true>;
-  g_attn_cluster[0] = {k64, major >= 9 ? measure_cluster(k64, 32) : 0};
-  g_attn_cluster[1] = {k128, major >= 9 ? measure_cluster(k128, 8) : 0};
+  g_attn_cluster[0] = {k64, major >= 9 ? measure_cluster(k64, 32) : 0u};
+  g_attn_cluster[1] = {k128, major >= 9 ? measure_cluster(k128, 8) : 0u};
+  if (const char* t = std::getenv("VXD_CUDA_TRACE"); t && std::strcmp(t, "1") == 0)  // which sizes fit, with the step trace
+    std::fprintf(stderr, "attention cluster sizes (bit i of 4,6,8,12,16): head_dim 64 0x%x, 128 0x%x\n", g_attn_cluster[0].sizes,
+                 g_attn_cluster[1].sizes);
 }
 
 void CudaBackend::kv_write(const Act& k, const Act& v, KVCache& cache, StepParam pos) {
@@ -691,9 +728,13 @@ void CudaBackend::attention(const Act& q, const KVCache& cache, const AttentionS
 
   // v17: the splits as one cluster of 8-warp blocks merged in the kernel, where the GPU holds such
   // clusters, the fused ops are on and more than one split is allowed (keys per split >= 16).
-  const AttnCluster cluster = mma && attn_cluster_ && attn_parallel_merge_ ? cluster_for(hd) : AttnCluster{nullptr, 0};
-  if (cluster.size > 1 && attn_max_splits_ >= 2 && s.window >= 32) {
-    splits = std::min<int64_t>({cluster.size, attn_max_splits_, s.window / 16});
+  // v48: the smallest cluster that gives every warp at most one 16-key tile of a full window
+  // (the encoder's 753 keys: 6 blocks, not 4, so every warp's keys load before the wait), else
+  // the largest the GPU holds.
+  const AttnCluster cluster = mma && attn_cluster_ && attn_parallel_merge_ ? cluster_for(hd) : AttnCluster{nullptr, 0u};
+  const int cluster_size = cluster.pick((s.window + rows_per_block - 1 + 16 * kClusterWarps - 1) / (16 * kClusterWarps));
+  if (cluster_size > 1 && attn_max_splits_ >= 2 && s.window >= 32) {
+    splits = std::min<int64_t>({cluster_size, attn_max_splits_, s.window / 16});
     kernel = cluster.kernel;
   }
   AttnArgs a{dev(q), dev(cache.k), dev(cache.v), dev(out), cache.ring, s.window, s.n_heads, s.n_kv_heads,
