@@ -391,13 +391,20 @@ describe('dictating into the focused app under X11', () => {
       const id = await findWindow(title);
       // Clicked again each second: a click before xterm was ready to take focus was lost under
       // load (never faster, which would make a double click that selects a word into PRIMARY).
+      // Every other try raises the window and asks the window manager to activate it instead:
+      // once in CI (2026-12-07) fifteen clicks in a row left the focus elsewhere.
       let clickedAt = 0;
+      let tries = 0;
+      const active = async () => (await x.x('xdotool', ['getactivewindow', 'getwindowname']).catch(() => '')).trim();
       await waitFor('xterm to have focus', async () => {
         if (Date.now() - clickedAt >= 1000) {
-          await x.x('xdotool', ['mousemove', '--window', id, '40', '40', 'click', '1']);
+          const args = tries++ % 2 === 0 ? ['mousemove', '--window', id, '40', '40', 'click', '1'] : ['windowraise', id, 'windowactivate', id];
+          await x.x('xdotool', args).catch(() => '');
           clickedAt = Date.now();
         }
-        return (await x.x('xdotool', ['getactivewindow', 'getwindowname']).catch(() => '')).trim() === title;
+        return (await active()) === title;
+      }).catch(async (err: Error) => {
+        throw new Error(`${err.message}; active window ${JSON.stringify(await active())}, xterm ${term.exitCode === null ? 'running' : `exited ${term.exitCode}`}`);
       });
       await holdHotkeyWhile(async () => {
         await waitFor('recording', () => coordinator.snapshot().state === 'recording');
