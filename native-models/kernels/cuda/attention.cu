@@ -243,6 +243,11 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
   finish_block<MAXG, EPL * 32>(a, sm_m, sm_l, sm_acc, C, G, r0, g, split);
 }
 
+// The cluster sizes the in-kernel merge is built for (measure_cluster keeps those the GPU holds);
+// its distributed shared memory reads are unrolled to the largest.
+constexpr int kClusterSizes[] = {4, 6, 8, 12, 16};
+constexpr int kMaxClusterBlocks = 16;
+
 // v15: the same attention on the tensor cores, for bf16 q and caches and head_dim HD of 64 or
 // 128. Why: the fp32 kernel above issued ~470 warp instructions per key and KV head (a warp sum
 // of shuffles per key and query head, 16-bit loads, 64-bit masks; Nsight Compute: issue-bound,
@@ -267,9 +272,6 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
 // written by earlier steps and are final, so their DRAM round trip overlaps that kernel's tail.
 // The step position is a step parameter, uploaded before the step starts. Their lines never hold
 // bytes of the rows being written (whole ring rows apart), so the non-coherent loads stay right.
-// The largest cluster measure_cluster offers (kClusterSizes).
-constexpr int kMaxClusterBlocks = 16;
-
 template <int HD, int WARPS = kAttnWarps, bool CLUSTER = false>
 __global__ void __launch_bounds__(WARPS * 32) attention_mma_kernel(AttnArgs a) {
   pdl_trigger();
@@ -578,7 +580,6 @@ AttnOccupancy g_attn_occupancy[18];
 // resident together (measured at start; none: no cluster launch here). v48: a set of sizes, not
 // only the largest, so a launch can take the smallest that gives each warp one key tile.
 constexpr int kClusterWarps = 8;
-constexpr int kClusterSizes[] = {4, 6, 8, 12, 16};
 struct AttnCluster {
   AttnKernel kernel;
   unsigned sizes;  // bit i: kClusterSizes[i] fits
