@@ -4,7 +4,7 @@
 # a device call runs them all without building.
 #   native-models/tools/cuda/build_ab_bundles.sh OUT_DIR NAME=REV[+PATCH] ...
 # e.g.  build_ab_bundles.sh native-models/build-ab base=b33d0f0 v39b=main \
-#           v42d=main+native-models/reference/pending/v42d-warp-stamps.patch
+#           v47b=main+native-models/reference/pending/v47b-two-tiles-in-flight.patch
 # Writes OUT_DIR/NAME.tar.xz (build_tools.sh --pack-ab: bench_engine, cuda_op_check and the
 # stamp, ~3 MB), OUT_DIR/NAME.build.log, and OUT_DIR/variants with one line per bundle and no
 # switches (add lines "LABEL NAME VAR=value ..." for those).
