@@ -246,7 +246,8 @@ __global__ void __launch_bounds__(kAttnWarps * 32) attention_kernel(AttnArgs a) 
 // The cluster sizes the in-kernel merge is built for (measure_cluster keeps those the GPU holds);
 // its distributed shared memory reads are unrolled to the largest.
 constexpr int kClusterSizes[] = {4, 6, 8, 12, 16};
-constexpr int kMaxClusterBlocks = 16;
+constexpr int kClusterSizeCount = static_cast<int>(sizeof kClusterSizes / sizeof kClusterSizes[0]);
+constexpr int kMaxClusterBlocks = kClusterSizes[kClusterSizeCount - 1];
 
 // v15: the same attention on the tensor cores, for bf16 q and caches and head_dim HD of 64 or
 // 128. Why: the fp32 kernel above issued ~470 warp instructions per key and KV head (a warp sum
@@ -587,7 +588,7 @@ struct AttnCluster {
   // fits (v17's choice: 8 for the decoder); 0: none.
   int pick(int64_t want) const {
     int largest = 0;
-    for (int i = 0; i < static_cast<int>(sizeof kClusterSizes / sizeof kClusterSizes[0]); ++i) {
+    for (int i = 0; i < kClusterSizeCount; ++i) {
       if (!(sizes >> i & 1u)) continue;
       if (kClusterSizes[i] >= want) return kClusterSizes[i];
       if ((kClusterSizes[i] & (kClusterSizes[i] - 1)) == 0) largest = kClusterSizes[i];
@@ -610,7 +611,7 @@ unsigned measure_cluster(AttnKernel k, int want) {
     return 0u;
   }
   unsigned sizes = 0;
-  for (int i = 0; i < static_cast<int>(sizeof kClusterSizes / sizeof kClusterSizes[0]); ++i) {
+  for (int i = 0; i < kClusterSizeCount; ++i) {
     cudaLaunchConfig_t cfg = {};
     cfg.gridDim = dim3(1, 1, kClusterSizes[i]);
     cfg.blockDim = dim3(kClusterWarps * 32);

@@ -86,11 +86,9 @@ __host__ __device__ constexpr int x_slot() {
 // thread: 20 of them for the encoder's w2 input).
 constexpr int kStageBatch = 4;
 
-// 1 / RMS of each x row from every thread's partial sums of squares (one block reduction for all
-// rows; blocks of WARPS warps); rows from M on are not reduced (their inv is not used).
-template <int MR, int WARPS = kGemvWarps>
-__device__ __forceinline__ void rms_inverse(const float (&ss)[MR], int k, float eps, float (&inv)[MR], int M = MR) {
-  __shared__ float part[WARPS][MR];
+// Each warp's share of the sums of squares of rows [0, M) into part[warp][m] (lane 0 writes).
+template <int MR>
+__device__ __forceinline__ void store_warp_sums(const float (&ss)[MR], float (*part)[MR], int M) {
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
 #pragma unroll
   for (int m = 0; m < MR; ++m) {
@@ -98,14 +96,26 @@ __device__ __forceinline__ void rms_inverse(const float (&ss)[MR], int k, float 
     const float v = warp_sum(ss[m]);
     if (lane == 0) part[warp][m] = v;
   }
+}
+
+// 1 / RMS of row m (k columns) from the WARPS warps' partial sums (store_warp_sums).
+template <int MR, int WARPS>
+__device__ __forceinline__ float row_inverse(const float (*part)[MR], int m, int k, float eps) {
+  float t = 0.0f;
+#pragma unroll
+  for (int w = 0; w < WARPS; ++w) t += part[w][m];
+  return rsqrtf(t / static_cast<float>(k) + eps);
+}
+
+// 1 / RMS of each x row from every thread's partial sums of squares (one block reduction for all
+// rows; blocks of WARPS warps); rows from M on are not reduced (their inv is not used).
+template <int MR, int WARPS = kGemvWarps>
+__device__ __forceinline__ void rms_inverse(const float (&ss)[MR], int k, float eps, float (&inv)[MR], int M = MR) {
+  __shared__ float part[WARPS][MR];
+  store_warp_sums<MR>(ss, part, M);
   __syncthreads();
 #pragma unroll
-  for (int m = 0; m < MR; ++m) {
-    float t = 0.0f;
-#pragma unroll
-    for (int w = 0; w < WARPS; ++w) t += part[w][m];
-    inv[m] = rsqrtf(t / static_cast<float>(k) + eps);
-  }
+  for (int m = 0; m < MR; ++m) inv[m] = row_inverse<MR, WARPS>(part, m, k, eps);
 }
 
 // Rows are an unrolled outer loop (M <= MR), so no index needs a division (v10's SASS: a flat

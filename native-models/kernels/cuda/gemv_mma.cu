@@ -85,7 +85,7 @@ __device__ __forceinline__ uint4 pair_order(uint4 v) {
 // (pair_order), so that one 16-byte read gives a lane its B fragments. With a fused RMSNorm
 // (a.norm_w set) the staged x is x * w * (1 + ada), computed in fp32 and rounded once, and each
 // warp leaves its share of every row's sum of squares in part[warp][m]: the row's 1/rms is a
-// scalar of the whole dot product, so the epilogue applies it (row_scale). v44: the norm's block
+// scalar of the whole dot product, so the epilogue applies it (row_inverse). v44: the norm's block
 // reduction, its barrier and a second pass over x no longer sit between x's loads and the MMAs
 // (v42g, the reduction skipped: -0.13 ms per 4w step). v16: 16-byte loads, reordered as they are
 // stored. A thread reads back only the columns it stored. Loads are issued in batches before any
@@ -177,25 +177,8 @@ __device__ __forceinline__ void stage_x_bf16(const DevAct& x, const MultiArgs& a
       }
     }
   }
-  if (norm) {
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-#pragma unroll
-    for (int m = 0; m < kMmaRows; ++m) {
-      if (m >= M) break;
-      const float v = warp_sum(ss[m]);
-      if (lane == 0) part[warp][m] = v;
-    }
-  }
+  if (norm) store_warp_sums<kMmaRows>(ss, part, M);
   __syncthreads();
-}
-
-// 1/rms of staged row m from the warps' partial sums of squares (stage_x_bf16), as rms_inverse.
-template <int KS>
-__device__ __forceinline__ float row_scale(const float (*part)[kMmaRows], int m, int k, float eps) {
-  float t = 0.0f;
-#pragma unroll
-  for (int w = 0; w < KS; ++w) t += part[w][m];
-  return rsqrtf(t / static_cast<float>(k) + eps);
 }
 
 // The tile's scales into shared memory as fp32, one per 32-column chunk (a group of 32 << gshift
@@ -403,7 +386,7 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
     const int m = i / kTileRows, col = i % kTileRows;
     const int64_t n = row0 + col;
     if (n >= a.w[out].n) continue;
-    if constexpr (NORM) scale = row_scale<KS>(norm_part, m, k, a.eps);
+    if constexpr (NORM) scale = row_inverse<kMmaRows, KS>(norm_part, m, k, a.eps);
     if constexpr (GATED) {
       const float u = sum(0, m, col);
       store_out(a.e[0], m, n, u / (1.0f + expf(-u)) * sum(1, m, col));  // same SiLU as silu_mul
