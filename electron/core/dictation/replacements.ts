@@ -17,6 +17,7 @@ interface Rule {
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const isWordChar = (c: string | undefined): boolean => c !== undefined && WORD_CHAR.test(c);
+const isSpace = (c: string | undefined): boolean => c !== undefined && /\s/.test(c);
 
 /** The rules worth matching, longest spoken form first. */
 function compileRules(rules: readonly ReplacementRule[]): Rule[] {
@@ -35,8 +36,8 @@ function matchRule(rule: Rule, text: string, at: number, final: boolean): Match 
     if (i >= text.length) return final ? { kind: 'none' } : { kind: 'wait' };
     const want = rule.words[j];
     if (want === ' ') {
-      if (!/\s/.test(text[i])) return { kind: 'none' };
-      while (i < text.length && /\s/.test(text[i])) i += 1;
+      if (!isSpace(text[i])) return { kind: 'none' };
+      while (isSpace(text[i])) i += 1;
       continue;
     }
     if (text[i].toLowerCase() !== want) return { kind: 'none' };
@@ -92,7 +93,7 @@ export class StreamingReplacer {
       this.out += match.rule.written;
       this.consumed = match.end;
       // Writing nothing between two spaces (or at the start) would leave a double space.
-      if (match.rule.written === '' && /\s/.test(text[this.consumed] ?? '') && (this.out === '' || /\s/.test(this.out[this.out.length - 1]))) {
+      if (match.rule.written === '' && isSpace(text[this.consumed]) && (this.out === '' || isSpace(this.out[this.out.length - 1]))) {
         this.consumed += 1;
       }
     }
