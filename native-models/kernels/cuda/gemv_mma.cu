@@ -331,7 +331,7 @@ __global__ void __launch_bounds__(KS * 32, R == 8 ? 5 : 0) gemv_mma_q4(DevAct x,
         for (int h = 0; h < H; ++h)
 #pragma unroll
           for (int i = 0; i < 2; ++i) {
-            const uint4 v = __ldg(tp[h][i] + kQ4QuadSlots * d4);
+            const uint4 v = ldg_stream(tp[h][i] + kQ4QuadSlots * d4);
             wq[4 * u4][h][i] = v.x, wq[4 * u4 + 1][h][i] = v.y, wq[4 * u4 + 2][h][i] = v.z, wq[4 * u4 + 3][h][i] = v.w;
           }
       }
