@@ -6,7 +6,7 @@
 # native-models/tools/cuda/build_ab_bundles.sh) and a file `variants`, one
 # per line: LABEL BUNDLE [VAR=value ...]. Each round runs every variant's
 # bench_engine (4w, positions 100/2000/8000) in file order; then every variant once more with
-# VXD_CUDA_TRACE=1 at position 2000, summarised by trace_summary.py; then OPCHECK's bundle's
+# VXD_CUDA_TRACE=1 at position 2000 (TRACE_POSITIONS="2000 8000": each), summarised by trace_summary.py; then OPCHECK's bundle's
 # cuda_op_check (OPCHECK=NAME, default: the last bundle named). Two files come back:
 # $OUT/ab-summary.txt and $OUT/ab-logs.tar.gz (every log; few files, as the device tool returns few).
 set -uo pipefail
@@ -41,17 +41,21 @@ for r in $(seq 1 "$ROUNDS"); do
     echo "round $r $label: $(awk '$1 == "4w" && $2 ~ /^[0-9]+$/ {printf "%s: %s  ", $2, $3}' "$L/bench-$label-$r.log")" | tee -a "$SUM"
   done < "$DIR/variants"
 done
-while read -r label bundle rest; do
-  [ -z "$label" ] && continue
-  # shellcheck disable=SC2086
-  bench "$bundle" VXD_CUDA_TRACE=1 $rest -- --positions 2000 --iters 5 > "$L/trace-$label.log" 2>&1
-done < "$DIR/variants"
+for pos in ${TRACE_POSITIONS:-2000}; do
+  while read -r label bundle rest; do
+    [ -z "$label" ] && continue
+    # shellcheck disable=SC2086
+    bench "$bundle" VXD_CUDA_TRACE=1 $rest -- --positions "$pos" --iters 5 > "$L/trace-$label-$pos.log" 2>&1
+  done < "$DIR/variants"
+done
 # Summaries after all traces ran, so that an unlabelled trace (a bundle older than the labels)
 # can borrow a labelled one's.
 labelled=$(grep -l "staged" "$L"/trace-*.log 2>/dev/null | head -1)
-while read -r label bundle rest; do
-  [ -z "$label" ] && continue
-  { echo "--- trace $label"; python3 "$HERE/trace_summary.py" "$L/trace-$label.log" ${labelled:+--labels-from "$labelled"}; } | tee -a "$SUM"
-done < "$DIR/variants"
+for pos in ${TRACE_POSITIONS:-2000}; do
+  while read -r label bundle rest; do
+    [ -z "$label" ] && continue
+    { echo "--- trace $label at $pos"; python3 "$HERE/trace_summary.py" "$L/trace-$label-$pos.log" ${labelled:+--labels-from "$labelled"}; } | tee -a "$SUM"
+  done < "$DIR/variants"
+done
 (cd "/tmp/ab/${OPCHECK:-$last}" && ./cuda_op_check 7) > "$L/opcheck.log" 2>&1
 echo "op check (${OPCHECK:-$last}): rc $? $(grep -c '^FAIL' "$L/opcheck.log") FAIL lines; $(tail -2 "$L/opcheck.log" | tr '\n' ' ')" | tee -a "$SUM"
