@@ -317,19 +317,20 @@ __global__ void __launch_bounds__(WARPS * 32) attention_mma_kernel(AttnArgs a) {
 #pragma unroll
   for (int t = 0; t < MT; ++t) acc[t][0] = acc[t][1] = acc[t][2] = acc[t][3] = 0.0f;
 
-  // Every load of a tile at once: K of keys jb + 8 i + g, V of keys jb + 8 i + 2 t4 + e.
+  // Every load of a tile at once: K of keys jb + 8 i + g, V of keys jb + 8 i + 2 t4 + e. v54: no
+  // line left in L1 (each key is read once per step): -0.018 ms per 4w step at position 8000.
   uint4 kr[2][KV4], vr[2][2][VV4];
   const auto load_tile = [&](int jb) {
 #pragma unroll
     for (int i = 0; i < 2; ++i) {
       const uint16_t* kp = kbase + slot_of(jb + 8 * i + g) * kstride;
 #pragma unroll
-      for (int j = 0; j < KV4; ++j) kr[i][j] = __ldg(reinterpret_cast<const uint4*>(kp + 32 * j));
+      for (int j = 0; j < KV4; ++j) kr[i][j] = ldg_stream(reinterpret_cast<const uint4*>(kp + 32 * j));
 #pragma unroll
       for (int e = 0; e < 2; ++e) {
         const uint16_t* vp = vbase + slot_of(jb + 8 * i + 2 * t4 + e) * vstride;
 #pragma unroll
-        for (int j = 0; j < VV4; ++j) vr[i][e][j] = __ldg(reinterpret_cast<const uint4*>(vp + 64 * j));
+        for (int j = 0; j < VV4; ++j) vr[i][e][j] = ldg_stream(reinterpret_cast<const uint4*>(vp + 64 * j));
       }
     }
   };
