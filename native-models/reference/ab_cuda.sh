@@ -5,7 +5,8 @@
 # cuda-prebuilt.tar.xz: either holds bench_engine and cuda_op_check; built from git revisions by
 # native-models/tools/cuda/build_ab_bundles.sh) and a file `variants`, one
 # per line: LABEL BUNDLE [VAR=value ...]. Each round runs every variant's
-# bench_engine (4w, positions 100/2000/8000) in file order; then every variant once more with
+# bench_engine (4w, positions 100/2000/8000) in file order, and a "mean" line per variant follows
+# the rounds (with its difference from the first variant); then every variant once more with
 # VXD_CUDA_TRACE=1 at position 2000 (TRACE_POSITIONS="2000 8000": each), summarised by trace_summary.py; then OPCHECK's bundle's
 # cuda_op_check (OPCHECK=NAME, default: the last bundle named). Two files come back:
 # $OUT/ab-summary.txt and $OUT/ab-logs.tar.gz (every log; few files, as the device tool returns few).
@@ -41,6 +42,15 @@ for r in $(seq 1 "$ROUNDS"); do
     echo "round $r $label: $(awk '$1 == "4w" && $2 ~ /^[0-9]+$/ {printf "%s: %s  ", $2, $3}' "$L/bench-$label-$r.log")" | tee -a "$SUM"
   done < "$DIR/variants"
 done
+# Each variant's mean over the rounds, and its difference from the first variant's (ms per step).
+grep '^round ' "$SUM" | awk '
+  { label = $3; sub(/:$/, "", label); if (!(label in seen)) { seen[label] = 1; order[++n] = label }
+    for (i = 4; i + 1 <= NF; i += 2) { pos = $i; sub(/:$/, "", pos); if (!(pos in known)) { known[pos] = 1; cols[++m] = pos }
+      sum[label, pos] += $(i + 1); cnt[label, pos]++ } }
+  END { for (j = 1; j <= n; j++) { l = order[j]; line = "mean " l ":"
+          for (k = 1; k <= m; k++) { p = cols[k]; if (cnt[l, p]) { v = sum[l, p] / cnt[l, p]; line = line sprintf("  %s: %.3f", p, v)
+            if (j > 1 && cnt[order[1], p]) line = line sprintf(" (%+.3f)", v - sum[order[1], p] / cnt[order[1], p]) } }
+          print line } }' | tee -a "$SUM"
 for pos in ${TRACE_POSITIONS:-2000}; do
   while read -r label bundle rest; do
     [ -z "$label" ] && continue
