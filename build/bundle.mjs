@@ -11,6 +11,8 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entries = [
   { in: 'electron/main/main.ts', out: 'dist/main/main.cjs', platform: 'node' },
+  // "Make a model": the pack runs in this worker thread (electron/core/models/checkpoint-converter.ts).
+  { in: 'electron/core/models/pack-worker.ts', out: 'dist/main/pack-worker.cjs', platform: 'node' },
   { in: 'electron/preload/preload.ts', out: 'dist/preload/preload.cjs', platform: 'node' },
   { in: 'electron/cli/main.ts', out: 'dist/cli/voxtral.cjs', platform: 'node' },
   // A dev tool: its dependencies (ws, esbuild) stay in node_modules.

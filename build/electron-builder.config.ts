@@ -65,6 +65,8 @@ const unpacked = [
   '**/node_modules/onnxruntime-node/bin/**',
   '**/*.onnx',
   `${DEMO_MODEL_DIR}/**`,
+  // A worker thread's script is loaded from disk by path (electron/main/main.ts: unpackedPath).
+  'dist/main/pack-worker.cjs',
 ];
 
 /** The app files for one OS: `appFiles` without the other operating systems' prebuilt binaries,

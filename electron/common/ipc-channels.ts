@@ -20,6 +20,8 @@ export const CALL_CHANNELS = {
   takePendingNotices: 'dictate:notices:take',
   chooseFile: 'dictate:dialog:choose-file',
   getDesktopStatus: 'dictate:desktop:status',
+  convertCheckpoint: 'dictate:model:convert',
+  cancelConversion: 'dictate:model:convert-cancel',
 } as const;
 
 export const EVENT_CHANNELS = {
@@ -35,6 +37,7 @@ export const EVENT_CHANNELS = {
   level: 'dictate:event:level',
   navigate: 'dictate:event:navigate',
   desktop: 'dictate:event:desktop',
+  conversion: 'dictate:event:conversion',
 } as const;
 
 /** The renderer asks for a port on this channel (ipcRenderer.send, no payload). */

@@ -309,9 +309,38 @@ export interface HistoryChange {
   id: string | null;
 }
 
-/** What a file is chosen for (sets the dialog's title and filters). */
-export const FILE_PURPOSES = ['model-program', 'model-weights', 'audio'] as const;
+/** What a file is chosen for (sets the dialog's title and filters); the *-folder ones choose a folder. */
+export const FILE_PURPOSES = ['model-program', 'model-weights', 'audio', 'checkpoint-folder', 'model-folder'] as const;
 export type FilePurpose = (typeof FILE_PURPOSES)[number];
+
+// ── Making a model from a Mistral checkpoint ───────────────────────────────────────────────────
+
+/** Weight storage of a made model: 4-bit (smallest, fastest on a GPU), 8-bit, or as the checkpoint. */
+export const QUANT_OPTIONS = ['4w', '8w', 'none'] as const;
+export type QuantOption = (typeof QUANT_OPTIONS)[number];
+
+export interface ConversionRequest {
+  /** The checkpoint folder: params.json, consolidated.safetensors, tekken.json. */
+  checkpointDir: string;
+  /** Where model.pte, model.ptd and tekken.json are written (must not hold a model already). */
+  outDir: string;
+  quant: QuantOption;
+}
+
+export const CONVERSION_STATES = ['running', 'done', 'failed', 'cancelled'] as const;
+export type ConversionState = (typeof CONVERSION_STATES)[number];
+
+export interface ConversionStatus {
+  jobId: string;
+  state: ConversionState;
+  /** 0..1 of the weights written; null before the first tensor. */
+  fraction: number | null;
+  /** The tensor being written, or what happened, in plain words. */
+  detail: string;
+  /** The pair made, once done (the app also starts using it). */
+  model: ModelPaths | null;
+  error: AppError | null;
+}
 
 // ── Calls (renderer → main, request/response) ──────────────────────────────────────────────────
 
@@ -337,6 +366,9 @@ export interface CallMap {
   chooseFile: { request: { purpose: FilePurpose }; response: { path: string | null } };
   getDesktopStatus: { request: void; response: DesktopStatus };
   cancelFileTranscription: { request: { jobId: string }; response: { cancelled: boolean } };
+  /** Makes a model pair from a checkpoint folder in the background ('conversion' events follow). */
+  convertCheckpoint: { request: ConversionRequest; response: { jobId: string } };
+  cancelConversion: { request: { jobId: string }; response: { cancelled: boolean } };
 }
 
 export type CallName = keyof CallMap;
@@ -370,6 +402,7 @@ export interface EventMap {
   /** Main asks the window to show a view. */
   navigate: { view: ViewName };
   desktop: DesktopStatus;
+  conversion: ConversionStatus;
 }
 
 export type EventName = keyof EventMap;
@@ -515,6 +548,8 @@ export const requestValidators: { [K in CallName]: Validator<CallRequest<K>> } =
   takePendingNotices: none,
   chooseFile: object({ purpose: oneOf(FILE_PURPOSES) }),
   getDesktopStatus: none,
+  convertCheckpoint: object<ConversionRequest>({ checkpointDir: path, outDir: path, quant: oneOf(QUANT_OPTIONS) }),
+  cancelConversion: object({ jobId: id }),
 };
 
 export const responseValidators: { [K in CallName]: Validator<CallResponse<K>> } = {
@@ -538,6 +573,8 @@ export const responseValidators: { [K in CallName]: Validator<CallResponse<K>> }
   takePendingNotices: arrayOf(notice, { max: 100 }),
   chooseFile: object({ path: nullable(path) }),
   getDesktopStatus: desktopStatus,
+  convertCheckpoint: object({ jobId: id }),
+  cancelConversion: object({ cancelled: bool }),
 };
 
 export function resultValidator<T>(value: Validator<T>): Validator<Result<T>> {
@@ -565,6 +602,14 @@ export const eventValidators: { [K in EventName]: Validator<EventMap[K]> } = {
   level: num({ min: 0, max: 1 }),
   navigate: object<{ view: ViewName }>({ view: oneOf(VIEW_NAMES) }),
   desktop: desktopStatus,
+  conversion: object<ConversionStatus>({
+    jobId: id,
+    state: oneOf(CONVERSION_STATES),
+    fraction: nullable(num({ min: 0, max: 1 })),
+    detail: str({ max: 4000 }),
+    model: nullable(object<ModelPaths>({ pte: path, ptd: nullable(path) })),
+    error: nullable(appError),
+  }),
 };
 
 export const validateDroppedFile: Validator<DroppedFile> = object<DroppedFile>({ purpose: oneOf(DROPPED_FILE_PURPOSES), path });

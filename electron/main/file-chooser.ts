@@ -1,21 +1,27 @@
-// The system open-file dialog for the contract's chooseFile call.
+// The system open-file (or open-folder) dialog for the contract's chooseFile call.
 
 import { BrowserWindow, dialog, type OpenDialogOptions } from 'electron';
 import type { FilePurpose } from '../common/ipc-contract';
 import type { FileChooser } from '../core/app/services';
 
-const DIALOGS: Record<FilePurpose, OpenDialogOptions> = {
-  'model-program': { title: 'Choose the model program', filters: [{ name: 'ExecuTorch program', extensions: ['pte'] }] },
-  'model-weights': { title: 'Choose the model weights', filters: [{ name: 'ExecuTorch weights', extensions: ['ptd'] }] },
+const DIALOGS: Record<FilePurpose, OpenDialogOptions & { properties: OpenDialogOptions['properties'] }> = {
+  'model-program': { title: 'Choose the model program', filters: [{ name: 'ExecuTorch program', extensions: ['pte'] }], properties: ['openFile'] },
+  'model-weights': { title: 'Choose the model weights', filters: [{ name: 'ExecuTorch weights', extensions: ['ptd'] }], properties: ['openFile'] },
   audio: {
     title: 'Choose an audio file to transcribe',
     filters: [{ name: 'Audio', extensions: ['wav', 'flac', 'mp3', 'ogg', 'opus', 'm4a', 'webm'] }],
+    properties: ['openFile'],
   },
+  'checkpoint-folder': {
+    title: 'Choose the Mistral checkpoint folder (params.json, consolidated.safetensors, tekken.json)',
+    properties: ['openDirectory'],
+  },
+  'model-folder': { title: 'Choose an empty folder for the new model', properties: ['openDirectory', 'createDirectory'] },
 };
 
 export const electronFileChooser: FileChooser = {
   async choose(purpose) {
-    const options: OpenDialogOptions = { ...DIALOGS[purpose], properties: ['openFile'] };
+    const options: OpenDialogOptions = DIALOGS[purpose];
     const parent = BrowserWindow.getFocusedWindow();
     const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
     return result.canceled ? null : (result.filePaths[0] ?? null);

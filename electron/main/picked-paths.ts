@@ -20,6 +20,7 @@ const field = (v: unknown, key: string): unknown => (v !== null && typeof v === 
 export function pathsIn(name: CallName, request: unknown): string[] {
   switch (name) {
     case 'transcribeFile': return asString(field(request, 'path'));
+    case 'convertCheckpoint': return [...asString(field(request, 'checkpointDir')), ...asString(field(request, 'outDir'))];
     case 'inspectModel': return [...asString(field(request, 'pte')), ...asString(field(request, 'ptd'))];
     case 'updateSettings': {
       const model = field(request, 'model');

@@ -189,6 +189,18 @@ describe(`Linux package (${realDist ? 'real dist/' : 'staged fake build'}, ${pro
     }
   });
 
+  it.runIf(realDist)('ships the "Make a model" worker unpacked, where main starts it, and it runs from there', async () => {
+    const entry = asar.entries.find((e) => e.path === 'dist/main/pack-worker.cjs');
+    expect(entry?.unpacked).toBe(true);
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(unpackedPath('dist/main/pack-worker.cjs'), {
+      workerData: { checkpointDir: path.join(work, 'no-checkpoint'), outDir: path.join(work, 'no-model'), quant: '4w', dtype: 'bf16', groupSize: 32 },
+    });
+    const message = await new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject));
+    expect(message).toMatchObject({ type: 'error', invalid: true, message: expect.stringContaining('params.json not found') });
+    await worker.terminate();
+  });
+
   it('carries a voxtral CLI launcher that runs the CLI bundle with the app’s Electron as Node', () => {
     const launcher = path.join(unpackedDir, 'voxtral');
     expect(statSync(launcher).mode & 0o111, 'executable bit').not.toBe(0);

@@ -37,6 +37,7 @@ const VALID: Record<CallName, unknown> = {
   searchHistory: { query: 'x', limit: 10 }, deleteHistoryEntry: { id: 'h1' }, clearHistory: undefined,
   transcribeFile: { path: '/tmp/a.wav' }, cancelFileTranscription: { jobId: 'j1' }, takePendingNotices: undefined,
   chooseFile: { purpose: 'audio' }, getDesktopStatus: undefined,
+  convertCheckpoint: { checkpointDir: '/ckpt', outDir: '/out', quant: '4w' }, cancelConversion: { jobId: 'j1' },
 };
 
 /** Payloads no channel accepts (for channels without a request, anything but nothing). */

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -254,6 +254,47 @@ describe('model check with the real inspector', () => {
     await core.settings.update({ model: { pte: path.join(dir, 'settings.json') } });
     fireEvent.click(screen.getByRole('button', { name: 'Check model' }));
     await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/^Not a readable model: /));
+  });
+});
+
+describe('Settings: Make a model (a real pack in a worker thread)', () => {
+  it('makes a pair from the chosen checkpoint folder, uses it, and explains a refusal', async () => {
+    const { makeCheckpoint } = await import('../../native-models/js/checkpoint/make-checkpoint');
+    const { presets } = await import('../../native-models/js/checkpoint/presets');
+    const { workerPackRunner } = await import('../../electron/core/models/checkpoint-converter');
+    const { buildPackWorker } = await import('../unit/models/pack-worker-build');
+    const ckpt = path.join(dir, 'ckpt');
+    makeCheckpoint(presets.tiny, 4, ckpt);
+    const out = path.join(dir, 'made');
+    await mkdir(out);
+    const answers = [ckpt, out, ckpt, out];
+    const asked: string[] = [];
+    await core.close();
+    core = await AppCore.create({
+      configDir: dir, log: () => undefined, packRunner: workerPackRunner(await buildPackWorker(dir)),
+      files: { choose: async (purpose) => { asked.push(purpose); return answers.shift() ?? null; } },
+    });
+    renderApp();
+    fireEvent.click(tab('Settings'));
+    const make = await screen.findByRole('button', { name: 'Make model' });
+    expect((make as HTMLButtonElement).disabled).toBe(true); // no folders yet
+    fireEvent.click(screen.getByRole('button', { name: 'Browse for the checkpoint folder' }));
+    await waitFor(() => expect((screen.getByLabelText('Checkpoint folder') as HTMLInputElement).value).toBe(ckpt));
+    fireEvent.click(screen.getByRole('button', { name: 'Browse for the folder of the new model' }));
+    await waitFor(() => expect((screen.getByLabelText('Save the model in') as HTMLInputElement).value).toBe(out));
+    expect(asked).toEqual(['checkpoint-folder', 'model-folder']);
+    fireEvent.change(screen.getByLabelText('Weights'), { target: { value: '8w' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Make model' }));
+    await waitFor(() => expect(screen.getByText(/Now in use: /).textContent).toContain(path.join(out, 'model.pte')), { timeout: 30_000 });
+    expect(core.settings.get().model).toEqual({ pte: path.join(out, 'model.pte'), ptd: path.join(out, 'model.ptd') });
+    await waitFor(() => expect((screen.getByLabelText('Model program (.pte)') as HTMLInputElement).value).toBe(path.join(out, 'model.pte')));
+    const { NativeModelService } = await import('../../electron/core/app/native-model-service');
+    const summary = await new NativeModelService().inspect(core.settings.get().model as { pte: string; ptd: string });
+    expect(summary).toMatchObject({ quant: '8w', weightDtype: 'bf16', runnable: true }); // the weights chosen in the form
+
+    // The same folder again: it holds a model now, so the core refuses and nothing is overwritten.
+    fireEvent.click(screen.getByRole('button', { name: 'Make model' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('already holds a model (model.pte, model.ptd)'));
   });
 });
 

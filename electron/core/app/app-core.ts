@@ -5,10 +5,12 @@
 
 import {
   isCallName, requestValidators, validateAudioPortMessage,
-  type AppEvent, type CallName, type CallRequest, type CallResponse, type DesktopStatus, type Notice, type Result, type Settings,
+  type AppEvent, type CallName, type CallRequest, type CallResponse, type ConversionStatus, type DesktopStatus, type Notice, type Result,
+  type Settings,
 } from '../../common/ipc-contract';
 import { check } from '../../common/validate';
 import { HistoryStore } from '../history/history-store';
+import { CheckpointConverter, type PackRunner } from '../models/checkpoint-converter';
 import { SettingsError, SettingsStore } from '../settings/settings-store';
 import { SerialQueue } from './json-file';
 import { AppFailure } from './app-failure';
@@ -28,6 +30,8 @@ export interface AppCoreOptions {
   }) => DictationService;
   models?: ModelService;
   files?: FileChooser;
+  /** Runs the packs of "Make a model" (workerPackRunner in the app); absent: that call answers 'unavailable'. */
+  packRunner?: PackRunner;
   /** Where unexpected errors are reported (defaults to console.error). */
   log?: (message: string, err?: unknown) => void;
 }
@@ -37,6 +41,8 @@ type Handlers = { [K in CallName]: (request: CallRequest<K>) => Promise<CallResp
 export class AppCore {
   private readonly listeners = new Set<(event: AppEvent) => void>();
   private readonly dictationEvents = new SerialQueue();
+  private readonly conversionEvents = new SerialQueue();
+  private readonly converter: CheckpointConverter;
   private readonly disposers: (() => void)[] = [];
   private readonly handlers: Handlers;
   private noticesTaken = false;
@@ -50,7 +56,11 @@ export class AppCore {
     private readonly files: FileChooser,
     private pendingNotices: Notice[],
     private readonly log: (message: string, err?: unknown) => void,
+    packRunner: PackRunner | null,
   ) {
+    this.converter = new CheckpointConverter(packRunner, (status) => {
+      void this.conversionEvents.run(() => this.conversionFinished(status)).catch((err) => log('conversion event failed', err));
+    });
     const recorder = new HistoryRecorder(history, () => settings.get(), Date.now, (message) => this.notify({ kind: 'info', message }));
     this.handlers = this.createHandlers(recorder);
     this.disposers.push(
@@ -78,7 +88,7 @@ export class AppCore {
     const dictation = options.createDictation?.({ settings: settingsNow, onSettingsChange: (l) => settings.onChange(l), notify: onNotice }) ?? new UnavailableDictationService(settingsNow);
     const models = options.models ?? new UnavailableModelService();
     const log = options.log ?? ((message, err) => console.error(`[core] ${message}`, err ?? ''));
-    created = new AppCore(settings, history, dictation, models, options.files ?? new UnavailableFileChooser(), notices, log);
+    created = new AppCore(settings, history, dictation, models, options.files ?? new UnavailableFileChooser(), notices, log, options.packRunner ?? null);
     return created;
   }
 
@@ -138,10 +148,18 @@ export class AppCore {
   /** Stops dictation, writes pending history; call once on quit. */
   async close(): Promise<void> {
     for (const dispose of this.disposers) dispose();
+    await this.converter.dispose().catch((err) => this.log('conversion cancel failed', err));
+    await this.conversionEvents.run(async () => undefined);
     await this.dictation.dispose().catch((err) => this.log('dictation dispose failed', err));
     await this.dictationEvents.run(async () => undefined);
     await this.history.flush();
     await this.settings.flush();
+  }
+
+  /** A made model becomes the one in use (the user asked for it to dictate with), then windows hear. */
+  private async conversionFinished(status: ConversionStatus): Promise<void> {
+    if (status.state === 'done' && status.model) await this.settings.update({ model: status.model });
+    this.emit({ name: 'conversion', payload: status });
   }
 
   private emit(event: AppEvent): void {
@@ -177,6 +195,8 @@ export class AppCore {
       cancelFileTranscription: async ({ jobId }) => ({ cancelled: await dictation.cancelFile(jobId) }),
       chooseFile: async ({ purpose }) => ({ path: await files.choose(purpose) }),
       getDesktopStatus: async () => structuredClone(this.desktopStatus),
+      convertCheckpoint: async (request) => this.converter.start(request),
+      cancelConversion: async ({ jobId }) => ({ cancelled: await this.converter.cancel(jobId) }),
       takePendingNotices: async () => {
         const notices = this.pendingNotices;
         this.pendingNotices = [];

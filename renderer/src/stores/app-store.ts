@@ -3,6 +3,7 @@
 
 import { create } from 'zustand';
 import type { VoxtralClient } from '../ipc/client';
+import { createConversionSlice } from './conversion-slice';
 import { createDictationSlice } from './dictation-slice';
 import { createHistorySlice } from './history-slice';
 import { createNoticesSlice } from './notices-slice';
@@ -17,6 +18,7 @@ export function createAppStore(client: VoxtralClient) {
     ...createDictationSlice(client)(...a),
     ...createHistorySlice(client)(...a),
     ...createNoticesSlice()(...a),
+    ...createConversionSlice(client)(...a),
   }));
 }
 
@@ -37,6 +39,7 @@ export function connectStore(store: AppStore, client: VoxtralClient): () => void
     client.on('speech', (activity) => s().applySpeech(activity)),
     client.on('navigate', ({ view }) => s().setView(view)),
     client.on('desktop', (status) => s().applyDesktopStatus(status)),
+    client.on('conversion', (status) => s().applyConversion(status)),
   ];
   void (async () => {
     await s().loadSettings();

@@ -1,6 +1,6 @@
 import type {
-  AppError, BackendInfo, DesktopStatus, DictationStatus, EngineProgress, ErrorEvent, FinalTranscript, HistoryEntry, ModelSummary,
-  Notice, PartialTranscript, Settings, SettingsPatch, SpeechActivity, ViewName,
+  AppError, BackendInfo, ConversionStatus, DesktopStatus, DictationStatus, EngineProgress, ErrorEvent, FinalTranscript, HistoryEntry,
+  ModelSummary, Notice, PartialTranscript, QuantOption, Settings, SettingsPatch, SpeechActivity, ViewName,
 } from '../../../electron/common/ipc-contract';
 
 export type { ViewName };
@@ -70,10 +70,25 @@ export interface HistorySlice {
   clearHistory(): Promise<void>;
 }
 
+export interface ConversionSlice {
+  /** The folders chosen for "Make a model" (null until chosen). */
+  conversionFolders: { checkpoint: string | null; out: string | null };
+  conversionQuant: QuantOption;
+  /** The latest status of the running (or last) job. */
+  conversion: ConversionStatus | null;
+  /** Why a choice or the start failed, in plain words. */
+  conversionError: string | null;
+  chooseConversionFolder(which: 'checkpoint' | 'out'): Promise<void>;
+  setConversionQuant(quant: QuantOption): void;
+  startConversion(): Promise<void>;
+  cancelConversion(): Promise<void>;
+  applyConversion(status: ConversionStatus): void;
+}
+
 export interface NoticesSlice {
   notices: (Notice & { id: number })[];
   pushNotice(notice: Notice): void;
   dismissNotice(id: number): void;
 }
 
-export type AppState = UiSlice & SettingsSlice & DictationSlice & HistorySlice & NoticesSlice;
+export type AppState = UiSlice & SettingsSlice & DictationSlice & HistorySlice & NoticesSlice & ConversionSlice;

@@ -3,6 +3,7 @@ import { DraftInput, Field, RadioGroup, Toggle } from '../components/fields';
 import { useMicrophones } from '../components/use-microphones';
 import { useAppState } from '../stores/store-context';
 import { HotkeyStatusLine } from './HotkeyStatusLine';
+import { ConvertSection } from './ConvertSection';
 import { ModelSection } from './ModelSection';
 import { ReplacementsSection } from './ReplacementsSection';
 
@@ -43,6 +44,7 @@ export function SettingsView() {
       {error && <p className="error" role="alert">{error}</p>}
 
       <ModelSection settings={settings} onChange={section('model')} onEngineChange={section('engine')} />
+      <ConvertSection />
 
       <div className="card">
         <h3>Microphone</h3>

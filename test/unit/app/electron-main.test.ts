@@ -171,6 +171,23 @@ describe('Electron main process (electron replaced by a recording fake)', () => 
     expect(await choose(trusted(), { purpose: 'anything' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
   });
 
+  it('Make a model: both folders come from the folder dialog, or the call is refused', async () => {
+    const choose = h.fake.ipcHandlers.get(CALL_CHANNELS.chooseFile)!;
+    const convert = h.fake.ipcHandlers.get(CALL_CHANNELS.convertCheckpoint)!;
+    const request = { checkpointDir: '/ckpts/voxtral', outDir: '/models/new', quant: '4w' };
+    expect(await convert(trusted(), request)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    h.fake.module.dialog.answers.push({ canceled: false, filePaths: ['/ckpts/voxtral'] });
+    expect(await choose(trusted(), { purpose: 'checkpoint-folder' })).toEqual({ ok: true, value: { path: '/ckpts/voxtral' } });
+    expect(h.fake.module.dialog.shown.at(-1)).toMatchObject({ properties: ['openDirectory'] });
+    // One folder picked is not enough.
+    expect(await convert(trusted(), request)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    h.fake.module.dialog.answers.push({ canceled: false, filePaths: ['/models/new'] });
+    await choose(trusted(), { purpose: 'model-folder' });
+    expect(h.fake.module.dialog.shown.at(-1)).toMatchObject({ properties: ['openDirectory', 'createDirectory'] });
+    // Past the pick check, the converter itself answers (these folders do not exist here).
+    expect(await convert(trusted(), request)).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
   it('opens an audio port only for the app page, and survives garbage on it', () => {
     const foreign = trusted('https://evil.example/');
     h.fake.ipcListeners.emit(AUDIO_PORT_REQUEST_CHANNEL, foreign);
