@@ -16,6 +16,27 @@ export function describeConversion(status: ConversionStatus): string {
   return status.detail;
 }
 
+/** A folder chosen only with the system dialog (main opens only what was picked there). */
+function FolderField({ label, hint, path, browseLabel, disabled, onBrowse }: {
+  label: string;
+  hint?: string;
+  path: string | null;
+  browseLabel: string;
+  disabled: boolean;
+  onBrowse(): void;
+}) {
+  return (
+    <Field label={label} hint={hint}>
+      {(id) => (
+        <div className="path-input">
+          <input id={id} readOnly value={path ?? ''} placeholder="Not chosen" />
+          <button type="button" className="button secondary" aria-label={browseLabel} disabled={disabled} onClick={onBrowse}>Browse…</button>
+        </div>
+      )}
+    </Field>
+  );
+}
+
 /** Settings' "Make a model": a Mistral checkpoint folder → model.pte + model.ptd, used at once. */
 export function ConvertSection() {
   const folders = useAppState((s) => s.conversionFolders);
@@ -35,22 +56,9 @@ export function ConvertSection() {
         From Mistral&apos;s Voxtral Mini 4B Realtime checkpoint folder (params.json, consolidated.safetensors,
         tekken.json), as <code>npx voxtral pack</code> does. The app uses the new model as soon as it is made.
       </p>
-      <Field label="Checkpoint folder">
-        {(id) => (
-          <div className="path-input">
-            <input id={id} readOnly value={folders.checkpoint ?? ''} placeholder="Not chosen" />
-            <button type="button" className="button secondary" aria-label="Browse for the checkpoint folder" disabled={running} onClick={() => void choose('checkpoint')}>Browse…</button>
-          </div>
-        )}
-      </Field>
-      <Field label="Save the model in" hint="An empty folder: a folder that already holds a model is not overwritten.">
-        {(id) => (
-          <div className="path-input">
-            <input id={id} readOnly value={folders.out ?? ''} placeholder="Not chosen" />
-            <button type="button" className="button secondary" aria-label="Browse for the folder of the new model" disabled={running} onClick={() => void choose('out')}>Browse…</button>
-          </div>
-        )}
-      </Field>
+      <FolderField label="Checkpoint folder" path={folders.checkpoint} browseLabel="Browse for the checkpoint folder" disabled={running} onBrowse={() => void choose('checkpoint')} />
+      <FolderField label="Save the model in" hint="An empty folder: a folder that already holds a model is not overwritten."
+        path={folders.out} browseLabel="Browse for the folder of the new model" disabled={running} onBrowse={() => void choose('out')} />
       <Field label="Weights">
         {(id) => (
           <select id={id} value={quant} disabled={running} onChange={(e) => setQuant(e.target.value as QuantOption)}>
