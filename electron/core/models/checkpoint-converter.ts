@@ -39,6 +39,11 @@ const CHECKPOINT_FILES = ['params.json', 'consolidated.safetensors', 'tekken.jso
 const MODEL_FILES = ['model.pte', 'model.ptd'] as const;
 /** What pack writes before its final renames (native-models/js/pack/pack.ts). */
 const PARTIAL_FILES = ['model.pte', 'model.ptd', 'tekken.json'].map((name) => `.${name}.partial`);
+/**
+ * What a stopped job may have left: its partial files, and the pair itself where the pack had
+ * renamed it just before the stop (the folder held neither when the job started: checkOutputFolder).
+ */
+const JOB_FILES = [...PARTIAL_FILES, ...MODEL_FILES];
 
 /** The pack in a worker thread running `workerFile` (the bundled electron/core/models/pack-worker.ts). */
 export function workerPackRunner(workerFile: string): PackRunner {
@@ -50,7 +55,10 @@ export function workerPackRunner(workerFile: string): PackRunner {
       finished = true;
       onEvent(event);
     };
-    worker.on('message', (event: PackEvent) => (event.type === 'progress' ? !finished && onEvent(event) : finish(event)));
+    worker.on('message', (event: PackEvent) => {
+      if (event.type !== 'progress') finish(event);
+      else if (!finished) onEvent(event);
+    });
     worker.on('error', (err) => finish({ type: 'error', message: err.message, invalid: false }));
     // After the worker's last messages (a natural exit delivers them first; the turn is for safety).
     worker.on('exit', (code) => setImmediate(() => finish({ type: 'error', message: `the conversion stopped unexpectedly (exit code ${code})`, invalid: false })));
@@ -108,7 +116,7 @@ export class CheckpointConverter {
     if (!job || job.id !== jobId) return false;
     this.job = null;
     await job.run.cancel();
-    removePartials(job.request.outDir);
+    removeFiles(job.request.outDir, JOB_FILES);
     this.emit(job, 'cancelled', 'Cancelled; nothing was kept.');
     return true;
   }
@@ -131,7 +139,7 @@ export class CheckpointConverter {
       const model: ModelPaths = { pte: path.join(job.request.outDir, 'model.pte'), ptd: path.join(job.request.outDir, 'model.ptd') };
       this.emit(job, 'done', `Made model.pte and model.ptd (${formatBytes(event.pteBytes + event.ptdBytes)}).`, model);
     } else {
-      removePartials(job.request.outDir);
+      removeFiles(job.request.outDir, PARTIAL_FILES);
       const code = event.invalid ? 'model-invalid' : 'io';
       this.emit(job, 'failed', 'Nothing was kept.', null, { code, message: `The model could not be made: ${event.message}` });
     }
@@ -166,8 +174,8 @@ function checkOutputFolder(dir: string): void {
   }
 }
 
-function removePartials(dir: string): void {
-  for (const name of PARTIAL_FILES) rmSync(path.join(dir, name), { force: true });
+function removeFiles(dir: string, names: readonly string[]): void {
+  for (const name of names) rmSync(path.join(dir, name), { force: true });
 }
 
 function formatBytes(bytes: number): string {

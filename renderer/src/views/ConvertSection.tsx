@@ -9,7 +9,7 @@ const QUANT_LABELS: Record<QuantOption, string> = {
 };
 
 /** "37% · Writing layers.3.attention.wq.weight" while running, else what happened. */
-export function describeConversion(status: ConversionStatus): string {
+function describeConversion(status: ConversionStatus): string {
   if (status.state === 'running') return status.fraction === null ? status.detail : `${Math.floor(status.fraction * 100)}% · ${status.detail}`;
   if (status.state === 'done') return `${status.detail} Now in use: ${status.model?.pte ?? ''}`;
   if (status.state === 'failed') return `${status.error?.message ?? 'The model could not be made.'} ${status.detail}`;

@@ -127,6 +127,21 @@ describe('CheckpointConverter', () => {
     expect(await c.cancel(jobId)).toBe(false); // already gone
   });
 
+  it('a cancel that comes as the pack renames its outputs still leaves nothing behind', async () => {
+    // The worker had written the pair but its 'done' was not yet heard when the user cancelled.
+    const finishedUnheard: PackRunner = (job) => {
+      writeFileSync(path.join(job.outDir, 'model.pte'), 'pte');
+      writeFileSync(path.join(job.outDir, 'model.ptd'), 'ptd');
+      return { cancel: async () => undefined };
+    };
+    const { c, statuses } = converter(finishedUnheard);
+    const out = freshDir('out');
+    const { jobId } = c.start({ checkpointDir: tiny, outDir: out, quant: '4w' });
+    expect(await c.cancel(jobId)).toBe(true);
+    expect(statuses.map((s) => s.state)).toEqual(['running', 'cancelled']);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it('a checkpoint that fails mid-pack reports why and leaves nothing behind', async () => {
     const broken = freshDir('broken');
     for (const f of ['params.json', 'tekken.json', 'consolidated.safetensors']) {
