@@ -65,7 +65,7 @@ const unpacked = [
   '**/node_modules/onnxruntime-node/bin/**',
   '**/*.onnx',
   `${DEMO_MODEL_DIR}/**`,
-  // A worker thread's script is loaded from disk by path (electron/main/main.ts: unpackedPath).
+  // A worker thread's script is opened by path (core/models/checkpoint-converter.ts: bundledPackRunner).
   'dist/main/pack-worker.cjs',
 ];
 

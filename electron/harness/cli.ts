@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { NativeModelService } from '../core/app/native-model-service';
 import { createNativeDictation } from '../core/dictation';
-import { workerPackRunner } from '../core/models/checkpoint-converter';
+import { bundledPackRunner } from '../core/models/checkpoint-converter';
 import { startHarness } from './server';
 
 function option(name: string): string | undefined {
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${option('--port')}`);
   const harness = await startHarness({
     rendererDir: path.join(root, 'dist', 'renderer'), configDir, port, models: new NativeModelService(),
-    createDictation: (deps) => createNativeDictation(deps), packRunner: workerPackRunner(path.join(root, 'dist', 'main', 'pack-worker.cjs')),
+    createDictation: (deps) => createNativeDictation(deps), packRunner: bundledPackRunner(),
   });
   console.log(`Voxtral Dictate harness: ${harness.url}\n  settings and history in ${configDir}\n  Ctrl+C to stop`);
   const stop = () => void harness.close().then(() => process.exit(0));

@@ -7,7 +7,7 @@ import { EVENT_CHANNELS, type ViewName } from '../common/ipc-contract';
 import { AppCore } from '../core/app/app-core';
 import { NativeModelService } from '../core/app/native-model-service';
 import { createNativeDictation } from '../core/dictation';
-import { workerPackRunner } from '../core/models/checkpoint-converter';
+import { bundledPackRunner } from '../core/models/checkpoint-converter';
 import { linuxSession } from '../core/insertion';
 import { registerAppSchemeAsPrivileged, serveAppProtocol } from './app-protocol';
 import { Desktop } from './desktop';
@@ -21,13 +21,6 @@ import { createMainWindow, guardWebContents } from './windows';
 const distDir = path.join(app.getAppPath(), 'dist');
 const preloadPath = path.join(distDir, 'preload', 'preload.cjs');
 const rendererDir = path.join(distDir, 'renderer');
-const packWorkerPath = unpackedPath(path.join(distDir, 'main', 'pack-worker.cjs'));
-
-/** In a packaged app, the app.asar.unpacked copy of a file that electron-builder's asarUnpack keeps there. */
-function unpackedPath(file: string): string {
-  const asar = `${path.sep}app.asar${path.sep}`;
-  return file.includes(asar) ? file.replace(asar, `${path.sep}app.asar.unpacked${path.sep}`) : file;
-}
 
 registerAppSchemeAsPrivileged();
 app.enableSandbox();
@@ -62,7 +55,7 @@ async function start(): Promise<void> {
 
   core = await AppCore.create({
     configDir: app.getPath('userData'), files: electronFileChooser, models: new NativeModelService(),
-    createDictation: (deps) => createNativeDictation(deps), packRunner: workerPackRunner(packWorkerPath),
+    createDictation: (deps) => createNativeDictation(deps), packRunner: bundledPackRunner(),
   });
   registerIpc(ipcMain, core);
   forwardEvents(core, () => BrowserWindow.getAllWindows());

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ConversionRequest, ConversionStatus, ModelPaths } from '../../common/ipc-contract';
 import { AppFailure } from '../app/app-failure';
+import { findBundledFile, type BundledSearch } from '../app/bundled-file';
 
 /** What the worker packs (the CLI's defaults for what Settings does not ask). */
 export interface PackJob {
@@ -69,6 +70,15 @@ export function workerPackRunner(workerFile: string): PackRunner {
       },
     };
   };
+}
+
+/**
+ * The app's runner: the bundled worker (dist/main/pack-worker.cjs, from app.asar.unpacked in a
+ * packaged app, since a worker's script is opened by path); undefined where it is not built.
+ */
+export function bundledPackRunner(search?: BundledSearch): PackRunner | undefined {
+  const worker = findBundledFile(path.join('dist', 'main', 'pack-worker.cjs'), search);
+  return worker ? workerPackRunner(worker) : undefined;
 }
 
 interface Job {

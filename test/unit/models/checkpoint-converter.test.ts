@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversionStatus } from '../../../electron/common/ipc-contract';
 import { AppCore } from '../../../electron/core/app/app-core';
 import { AppFailure } from '../../../electron/core/app/app-failure';
-import { CheckpointConverter, workerPackRunner, type PackRunner } from '../../../electron/core/models/checkpoint-converter';
+import { bundledPackRunner, CheckpointConverter, workerPackRunner, type PackRunner } from '../../../electron/core/models/checkpoint-converter';
 import { makeCheckpoint } from '../../../native-models/js/checkpoint/make-checkpoint';
 import type { ModelConfig } from '../../../native-models/js/checkpoint/model-config';
 import { presets } from '../../../native-models/js/checkpoint/presets';
@@ -158,6 +158,16 @@ describe('CheckpointConverter', () => {
     expect(failed.error?.code).toBe('model-invalid');
     expect(failed.error?.message).toMatch(/^The model could not be made: .+/);
     expect(readdirSync(out)).toEqual([]);
+  });
+});
+
+describe('bundledPackRunner', () => {
+  it('finds the worker where a packaged app keeps it unpacked, and is absent where it is not built', () => {
+    const resources = freshDir('resources');
+    expect(bundledPackRunner({ resourcesPath: resources, startDirs: [] })).toBeUndefined();
+    mkdirSync(path.join(resources, 'app.asar.unpacked', 'dist', 'main'), { recursive: true });
+    writeFileSync(path.join(resources, 'app.asar.unpacked', 'dist', 'main', 'pack-worker.cjs'), '');
+    expect(typeof bundledPackRunner({ resourcesPath: resources, startDirs: [] })).toBe('function');
   });
 });
 
