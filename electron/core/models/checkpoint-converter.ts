@@ -6,14 +6,16 @@
 // nothing half-made, and a folder that already holds a model is refused rather than overwritten.
 
 import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statfsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { ModelFormatError } from '../../../native-models/js/format/errors';
+import { plannedWeightBytes } from '../../../native-models/js/pack/pack';
 import type { ConversionRequest, ConversionStatus, ModelPaths } from '../../common/ipc-contract';
 import { AppFailure } from '../app/app-failure';
 import { findBundledFile, type BundledSearch } from '../app/bundled-file';
 
-/** What the worker packs (the CLI's defaults for what Settings does not ask). */
+/** What the worker packs. */
 export interface PackJob {
   checkpointDir: string;
   outDir: string;
@@ -36,6 +38,8 @@ export interface PackRun {
 /** Starts one pack and reports its events (exactly one 'done' or 'error' unless cancelled). */
 export type PackRunner = (job: PackJob, onEvent: (event: PackEvent) => void) => PackRun;
 
+/** The CLI's defaults for what Settings does not ask. */
+const PACK_DEFAULTS = { dtype: 'bf16', groupSize: 32 } as const;
 const CHECKPOINT_FILES = ['params.json', 'consolidated.safetensors', 'tekken.json'] as const;
 const MODEL_FILES = ['model.pte', 'model.ptd'] as const;
 /** What pack writes before its final renames (native-models/js/pack/pack.ts). */
@@ -88,6 +92,12 @@ interface Job {
   fraction: number | null;
 }
 
+/** Free bytes on the disk that holds `dir` (for the user, not root's reserve). */
+export function freeBytes(dir: string): number {
+  const s = statfsSync(dir);
+  return s.bavail * s.bsize;
+}
+
 export class CheckpointConverter {
   private job: Job | null = null;
 
@@ -95,6 +105,7 @@ export class CheckpointConverter {
   constructor(
     private readonly runner: PackRunner | null,
     private readonly onStatus: (status: ConversionStatus) => void,
+    private readonly freeSpace: (dir: string) => number = freeBytes,
   ) {}
 
   /** Checks both folders and starts the pack; throws AppFailure when it cannot start. */
@@ -103,12 +114,13 @@ export class CheckpointConverter {
     if (this.job) throw new AppFailure('busy', 'A model is already being made: wait for it or cancel it.');
     checkCheckpointFolder(request.checkpointDir);
     checkOutputFolder(request.outDir);
+    this.checkRoom(request);
     const id = randomUUID();
     const job: Job = { id, request, run: { cancel: async () => undefined }, fraction: null };
     this.job = job;
     try {
       job.run = this.runner(
-        { checkpointDir: request.checkpointDir, outDir: request.outDir, quant: request.quant, dtype: 'bf16', groupSize: 32 },
+        { checkpointDir: request.checkpointDir, outDir: request.outDir, quant: request.quant, ...PACK_DEFAULTS },
         (event) => this.onPackEvent(job, event),
       );
     } catch (err) {
@@ -134,6 +146,21 @@ export class CheckpointConverter {
   /** App quit: a running job is cancelled (its partial files removed). */
   async dispose(): Promise<void> {
     if (this.job) await this.cancel(this.job.id);
+  }
+
+  /** A pack that would fill the disk is refused before it writes gigabytes (params.json gives the size). */
+  private checkRoom(request: ConversionRequest): void {
+    let needed: number;
+    try {
+      needed = plannedWeightBytes(request.checkpointDir, { quant: request.quant, ...PACK_DEFAULTS });
+    } catch (err) {
+      if (err instanceof ModelFormatError) throw new AppFailure('model-invalid', `The checkpoint cannot be converted: ${err.message}`);
+      throw err;
+    }
+    const free = this.freeSpace(request.outDir);
+    if (free < needed * 1.01 + 64e6) {
+      throw new AppFailure('io', `The model needs about ${formatBytes(needed)} but only ${formatBytes(free)} is free where it would be saved.`);
+    }
   }
 
   private onPackEvent(job: Job, event: PackEvent): void {

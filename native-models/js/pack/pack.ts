@@ -56,6 +56,18 @@ function checkTensors(st: SafetensorsFile, plans: TensorPlan[]): void {
   }
 }
 
+/**
+ * Bytes the weights of a pack take (model.ptd's tensor data; the .pte and the tokenizer are small
+ * beside them), from params.json alone: what the output folder must have room for.
+ */
+export function plannedWeightBytes(checkpointDir: string, options: PackOptions): number {
+  validateOptions(options);
+  const config = fromParamsJson(readJson(path.join(checkpointDir, 'params.json'), 'params.json') as Record<string, unknown>);
+  return checkpointTensors(config)
+    .map((t) => planTensor(t, options))
+    .reduce((sum, plan) => sum + plan.entries.reduce((s, e) => s + e.byteLength, 0), 0);
+}
+
 export function pack(req: PackRequest): PackResult {
   validateOptions(req);
   const config = fromParamsJson(readJson(path.join(req.checkpointDir, 'params.json'), 'params.json') as Record<string, unknown>);

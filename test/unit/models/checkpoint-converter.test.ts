@@ -13,6 +13,7 @@ import { makeCheckpoint } from '../../../native-models/js/checkpoint/make-checkp
 import type { ModelConfig } from '../../../native-models/js/checkpoint/model-config';
 import { presets } from '../../../native-models/js/checkpoint/presets';
 import { inspectFiles } from '../../../native-models/js/inspect/inspect';
+import { plannedWeightBytes } from '../../../native-models/js/pack/pack';
 import { buildPackWorker } from './pack-worker-build';
 
 let dir = '';
@@ -35,13 +36,13 @@ function freshDir(name: string): string {
 }
 
 /** A converter whose statuses are collected; `until` resolves at the first status that matches. */
-function converter(withRunner: PackRunner | null = runner) {
+function converter(withRunner: PackRunner | null = runner, freeSpace?: (dir: string) => number) {
   const statuses: ConversionStatus[] = [];
   const waiters: { test: (s: ConversionStatus) => boolean; resolve: (s: ConversionStatus) => void }[] = [];
   const c = new CheckpointConverter(withRunner, (status) => {
     statuses.push(status);
     for (const w of waiters.splice(0)) (w.test(status) ? w.resolve(status) : waiters.push(w));
-  });
+  }, freeSpace);
   const until = (test: (s: ConversionStatus) => boolean) =>
     new Promise<ConversionStatus>((resolve) => (statuses.find(test) ? resolve(statuses.find(test)!) : waiters.push({ test, resolve })));
   return { c, statuses, until };
@@ -78,6 +79,11 @@ describe('CheckpointConverter', () => {
     expect(statuses[0]).toMatchObject({ jobId, state: 'running', fraction: null });
     expect(statuses.some((s) => s.state === 'running' && s.fraction !== null && s.detail.startsWith('Writing '))).toBe(true);
     expect(readdirSync(out).sort()).toEqual(['model.ptd', 'model.pte', 'tekken.json']);
+    // The room asked for before it starts is the weights' size: the .ptd adds only its header and padding.
+    const planned = plannedWeightBytes(tiny, { dtype: 'bf16', quant: '4w', groupSize: 32 });
+    const ptdSize = statSync(done.model!.ptd!).size;
+    expect(ptdSize).toBeGreaterThanOrEqual(planned);
+    expect(ptdSize - planned).toBeLessThan(64 * 1024);
     const report = inspectFiles(done.model!.pte, done.model!.ptd!);
     expect(report.runnable).toBe(true);
     expect(report.namedData.some((d) => d.key.endsWith('.scales'))).toBe(true); // quantized weights carry scales
@@ -102,6 +108,12 @@ describe('CheckpointConverter', () => {
     expect(overwrite.code).toBe('invalid-request');
     expect(overwrite.message).toContain('already holds a model (model.pte)');
     expect(readdirSync(holdsModel)).toEqual(['model.pte']);
+    // Not enough room for the weights: refused before anything is written.
+    const full = converter(runner, () => 1_000_000);
+    const noRoom = failureOf(() => full.c.start({ checkpointDir: medium, outDir: freshDir('out'), quant: 'none' }));
+    expect(noRoom.code).toBe('io');
+    expect(noRoom.message).toMatch(/^The model needs about \d+\.\d MB but only 1\.0 MB is free where it would be saved\.$/);
+    expect(full.statuses).toEqual([]);
     expect(statuses).toEqual([]); // nothing started
     expect(failureOf(() => converter(null).c.start({ checkpointDir: tiny, outDir: freshDir('out'), quant: '4w' })).code).toBe('unavailable');
     // A runner that cannot start (no worker script) leaves the converter free, not busy.
