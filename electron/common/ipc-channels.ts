@@ -22,6 +22,8 @@ export const CALL_CHANNELS = {
   getDesktopStatus: 'dictate:desktop:status',
   convertCheckpoint: 'dictate:model:convert',
   cancelConversion: 'dictate:model:convert-cancel',
+  downloadCheckpoint: 'dictate:model:download',
+  cancelDownload: 'dictate:model:download-cancel',
 } as const;
 
 export const EVENT_CHANNELS = {
@@ -38,6 +40,7 @@ export const EVENT_CHANNELS = {
   navigate: 'dictate:event:navigate',
   desktop: 'dictate:event:desktop',
   conversion: 'dictate:event:conversion',
+  download: 'dictate:event:download',
 } as const;
 
 /** The renderer asks for a port on this channel (ipcRenderer.send, no payload). */

@@ -310,7 +310,7 @@ export interface HistoryChange {
 }
 
 /** What a file is chosen for (sets the dialog's title and filters); the *-folder ones choose a folder. */
-export const FILE_PURPOSES = ['model-program', 'model-weights', 'audio', 'checkpoint-folder', 'model-folder'] as const;
+export const FILE_PURPOSES = ['model-program', 'model-weights', 'audio', 'checkpoint-folder', 'model-folder', 'download-folder'] as const;
 export type FilePurpose = (typeof FILE_PURPOSES)[number];
 
 // ── Making a model from a Mistral checkpoint ───────────────────────────────────────────────────
@@ -342,6 +342,18 @@ export interface ConversionStatus {
   error: AppError | null;
 }
 
+/** The checkpoint downloading from Hugging Face into `dir` (then a Make a model source). */
+export interface DownloadStatus {
+  jobId: string;
+  state: ConversionState;
+  dir: string;
+  receivedBytes: number;
+  /** null until the Hub has listed the files. */
+  totalBytes: number | null;
+  detail: string;
+  error: AppError | null;
+}
+
 // ── Calls (renderer → main, request/response) ──────────────────────────────────────────────────
 
 export interface CallMap {
@@ -369,6 +381,10 @@ export interface CallMap {
   /** Makes a model pair from a checkpoint folder in the background ('conversion' events follow). */
   convertCheckpoint: { request: ConversionRequest; response: { jobId: string } };
   cancelConversion: { request: { jobId: string }; response: { cancelled: boolean } };
+  /** Downloads (or resumes) Mistral's checkpoint into a folder ('download' events follow). */
+  downloadCheckpoint: { request: { dir: string }; response: { jobId: string } };
+  /** Stops it; what arrived is kept and the next download resumes it. */
+  cancelDownload: { request: { jobId: string }; response: { cancelled: boolean } };
 }
 
 export type CallName = keyof CallMap;
@@ -403,6 +419,7 @@ export interface EventMap {
   navigate: { view: ViewName };
   desktop: DesktopStatus;
   conversion: ConversionStatus;
+  download: DownloadStatus;
 }
 
 export type EventName = keyof EventMap;
@@ -550,6 +567,8 @@ export const requestValidators: { [K in CallName]: Validator<CallRequest<K>> } =
   getDesktopStatus: none,
   convertCheckpoint: object<ConversionRequest>({ checkpointDir: path, outDir: path, quant: oneOf(QUANT_OPTIONS) }),
   cancelConversion: object({ jobId: id }),
+  downloadCheckpoint: object({ dir: path }),
+  cancelDownload: object({ jobId: id }),
 };
 
 export const responseValidators: { [K in CallName]: Validator<CallResponse<K>> } = {
@@ -575,6 +594,8 @@ export const responseValidators: { [K in CallName]: Validator<CallResponse<K>> }
   getDesktopStatus: desktopStatus,
   convertCheckpoint: object({ jobId: id }),
   cancelConversion: object({ cancelled: bool }),
+  downloadCheckpoint: object({ jobId: id }),
+  cancelDownload: object({ cancelled: bool }),
 };
 
 export function resultValidator<T>(value: Validator<T>): Validator<Result<T>> {
@@ -608,6 +629,15 @@ export const eventValidators: { [K in EventName]: Validator<EventMap[K]> } = {
     fraction: nullable(num({ min: 0, max: 1 })),
     detail: str({ max: 4000 }),
     model: nullable(object<ModelPaths>({ pte: path, ptd: nullable(path) })),
+    error: nullable(appError),
+  }),
+  download: object<DownloadStatus>({
+    jobId: id,
+    state: oneOf(CONVERSION_STATES),
+    dir: path,
+    receivedBytes: num({ min: 0 }),
+    totalBytes: nullable(num({ min: 0 })),
+    detail: str({ max: 4000 }),
     error: nullable(appError),
   }),
 };

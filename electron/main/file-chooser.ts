@@ -17,6 +17,7 @@ const DIALOGS: Record<FilePurpose, OpenDialogOptions & { properties: OpenDialogO
     properties: ['openDirectory'],
   },
   'model-folder': { title: 'Choose an empty folder for the new model', properties: ['openDirectory', 'createDirectory'] },
+  'download-folder': { title: 'Choose a folder for the downloaded checkpoint (about 8.9 GB)', properties: ['openDirectory', 'createDirectory'] },
 };
 
 export const electronFileChooser: FileChooser = {

@@ -21,6 +21,7 @@ export function pathsIn(name: CallName, request: unknown): string[] {
   switch (name) {
     case 'transcribeFile': return asString(field(request, 'path'));
     case 'convertCheckpoint': return [...asString(field(request, 'checkpointDir')), ...asString(field(request, 'outDir'))];
+    case 'downloadCheckpoint': return asString(field(request, 'dir'));
     case 'inspectModel': return [...asString(field(request, 'pte')), ...asString(field(request, 'ptd'))];
     case 'updateSettings': {
       const model = field(request, 'model');

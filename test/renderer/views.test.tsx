@@ -298,6 +298,45 @@ describe('Settings: Make a model (a real pack in a worker thread)', () => {
   });
 });
 
+describe('Settings: Download the checkpoint, then make the model from it', () => {
+  it('downloads from the Hub into the chosen folder, which becomes the checkpoint to make from', async () => {
+    const { makeCheckpoint } = await import('../../native-models/js/checkpoint/make-checkpoint');
+    const { presets } = await import('../../native-models/js/checkpoint/presets');
+    const { workerPackRunner } = await import('../../electron/core/models/checkpoint-converter');
+    const { buildPackWorker } = await import('../unit/models/pack-worker-build');
+    const { nodeFetch, startFakeHub } = await import('../unit/models/fake-hub');
+    makeCheckpoint(presets.tiny, 6, path.join(dir, 'on-the-hub'));
+    const hub = await startFakeHub(path.join(dir, 'on-the-hub'));
+    try {
+      const downloads = path.join(dir, 'downloads');
+      const out = path.join(dir, 'made');
+      await mkdir(downloads);
+      await mkdir(out);
+      const answers = [downloads, out];
+      const asked: string[] = [];
+      await core.close();
+      core = await AppCore.create({
+        configDir: dir, log: () => undefined, packRunner: workerPackRunner(await buildPackWorker(dir)),
+        download: { hub: hub.url, freeSpace: () => 1e12, fetch: nodeFetch },
+        files: { choose: async (purpose) => { asked.push(purpose); return answers.shift() ?? null; } },
+      });
+      renderApp();
+      fireEvent.click(tab('Settings'));
+      fireEvent.click(await screen.findByRole('button', { name: 'Download the checkpoint…' }));
+      await waitFor(() => expect(screen.getByText(/^Downloaded mistralai\/Voxtral-Mini-4B-Realtime-2602 \(/)).toBeTruthy(), { timeout: 20_000 });
+      expect((screen.getByLabelText('Checkpoint folder') as HTMLInputElement).value).toBe(downloads);
+      fireEvent.click(screen.getByRole('button', { name: 'Browse for the folder of the new model' }));
+      await waitFor(() => expect((screen.getByLabelText('Save the model in') as HTMLInputElement).value).toBe(out));
+      fireEvent.click(screen.getByRole('button', { name: 'Make model' }));
+      await waitFor(() => expect(screen.getByText(/Now in use: /)).toBeTruthy(), { timeout: 30_000 });
+      expect(asked).toEqual(['download-folder', 'model-folder']);
+      expect(core.settings.get().model.pte).toBe(path.join(out, 'model.pte'));
+    } finally {
+      await hub.close();
+    }
+  });
+});
+
 describe('IPC client', () => {
   it('turns an invalid answer or a thrown call into a clear error', async () => {
     const api = inProcessApi(core);

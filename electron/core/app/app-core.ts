@@ -11,6 +11,7 @@ import {
 import { check } from '../../common/validate';
 import { HistoryStore } from '../history/history-store';
 import { CheckpointConverter, type PackRunner } from '../models/checkpoint-converter';
+import { CheckpointDownloader, type DownloaderOptions } from '../models/checkpoint-download';
 import { SettingsError, SettingsStore } from '../settings/settings-store';
 import { SerialQueue } from './json-file';
 import { AppFailure } from './app-failure';
@@ -32,6 +33,8 @@ export interface AppCoreOptions {
   files?: FileChooser;
   /** Runs the packs of "Make a model" (workerPackRunner in the app); absent: that call answers 'unavailable'. */
   packRunner?: PackRunner;
+  /** The checkpoint download's Hub and fetch (tests: a local server); default Hugging Face. */
+  download?: DownloaderOptions;
   /** Where unexpected errors are reported (defaults to console.error). */
   log?: (message: string, err?: unknown) => void;
 }
@@ -43,6 +46,7 @@ export class AppCore {
   private readonly dictationEvents = new SerialQueue();
   private readonly conversionEvents = new SerialQueue();
   private readonly converter: CheckpointConverter;
+  private readonly downloader: CheckpointDownloader;
   private readonly disposers: (() => void)[] = [];
   private readonly handlers: Handlers;
   private noticesTaken = false;
@@ -57,7 +61,9 @@ export class AppCore {
     private pendingNotices: Notice[],
     private readonly log: (message: string, err?: unknown) => void,
     packRunner: PackRunner | null,
+    download: DownloaderOptions,
   ) {
+    this.downloader = new CheckpointDownloader((status) => this.emit({ name: 'download', payload: status }), download);
     this.converter = new CheckpointConverter(packRunner, (status) => {
       void this.conversionEvents.run(() => this.conversionFinished(status)).catch((err) => log('conversion event failed', err));
     });
@@ -88,7 +94,7 @@ export class AppCore {
     const dictation = options.createDictation?.({ settings: settingsNow, onSettingsChange: (l) => settings.onChange(l), notify: onNotice }) ?? new UnavailableDictationService(settingsNow);
     const models = options.models ?? new UnavailableModelService();
     const log = options.log ?? ((message, err) => console.error(`[core] ${message}`, err ?? ''));
-    created = new AppCore(settings, history, dictation, models, options.files ?? new UnavailableFileChooser(), notices, log, options.packRunner ?? null);
+    created = new AppCore(settings, history, dictation, models, options.files ?? new UnavailableFileChooser(), notices, log, options.packRunner ?? null, options.download ?? {});
     return created;
   }
 
@@ -149,6 +155,7 @@ export class AppCore {
   async close(): Promise<void> {
     for (const dispose of this.disposers) dispose();
     await this.converter.dispose().catch((err) => this.log('conversion cancel failed', err));
+    await this.downloader.dispose();
     await this.conversionEvents.run(async () => undefined);
     await this.dictation.dispose().catch((err) => this.log('dictation dispose failed', err));
     await this.dictationEvents.run(async () => undefined);
@@ -197,6 +204,8 @@ export class AppCore {
       getDesktopStatus: async () => structuredClone(this.desktopStatus),
       convertCheckpoint: async (request) => this.converter.start(request),
       cancelConversion: async ({ jobId }) => ({ cancelled: await this.converter.cancel(jobId) }),
+      downloadCheckpoint: async ({ dir }) => this.downloader.start(dir),
+      cancelDownload: async ({ jobId }) => ({ cancelled: await this.downloader.cancel(jobId) }),
       takePendingNotices: async () => {
         const notices = this.pendingNotices;
         this.pendingNotices = [];

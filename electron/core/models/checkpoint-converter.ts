@@ -159,7 +159,7 @@ export class CheckpointConverter {
     }
     const free = this.freeSpace(request.outDir);
     if (free < needed * 1.01 + 64e6) {
-      throw new AppFailure('io', `The model needs about ${formatBytes(needed)} but only ${formatBytes(free)} is free where it would be saved.`);
+      throw new AppFailure('io', `The model needs about ${formatSize(needed)} but only ${formatSize(free)} is free where it would be saved.`);
     }
   }
 
@@ -174,7 +174,7 @@ export class CheckpointConverter {
     if (event.type === 'done') {
       job.fraction = 1;
       const model: ModelPaths = { pte: path.join(job.request.outDir, 'model.pte'), ptd: path.join(job.request.outDir, 'model.ptd') };
-      this.emit(job, 'done', `Made model.pte and model.ptd (${formatBytes(event.pteBytes + event.ptdBytes)}).`, model);
+      this.emit(job, 'done', `Made model.pte and model.ptd (${formatSize(event.pteBytes + event.ptdBytes)}).`, model);
     } else {
       removeFiles(job.request.outDir, PARTIAL_FILES);
       const code = event.invalid ? 'model-invalid' : 'io';
@@ -215,6 +215,7 @@ function removeFiles(dir: string, names: readonly string[]): void {
   for (const name of names) rmSync(path.join(dir, name), { force: true });
 }
 
-function formatBytes(bytes: number): string {
+/** "2.7 GB", "31.4 MB" (at least 0.1 MB). */
+export function formatSize(bytes: number): string {
   return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.max(0.1, bytes / 1e6).toFixed(1)} MB`;
 }

@@ -40,6 +40,7 @@ export function connectStore(store: AppStore, client: VoxtralClient): () => void
     client.on('navigate', ({ view }) => s().setView(view)),
     client.on('desktop', (status) => s().applyDesktopStatus(status)),
     client.on('conversion', (status) => s().applyConversion(status)),
+    client.on('download', (status) => s().applyDownload(status)),
   ];
   void (async () => {
     await s().loadSettings();

@@ -8,6 +8,7 @@ export const createConversionSlice = (client: VoxtralClient): StateCreator<AppSt
   conversionQuant: '4w',
   conversion: null,
   conversionError: null,
+  download: null,
 
   async chooseConversionFolder(which) {
     const chosen = await client.call('chooseFile', { purpose: which === 'checkpoint' ? 'checkpoint-folder' : 'model-folder' });
@@ -34,6 +35,28 @@ export const createConversionSlice = (client: VoxtralClient): StateCreator<AppSt
     if (!job || job.state !== 'running') return;
     const result = await client.call('cancelConversion', { jobId: job.jobId });
     if (!result.ok) set({ conversionError: result.error.message });
+  },
+
+  async downloadCheckpoint() {
+    const chosen = await client.call('chooseFile', { purpose: 'download-folder' });
+    if (!chosen.ok) set({ conversionError: chosen.error.message });
+    if (!chosen.ok || !chosen.value.path) return;
+    set({ conversionError: null });
+    const result = await client.call('downloadCheckpoint', { dir: chosen.value.path });
+    if (!result.ok) set({ conversionError: result.error.message });
+  },
+
+  async cancelDownload() {
+    const job = get().download;
+    if (!job || job.state !== 'running') return;
+    const result = await client.call('cancelDownload', { jobId: job.jobId });
+    if (!result.ok) set({ conversionError: result.error.message });
+  },
+
+  applyDownload(status) {
+    set({ download: status });
+    // A finished download is the checkpoint to make the model from.
+    if (status.state === 'done') set({ conversionFolders: { ...get().conversionFolders, checkpoint: status.dir } });
   },
 
   applyConversion(status) {

@@ -1,5 +1,5 @@
 import type {
-  AppError, BackendInfo, ConversionStatus, DesktopStatus, DictationStatus, EngineProgress, ErrorEvent, FinalTranscript, HistoryEntry,
+  AppError, BackendInfo, ConversionStatus, DesktopStatus, DownloadStatus, DictationStatus, EngineProgress, ErrorEvent, FinalTranscript, HistoryEntry,
   ModelSummary, Notice, PartialTranscript, QuantOption, Settings, SettingsPatch, SpeechActivity, ViewName,
 } from '../../../electron/common/ipc-contract';
 
@@ -83,6 +83,12 @@ export interface ConversionSlice {
   startConversion(): Promise<void>;
   cancelConversion(): Promise<void>;
   applyConversion(status: ConversionStatus): void;
+  /** The checkpoint download (Hugging Face), running or last. */
+  download: DownloadStatus | null;
+  /** Asks for a folder and downloads (or resumes) the checkpoint into it. */
+  downloadCheckpoint(): Promise<void>;
+  cancelDownload(): Promise<void>;
+  applyDownload(status: DownloadStatus): void;
 }
 
 export interface NoticesSlice {

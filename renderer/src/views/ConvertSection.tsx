@@ -1,4 +1,4 @@
-import type { ConversionStatus, QuantOption } from '../../../electron/common/ipc-contract';
+import type { ConversionStatus, DownloadStatus, QuantOption } from '../../../electron/common/ipc-contract';
 import { Field } from '../components/fields';
 import { useAppState } from '../stores/store-context';
 
@@ -14,6 +14,38 @@ function describeConversion(status: ConversionStatus): string {
   if (status.state === 'done') return `${status.detail} Now in use: ${status.model?.pte ?? ''}`;
   if (status.state === 'failed') return `${status.error?.message ?? 'The model could not be made.'} ${status.detail}`;
   return status.detail;
+}
+
+/** "1.2 of 8.9 GB · Downloading consolidated.safetensors" while running, else what happened. */
+function describeDownload(status: DownloadStatus): string {
+  if (status.state === 'failed') return status.error?.message ?? 'The download stopped.';
+  if (status.state !== 'running' || status.totalBytes === null) return status.detail;
+  const [unit, scale] = status.totalBytes >= 1e9 ? ['GB', 1e9] : ['MB', 1e6];
+  const size = (n: number) => (n / scale).toFixed(1);
+  return `${size(status.receivedBytes)} of ${size(status.totalBytes)} ${unit} · ${status.detail}`;
+}
+
+/** Fetches Mistral's checkpoint from Hugging Face (resumable), to make the model from. */
+function DownloadRow() {
+  const status = useAppState((s) => s.download);
+  const start = useAppState((s) => s.downloadCheckpoint);
+  const cancel = useAppState((s) => s.cancelDownload);
+  const running = status?.state === 'running';
+  const fraction = status?.totalBytes ? status.receivedBytes / status.totalBytes : undefined;
+  return (
+    <div className="row">
+      {running
+        ? <button type="button" className="button secondary" onClick={() => void cancel()}>Stop download</button>
+        : <button type="button" className="button secondary" onClick={() => void start()}>Download the checkpoint…</button>}
+      {running && <progress className="progress" max={1} value={fraction} aria-label="Downloading the checkpoint" />}
+      {status && (
+        <span className={status.state === 'failed' ? 'error inline' : status.state === 'done' ? 'ok inline' : 'inline'}
+          role={status.state === 'failed' ? 'alert' : 'status'}>
+          {describeDownload(status)}
+        </span>
+      )}
+    </div>
+  );
 }
 
 /** A folder chosen only with the system dialog (main opens only what was picked there). */
@@ -55,7 +87,9 @@ export function ConvertSection() {
       <p className="field-hint">
         From Mistral&apos;s Voxtral Mini 4B Realtime checkpoint folder (params.json, consolidated.safetensors,
         tekken.json), as <code>npx voxtral pack</code> does. The app uses the new model as soon as it is made.
+        No checkpoint yet? Download it from Hugging Face (about 8.9 GB; a stopped download resumes).
       </p>
+      <DownloadRow />
       <FolderField label="Checkpoint folder" path={folders.checkpoint} browseLabel="Browse for the checkpoint folder" disabled={running} onBrowse={() => void choose('checkpoint')} />
       <FolderField label="Save the model in" hint="An empty folder: a folder that already holds a model is not overwritten."
         path={folders.out} browseLabel="Browse for the folder of the new model" disabled={running} onBrowse={() => void choose('out')} />

@@ -186,6 +186,13 @@ describe('Electron main process (electron replaced by a recording fake)', () => 
     expect(h.fake.module.dialog.shown.at(-1)).toMatchObject({ properties: ['openDirectory', 'createDirectory'] });
     // Past the pick check, the converter itself answers (these folders do not exist here).
     expect(await convert(trusted(), request)).toMatchObject({ ok: false, error: { code: 'not-found' } });
+
+    const download = h.fake.ipcHandlers.get(CALL_CHANNELS.downloadCheckpoint)!;
+    expect(await download(trusted(), { dir: '/downloads/voxtral' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    h.fake.module.dialog.answers.push({ canceled: false, filePaths: ['/downloads/voxtral'] });
+    await choose(trusted(), { purpose: 'download-folder' });
+    expect(h.fake.module.dialog.shown.at(-1)).toMatchObject({ properties: ['openDirectory', 'createDirectory'] });
+    expect(await download(trusted(), { dir: '/downloads/voxtral' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 
   it('opens an audio port only for the app page, and survives garbage on it', () => {
