@@ -151,7 +151,12 @@ export class CheckpointDownloader {
       rmSync(partial);
       have = 0;
     }
-    if (have > 0) await hashFile(partial, hash);
+    if (have > 0) {
+      // Gigabytes of an earlier run's bytes take a while to hash again: say so.
+      job.current = `Checking the part of ${file.name} downloaded before`;
+      this.emit(job, 'running', job.current);
+      await hashFile(partial, hash);
+    }
     job.received += have;
     job.current = `Downloading ${file.name}`;
     this.emit(job, 'running', job.current);
@@ -160,7 +165,10 @@ export class CheckpointDownloader {
       const response = await this.fetch(url, { signal: job.abort.signal, headers: have > 0 ? { Range: `bytes=${have}-` } : {} });
       if (response.status !== (have > 0 ? 206 : 200) || !response.body) {
         // A server that ignores the Range starts over from byte 0.
-        if (response.status === 200 && have > 0) return this.restart(job, file, partial, have);
+        if (response.status === 200 && have > 0) {
+          await response.body?.cancel();
+          return this.restart(job, file, partial, have);
+        }
         throw new AppFailure('io', `Hugging Face answered ${response.status} for ${file.name}.`);
       }
       const out = await open(partial, 'a');
