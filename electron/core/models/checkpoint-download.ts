@@ -115,7 +115,7 @@ export class CheckpointDownloader {
     } catch (err) {
       if (this.job !== job) return; // cancelled: the abort surfaces here as an error
       this.job = null;
-      const failure = err instanceof AppFailure ? err : new AppFailure('io', `The download stopped: ${(err as Error)?.message ?? String(err)}. Start again to resume.`);
+      const failure = err instanceof AppFailure ? err : new AppFailure('io', `The download stopped: ${describeError(err)}. Start again to resume.`);
       this.emit(job, 'failed', '', failure.toAppError());
     } finally {
       clearInterval(ticker);
@@ -215,4 +215,12 @@ function hashFile(file: string, hash: Hash): Promise<void> {
   return new Promise((resolve, reject) => {
     createReadStream(file).on('data', (chunk) => hash.update(chunk)).on('end', () => resolve()).on('error', reject);
   });
+}
+
+/** fetch's own errors say only "fetch failed"; the reason (no network, a reset) is their cause. */
+function describeError(err: unknown): string {
+  const message = (err as Error)?.message ?? String(err);
+  const cause = (err as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : null;
+  return detail ? `${message} (${detail})` : message;
 }

@@ -125,6 +125,16 @@ describe('CheckpointDownloader', () => {
     expect(full.statuses.at(-1)?.error?.message).toMatch(/^The checkpoint needs \d+\.\d MB more but only 0\.1 MB is free in /);
     expect(readdirSync(into)).toEqual([]);
 
+    // No Hub at all (nothing listens where it was): fetch's reason is in the message.
+    const gone = hub.url;
+    await hub.close();
+    hub = await startFakeHub(source);
+    const offlineStatuses: DownloadStatus[] = [];
+    const offline = new CheckpointDownloader((s) => offlineStatuses.push(s), { hub: gone, freeSpace: () => 1e12 });
+    offline.start(freshDir());
+    await expect.poll(() => offlineStatuses.at(-1)?.state, { timeout: 20_000 }).toBe('failed');
+    expect(offlineStatuses.at(-1)?.error?.message).toMatch(/^The download stopped: fetch failed \([A-Z_]+\)\. Start again to resume\.$/);
+
     const { d } = downloader();
     expect(() => d.start(path.join(dir, 'nowhere'))).toThrow(/does not exist/);
     hub.stallAfter.set('params.json', 0);
