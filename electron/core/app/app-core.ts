@@ -31,7 +31,7 @@ export interface AppCoreOptions {
   }) => DictationService;
   models?: ModelService;
   files?: FileChooser;
-  /** Runs the packs of "Make a model" (workerPackRunner in the app); absent: that call answers 'unavailable'. */
+  /** Runs the packs of "Make a model" (bundledPackRunner in the app); absent: that call answers 'unavailable'. */
   packRunner?: PackRunner;
   /** The checkpoint download's Hub and fetch (tests: a local server); default Hugging Face. */
   download?: DownloaderOptions;
@@ -165,8 +165,11 @@ export class AppCore {
 
   /** A made model becomes the one in use (the user asked for it to dictate with), then windows hear. */
   private async conversionFinished(status: ConversionStatus): Promise<void> {
-    if (status.state === 'done' && status.model) await this.settings.update({ model: status.model });
-    this.emit({ name: 'conversion', payload: status });
+    try {
+      if (status.state === 'done' && status.model) await this.settings.update({ model: status.model });
+    } finally {
+      this.emit({ name: 'conversion', payload: status }); // the window hears the job ended even if saving failed
+    }
   }
 
   private emit(event: AppEvent): void {
