@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ModelFormatError } from '../../../native-models/js/format/errors';
 import { plannedWeightBytes } from '../../../native-models/js/pack/pack';
+import { formatSize } from '../../common/byte-size';
 import type { ConversionRequest, ConversionStatus, ModelPaths } from '../../common/ipc-contract';
 import { AppFailure } from '../app/app-failure';
 import { findBundledFile, type BundledSearch } from '../app/bundled-file';
@@ -213,9 +214,4 @@ function checkOutputFolder(dir: string): void {
 
 function removeFiles(dir: string, names: readonly string[]): void {
   for (const name of names) rmSync(path.join(dir, name), { force: true });
-}
-
-/** "2.7 GB", "31.4 MB" (at least 0.1 MB). */
-export function formatSize(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.max(0.1, bytes / 1e6).toFixed(1)} MB`;
 }

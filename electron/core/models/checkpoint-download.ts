@@ -9,9 +9,10 @@ import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { createReadStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
+import { formatSize } from '../../common/byte-size';
 import type { DownloadStatus } from '../../common/ipc-contract';
 import { AppFailure } from '../app/app-failure';
-import { formatSize, freeBytes } from './checkpoint-converter';
+import { freeBytes } from './checkpoint-converter';
 
 export const CHECKPOINT_REPO = 'mistralai/Voxtral-Mini-4B-Realtime-2602';
 export const CHECKPOINT_FILES = ['params.json', 'tekken.json', 'consolidated.safetensors'] as const;
@@ -141,7 +142,7 @@ export class CheckpointDownloader {
   private async download(job: Job, file: RemoteFile): Promise<void> {
     const final = path.join(job.dir, file.name);
     const partial = `${final}.partial`;
-    if (existsSync(final) && statSync(final).size === file.size) {
+    if (isComplete(job.dir, file)) {
       job.received += file.size; // finished by an earlier run (checked before its rename)
       return;
     }
@@ -203,11 +204,16 @@ export class CheckpointDownloader {
   }
 }
 
+/** `file` is in `dir` under its real name (only a checked download is renamed there). */
+function isComplete(dir: string, file: RemoteFile): boolean {
+  const final = path.join(dir, file.name);
+  return existsSync(final) && statSync(final).size === file.size;
+}
+
 /** Bytes of `file` already in `dir`: the finished file, or its partial download. */
 function bytesPresent(dir: string, file: RemoteFile): number {
-  const final = path.join(dir, file.name);
-  if (existsSync(final) && statSync(final).size === file.size) return file.size;
-  const partial = `${final}.partial`;
+  if (isComplete(dir, file)) return file.size;
+  const partial = path.join(dir, `${file.name}.partial`);
   return existsSync(partial) ? Math.min(file.size, statSync(partial).size) : 0;
 }
 

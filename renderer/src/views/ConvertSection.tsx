@@ -1,4 +1,5 @@
 import type { ConversionStatus, DownloadStatus, QuantOption } from '../../../electron/common/ipc-contract';
+import { formatSizeOf } from '../../../electron/common/byte-size';
 import { Field } from '../components/fields';
 import { useAppState } from '../stores/store-context';
 
@@ -20,9 +21,7 @@ function describeConversion(status: ConversionStatus): string {
 function describeDownload(status: DownloadStatus): string {
   if (status.state === 'failed') return status.error?.message ?? 'The download stopped.';
   if (status.state !== 'running' || status.totalBytes === null) return status.detail;
-  const [unit, scale] = status.totalBytes >= 1e9 ? ['GB', 1e9] : ['MB', 1e6];
-  const size = (n: number) => (n / scale).toFixed(1);
-  return `${size(status.receivedBytes)} of ${size(status.totalBytes)} ${unit} · ${status.detail}`;
+  return `${formatSizeOf(status.receivedBytes, status.totalBytes)} · ${status.detail}`;
 }
 
 /** Fetches Mistral's checkpoint from Hugging Face (resumable), to make the model from. */

@@ -1,4 +1,5 @@
 import type { BackendId, ModelSummary, Settings, WeightDtype } from '../../../electron/common/ipc-contract';
+import { formatSize } from '../../../electron/common/byte-size';
 import { DraftInput, Field } from '../components/fields';
 import { useAppState } from '../stores/store-context';
 
@@ -6,8 +7,7 @@ import { useAppState } from '../stores/store-context';
 export function describeModel(summary: ModelSummary): string {
   const parts = [summary.weightDtype ?? 'unknown precision'];
   if (summary.quant === '8w' || summary.quant === '4w') parts.push(`${summary.quant[0]}-bit weights`);
-  const gb = summary.sizeBytes / 1e9;
-  parts.push(gb >= 1 ? `${gb.toFixed(1)} GB` : `${Math.max(0.1, summary.sizeBytes / 1e6).toFixed(1)} MB`);
+  parts.push(formatSize(summary.sizeBytes));
   return `Ready: ${parts.join(', ')}`;
 }
 
