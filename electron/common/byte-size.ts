@@ -10,3 +10,8 @@ export function formatSizeOf(part: number, total: number): string {
   const [unit, scale] = total >= 1e9 ? ['GB', 1e9] : ['MB', 1e6];
   return `${(part / scale).toFixed(1)} of ${(total / scale).toFixed(1)} ${unit}`;
 }
+
+/** A GPU's memory as cards are sold: binary gigabytes, whole ("24 GB" for 24 GiB). */
+export function formatGpuMemory(bytes: number): string {
+  return `${Math.round(bytes / 2 ** 30)} GB`;
+}

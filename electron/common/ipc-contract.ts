@@ -62,8 +62,11 @@ export const AUDIO_FRAME_MAX_SAMPLES = AUDIO_SAMPLE_RATE;
 export interface Settings {
   /** The model pair; null until the user picks one (the .ptd may be embedded in the .pte). */
   model: { pte: string | null; ptd: string | null };
-  /** threads 0 = choose automatically. */
-  engine: { backend: BackendId; dtype: WeightDtype; threads: number };
+  /**
+   * threads 0 = choose automatically. gpu: the CUDA GPU's id (`GpuInfo.id`, stable across reboots
+   * and device order); null = the first usable GPU.
+   */
+  engine: { backend: BackendId; dtype: WeightDtype; threads: number; gpu: string | null };
   /** deviceId null = the system default microphone. */
   microphone: { deviceId: string | null };
   hotkey: { accelerator: string; mode: HotkeyMode };
@@ -108,7 +111,7 @@ type SectionShapes = { [K in keyof Settings as Settings[K] extends Record<string
 
 const sectionShapes: SectionShapes = {
   model: { pte: nullable(path), ptd: nullable(path) },
-  engine: { backend: oneOf(BACKENDS), dtype: oneOf(WEIGHT_DTYPES), threads: int(0, 256) },
+  engine: { backend: oneOf(BACKENDS), dtype: oneOf(WEIGHT_DTYPES), threads: int(0, 256), gpu: nullable(str({ min: 1, max: 200 })) },
   microphone: { deviceId: nullable(str({ min: 1, max: 512 })) },
   hotkey: { accelerator: str({ min: 1, max: 100 }), mode: oneOf(HOTKEY_MODES) },
   insertion: { mode: oneOf(INSERTION_MODES) },
@@ -177,11 +180,28 @@ export interface ModelSummary {
   reason: string | null;
 }
 
+/** A GPU the CUDA backend found, usable or not. */
+export interface GpuInfo {
+  /** Stable across reboots and device order ("GPU-<uuid>"): what settings keep. */
+  id: string;
+  /** CUDA's ordinal now. */
+  index: number;
+  name: string;
+  memoryBytes: number;
+  /** Compute capability, "8.6". */
+  compute: string;
+  usable: boolean;
+  /** Why it cannot run the model; absent when usable. */
+  reason?: string;
+}
+
 export interface BackendInfo {
   id: BackendId;
   available: boolean;
   name: string;
   reason?: string;
+  /** The backend's GPUs (CUDA); empty for the CPU and where no driver answers. */
+  devices: GpuInfo[];
 }
 
 // ── Dictation ───────────────────────────────────────────────────────────────────────────────────
@@ -578,6 +598,15 @@ export const responseValidators: { [K in CallName]: Validator<CallResponse<K>> }
   inspectModel: modelSummary,
   listBackends: arrayOf(object<BackendInfo>({
     id: oneOf(BACKENDS), available: bool, name: str({ max: 200 }), reason: optional(str({ max: 4000 })),
+    devices: arrayOf(object<GpuInfo>({
+      id: str({ min: 1, max: 200 }),
+      index: int(0, 1024),
+      name: str({ max: 200 }),
+      memoryBytes: num({ min: 0 }),
+      compute: str({ max: 16 }),
+      usable: bool,
+      reason: optional(str({ max: 4000 })),
+    }), { max: 64 }),
   }), { max: 16 }),
   getDictationStatus: dictationStatus,
   startDictation: dictationStatus,

@@ -41,18 +41,17 @@ struct Progress {
   std::string stage;
 };
 
+// loadModel's options, copied off the JS heap for the worker thread.
+struct LoadRequest {
+  std::string pte, ptd, backend, dtype, device;
+  int threads = 0;
+  uint64_t budget = 0;
+};
+
 class LoadWorker : public Napi::AsyncProgressQueueWorker<Progress> {
  public:
-  LoadWorker(Napi::Env env, Napi::Function on_progress, std::string pte, std::string ptd, std::string backend, std::string dtype,
-             int threads, uint64_t budget)
-      : Napi::AsyncProgressQueueWorker<Progress>(env),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        pte_(std::move(pte)),
-        ptd_(std::move(ptd)),
-        backend_(std::move(backend)),
-        dtype_(std::move(dtype)),
-        threads_(threads),
-        budget_(budget) {
+  LoadWorker(Napi::Env env, Napi::Function on_progress, LoadRequest request)
+      : Napi::AsyncProgressQueueWorker<Progress>(env), deferred_(Napi::Promise::Deferred::New(env)), req_(std::move(request)) {
     if (!on_progress.IsEmpty()) on_progress_ = Napi::Persistent(on_progress);
   }
   Napi::Promise promise() { return deferred_.Promise(); }
@@ -60,12 +59,13 @@ class LoadWorker : public Napi::AsyncProgressQueueWorker<Progress> {
   void Execute(const ExecutionProgress& progress) override {
     vxd_model_params p;
     vxd_model_default_params(&p);
-    p.pte_path = pte_.c_str();
-    p.ptd_path = ptd_.empty() ? nullptr : ptd_.c_str();
-    p.backend = backend_.c_str();
-    p.dtype = dtype_.c_str();
-    p.n_threads = threads_;
-    p.memory_budget_bytes = budget_;
+    p.pte_path = req_.pte.c_str();
+    p.ptd_path = req_.ptd.empty() ? nullptr : req_.ptd.c_str();
+    p.backend = req_.backend.c_str();
+    p.dtype = req_.dtype.c_str();
+    p.device = req_.device.empty() ? nullptr : req_.device.c_str();
+    p.n_threads = req_.threads;
+    p.memory_budget_bytes = req_.budget;
     struct Ctx {
       const ExecutionProgress* prog;
     } ctx{&progress};
@@ -100,9 +100,7 @@ class LoadWorker : public Napi::AsyncProgressQueueWorker<Progress> {
  private:
   Napi::Promise::Deferred deferred_;
   Napi::FunctionReference on_progress_;
-  std::string pte_, ptd_, backend_, dtype_;
-  int threads_;
-  uint64_t budget_;
+  LoadRequest req_;
   vxd_model* model_ = nullptr;
   std::string code_ = "INTERNAL";
 };
@@ -122,9 +120,15 @@ Napi::Value load_model(const Napi::CallbackInfo& info) {
   if (pte.empty()) throw make_error(env, "INVALID_ARGUMENT", "options.pte is required");
   Napi::Value threads = o.Get("threads"), budget = o.Get("memoryBudgetBytes");
   Napi::Function on_progress = info.Length() > 1 && info[1].IsFunction() ? info[1].As<Napi::Function>() : Napi::Function();
-  auto* w = new LoadWorker(env, on_progress, pte, opt_string(o, "ptd", ""), opt_string(o, "backend", "cpu"), opt_string(o, "dtype", "fp32"),
-                           threads.IsNumber() ? threads.As<Napi::Number>().Int32Value() : 0,
-                           budget.IsNumber() ? static_cast<uint64_t>(budget.As<Napi::Number>().DoubleValue()) : 0);
+  LoadRequest req;
+  req.pte = pte;
+  req.ptd = opt_string(o, "ptd", "");
+  req.backend = opt_string(o, "backend", "cpu");
+  req.dtype = opt_string(o, "dtype", "fp32");
+  req.device = opt_string(o, "gpu", "");
+  req.threads = threads.IsNumber() ? threads.As<Napi::Number>().Int32Value() : 0;
+  req.budget = budget.IsNumber() ? static_cast<uint64_t>(budget.As<Napi::Number>().DoubleValue()) : 0;
+  auto* w = new LoadWorker(env, on_progress, std::move(req));
   Napi::Promise p = w->promise();
   w->Queue();
   return p;

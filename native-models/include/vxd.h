@@ -72,9 +72,14 @@ typedef struct vxd_model_params {
   const char* backend;         /* "cpu" (default) or "cuda" */
   const char* dtype;           /* activation dtype: "fp32" (default) or "bf16" */
   int32_t n_threads;           /* CPU compute threads; 0 = hardware concurrency */
-  uint64_t memory_budget_bytes;/* refuse to load above this (weights + caches); 0 = 80 % of RAM */
+  uint64_t memory_budget_bytes;/* refuse to load above this (weights + caches); 0 = 80 % of RAM on
+                                  the CPU; a GPU is checked against its free memory as well */
   vxd_progress_fn progress;    /* optional */
   void* progress_user;
+  /* A device backend's device: its id ("GPU-<uuid>", as vxd_backends_json lists it) or index
+   * ("0"); NULL or "" = VXD_CUDA_DEVICE, else the first usable one. An absent or unusable device
+   * is refused (VXD_ERR_BACKEND_UNAVAILABLE), never swapped for another. Ignored by the CPU. */
+  const char* device;
 } vxd_model_params;
 
 VXD_API void vxd_model_default_params(vxd_model_params* params);
@@ -87,7 +92,9 @@ VXD_API vxd_status vxd_model_config_int(const vxd_model* model, const char* name
  * "cacheBytesPerSession". Owned by the model. */
 VXD_API const char* vxd_model_info_json(const vxd_model* model);
 
-/* Backends compiled in or loadable. Writes a JSON array [{"id","available","name","reason"?}]. */
+/* Backends compiled in or loadable: a JSON array [{"id","available","name","reason"?,"devices"}],
+ * devices = [{"id","index","name","memoryBytes","compute","usable","reason"?}] (a device backend's
+ * GPUs, usable or not; [] for the CPU). */
 VXD_API const char* vxd_backends_json(void);
 
 /* Capture flags (parity tests; tiny models only). Layouts: see vxd_session_capture. */

@@ -51,11 +51,27 @@ export class EngineError extends Error {
   }
 }
 
+/** A GPU a device backend found, usable or not. */
+export interface GpuInfo {
+  /** Stable across reboots and device order ("GPU-<uuid>", as `nvidia-smi -L` prints it): what settings keep. */
+  id: string;
+  /** The runtime's ordinal now; changes with CUDA_VISIBLE_DEVICES or another slot. */
+  index: number;
+  name: string;
+  memoryBytes: number;
+  /** Compute capability, "8.6". */
+  compute: string;
+  usable: boolean;
+  reason?: string;
+}
+
 export interface BackendInfo {
   id: BackendId;
   available: boolean;
   name: string;
   reason?: string;
+  /** A device backend's GPUs; empty for the CPU and where no driver answers. */
+  devices: GpuInfo[];
 }
 
 /** The model's constant-method configuration (docs/architecture.md "Model files") plus load facts. */
@@ -84,7 +100,10 @@ export interface ModelInfo {
   dtype: ActivationDtype;
   weightBytes: number;
   cacheBytesPerSession: number;
-  [key: string]: number | string;
+  /** The GPU the model runs on (device backends only). */
+  deviceId?: string;
+  deviceName?: string;
+  [key: string]: number | string | undefined;
 }
 
 export interface LoadModelOptions {
@@ -93,6 +112,11 @@ export interface LoadModelOptions {
   ptd?: string;
   backend: BackendId;
   dtype: ActivationDtype;
+  /**
+   * The GPU (cuda): its id or index; default VXD_CUDA_DEVICE, else the first usable one. A GPU
+   * that is absent or cannot run the model is refused (BACKEND_UNAVAILABLE), never swapped.
+   */
+  gpu?: string;
   /** CPU compute threads; default = all cores. */
   threads?: number;
   /** Refuse to load above this many bytes of weights + one session's caches; default 80 % of RAM. */

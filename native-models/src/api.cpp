@@ -2,6 +2,7 @@
 // where vxd::Error and every other exception become a vxd_status + thread-local message.
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstring>
 #include <new>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "../include/vxd.h"
 #include "error.h"
 #include "format/mapped_file.h"
+#include "json_text.h"
 #include "model/model.h"
 #include "session/session.h"
 
@@ -57,6 +59,10 @@ std::string default_ptd_path(const std::string& pte) {
   return base + ".ptd";
 }
 
+// Room a device keeps beyond weights and caches: the kernels' scratch, captured graphs, the
+// runtime's own allocations.
+constexpr uint64_t kDeviceHeadroom = 256ull << 20;
+
 std::string mib(uint64_t b) { return std::to_string((b + (1 << 19)) >> 20) + " MiB"; }
 
 void load_model(const vxd_model_params& p, vxd::Model& m) {
@@ -81,14 +87,23 @@ void load_model(const vxd_model_params& p, vxd::Model& m) {
   // Validate every tensor and size the memory before allocating anything.
   m.weight_bytes = weight_bytes(*m.ptd, m.config);
   m.session_bytes = Workspace::bytes_needed(m.config, m.act_dtype, m.config.prompt_length());
-  const uint64_t budget = p.memory_budget_bytes ? p.memory_budget_bytes : physical_memory() / 10 * 8;
-  if (budget && m.weight_bytes + m.session_bytes > budget)
-    fail(VXD_ERR_OUT_OF_MEMORY, "model needs " + mib(m.weight_bytes) + " of weights + " + mib(m.session_bytes) +
-                                    " per session, over the memory budget of " + mib(budget) +
-                                    (dtype == "fp32" ? " (try --dtype bf16 or a quantized pack)" : ""));
+  const std::string smaller = dtype == "fp32" ? " (try --dtype bf16 or a quantized pack)" : " (try a quantized pack)";
+  const uint64_t need = m.weight_bytes + m.session_bytes;
+  const auto needs = [&] { return "model needs " + mib(m.weight_bytes) + " of weights + " + mib(m.session_bytes) + " per session"; };
+  // The host budget guards host memory: a device backend's weights live on its device.
+  const uint64_t budget = p.memory_budget_bytes ? p.memory_budget_bytes : backend == "cpu" ? physical_memory() / 10 * 8 : 0;
+  if (budget && need > budget) fail(VXD_ERR_OUT_OF_MEMORY, needs() + ", over the memory budget of " + mib(budget) + smaller);
   BackendOptions bo;
   bo.n_threads = p.n_threads;
+  if (p.struct_size >= offsetof(vxd_model_params, device) + sizeof(p.device) && p.device) bo.device = p.device;
   m.backend = create_backend(backend, bo);
+  if (const auto dev = m.backend->device_memory()) {
+    // Checked up front: a device allocation failing halfway through the weights says far less.
+    if (need + kDeviceHeadroom > dev->free_bytes)
+      fail(VXD_ERR_OUT_OF_MEMORY, needs() + ", and " + dev->name + " has " + mib(dev->free_bytes) + " free" + smaller);
+    m.device_id = dev->id;
+    m.device_name = dev->name;
+  }
   progress(0.02f, "weights");
   m.weights = load_weights(*m.ptd, m.config, *m.backend, [&](float f) { progress(0.02f + 0.97f * f, "weights"); });
   m.mel = std::make_unique<LogMel>(m.config.global_log_mel_max, static_cast<int>(m.config.num_mel_bins), static_cast<int>(m.config.window_size),
@@ -96,7 +111,14 @@ void load_model(const vxd_model_params& p, vxd::Model& m) {
   std::string cfg = config_json(m.program);
   std::ostringstream info;
   info << cfg.substr(0, cfg.size() - 1) << (cfg.size() > 2 ? "," : "") << "\"backend\":\"" << m.backend->id() << "\",\"dtype\":\""
-       << dtype << "\",\"weightBytes\":" << m.weight_bytes << ",\"cacheBytesPerSession\":" << m.session_bytes << "}";
+       << dtype << "\",\"weightBytes\":" << m.weight_bytes << ",\"cacheBytesPerSession\":" << m.session_bytes;
+  if (!m.device_id.empty()) {
+    info << ",\"deviceId\":";
+    write_json_string(info, m.device_id);
+    info << ",\"deviceName\":";
+    write_json_string(info, m.device_name);
+  }
+  info << "}";
   m.info_json = info.str();
   progress(1.0f, "ready");
 }
@@ -132,7 +154,9 @@ void vxd_model_default_params(vxd_model_params* p) {
 
 vxd_status vxd_model_load(const vxd_model_params* params, vxd_model** out) {
   return guarded([&] {
-    if (!params || !out || params->struct_size < sizeof(vxd_model_params))
+    // A caller built against the header before `device` passes the shorter struct; it is read
+    // only as far as struct_size says.
+    if (!params || !out || params->struct_size < offsetof(vxd_model_params, device))
       vxd::fail(VXD_ERR_INVALID_ARGUMENT, "vxd_model_load: null argument or old vxd_model_params");
     *out = nullptr;
     auto model = std::make_unique<vxd_model>();
@@ -161,10 +185,31 @@ const char* vxd_backends_json(void) {
   o << "[";
   bool first = true;
   for (const auto& b : vxd::list_backends()) {
-    o << (first ? "" : ",") << "{\"id\":\"" << b.id << "\",\"available\":" << (b.available ? "true" : "false") << ",\"name\":\"" << b.name
-      << "\"";
-    if (!b.reason.empty()) o << ",\"reason\":\"" << b.reason << "\"";
-    o << "}";
+    o << (first ? "" : ",") << "{\"id\":";
+    vxd::write_json_string(o, b.id);
+    o << ",\"available\":" << (b.available ? "true" : "false") << ",\"name\":";
+    vxd::write_json_string(o, b.name);
+    if (!b.reason.empty()) {
+      o << ",\"reason\":";
+      vxd::write_json_string(o, b.reason);
+    }
+    o << ",\"devices\":[";
+    for (size_t i = 0; i < b.devices.size(); ++i) {
+      const auto& d = b.devices[i];
+      o << (i ? "," : "") << "{\"id\":";
+      vxd::write_json_string(o, d.id);
+      o << ",\"index\":" << d.index << ",\"name\":";
+      vxd::write_json_string(o, d.name);
+      o << ",\"memoryBytes\":" << d.memory_bytes << ",\"compute\":";
+      vxd::write_json_string(o, d.compute);
+      o << ",\"usable\":" << (d.usable ? "true" : "false");
+      if (!d.reason.empty()) {
+        o << ",\"reason\":";
+        vxd::write_json_string(o, d.reason);
+      }
+      o << "}";
+    }
+    o << "]}";
     first = false;
   }
   o << "]";

@@ -17,9 +17,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "device_choice.h"
 #include "error.h"
 
 namespace vxd {
@@ -126,6 +128,12 @@ struct RopeSpec {
   double theta = 0.0;
 };
 
+// A device backend's memory, as the load's budget check needs it.
+struct DeviceMemory {
+  std::string id, name;
+  uint64_t free_bytes = 0;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -142,6 +150,8 @@ class Backend {
   virtual const float* upload_vector(const float* host, size_t n) = 0;
   // Bytes the backend will hold for this weight (for the memory budget).
   virtual size_t weight_footprint(const HostWeight& w) const = 0;
+  // The device whose memory holds the weights and caches; nullopt when it is the host's.
+  virtual std::optional<DeviceMemory> device_memory() const { return std::nullopt; }
 
   // ---- steps ----
   virtual void set_step_param(StepParam slot, int64_t value) = 0;
@@ -236,6 +246,8 @@ inline void Backend::qkv_rope_write(const Act& x, const NormSpec* norm, const Ma
 
 struct BackendOptions {
   int n_threads = 0;
+  // A device backend's device: its id or index (device_choice.h); empty = the backend's default.
+  std::string device;
 };
 
 // Backend registry: CPU is always compiled in; others register a factory (compiled in or
@@ -244,7 +256,8 @@ struct BackendInfo {
   std::string id;
   std::string name;
   bool available = false;
-  std::string reason;  // why not available
+  std::string reason;               // why not available
+  std::vector<DeviceInfo> devices;  // a device backend's devices, usable or not; empty for the CPU
 };
 struct BackendEntry {
   const char* id;

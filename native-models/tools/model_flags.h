@@ -1,5 +1,5 @@
 // The model flags the command-line tools share (vxd-run, transcribe_set): --model, --data,
-// --backend, --dtype, --threads, parsed into vxd_model_params in one place.
+// --backend, --gpu, --dtype, --threads, parsed into vxd_model_params in one place.
 #pragma once
 
 #include <cstdlib>
@@ -16,6 +16,7 @@ bool parse_model_flag(const std::string& flag, Next&& next, vxd_model_params& mp
   if (flag == "--model") mp.pte_path = next();
   else if (flag == "--data") mp.ptd_path = next();
   else if (flag == "--backend") mp.backend = next();
+  else if (flag == "--gpu") mp.device = next();
   else if (flag == "--dtype") mp.dtype = next();
   else if (flag == "--threads") mp.n_threads = std::atoi(next());
   else return false;
@@ -23,6 +24,6 @@ bool parse_model_flag(const std::string& flag, Next&& next, vxd_model_params& mp
 }
 
 // The usage text of those flags.
-constexpr const char* kModelFlagsUsage = "--model model.pte [--data model.ptd] [--backend cpu|cuda] [--dtype fp32|bf16] [--threads N]";
+constexpr const char* kModelFlagsUsage = "--model model.pte [--data model.ptd] [--backend cpu|cuda] [--gpu ID|INDEX] [--dtype fp32|bf16] [--threads N]";
 
 }  // namespace vxd::tools

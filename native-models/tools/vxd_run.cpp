@@ -1,6 +1,6 @@
 // vxd-run: load a model pair, stream a 16 kHz mono WAV (PCM16 or float) or raw float32 file
 // through a session, print one JSON object with the tokens and timings. No Node needed.
-//   vxd-run --model model.pte [--data model.ptd] [--backend cpu] [--dtype fp32] [--threads N]
+//   vxd-run --model model.pte [--data model.ptd] [--backend cpu] [--gpu ID|INDEX] [--dtype fp32] [--threads N]
 //           [--chunk SAMPLES] [--logits OUT.f32] [--dump DIR] AUDIO
 #include <cstdio>
 #include <cstdlib>
@@ -103,8 +103,9 @@ int main(int argc, char** argv) {
   const double steady = st.steps > 1 ? (st.total_step_ms - st.prefill_ms) / static_cast<double>(st.steps - 1) : st.total_step_ms;
   std::printf("{\"tokens\":[");
   for (size_t i = 0; i < tokens.size(); ++i) std::printf("%s%d", i ? "," : "", tokens[i]);
-  std::printf("],\"audioSeconds\":%.3f,\"steps\":%lld,\"prefillMs\":%.3f,\"msPerStep\":%.3f,\"eos\":%s}\n", audio.size() / 16000.0,
-              static_cast<long long>(st.steps), st.prefill_ms, steady, st.eos ? "true" : "false");
+  std::printf("],\"audioSeconds\":%.3f,\"steps\":%lld,\"prefillMs\":%.3f,\"msPerStep\":%.3f,\"eos\":%s,\"model\":%s}\n",
+              audio.size() / 16000.0, static_cast<long long>(st.steps), st.prefill_ms, steady, st.eos ? "true" : "false",
+              vxd_model_info_json(model));
   vxd_session_destroy(s);
   vxd_model_free(model);
   return 0;

@@ -2,10 +2,13 @@
 // instruction set this machine runs, and dumps log-mel frames for comparison with numpy.
 //   vxd-selftest kernels          -> JSON {"checks":[{"name","isa","maxErr","tol"}...]}
 //   vxd-selftest mel IN.f32 OUT.f32  (IN: padded 16 kHz samples; OUT: [T, 128] frames, T = N/160)
+//   vxd-selftest pickdevice WANT [ID:USABLE:NAME]...  -> JSON {"index"} or {"error"} (device_choice.h;
+//                                   WANT "" = the default; devices get indices 0, 1, ... in order)
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -13,6 +16,8 @@
 #include "../kernels/cpu/cpu_backend.h"
 #include "../kernels/cpu/numeric.h"
 #include "../kernels/cuda/q4_tiles.h"
+#include "device_choice.h"
+#include "json_text.h"
 #include "mel.h"
 
 using namespace vxd;
@@ -335,12 +340,41 @@ int run_q4tiles() {
   return 0;
 }
 
+// Device choice without a GPU: the devices come from the command line.
+int run_pickdevice(int argc, char** argv) {
+  std::vector<DeviceInfo> devices;
+  for (int i = 3; i < argc; ++i) {
+    const std::string spec = argv[i];
+    const size_t a = spec.find(':'), b = a == std::string::npos ? a : spec.find(':', a + 1);
+    if (b == std::string::npos) {
+      std::fprintf(stderr, "device spec must be ID:USABLE:NAME, got %s\n", argv[i]);
+      return 2;
+    }
+    DeviceInfo d;
+    d.id = spec.substr(0, a);
+    d.usable = spec.substr(a + 1, b - a - 1) == "1";
+    d.name = spec.substr(b + 1);
+    d.index = static_cast<int>(devices.size());
+    if (!d.usable) d.reason = "compute capability 7.5; needs 8.0";
+    devices.push_back(d);
+  }
+  try {
+    std::printf("{\"index\":%d}\n", choose_device(devices, argv[2], "GPU"));
+  } catch (const Error& e) {
+    std::cout << "{\"error\":";
+    write_json_string(std::cout, e.what());
+    std::cout << "}" << std::endl;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 3 && !std::strcmp(argv[1], "pickdevice")) return run_pickdevice(argc, argv);
   if (argc >= 2 && !std::strcmp(argv[1], "kernels")) return run_kernels();
   if (argc >= 2 && !std::strcmp(argv[1], "q4tiles")) return run_q4tiles();
   if (argc >= 4 && !std::strcmp(argv[1], "mel")) return run_mel(argv[2], argv[3]);
-  std::fprintf(stderr, "usage: vxd-selftest kernels | q4tiles | mel IN.f32 OUT.f32\n");
+  std::fprintf(stderr, "usage: vxd-selftest kernels | q4tiles | mel IN.f32 OUT.f32 | pickdevice WANT [ID:USABLE:NAME]...\n");
   return 2;
 }

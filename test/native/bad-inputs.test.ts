@@ -82,6 +82,10 @@ describe('bad inputs', () => {
       expect(e.code).toBe('BACKEND_UNAVAILABLE');
       expect(e.message).toContain(cuda!.reason!);
     }
+    // A GPU that is not there is refused, never swapped for another.
+    const absent = await loadError({ pte, backend: 'cuda', dtype: 'fp32', gpu: 'GPU-00000000-0000-0000-0000-000000000000' });
+    expect(absent.code).toBe('BACKEND_UNAVAILABLE');
+    expect(absent.message).toMatch(cuda!.available ? /the chosen GPU GPU-00000000-0000-0000-0000-000000000000 is not on this machine \(found: #0 / : /backend cuda is unavailable/);
     const e = await loadError({ pte, backend: 'cpu', dtype: 'fp32', memoryBudgetBytes: 1 << 20 });
     expect(e.code).toBe('OUT_OF_MEMORY');
     expect(e.message).toMatch(/over the memory budget of 1 MiB/);

@@ -70,6 +70,8 @@ describe('CUDA backend (no GPU in CI)', () => {
       const probe = execFileSync(path.join(build, 'cuda_probe'), { encoding: 'utf8' });
       const cudaLine = probe.split('\n').find((l) => l.startsWith('cuda '))!;
       expect(probe).toMatch(/^cpu available CPU \(/m);
+      // A GPU that is not there: a clear error, whatever the machine has.
+      expect(probe).toMatch(/^create cuda GPU-00000000-0000-0000-0000-000000000000: error 5: (backend cuda is unavailable: |the chosen GPU GPU-0{8}-.* is not on this machine)/m);
       if (!nvcc) {
         expect(configure).toContain('building without the CUDA backend');
         expect(cudaLine).toContain(NOT_BUILT);

@@ -12,6 +12,14 @@ describe('engine lifecycle', () => {
     expect(cpu.available).toBe(true);
     expect(cpu.name).toMatch(/CPU \((scalar|avx2|avx512|neon)/);
     for (const b of backends) if (!b.available) expect(b.reason).toBeTruthy();
+    // GPUs are listed per backend (the CUDA backend's, usable or not); the CPU has none.
+    expect(cpu.devices).toEqual([]);
+    const cuda = backends.find((b) => b.id === 'cuda')!;
+    for (const d of cuda.devices) {
+      expect(d.id).toMatch(/^GPU-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(d.usable || Boolean(d.reason)).toBe(true);
+    }
+    if (cuda.available) expect(cuda.devices.some((d) => d.usable)).toBe(true);
   });
 
   it('reports load progress and exposes the model configuration', async () => {
@@ -19,13 +27,16 @@ describe('engine lifecycle', () => {
     const fractions: number[] = [];
     const pair = packedPair('tiny');
     const { loadModel } = await import('../../native-models/js/engine.js');
-    const model = await loadModel({ pte: pair.pte, backend: 'cpu', dtype: 'bf16', onProgress: (f, s) => (fractions.push(f), stages.push(s)) });
+    // A GPU choice means nothing to the CPU backend: kept in settings while the CPU runs, ignored.
+    const gpu = 'GPU-00000000-0000-0000-0000-000000000000';
+    const model = await loadModel({ pte: pair.pte, backend: 'cpu', dtype: 'bf16', gpu, onProgress: (f, s) => (fractions.push(f), stages.push(s)) });
     try {
       expect(stages.at(-1)).toBe('ready');
       expect(fractions.at(-1)).toBe(1);
       expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
       expect(model.info).toMatchObject({ dim: 64, enc_dim: 64, vocab_size: 1280, bos_id: 1, eos_id: 2, streaming_pad_id: 32, backend: 'cpu', dtype: 'bf16' });
       expect(model.info.cacheBytesPerSession).toBeGreaterThan(0);
+      expect(model.info.deviceId).toBeUndefined();
     } finally {
       model.dispose();
     }

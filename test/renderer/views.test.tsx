@@ -235,6 +235,63 @@ describe('file dialogs through the core', () => {
   });
 });
 
+describe('Settings: the GPU that runs the model', () => {
+  const rtx = { id: 'GPU-1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901', index: 0, name: 'NVIDIA GeForce RTX 4090', memoryBytes: 24 * 2 ** 30, compute: '8.9', usable: true };
+  const old = { id: 'GPU-0a0a0a0a-0000-0000-0000-000000000001', index: 1, name: 'Quadro T1000', memoryBytes: 4 * 2 ** 30, compute: '7.5', usable: false,
+    reason: 'compute capability 7.5; the CUDA backend needs 8.0 (Ampere) or newer' };
+  const a6000 = { id: 'GPU-99999999-8888-7777-6666-555555555555', index: 2, name: 'NVIDIA RTX A6000', memoryBytes: 48 * 2 ** 30, compute: '8.6', usable: true };
+
+  // The GPUs stand in for hardware this machine lacks (the engine's own listing runs on the GPU
+  // machine: native-models/tools/cuda/cuda_probe); settings, core and window are the real ones.
+  async function coreWithGpus(gpus: () => (typeof rtx | typeof old)[]) {
+    await core.close();
+    core = await AppCore.create({
+      configDir: dir, log: () => undefined,
+      models: {
+        listBackends: async () => [
+          { id: 'cpu', available: true, name: 'CPU (avx2, 8 threads)', devices: [] },
+          { id: 'cuda', available: true, name: 'NVIDIA CUDA (NVIDIA GeForce RTX 4090, 24 GiB)', devices: gpus() },
+        ],
+        inspect: async () => { throw new Error('not used'); },
+      },
+    });
+  }
+  const gpuSelect = () => screen.getByLabelText('GPU') as HTMLSelectElement;
+  const optionTexts = () => [...gpuSelect().options].map((o) => `${o.textContent}${o.disabled ? ' [disabled]' : ''}`);
+
+  it('is offered on CUDA, keeps the chosen GPU by its id, and shows it as missing when it is gone', async () => {
+    let gpus = [rtx, old, a6000];
+    await coreWithGpus(() => gpus);
+    renderApp();
+    fireEvent.click(tab('Settings'));
+    const runOn = await screen.findByLabelText('Run on');
+    expect(screen.queryByLabelText('GPU')).toBeNull(); // the CPU runs: no GPU to choose
+    fireEvent.change(runOn, { target: { value: 'cuda' } });
+    await waitFor(() => expect(gpuSelect().value).toBe(''));
+    expect(optionTexts()).toEqual([
+      'First usable GPU (NVIDIA GeForce RTX 4090)',
+      'NVIDIA GeForce RTX 4090 · 24 GB',
+      'Quadro T1000 · 4 GB (cannot run the model) [disabled]',
+      'NVIDIA RTX A6000 · 48 GB',
+    ]);
+    fireEvent.change(gpuSelect(), { target: { value: a6000.id } });
+    await waitFor(async () => expect(JSON.parse(await readFile(path.join(dir, 'settings.json'), 'utf8')).engine).toMatchObject({ backend: 'cuda', gpu: a6000.id }));
+
+    // Next start: the A6000 is gone (an eGPU unplugged). The choice stays, shown as missing.
+    gpus = [rtx, old];
+    cleanup();
+    disconnect();
+    renderApp();
+    fireEvent.click(tab('Settings'));
+    await waitFor(() => expect(gpuSelect().value).toBe(a6000.id));
+    expect(optionTexts().at(-1)).toBe('Not connected (GPU-99999999…)');
+    expect(screen.getByText(/This GPU is not on this computer now, so the model cannot load on CUDA/)).toBeTruthy();
+    fireEvent.change(gpuSelect(), { target: { value: '' } });
+    await waitFor(() => expect(core.settings.get().engine.gpu).toBeNull());
+    expect(screen.queryByText(/not on this computer now/)).toBeNull();
+  });
+});
+
 describe('model check with the real inspector', () => {
   it('Check model reads a packed pair and says it is ready; a bad file gets a clear reason', async () => {
     const { makeCheckpoint } = await import('../../native-models/js/checkpoint/make-checkpoint');

@@ -1,5 +1,6 @@
 /** The command registry: adding a command is one import and one line here. */
 import type { CliCommand } from '../command.js';
+import { backendsCommand } from './backends.js';
 import { inspectCommand } from './inspect.js';
 import { makeCheckpointCommand } from './make-checkpoint.js';
 import { packCommand } from './pack.js';
@@ -10,4 +11,5 @@ export const commands: CliCommand[] = [
   makeCheckpointCommand,
   inspectCommand,
   transcribeCommand,
+  backendsCommand,
 ];

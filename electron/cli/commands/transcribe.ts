@@ -1,6 +1,6 @@
 /**
  * `voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] --backend cpu|cuda
- *  --dtype fp32|bf16 [--threads N] [--json] AUDIO.wav`: streams a WAV (any rate, any channel count,
+ *  [--gpu ID|INDEX] --dtype fp32|bf16 [--threads N] [--json] AUDIO.wav`: streams a WAV (any rate, any channel count,
  * resampled to 16 kHz mono) through the native engine and prints the text, or one JSON object.
  * Like live dictation, it goes on after an early EOS (a pause) on a new engine session
  * (native-models/js/continuation), so the words after the pause are kept.
@@ -17,13 +17,15 @@ import { oneOf, parseCommandArgs, parseInteger, requireString } from '../args.js
 import { CliUsageError, type CliCommand } from '../command.js';
 
 const usage =
-  'voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] --backend cpu|cuda --dtype fp32|bf16 [--threads N] [--json] AUDIO.wav';
+  'voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] --backend cpu|cuda [--gpu ID|INDEX] --dtype fp32|bf16 [--threads N] [--json] AUDIO.wav';
 
 export interface TranscribeOptions {
   pte: string;
   ptd?: string;
   tokenizer?: string;
   backend: BackendId;
+  /** The GPU on cuda: an id from `voxtral backends`, or an index; default the first usable one. */
+  gpu?: string;
   dtype: ActivationDtype;
   threads?: number;
   audio: string;
@@ -52,7 +54,8 @@ export async function transcribeFile(o: TranscribeOptions): Promise<TranscribeRe
   if (!existsSync(tokenizerPath)) throw new CliUsageError(`tokenizer ${tokenizerPath} not found (pass --tokenizer)`);
   const tekken = loadTekken(JSON.parse(readFileSync(tokenizerPath, 'utf8')));
   const audio = readWavFile(o.audio);
-  const model = await loadModel({ pte: o.pte, ptd: o.ptd, backend: o.backend, dtype: o.dtype, threads: o.threads });
+  if (o.gpu !== undefined && o.backend !== 'cuda') throw new CliUsageError('--gpu needs --backend cuda');
+  const model = await loadModel({ pte: o.pte, ptd: o.ptd, backend: o.backend, gpu: o.gpu, dtype: o.dtype, threads: o.threads });
   try {
     const decoder = new SegmentedDecoder(tekken);
     let text = '';
@@ -101,6 +104,7 @@ export const transcribeCommand: CliCommand = {
         data: { type: 'string' },
         tokenizer: { type: 'string' },
         backend: { type: 'string', default: 'cpu' },
+        gpu: { type: 'string' },
         dtype: { type: 'string', default: 'fp32' },
         threads: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -113,6 +117,7 @@ export const transcribeCommand: CliCommand = {
       ptd: values.data,
       tokenizer: values.tokenizer,
       backend: oneOf<BackendId>(values.backend!, ['cpu', 'cuda'], '--backend'),
+      gpu: values.gpu,
       dtype: oneOf<ActivationDtype>(values.dtype!, ['fp32', 'bf16'], '--dtype'),
       threads: values.threads === undefined ? undefined : parseInteger(values.threads, '--threads'),
       audio: positionals[0],

@@ -18,11 +18,25 @@ export class NativeModelService implements ModelService {
     try {
       return listBackends()
         .filter((b) => (BACKENDS as readonly string[]).includes(b.id))
-        .map((b) => ({ id: b.id, available: b.available, name: b.name, ...(b.reason ? { reason: b.reason } : {}) }));
+        .map((b) => ({
+          id: b.id,
+          available: b.available,
+          name: b.name,
+          ...(b.reason ? { reason: b.reason } : {}),
+          devices: (b.devices ?? []).map((d) => ({
+            id: d.id,
+            index: d.index,
+            name: d.name,
+            memoryBytes: d.memoryBytes,
+            compute: d.compute,
+            usable: d.usable,
+            ...(d.reason ? { reason: d.reason } : {}),
+          })),
+        }));
     } catch (err) {
       // No addon (not built, or built for another machine): say so on every backend.
       const reason = `Unavailable: ${(err as Error)?.message ?? err}`;
-      return BACKENDS.map((id) => ({ id, available: false, name: BACKEND_NAMES[id], reason }));
+      return BACKENDS.map((id) => ({ id, available: false, name: BACKEND_NAMES[id], reason, devices: [] }));
     }
   }
 

@@ -60,8 +60,8 @@ export class UnavailableDictationService implements DictationService {
 export class UnavailableModelService implements ModelService {
   async listBackends(): Promise<BackendInfo[]> {
     return [
-      { id: 'cpu', available: false, name: 'CPU', reason: `Unavailable: ${NO_ENGINE}.` },
-      { id: 'cuda', available: false, name: 'NVIDIA CUDA', reason: `Unavailable: ${NO_ENGINE}.` },
+      { id: 'cpu', available: false, name: 'CPU', reason: `Unavailable: ${NO_ENGINE}.`, devices: [] },
+      { id: 'cuda', available: false, name: 'NVIDIA CUDA', reason: `Unavailable: ${NO_ENGINE}.`, devices: [] },
     ];
   }
 

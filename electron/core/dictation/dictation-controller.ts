@@ -413,7 +413,9 @@ export class DictationController implements DictationService {
     const { model, engine } = this.options.settings();
     const files = effectiveModel(model, this.options.fallbackModel ?? (() => null));
     if (!files) throw new AppFailure('no-model', 'No model chosen. Pick the model files in Settings.');
-    return { pte: files.pte, ptd: files.ptd, backend: engine.backend, dtype: engine.dtype, threads: engine.threads };
+    // The GPU matters only on CUDA: changing it while on the CPU must not reload the model.
+    const gpu = engine.backend === 'cuda' ? engine.gpu : null;
+    return { pte: files.pte, ptd: files.ptd, backend: engine.backend, dtype: engine.dtype, threads: engine.threads, gpu };
   }
 
   private followSettings(settings: Settings): void {

@@ -1,5 +1,5 @@
 // Owns the loaded speech model: loads it once, keeps it warm between dictations, reloads when the
-// model files, backend, precision or thread count change, and releases it on quit. Loads are
+// model files, backend, GPU, precision or thread count change, and releases it on quit. Loads are
 // serial; a caller asking for the config already loaded (or being loaded) shares that load.
 
 import { readFile } from 'node:fs/promises';
@@ -15,7 +15,7 @@ const TOKENIZER_FILE = 'tekken.json';
 const MAX_TOKENIZER_BYTES = 64 * 1024 * 1024;
 
 export function sameEngineConfig(a: EngineConfig, b: EngineConfig): boolean {
-  return a.pte === b.pte && a.ptd === b.ptd && a.backend === b.backend && a.dtype === b.dtype && a.threads === b.threads;
+  return a.pte === b.pte && a.ptd === b.ptd && a.backend === b.backend && a.dtype === b.dtype && a.threads === b.threads && a.gpu === b.gpu;
 }
 
 export class EngineHost {
@@ -70,6 +70,7 @@ export class EngineHost {
         ...(config.ptd ? { ptd: config.ptd } : {}),
         backend: config.backend,
         dtype: config.dtype,
+        ...(config.gpu !== null ? { gpu: config.gpu } : {}),
         ...(config.threads > 0 ? { threads: config.threads } : {}),
         onProgress: (fraction) => { for (const listener of listeners) listener(fraction); },
       });
@@ -113,6 +114,9 @@ export function engineLoadFailure(err: unknown, config: EngineConfig): AppFailur
     case 'IO': return new AppFailure('not-found', `The model ${name} could not be read: ${err.message}`);
     case 'FORMAT': return new AppFailure('model-invalid', `${name} is not a usable Voxtral model: ${err.message}`);
     case 'BACKEND_UNAVAILABLE':
+      // An explicit GPU is never swapped for another, so say where to change it.
+      if (config.gpu !== null) return new AppFailure('unavailable', `Cannot load the model on the GPU chosen in Settings: ${err.message}. Choose another GPU, or "First usable GPU", in Settings.`);
+      return new AppFailure('unavailable', `The ${config.backend.toUpperCase()} engine is not available here: ${err.message}`);
     case 'ADDON_MISSING': return new AppFailure('unavailable', `The ${config.backend.toUpperCase()} engine is not available here: ${err.message}`);
     case 'OUT_OF_MEMORY': return new AppFailure('engine', `Not enough memory for ${name} (${config.dtype}): ${err.message}`);
     default: return new AppFailure('engine', `The engine could not load ${name}: ${err.message}`);

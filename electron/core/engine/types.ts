@@ -15,6 +15,8 @@ export interface EngineConfig {
   dtype: WeightDtype;
   /** 0 = all cores. */
   threads: number;
+  /** The CUDA GPU's id; null = the first usable one (and always null on the CPU). */
+  gpu: string | null;
 }
 
 /** A model ready for sessions, with the tokenizer that turns its ids into text. */

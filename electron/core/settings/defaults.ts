@@ -4,7 +4,7 @@ import type { Settings } from '../../common/ipc-contract';
 export function defaultSettings(): Settings {
   return {
     model: { pte: null, ptd: null },
-    engine: { backend: 'cpu', dtype: 'fp32', threads: 0 },
+    engine: { backend: 'cpu', dtype: 'fp32', threads: 0, gpu: null },
     microphone: { deviceId: null },
     // Hold to talk, or tap to toggle: what most dictation apps converge on.
     hotkey: { accelerator: 'CommandOrControl+Shift+Space', mode: 'both' },

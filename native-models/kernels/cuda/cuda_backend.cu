@@ -15,9 +15,61 @@ namespace {
 constexpr size_t kMaxAttnPartials = 16384;
 constexpr size_t kMaxAttnHeadDim = 256;
 
-int selected_device() {
+// nvidia-smi -L's form of the UUID, GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx: what settings keep.
+std::string uuid_string(const cudaUUID_t& u) {
+  static const char hex[] = "0123456789abcdef";
+  std::string s = "GPU-";
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) s += '-';
+    const auto b = static_cast<unsigned char>(u.bytes[i]);
+    s += hex[b >> 4];
+    s += hex[b & 15];
+  }
+  return s;
+}
+
+// Every GPU the runtime sees, usable or not; `error` says why there are none when the driver
+// itself cannot be reached.
+std::vector<DeviceInfo> list_gpus(std::string& error) {
+  std::vector<DeviceInfo> out;
+  int count = 0;
+  cudaError_t err = cudaGetDeviceCount(&count);
+  if (err != cudaSuccess) {
+    (void)cudaGetLastError();
+    error = std::string("no usable NVIDIA driver or GPU (") + cudaGetErrorString(err) + ")";
+    return out;
+  }
+  if (count == 0) error = "no NVIDIA GPU found";
+  for (int i = 0; i < count; ++i) {
+    DeviceInfo d;
+    d.index = i;
+    cudaDeviceProp prop{};
+    err = cudaGetDeviceProperties(&prop, i);
+    if (err != cudaSuccess) {
+      (void)cudaGetLastError();
+      d.id = "GPU#" + std::to_string(i);
+      d.name = "GPU " + std::to_string(i);
+      d.reason = std::string("cannot query the GPU (") + cudaGetErrorString(err) + ")";
+      out.push_back(std::move(d));
+      continue;
+    }
+    d.id = uuid_string(prop.uuid);
+    d.name = prop.name;
+    d.memory_bytes = prop.totalGlobalMem;
+    d.compute = std::to_string(prop.major) + "." + std::to_string(prop.minor);
+    d.usable = prop.major >= 8;
+    if (!d.usable) d.reason = "compute capability " + d.compute + "; the CUDA backend needs 8.0 (Ampere) or newer";
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+// The GPU a backend created with `options` runs on: the option, else VXD_CUDA_DEVICE, else the
+// first usable one (device_choice.h).
+std::string wanted_device(const BackendOptions& options) {
+  if (!options.device.empty()) return options.device;
   const char* env = std::getenv("VXD_CUDA_DEVICE");
-  return env ? std::atoi(env) : 0;
+  return env ? env : "";
 }
 
 size_t weight_data_bytes(const HostWeight& w) {
@@ -50,7 +102,7 @@ size_t round_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
 
 }  // namespace
 
-CudaBackend::CudaBackend(const BackendOptions&) {
+CudaBackend::CudaBackend(const BackendOptions& options) {
   // Switches first: a bad value fails before anything is allocated.
   attn_parallel_merge_ = switch_on("VXD_FUSED");
   qkv_rope_epilogue_ = switch_on("VXD_CUDA_QKV_ROPE");
@@ -65,7 +117,14 @@ CudaBackend::CudaBackend(const BackendOptions&) {
     attn_max_splits_ = std::strtoll(cap, &end, 10);
     if (end == cap || *end || errno || attn_max_splits_ < 1) fail(VXD_ERR_INVALID_ARGUMENT, "VXD_CUDA_ATTN_MAX_SPLITS must be a positive integer");
   }
-  device_ = selected_device();
+  {
+    std::string error;
+    const std::vector<DeviceInfo> gpus = list_gpus(error);
+    if (gpus.empty()) fail(VXD_ERR_BACKEND_UNAVAILABLE, error);
+    device_ = choose_device(gpus, wanted_device(options), "GPU");
+    for (const auto& g : gpus)
+      if (g.index == device_) device_info_ = g;
+  }
   check(cudaSetDevice(device_), "cudaSetDevice");
   check(cudaDeviceGetAttribute(&sm_count_, cudaDevAttrMultiProcessorCount, device_), "cudaDeviceGetAttribute");
   check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
@@ -218,6 +277,14 @@ size_t CudaBackend::weight_footprint(const HostWeight& w) const {
   return round_up(weight_data_bytes(w), 256) + (quantized(w.dtype) ? round_up(w.scales_bytes, 256) : 0);
 }
 
+std::optional<DeviceMemory> CudaBackend::device_memory() const {
+  std::lock_guard<std::recursive_mutex> lock(stream_mu_);
+  bind_device();
+  size_t free_bytes = 0, total = 0;
+  check(cudaMemGetInfo(&free_bytes, &total), "cudaMemGetInfo");
+  return DeviceMemory{device_info_.id, device_info_.name, free_bytes};
+}
+
 void CudaBackend::set_step_param(StepParam slot, int64_t value) {
   if (slot < 0 || slot >= kStepParamCount) fail(VXD_ERR_INTERNAL, "bad step param slot");
   params_[slot] = value;
@@ -315,36 +382,26 @@ void CudaBackend::synchronize() {
 
 namespace {
 
+// Available when the default GPU (VXD_CUDA_DEVICE, else the first usable one) can run; every GPU
+// is listed, so a settings page can offer the others.
 BackendInfo probe_cuda() {
   BackendInfo info;
   info.id = "cuda";
   info.name = "NVIDIA CUDA";
-  int count = 0;
-  cudaError_t err = cudaGetDeviceCount(&count);
-  if (err != cudaSuccess) {
-    (void)cudaGetLastError();
-    info.reason = std::string("no usable NVIDIA driver or GPU (") + cudaGetErrorString(err) + ")";
+  std::string error;
+  info.devices = list_gpus(error);
+  if (info.devices.empty()) {
+    info.reason = error;
     return info;
   }
-  const int dev = selected_device();
-  if (count == 0 || dev < 0 || dev >= count) {
-    info.reason = count == 0 ? "no NVIDIA GPU found" : "VXD_CUDA_DEVICE names a GPU that does not exist";
-    return info;
+  try {
+    const int dev = choose_device(info.devices, wanted_device(BackendOptions{}), "GPU");
+    const DeviceInfo& d = info.devices[static_cast<size_t>(dev)];
+    info.name = "NVIDIA CUDA (" + d.name + ", " + std::to_string(d.memory_bytes >> 30) + " GiB)";
+    info.available = true;
+  } catch (const Error& e) {
+    info.reason = e.what();
   }
-  cudaDeviceProp prop{};
-  err = cudaGetDeviceProperties(&prop, dev);
-  if (err != cudaSuccess) {
-    (void)cudaGetLastError();
-    info.reason = std::string("cannot query the GPU (") + cudaGetErrorString(err) + ")";
-    return info;
-  }
-  info.name = std::string("NVIDIA CUDA (") + prop.name + ", " + std::to_string(prop.totalGlobalMem >> 30) + " GiB)";
-  if (prop.major < 8) {
-    info.reason = std::string(prop.name) + " has compute capability " + std::to_string(prop.major) + "." +
-                  std::to_string(prop.minor) + "; the CUDA backend needs 8.0 (Ampere) or newer";
-    return info;
-  }
-  info.available = true;
   return info;
 }
 

@@ -74,6 +74,7 @@ class CudaBackend final : public Backend {
   Weight upload_weight(const HostWeight& w) override;
   const float* upload_vector(const float* host, size_t n) override;
   size_t weight_footprint(const HostWeight& w) const override;
+  std::optional<DeviceMemory> device_memory() const override;
 
   void set_step_param(StepParam slot, int64_t value) override;
   void run_step(const std::string& key, const std::function<void()>& record) override;
@@ -132,6 +133,7 @@ class CudaBackend final : public Backend {
   };
 
   int device_ = 0;
+  DeviceInfo device_info_;  // the GPU chosen at construction (device_choice.h)
   int sm_count_ = 0;
   cudaStream_t stream_ = nullptr;
   int64_t* d_params_ = nullptr;
@@ -159,7 +161,7 @@ class CudaBackend final : public Backend {
   // that graph (and replayed on memory this session later frees) or device_alloc would see the
   // capture and refuse, and free's stream synchronize would invalidate the capture. Recursive so
   // that an allocation inside record() still reaches device_alloc's error instead of deadlocking.
-  std::recursive_mutex stream_mu_;
+  mutable std::recursive_mutex stream_mu_;
   // v4 attention: merge reading splits in parallel (VXD_FUSED=0: the v3 merge, to compare) and
   // an upper bound on splits per query (VXD_CUDA_ATTN_MAX_SPLITS, default: no extra bound).
   bool attn_parallel_merge_ = true;

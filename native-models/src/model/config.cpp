@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "../error.h"
+#include "../json_text.h"
 
 namespace vxd {
 namespace {
@@ -115,18 +116,13 @@ std::string config_json(const PteProgram& program) {
   o << "{";
   bool first = true;
   for (const auto& [name, v] : program.constants) {
-    o << (first ? "" : ",") << "\"" << name << "\":";
+    o << (first ? "" : ",");
+    write_json_string(o, name);
+    o << ":";
     first = false;
     if (std::holds_alternative<int64_t>(v)) o << std::get<int64_t>(v);
     else if (std::holds_alternative<double>(v)) o << std::get<double>(v);
-    else {
-      o << "\"";
-      for (char ch : std::get<std::string>(v)) {
-        if (ch == '"' || ch == '\\') o << '\\' << ch;
-        else if (static_cast<unsigned char>(ch) >= 0x20) o << ch;
-      }
-      o << "\"";
-    }
+    else write_json_string(o, std::get<std::string>(v));
   }
   o << "}";
   return o.str();

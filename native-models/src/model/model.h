@@ -34,6 +34,7 @@ struct Model {
   std::unique_ptr<LogMel> mel;
   DType act_dtype = DType::F32;
   std::string dtype_name, info_json;
+  std::string device_id, device_name;  // a device backend's device (empty on the CPU)
   uint64_t weight_bytes = 0, session_bytes = 0;
   bool fused = fused_ops_from_env();  // see fused_ops_from_env
   std::mutex compute;  // one step at a time on the backend (see vxd.h threading contract)

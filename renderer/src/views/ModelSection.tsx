@@ -2,6 +2,7 @@ import type { BackendId, ModelSummary, Settings, WeightDtype } from '../../../el
 import { formatSize } from '../../../electron/common/byte-size';
 import { DraftInput, Field } from '../components/fields';
 import { useAppState } from '../stores/store-context';
+import { GpuField } from './GpuField';
 
 /** "Ready: bf16, 8-bit weights, 2.6 GB" */
 export function describeModel(summary: ModelSummary): string {
@@ -76,6 +77,7 @@ export function ModelSection({ settings, onChange, onEngineChange }: {
           {(id) => <DraftInput id={id} type="number" value={String(settings.engine.threads)} onCommit={(v) => onEngineChange({ threads: Number(v) })} />}
         </Field>
       </div>
+      <GpuField cuda={backends.find((b) => b.id === 'cuda')} engine={settings.engine} onChange={onEngineChange} />
       {backends.find((b) => b.id === settings.engine.backend && !b.available)?.reason && (
         <p className="field-hint">{backends.find((b) => b.id === settings.engine.backend)?.reason}</p>
       )}

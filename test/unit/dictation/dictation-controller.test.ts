@@ -162,6 +162,8 @@ describe('DictationController on the real engine', () => {
     await expect.poll(() => counts.disposed).toBe(1); // the old model is freed
     settings = { ...settings, showOverlay: false };
     for (const l of listeners) l(settings); // unrelated change: no reload
+    settings = { ...settings, engine: { ...settings.engine, gpu: 'GPU-1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901' } };
+    for (const l of listeners) l(settings); // a GPU chosen while the CPU runs: no reload either
     await controller.start();
     framesOf(speechSamples()).forEach((f, seq) => controller.pushAudio(f, seq));
     expect((await controller.stop())?.text).toBe(reference.text.trimStart());
@@ -303,6 +305,30 @@ describe('DictationController failures', () => {
     expect((await controller.start()).state).toBe('listening');
     await controller.dispose();
   }, 30_000);
+
+  it('asks the engine for the GPU chosen in Settings, and says where to change it when that GPU is refused', async () => {
+    const gpu = 'GPU-1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901';
+    const asked: LoadModelOptions[] = [];
+    const api: EngineApi = {
+      async loadModel(options) {
+        asked.push(options);
+        if (options.gpu) throw new EngineError('BACKEND_UNAVAILABLE', `the chosen GPU ${gpu} is not on this machine (found: #0 NVIDIA RTX A6000 (GPU-99999999-8888-7777-6666-555555555555))`);
+        throw new EngineError('BACKEND_UNAVAILABLE', 'backend cuda is unavailable: no NVIDIA GPU found');
+      },
+    };
+    let settings = settingsFor(tiny, { backend: 'cuda', gpu });
+    const controller = new DictationController({ settings: () => settings, host: new EngineHost(api), vad: null });
+    await expect(controller.start()).rejects.toMatchObject({
+      code: 'unavailable',
+      message: `Cannot load the model on the GPU chosen in Settings: the chosen GPU ${gpu} is not on this machine (found: #0 NVIDIA RTX A6000 (GPU-99999999-8888-7777-6666-555555555555)). Choose another GPU, or "First usable GPU", in Settings.`,
+    });
+    expect(asked[0]).toMatchObject({ backend: 'cuda', gpu });
+    settings = settingsFor(tiny, { backend: 'cuda', gpu: null }); // First usable GPU: the engine's own default
+    await expect(controller.start()).rejects.toMatchObject({ code: 'unavailable', message: 'The CUDA engine is not available here: backend cuda is unavailable: no NVIDIA GPU found' });
+    expect(asked).toHaveLength(2);
+    expect('gpu' in asked[1]).toBe(false);
+    await controller.dispose();
+  });
 
   it('an engine failure mid-dictation keeps the words decoded so far, and the next dictation works', async () => {
     const { decoded, controller } = await failMidDictation(settingsFor(tiny));

@@ -1,0 +1,45 @@
+// Which NVIDIA GPU runs the model (Settings → Model, shown on CUDA). Settings keep the GPU's id,
+// which survives reboots and reordering; a chosen GPU that is gone stays chosen and is shown as
+// missing, because the engine refuses it rather than quietly using another.
+
+import { formatGpuMemory } from '../../../electron/common/byte-size';
+import type { BackendInfo, GpuInfo, Settings } from '../../../electron/common/ipc-contract';
+import { Field } from '../components/fields';
+
+const FIRST_USABLE = '';
+
+/** "NVIDIA GeForce RTX 4090 · 24 GB" */
+export function describeGpu(gpu: GpuInfo): string {
+  const label = `${gpu.name} · ${formatGpuMemory(gpu.memoryBytes)}`;
+  return gpu.usable ? label : `${label} (cannot run the model)`;
+}
+
+export function GpuField({ cuda, engine, onChange }: {
+  cuda: BackendInfo | undefined;
+  engine: Settings['engine'];
+  onChange(patch: Partial<Settings['engine']>): void;
+}) {
+  const devices = cuda?.devices ?? [];
+  if (engine.backend !== 'cuda' || (devices.length === 0 && engine.gpu === null)) return null;
+  const chosen = engine.gpu === null ? undefined : devices.find((d) => d.id.toLowerCase() === engine.gpu!.toLowerCase());
+  const missing = engine.gpu !== null && !chosen;
+  const first = devices.find((d) => d.usable);
+  const hint = missing
+    ? 'This GPU is not on this computer now, so the model cannot load on CUDA: plug it back in, or choose another GPU.'
+    : chosen && !chosen.usable
+      ? chosen.reason
+      : devices.length > 1 ? 'Each GPU keeps its choice across restarts, even if the cards change order.' : undefined;
+  return (
+    <Field label="GPU" hint={hint}>
+      {(id) => (
+        <select id={id} value={engine.gpu ?? FIRST_USABLE} onChange={(e) => onChange({ gpu: e.target.value === FIRST_USABLE ? null : e.target.value })}>
+          <option value={FIRST_USABLE}>{first ? `First usable GPU (${first.name})` : 'First usable GPU (none found)'}</option>
+          {devices.map((d) => (
+            <option key={d.id} value={d.id} disabled={!d.usable && d.id !== engine.gpu}>{describeGpu(d)}</option>
+          ))}
+          {missing && <option value={engine.gpu!}>{`Not connected (${engine.gpu!.slice(0, 12)}…)`}</option>}
+        </select>
+      )}
+    </Field>
+  );
+}
