@@ -16,7 +16,8 @@ describe('engine lifecycle', () => {
     expect(cpu.devices).toEqual([]);
     const cuda = backends.find((b) => b.id === 'cuda')!;
     for (const d of cuda.devices) {
-      expect(d.id).toMatch(/^GPU-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      // The UUID; "GPU#<index>" only for a GPU the driver could not describe (then never usable).
+      expect(d.id).toMatch(d.usable ? /^GPU-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/ : /^GPU[-#]/);
       expect(d.usable || Boolean(d.reason)).toBe(true);
     }
     if (cuda.available) expect(cuda.devices.some((d) => d.usable)).toBe(true);
