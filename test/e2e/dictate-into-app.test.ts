@@ -159,7 +159,7 @@ beforeAll(async () => {
 
   grab = new XKeyGrab(x.env);
   hotkeys = new HotkeyService({
-    handlers: { down: () => coordinator.hotkeyDown(), up: () => coordinator.hotkeyUp(), toggle: () => coordinator.toggle() },
+    handlers: { down: () => coordinator.hotkeyDown(), up: () => coordinator.hotkeyUp(), toggle: () => coordinator.toggle(), cancel: () => coordinator.cancel() },
     globalShortcut: grab,
     probe: () => probeHook({ env: x.env, platform: 'linux' }),
     loadHook: loadUiohook,
@@ -178,6 +178,8 @@ beforeAll(async () => {
   });
   coordinator = new DictationCoordinator({ port, insertion: inserter, hotkeyMode: () => hotkeyMode });
   coordinator.onChange((s) => { if (states.at(-1) !== s.state) states.push(s.state); });
+  // As DictateAnywhere wires it: Escape cancels while a dictation runs.
+  coordinator.onChange((s) => hotkeys.setCancelArmed(s.state !== 'idle'));
 
   await bindHotkey(HOTKEY);
 }, 60_000);
@@ -222,6 +224,32 @@ describe('dictating into the focused app under X11', () => {
     expect(await settledTargetText()).toBe(EXPECTED);
     expect(await readClipboard()).toBe(OLD_CLIPBOARD);
     expect(states).toEqual(['arming', 'recording', 'finishing', 'inserting', 'idle']);
+  });
+
+  it('Escape cancels a tapped dictation: nothing is pasted, the app never sees that Escape, and gets the next one', async () => {
+    mode = 'paste';
+    hotkeyMode = 'both';
+    await page.evaluate(() => {
+      const w = window as unknown as { escapes?: number };
+      if (w.escapes === undefined) document.addEventListener('keydown', (e) => { if (e.key === 'Escape') w.escapes! += 1; });
+      w.escapes = 0;
+    });
+    const escapes = () => page.evaluate(() => (window as unknown as { escapes: number }).escapes);
+    await x.x('xdotool', ['key', XDOTOOL_HOTKEY]);
+    await waitFor('latched recording', () => coordinator.snapshot().state === 'recording' && coordinator.snapshot().latched);
+    await waitFor('some live text', () => coordinator.snapshot().text.length >= 10);
+    await grab.ready(); // the Escape grab, taken when the dictation started
+    await x.x('xdotool', ['key', 'Escape']);
+    await waitFor('idle', () => coordinator.snapshot().state === 'idle');
+    expect(coordinator.snapshot()).toMatchObject({ error: null, notice: 'Cancelled' });
+    expect(states).toEqual(['arming', 'recording', 'idle']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.inputValue('#target')).toBe('');
+    expect(await readClipboard()).toBe(OLD_CLIPBOARD);
+    expect(await escapes()).toBe(0);
+    // Idle again: Escape is the app's.
+    await x.x('xdotool', ['key', 'Escape']);
+    await waitFor('the next Escape in the app', async () => (await escapes()) === 1, 5_000);
   });
 
   it('live typing while the hotkey is held: its grab would take every key, so the text waits for the release, then all of it', async () => {

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   let downAt = 0;
   let pressed: (() => void) | null = null;
   const hotkeys = new HotkeyService({
-    handlers: { down: () => { downAt = performance.now(); pressed?.(); }, up: () => undefined, toggle: () => undefined },
+    handlers: { down: () => { downAt = performance.now(); pressed?.(); }, up: () => undefined, toggle: () => undefined, cancel: () => undefined },
     probe: () => probeHook({ env: x.env, platform: 'linux' }), loadHook: loadUiohook, platform: 'linux',
   });
   const status = await hotkeys.apply('Ctrl+Shift+F9');

@@ -89,6 +89,7 @@ export class DictateAnywhere {
   private readonly detect: () => PlatformInsertion;
   private accelerator: string | null = null;
   private status: HotkeyStatus | null = null;
+  private readonly offCancel: () => void;
 
   private constructor(private readonly options: DictateAnywhereOptions) {
     const platform = options.platform ?? process.platform;
@@ -111,7 +112,9 @@ export class DictateAnywhere {
     });
     const coordinator = this.coordinator;
     this.hotkeys = new HotkeyService({
-      handlers: { down: () => coordinator.hotkeyDown(), up: () => coordinator.hotkeyUp(), toggle: () => coordinator.toggle() },
+      handlers: {
+        down: () => coordinator.hotkeyDown(), up: () => coordinator.hotkeyUp(), toggle: () => coordinator.toggle(), cancel: () => coordinator.cancel(),
+      },
       globalShortcut: options.globalShortcut,
       probe: options.probe ?? (async () => (platform === 'darwin' && options.accessibilityTrusted && !options.accessibilityTrusted()
         ? { ok: false, reason: 'macOS has not given Voxtral Dictate the Accessibility permission (System Settings → Privacy & Security → Accessibility)' }
@@ -119,6 +122,8 @@ export class DictateAnywhere {
       loadHook: options.loadHook ?? loadUiohook,
       platform,
     });
+    // Escape cancels only while a dictation runs; the rest of the time the key is the apps'.
+    this.offCancel = coordinator.onChange((snapshot) => this.hotkeys.setCancelArmed(snapshot.state !== 'idle'));
   }
 
   static async start(options: DictateAnywhereOptions): Promise<DictateAnywhere> {
@@ -147,7 +152,11 @@ export class DictateAnywhere {
     return platform.available ? { available: true, detail: platform.description } : { available: false, detail: platform.reason };
   }
 
+  /** Whether Escape cancels the running dictation here (for the overlay's hint). */
+  get cancelKeyWorks(): boolean { return this.hotkeys.cancelWorks; }
+
   dispose(): void {
+    this.offCancel();
     this.hotkeys.stop();
     this.coordinator.dispose();
   }

@@ -22,7 +22,12 @@ export interface HotkeyHandlers {
   up(): void;
   /** The globalShortcut fallback has only presses. */
   toggle(): void;
+  /** Escape while a dictation runs (see setCancelArmed). */
+  cancel(): void;
 }
+
+/** The key that cancels a running dictation, as Handy and Whispering have one. */
+export const CANCEL_KEY = 'Escape';
 
 export interface HotkeyStatus {
   backend: 'hook' | 'shortcut' | 'none';
@@ -50,6 +55,9 @@ export class HotkeyService {
   private hookFailure: string | null = null;
   private matcher: HotkeyMatcher | null = null;
   private registered: string | null = null;
+  private binding: HotkeyBinding | null = null;
+  private cancelArmed = false;
+  private cancelGrabbed = false;
   private readonly modifiers = new ModifierTracker();
   /** The hook's view of the keys live typing sends (see KeystrokeAudit). */
   readonly keystrokes = new KeystrokeAuditor(() => this.hook !== null, () => this.hotkeyHeld(), () => this.modifiersHeld(),
@@ -62,12 +70,24 @@ export class HotkeyService {
 
   /** Binds (or re-binds) the hotkey; safe to call on every settings change. */
   async apply(accelerator: string): Promise<HotkeyStatus> {
+    // A re-bind during a dictation: the cancel grab must not hold a key the new hotkey takes.
+    const cancelArmed = this.cancelArmed;
+    this.setCancelArmed(false);
+    try {
+      return await this.bind(accelerator);
+    } finally {
+      this.setCancelArmed(cancelArmed);
+    }
+  }
+
+  private async bind(accelerator: string): Promise<HotkeyStatus> {
     this.unbind();
     const parsed = parseAccelerator(accelerator, this.platform);
     if (!parsed.ok) {
       return { backend: 'none', holdToTalk: false, accelerator, message: null, conflicts: [], error: parsed.error };
     }
     const binding = parsed.binding;
+    this.binding = binding;
     const conflicts = hotkeyConflicts(binding, this.platform);
     const hook = await this.ensureHook();
     if (hook) {
@@ -95,6 +115,39 @@ export class HotkeyService {
     };
   }
 
+  /**
+   * While armed (a dictation runs), Escape without modifiers cancels it. The key is grabbed for
+   * that time where globalShortcut can, so the focused app does not also take it (a dialog closed
+   * by the Escape meant for the dictation); the rest of the time Escape is the app's. Not armed
+   * when Escape itself is the hotkey.
+   */
+  setCancelArmed(armed: boolean): void {
+    const on = armed && !this.cancelIsHotkey();
+    if (on === this.cancelArmed) return;
+    this.cancelArmed = on;
+    const shortcut = this.options.globalShortcut;
+    if (on && shortcut) {
+      try {
+        // With the hook, the hook's event cancels (one path for both); the grab only holds the key.
+        this.cancelGrabbed = shortcut.register(CANCEL_KEY, () => { if (!this.hook) this.options.handlers.cancel(); });
+      } catch {
+        this.cancelGrabbed = false;
+      }
+    } else if (!on && this.cancelGrabbed) {
+      this.cancelGrabbed = false;
+      try {
+        shortcut?.unregister(CANCEL_KEY);
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  /** Whether Escape cancels a dictation here now (armed, and something will hear the key). */
+  get cancelWorks(): boolean {
+    return this.cancelArmed && (this.hook !== null || this.cancelGrabbed);
+  }
+
   /** Whether the user holds a modifier key now (false when there is no hook to tell). */
   modifiersHeld(): boolean {
     return this.hook !== null && this.modifiers.anyHeld;
@@ -109,6 +162,7 @@ export class HotkeyService {
   }
 
   stop(): void {
+    this.setCancelArmed(false);
     this.unbind();
     this.modifiers.reset();
     if (this.hook) {
@@ -136,6 +190,7 @@ export class HotkeyService {
         this.modifiers.handle(event);
         this.keystrokes.handle(event);
         this.matcher?.handle(event);
+        if (this.cancelArmed && event.type === 'down' && event.key === CANCEL_KEY && event.modifiers.size === 0) this.options.handlers.cancel();
       });
       this.hook = hook;
       return hook;
@@ -158,9 +213,14 @@ export class HotkeyService {
     return 'ok';
   }
 
+  private cancelIsHotkey(): boolean {
+    return this.binding?.key === CANCEL_KEY && this.binding.modifiers.size === 0;
+  }
+
   private unbind(): void {
     this.matcher?.reset();
     this.matcher = null;
+    this.binding = null;
     this.keystrokes.setHotkey(null);
     if (this.registered && this.options.globalShortcut) {
       try {

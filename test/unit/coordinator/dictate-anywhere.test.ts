@@ -88,6 +88,30 @@ describe('DictateAnywhere', () => {
     desk.dispose();
   });
 
+  it('Escape cancels the running dictation: the service cancels, nothing is inserted; idle, Escape does nothing', async () => {
+    const settings: DictateAnywhereSettings = { hotkey: { accelerator: 'F9', mode: 'toggle' }, insertion: { mode: 'clipboard' } };
+    const { service, desk, runner, key } = await setup(settings);
+    key('down', 'Escape');
+    await settle();
+    expect(service.calls).toEqual([]);
+    expect(desk.cancelKeyWorks).toBe(false);
+    key('down', 'F9'); key('up', 'F9');
+    await settle();
+    expect(desk.coordinator.snapshot().state).toBe('recording');
+    expect(desk.cancelKeyWorks).toBe(true);
+    service.partial(' words to throw away');
+    key('down', 'Escape'); key('up', 'Escape');
+    await settle();
+    expect(desk.coordinator.snapshot()).toMatchObject({ state: 'idle', notice: 'Cancelled' });
+    expect(service.calls).toEqual(['start', 'cancel']);
+    expect(desk.cancelKeyWorks).toBe(false);
+    key('down', 'Escape');
+    await settle();
+    expect(service.calls).toEqual(['start', 'cancel']);
+    expect(runner.detached).toEqual([]);
+    desk.dispose();
+  });
+
   it('an empty final transcript from the service means nothing is inserted', async () => {
     const settings: DictateAnywhereSettings = { hotkey: { accelerator: 'F9', mode: 'toggle' }, insertion: { mode: 'clipboard' } };
     const { service, desk, runner, key } = await setup(settings);

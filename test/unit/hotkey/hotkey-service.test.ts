@@ -31,7 +31,7 @@ class FakeShortcut implements GlobalShortcutLike {
 function service(probeOk: boolean, shortcut?: FakeShortcut, hook = new FakeHook()) {
   const log: string[] = [];
   const svc = new HotkeyService({
-    handlers: { down: () => log.push('down'), up: () => log.push('up'), toggle: () => log.push('toggle') },
+    handlers: { down: () => log.push('down'), up: () => log.push('up'), toggle: () => log.push('toggle'), cancel: () => log.push('cancel') },
     globalShortcut: shortcut,
     probe: async () => (probeOk ? { ok: true, reason: null } : { ok: false, reason: 'there is no X display (DISPLAY is not set)' }),
     loadHook: async () => hook,
@@ -157,11 +157,58 @@ describe('HotkeyService', () => {
     expect(hook.starts).toBe(1);
   });
 
+  it('Escape cancels only while armed (a dictation runs), grabbed for that time only', async () => {
+    const shortcut = new FakeShortcut();
+    const { svc, log, hook } = service(true, shortcut);
+    await svc.apply('F9');
+    hook.key('down', 'Escape');
+    expect(log).toEqual([]); // no dictation: the key is the focused app's
+    expect(svc.cancelWorks).toBe(false);
+    svc.setCancelArmed(true);
+    expect([...shortcut.registered.keys()]).toEqual(['F9', 'Escape']);
+    expect(svc.cancelWorks).toBe(true);
+    hook.key('down', 'Escape', 'shift'); // a chord with Escape is something else
+    hook.key('up', 'Escape');
+    hook.key('down', 'Escape');
+    expect(log).toEqual(['cancel']);
+    shortcut.registered.get('Escape')!(); // the grab's own callback: the hook already heard it
+    expect(log).toEqual(['cancel']);
+    svc.setCancelArmed(false);
+    expect([...shortcut.registered.keys()]).toEqual(['F9']);
+    hook.key('down', 'Escape');
+    expect(log).toEqual(['cancel']);
+    svc.setCancelArmed(true);
+    svc.stop(); // quitting drops the grab
+    expect(shortcut.registered.size).toBe(0);
+  });
+
+  it('without the hook, the Escape grab itself cancels; where Escape is the hotkey, it only toggles', async () => {
+    const shortcut = new FakeShortcut();
+    const { svc, log } = service(false, shortcut);
+    await svc.apply('F9');
+    svc.setCancelArmed(true);
+    shortcut.registered.get('Escape')!();
+    expect(log).toEqual(['cancel']);
+    svc.setCancelArmed(false);
+    await svc.apply('Escape');
+    svc.setCancelArmed(true);
+    expect(svc.cancelWorks).toBe(false);
+    expect([...shortcut.registered.keys()]).toEqual(['Escape']);
+    shortcut.registered.get('Escape')!();
+    expect(log).toEqual(['cancel', 'toggle']);
+    const taken = new FakeShortcut();
+    taken.taken.add('Escape');
+    const noGrab = service(false, taken);
+    await noGrab.svc.apply('F9');
+    noGrab.svc.setCancelArmed(true);
+    expect(noGrab.svc.cancelWorks).toBe(false); // nothing would hear the key
+  });
+
   it('tries the hook again on the next apply after a failure (a permission granted meanwhile)', async () => {
     let ok = false;
     const hook = new FakeHook();
     const svc = new HotkeyService({
-      handlers: { down: () => undefined, up: () => undefined, toggle: () => undefined },
+      handlers: { down: () => undefined, up: () => undefined, toggle: () => undefined, cancel: () => undefined },
       globalShortcut: new FakeShortcut(),
       probe: async () => (ok ? { ok: true, reason: null } : { ok: false, reason: 'no permission' }),
       loadHook: async () => hook,
