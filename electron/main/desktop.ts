@@ -158,6 +158,11 @@ function createTray(options: DesktopOptions, desk: DictateAnywhere | null, log: 
         if (desk) desk.coordinator.toggle();
         else options.showWindow('dictate');
       },
+      // The coordinator's dictation if it runs one, else the one the window started.
+      cancelDictation: () => {
+        if (desk && desk.coordinator.snapshot().state !== 'idle') desk.coordinator.cancel();
+        else void core.dictation.cancel().catch((err) => log('cancel from the tray', err));
+      },
       openSettings: () => options.showWindow('settings'),
       openHistory: () => options.showWindow('history'),
       setStartAtLogin: (enabled) => void core.settings.update({ startAtLogin: enabled }).catch((err) => log('start at login', err)),

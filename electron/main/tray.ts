@@ -1,4 +1,4 @@
-// The tray icon: dictation state at a glance and the app's menu (start/stop, settings, history,
+// The tray icon: dictation state at a glance and the app's menu (start/stop/cancel, settings, history,
 // start at login, quit). Icons are drawn here as bitmaps, so no image asset can go missing.
 // "Start at login" only flips the setting; electron/main/login-item.ts applies it.
 
@@ -9,6 +9,8 @@ export type TrayState = 'idle' | 'loading' | 'listening' | 'finishing' | 'error'
 
 export interface TrayActions {
   toggleDictation(): void;
+  /** Drops the running dictation: nothing is inserted. */
+  cancelDictation(): void;
   openSettings(): void;
   openHistory(): void;
   setStartAtLogin(enabled: boolean): void;
@@ -62,6 +64,8 @@ export function trayMenuTemplate(view: TrayView, actions: TrayActions): MenuItem
       registerAccelerator: false, // the global hotkey is owned by the hotkey service
       click: () => actions.toggleDictation(),
     },
+    // Escape does the same while a hotkey dictation runs (shown, not registered: the hotkey service owns it).
+    ...(busy ? [{ label: 'Cancel dictation', accelerator: 'Escape', registerAccelerator: false, click: () => actions.cancelDictation() }] : []),
     { type: 'separator' },
     { label: 'Settings…', click: () => actions.openSettings() },
     { label: 'History…', click: () => actions.openHistory() },

@@ -118,6 +118,7 @@ describe('tray', () => {
   const log: string[] = [];
   const actions: TrayActions = {
     toggleDictation: () => log.push('toggle'),
+    cancelDictation: () => log.push('cancel'),
     openSettings: () => log.push('settings'),
     openHistory: () => log.push('history'),
     setStartAtLogin: (v) => log.push(`login:${v}`),
@@ -136,7 +137,13 @@ describe('tray', () => {
     (byLabel('Start at login').click as (item: { checked: boolean }) => void)({ checked: true });
     expect(log).toEqual(['toggle', 'settings', 'history', 'quit', 'login:true']);
     expect(byLabel('Quit Voxtral Dictate').role).toBeUndefined();
-    expect(trayMenuTemplate({ ...view, state: 'listening' }, actions).some((i) => i.label === 'Stop dictation')).toBe(true);
+    expect(items.some((i) => i.label === 'Cancel dictation')).toBe(false); // nothing to cancel
+    const busy = trayMenuTemplate({ ...view, state: 'listening' }, actions);
+    expect(busy.map((i) => i.label).slice(1, 3)).toEqual(['Stop dictation', 'Cancel dictation']);
+    const cancel = busy.find((i) => i.label === 'Cancel dictation')!;
+    expect(cancel).toMatchObject({ accelerator: 'Escape', registerAccelerator: false });
+    (cancel.click as () => void)();
+    expect(log.at(-1)).toBe('cancel');
   });
 
   it('shows the state in icon, tooltip and menu, and redraws the icon only when the state changes', () => {
