@@ -48,6 +48,9 @@ PY
     echo "  $(cat "$ready") MiB left free: exit $rc: $(echo "$out" | tail -1 | cut -c1-300)"
     [ $rc -gt 128 ] && fail "vxd-run crashed (exit $rc) with $left MiB left"
     echo "$out" | grep -qE "model needs .* per session, and .* has [0-9]+ MiB free" && refused=1
+    # Below the context's own size the start itself fails: that must say so too.
+    [ $rc = 0 ] || echo "$out" | grep -qE "model needs .* MiB free|cannot start CUDA on .*: out of memory \(other programs hold its memory\)" \
+      || fail "unclear error with $left MiB left: $out"
   else
     fail "could not fill the GPU with torch"
   fi
