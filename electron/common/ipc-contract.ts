@@ -19,6 +19,9 @@ export const BACKENDS = ['cpu', 'cuda'] as const;
 export type BackendId = (typeof BACKENDS)[number];
 export const WEIGHT_DTYPES = ['fp32', 'bf16'] as const;
 export type WeightDtype = (typeof WEIGHT_DTYPES)[number];
+/** When the microphone stays open outside a dictation (Settings.microphone.keepOpen). */
+export const MIC_KEEP_OPEN = ['always', 'minute', 'dictating'] as const;
+export type MicKeepOpen = (typeof MIC_KEEP_OPEN)[number];
 export const HOTKEY_MODES = ['hold', 'toggle', 'both'] as const;
 export type HotkeyMode = (typeof HOTKEY_MODES)[number];
 export const INSERTION_MODES = ['paste', 'type', 'clipboard'] as const;
@@ -67,8 +70,13 @@ export interface Settings {
    * and device order); null = the first usable GPU.
    */
   engine: { backend: BackendId; dtype: WeightDtype; threads: number; gpu: string | null };
-  /** deviceId null = the system default microphone. */
-  microphone: { deviceId: string | null };
+  /**
+   * deviceId null = the system default microphone. keepOpen: when the microphone is open outside a
+   * dictation ('always': the next one starts at once, with the moment before the press; 'minute':
+   * for a minute after each dictation; 'dictating': only while one runs, so the system's
+   * microphone indicator is off in between).
+   */
+  microphone: { deviceId: string | null; keepOpen: MicKeepOpen };
   hotkey: { accelerator: string; mode: HotkeyMode };
   insertion: { mode: InsertionMode };
   /**
@@ -112,7 +120,7 @@ type SectionShapes = { [K in keyof Settings as Settings[K] extends Record<string
 const sectionShapes: SectionShapes = {
   model: { pte: nullable(path), ptd: nullable(path) },
   engine: { backend: oneOf(BACKENDS), dtype: oneOf(WEIGHT_DTYPES), threads: int(0, 256), gpu: nullable(str({ min: 1, max: 200 })) },
-  microphone: { deviceId: nullable(str({ min: 1, max: 512 })) },
+  microphone: { deviceId: nullable(str({ min: 1, max: 512 })), keepOpen: oneOf(MIC_KEEP_OPEN) },
   hotkey: { accelerator: str({ min: 1, max: 100 }), mode: oneOf(HOTKEY_MODES) },
   insertion: { mode: oneOf(INSERTION_MODES) },
   handsFree: {

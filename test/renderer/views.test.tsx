@@ -92,6 +92,12 @@ describe('renderer views against the real core', () => {
     await waitFor(async () => expect(JSON.parse(await readFile(path.join(dir, 'settings.json'), 'utf8')).insertion.mode).toBe('clipboard'));
     expect((screen.getByRole('radio', { name: /Clipboard only/ }) as HTMLInputElement).checked).toBe(true);
 
+    const keepOpen = screen.getByLabelText('Keep it open') as HTMLSelectElement;
+    expect(keepOpen.value).toBe('always');
+    fireEvent.change(keepOpen, { target: { value: 'dictating' } });
+    await waitFor(async () => expect(JSON.parse(await readFile(path.join(dir, 'settings.json'), 'utf8')).microphone.keepOpen).toBe('dictating'));
+    expect(screen.getByText(/The system shows the microphone as off between dictations/)).toBeTruthy();
+
     const threads = screen.getByLabelText('CPU threads') as HTMLInputElement;
     fireEvent.change(threads, { target: { value: '9999' } });
     fireEvent.blur(threads);

@@ -5,7 +5,8 @@ export function defaultSettings(): Settings {
   return {
     model: { pte: null, ptd: null },
     engine: { backend: 'cpu', dtype: 'fp32', threads: 0, gpu: null },
-    microphone: { deviceId: null },
+    // Open between dictations: the first word is never cut, even on a slow Bluetooth microphone.
+    microphone: { deviceId: null, keepOpen: 'always' },
     // Hold to talk, or tap to toggle: what most dictation apps converge on.
     hotkey: { accelerator: 'CommandOrControl+Shift+Space', mode: 'both' },
     insertion: { mode: 'paste' },

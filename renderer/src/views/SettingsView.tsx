@@ -1,4 +1,4 @@
-import type { HotkeyMode, InsertionMode, Settings, SettingsPatch } from '../../../electron/common/ipc-contract';
+import type { HotkeyMode, InsertionMode, MicKeepOpen, Settings, SettingsPatch } from '../../../electron/common/ipc-contract';
 import { DraftInput, Field, RadioGroup, Toggle } from '../components/fields';
 import { useMicrophones } from '../components/use-microphones';
 import { useAppState } from '../stores/store-context';
@@ -11,6 +11,12 @@ const INSERTION_OPTIONS: readonly { value: InsertionMode; label: string; descrip
   { value: 'paste', label: 'Paste', description: 'Puts the text in the focused app through the clipboard, then restores what was on it.' },
   { value: 'type', label: 'Type live', description: 'Types words into the focused app as you speak (tap the hotkey to start: while it is held, the text waits for you to let go).' },
   { value: 'clipboard', label: 'Clipboard only', description: 'Copies the text; you paste it yourself.' },
+];
+
+const KEEP_OPEN_OPTIONS: readonly { value: MicKeepOpen; label: string }[] = [
+  { value: 'always', label: 'Always (dictation starts at once)' },
+  { value: 'minute', label: 'For a minute after each dictation' },
+  { value: 'dictating', label: 'Only while dictating' },
 ];
 
 const HOTKEY_MODES: readonly { value: HotkeyMode; label: string; description: string }[] = [
@@ -56,6 +62,18 @@ export function SettingsView() {
               {settings.microphone.deviceId && !microphones.some((m) => m.deviceId === settings.microphone.deviceId) && (
                 <option value={settings.microphone.deviceId}>Saved device (not connected)</option>
               )}
+            </select>
+          )}
+        </Field>
+        <Field
+          label="Keep it open"
+          hint={settings.microphone.keepOpen === 'always'
+            ? 'Open between dictations, so none waits for the device and the first word is never cut. Its sound goes nowhere until you dictate (only the last third of a second is held, for that first word).'
+            : 'The system shows the microphone as off between dictations. A slow microphone (Bluetooth) may miss the first word.'}
+        >
+          {(id) => (
+            <select id={id} value={settings.microphone.keepOpen} onChange={(e) => section('microphone')({ keepOpen: e.target.value as MicKeepOpen })}>
+              {KEEP_OPEN_OPTIONS.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
             </select>
           )}
         </Field>
