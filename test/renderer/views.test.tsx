@@ -82,6 +82,11 @@ describe('renderer views against the real core', () => {
     expect(screen.getByTestId('speech-indicator').getAttribute('aria-label')).toBe('Speech detected');
     act(() => store.getState().applyStatus({ state: 'listening', since: Date.now(), sessionId: 's2', source: 'mic', error: null }));
     expect(screen.getByTestId('transcript').textContent).not.toContain('Hello'); // a new session starts clean
+    // Escape cancels, as the Cancel button does: the core answers with its (idle) status.
+    expect(screen.getByRole('button', { name: 'Cancel' }).getAttribute('aria-keyshortcuts')).toBe('Escape');
+    fireEvent.keyDown(window, { key: 'Escape', shiftKey: true }); // not plain Escape
+    fireEvent.keyDown(window, { key: 'Escape' });
+    await waitFor(() => expect(screen.getByTestId('dictation-state').textContent).toBe('Ready'));
   });
 
   it('settings view: a change is saved by the core, and an invalid one is refused and rolled back', async () => {

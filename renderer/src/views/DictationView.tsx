@@ -2,6 +2,7 @@ import type { DictationState, DictationStatus } from '../../../electron/common/i
 import { LevelMeter } from '../audio/LevelMeter';
 import { CopyButton } from '../components/CopyButton';
 import { FileDropZone } from '../components/FileDropZone';
+import { useEscape } from '../components/use-escape';
 import { useNow } from '../components/use-now';
 import { useStickToBottom } from '../components/use-stick-to-bottom';
 import { useAppState } from '../stores/store-context';
@@ -44,6 +45,8 @@ export function DictationView() {
   const now = useNow(status.state === 'listening');
   const noModel = settings !== null && settings.model.pte === null;
   const transcriptRef = useStickToBottom<HTMLDivElement>(transcript);
+  // Escape cancels here as it does for a hotkey dictation (and the Cancel button says so).
+  useEscape(active, () => void (fileRunning ? (fileJob ? cancelFile() : cancel()) : cancel()));
 
   return (
     <section className="view dictation" aria-labelledby="dictation-title">
@@ -62,11 +65,11 @@ export function DictationView() {
         )}
         <div className="spacer" />
         {fileRunning ? (
-          <button type="button" className="button secondary" onClick={() => void (fileJob ? cancelFile() : cancel())}>Cancel</button>
+          <button type="button" className="button secondary" aria-keyshortcuts="Escape" title="Cancel (Esc)" onClick={() => void (fileJob ? cancelFile() : cancel())}>Cancel</button>
         ) : active ? (
           <>
             <button type="button" className="button" onClick={() => void stop()} disabled={status.state !== 'listening'}>Stop</button>
-            <button type="button" className="button secondary" onClick={() => void cancel()}>Cancel</button>
+            <button type="button" className="button secondary" aria-keyshortcuts="Escape" title="Cancel (Esc)" onClick={() => void cancel()}>Cancel</button>
           </>
         ) : (
           <>
