@@ -67,9 +67,10 @@ export interface Settings {
   model: { pte: string | null; ptd: string | null };
   /**
    * threads 0 = choose automatically. gpu: the CUDA GPU's id (`GpuInfo.id`, stable across reboots
-   * and device order); null = the first usable GPU.
+   * and device order); null = the first usable GPU. unloadAfterMinutes: free the loaded model once
+   * unused this long (0 = keep it loaded).
    */
-  engine: { backend: BackendId; dtype: WeightDtype; threads: number; gpu: string | null };
+  engine: { backend: BackendId; dtype: WeightDtype; threads: number; gpu: string | null; unloadAfterMinutes: number };
   /**
    * deviceId null = the system default microphone. keepOpen: when the microphone is open outside a
    * dictation ('always': the next one starts at once, with the moment before the press; 'minute':
@@ -119,7 +120,7 @@ type SectionShapes = { [K in keyof Settings as Settings[K] extends Record<string
 
 const sectionShapes: SectionShapes = {
   model: { pte: nullable(path), ptd: nullable(path) },
-  engine: { backend: oneOf(BACKENDS), dtype: oneOf(WEIGHT_DTYPES), threads: int(0, 256), gpu: nullable(str({ min: 1, max: 200 })) },
+  engine: { backend: oneOf(BACKENDS), dtype: oneOf(WEIGHT_DTYPES), threads: int(0, 256), gpu: nullable(str({ min: 1, max: 200 })), unloadAfterMinutes: int(0, 1440) },
   microphone: { deviceId: nullable(str({ min: 1, max: 512 })), keepOpen: oneOf(MIC_KEEP_OPEN) },
   hotkey: { accelerator: str({ min: 1, max: 100 }), mode: oneOf(HOTKEY_MODES) },
   insertion: { mode: oneOf(INSERTION_MODES) },

@@ -48,7 +48,7 @@ afterAll(() => audio.cleanup());
 
 function settings(silenceMs: number): Settings {
   const s = defaultSettings(); // no model chosen: the controller runs the demo model
-  s.engine = { backend: 'cpu', dtype: 'fp32', threads: 0, gpu: null };
+  s.engine = { backend: 'cpu', dtype: 'fp32', threads: 0, gpu: null, unloadAfterMinutes: 0 };
   s.handsFree = { ...s.handsFree, enabled: true, silenceMs };
   return s;
 }

@@ -30,7 +30,7 @@ let cli: TranscribeResult;
 
 function settings(): Settings {
   const s = defaultSettings(); // no model chosen: the controller runs the demo model
-  s.engine = { backend: 'cpu', dtype: 'fp32', threads: 0, gpu: null };
+  s.engine = { backend: 'cpu', dtype: 'fp32', threads: 0, gpu: null, unloadAfterMinutes: 0 };
   return s;
 }
 

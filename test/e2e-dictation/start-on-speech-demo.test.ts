@@ -49,7 +49,7 @@ afterAll(() => audio.cleanup());
 
 function settings(): Settings {
   const s = defaultSettings();
-  s.engine = { backend: 'cpu', dtype: 'fp32', threads: 0, gpu: null };
+  s.engine = { backend: 'cpu', dtype: 'fp32', threads: 0, gpu: null, unloadAfterMinutes: 0 };
   s.handsFree = { ...s.handsFree, enabled: true, startOnSpeech: true, silenceMs: 1000 };
   return s;
 }

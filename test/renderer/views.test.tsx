@@ -103,6 +103,12 @@ describe('renderer views against the real core', () => {
     await waitFor(async () => expect(JSON.parse(await readFile(path.join(dir, 'settings.json'), 'utf8')).microphone.keepOpen).toBe('dictating'));
     expect(screen.getByText(/The system shows the microphone as off between dictations/)).toBeTruthy();
 
+    const unload = screen.getByLabelText('Free its memory when unused') as HTMLSelectElement;
+    expect([...unload.options].map((o) => o.textContent)).toEqual(['Never (keep it loaded)', 'After 5 minutes unused', 'After 15 minutes unused', 'After 1 hour unused']);
+    fireEvent.change(unload, { target: { value: '15' } });
+    await waitFor(() => expect(core.settings.get().engine.unloadAfterMinutes).toBe(15));
+    expect(screen.getByText(/The next dictation loads it again first/)).toBeTruthy();
+
     const threads = screen.getByLabelText('CPU threads') as HTMLInputElement;
     fireEvent.change(threads, { target: { value: '9999' } });
     fireEvent.blur(threads);

@@ -18,7 +18,8 @@ import {
 import { ContinuousSession } from '../../../native-models/js/continuation';
 import { AppFailure } from '../app/app-failure';
 import type { DictationEvent, DictationService } from '../app/services';
-import { EngineHost } from '../engine/engine-host';
+import { EngineHost, sameEngineConfig } from '../engine/engine-host';
+import { IdleUnloader } from '../engine/idle-unloader';
 import type { EngineConfig, LoadedEngine } from '../engine/types';
 import { handsFreeConfigFrom, type VoiceActivityEvent, type VoiceActivityMonitor, type VoiceActivityService } from '../vad';
 import { ArmedListener, type HeardSpeech } from './armed-listener';
@@ -47,6 +48,8 @@ export interface DictationControllerOptions {
   /** The model used when the user has chosen none (the embedded demo model); default none. */
   fallbackModel?: () => ModelFiles | null;
   now?: () => number;
+  /** How long the model may sit unused before it is freed; default the setting's minutes (tests: shorter). */
+  unloadDelayMs?: (settings: Settings) => number;
   log?: (message: string, err?: unknown) => void;
   /** Tells the user something (e.g. hands-free is unavailable and why). */
   notify?: (notice: Notice) => void;
@@ -93,6 +96,9 @@ export class DictationController implements DictationService {
   private voiceStartHandler: (() => boolean) | null = null;
   /** Start-on-speech and the hands-free status; null without a VAD. */
   private readonly armed: ArmedListener | null;
+  private readonly unloader: IdleUnloader;
+  /** The config freed for being unused: a settings change does not load it again by itself. */
+  private idleUnloaded: EngineConfig | null = null;
 
   constructor(private readonly options: DictationControllerOptions) {
     this.host = options.host ?? new EngineHost();
@@ -108,6 +114,8 @@ export class DictationController implements DictationService {
       log: this.log,
       notify: options.notify,
     }) : null;
+    const unloadDelayMs = options.unloadDelayMs ?? ((s: Settings) => s.engine.unloadAfterMinutes * 60_000);
+    this.unloader = new IdleUnloader({ delayMs: () => unloadDelayMs(options.settings()), unload: () => this.unloadIdle() });
     if (options.onSettingsChange) this.disposers.push(options.onSettingsChange((s) => this.followSettings(s)));
     if (options.preload) this.warmUp();
   }
@@ -269,6 +277,7 @@ export class DictationController implements DictationService {
   }
 
   async dispose(): Promise<void> {
+    this.unloader.dispose();
     this.armed?.dispose();
     for (const dispose of this.disposers) dispose();
     const d = this.dictation;
@@ -426,6 +435,24 @@ export class DictationController implements DictationService {
     // does nothing when the config is the one already loaded).
     const busy = (d && !d.ended) || this.file;
     if (this.options.preload && !busy) this.warmUp(); // warmUp does nothing without a model
+    if (!busy) this.unloader.idle(); // a changed delay counts from now
+  }
+
+  /** Nothing runs and nothing ran for the chosen time: free the model until the next use. */
+  private unloadIdle(): void {
+    if (this.running()) return;
+    let config: EngineConfig | null = null;
+    try {
+      config = this.engineConfig();
+    } catch {
+      // no model chosen any more: free whatever is loaded all the same
+    }
+    this.idleUnloaded = config;
+    void this.host.release().then((freed) => { if (freed) this.log('the model was unused for the chosen time: freed its memory'); });
+  }
+
+  private running(): boolean {
+    return (this.dictation !== null && !this.dictation.ended) || this.file !== null;
   }
 
   private warmUp(): void {
@@ -435,8 +462,15 @@ export class DictationController implements DictationService {
     } catch {
       return; // no model chosen yet
     }
+    // Freed for being unused: stays freed until a dictation needs it, unless the user now keeps it.
+    const keep = this.options.settings().engine.unloadAfterMinutes === 0;
+    if (this.idleUnloaded && sameEngineConfig(config, this.idleUnloaded) && !keep) return;
+    this.idleUnloaded = null;
     this.host.acquire(config, (fraction) => this.progress(fraction))
-      .then(() => this.progress(1))
+      .then(() => {
+        this.progress(1);
+        if (!this.running()) this.unloader.idle(); // preloaded and not yet used: counts as unused
+      })
       .catch((err: unknown) => {
         const failure = toFailure(err);
         this.emit({ name: 'error', payload: { ...failure.toAppError(), keptText: false, sessionId: null } });
@@ -449,6 +483,11 @@ export class DictationController implements DictationService {
 
   private setState(state: DictationState, sessionId: string, source: TranscriptSource, error: AppError | null = null): void {
     this.current = { state, since: this.now(), sessionId, source, error };
+    if (state === 'idle' || state === 'error') this.unloader.idle();
+    else {
+      this.unloader.busy();
+      this.idleUnloaded = null; // loading it again now
+    }
     this.emit({ name: 'state', payload: this.status() });
     if (state === 'idle') this.armed?.rearm(); // a dictation or file ended: listen for speech again
   }

@@ -54,6 +54,20 @@ export class EngineHost {
     return this.current.loading.catch(() => null);
   }
 
+  /**
+   * Frees the loaded model, if one has finished loading (a load under way is left alone); the next
+   * acquire loads it again. The caller makes sure no session of it is open. Resolves to whether
+   * one was freed.
+   */
+  async release(): Promise<boolean> {
+    const entry = this.current;
+    if (!entry || !entry.settled) return false;
+    this.current = null;
+    const loaded = await entry.loading.catch(() => null);
+    loaded?.model.dispose();
+    return loaded !== null;
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     const loading = this.current?.loading;

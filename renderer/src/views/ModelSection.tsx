@@ -4,6 +4,9 @@ import { DraftInput, Field } from '../components/fields';
 import { useAppState } from '../stores/store-context';
 import { GpuField } from './GpuField';
 
+/** Minutes offered for "Free its memory when unused" (0 = never); another stored value is offered too. */
+const UNLOAD_CHOICES = [0, 5, 15, 60];
+
 /** "Ready: bf16, 8-bit weights, 2.6 GB" */
 export function describeModel(summary: ModelSummary): string {
   const parts = [summary.weightDtype ?? 'unknown precision'];
@@ -78,6 +81,20 @@ export function ModelSection({ settings, onChange, onEngineChange }: {
         </Field>
       </div>
       <GpuField cuda={backends.find((b) => b.id === 'cuda')} engine={settings.engine} onChange={onEngineChange} />
+      <Field
+        label="Free its memory when unused"
+        hint={settings.engine.unloadAfterMinutes === 0
+          ? 'Kept loaded, so every dictation starts at once.'
+          : 'The next dictation loads it again first (a moment on a GPU, longer on the CPU); what you say meanwhile is kept.'}
+      >
+        {(id) => (
+          <select id={id} value={settings.engine.unloadAfterMinutes} onChange={(e) => onEngineChange({ unloadAfterMinutes: Number(e.target.value) })}>
+            {[...new Set([...UNLOAD_CHOICES, settings.engine.unloadAfterMinutes])].sort((a, b) => a - b).map((m) => (
+              <option key={m} value={m}>{m === 0 ? 'Never (keep it loaded)' : `After ${m === 60 ? '1 hour' : `${m} minutes`} unused`}</option>
+            ))}
+          </select>
+        )}
+      </Field>
       {backends.find((b) => b.id === settings.engine.backend && !b.available)?.reason && (
         <p className="field-hint">{backends.find((b) => b.id === settings.engine.backend)?.reason}</p>
       )}

@@ -20,7 +20,7 @@ describe('the hotkey during a window dictation', () => {
   for (const mode of ['hold', 'toggle', 'both'] as const) {
     it(`${mode}: stops it, keeps its text in the window, inserts nothing`, async () => {
       const settings: Settings = defaultSettings();
-      settings.engine = { backend: 'cpu', dtype: 'fp32', threads: 0, gpu: null };
+      settings.engine = { backend: 'cpu', dtype: 'fp32', threads: 0, gpu: null, unloadAfterMinutes: 0 };
       const controller = new DictationController({ settings: () => settings, vad: null, fallbackModel: findDemoModel });
       const finals: FinalTranscript[] = [];
       controller.onEvent((e) => { if (e.name === 'final') finals.push(e.payload); });

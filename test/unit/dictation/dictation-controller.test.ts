@@ -171,6 +171,37 @@ describe('DictationController on the real engine', () => {
     await controller.dispose();
   }, 60_000);
 
+  it('frees the model once unused for the chosen time, never under a dictation, and loads it again for the next', async () => {
+    const { api, counts } = countingEngine();
+    let settings = settingsFor(tiny, { unloadAfterMinutes: 1 });
+    const listeners = new Set<(s: Settings) => void>();
+    const notify = (next: Settings) => { settings = next; for (const l of listeners) l(next); };
+    const controller = new DictationController({
+      settings: () => settings, host: new EngineHost(api), vad: null, preload: true,
+      unloadDelayMs: (s) => s.engine.unloadAfterMinutes * 200, // a "minute" of 200 ms
+      onSettingsChange: (l) => { listeners.add(l); return () => listeners.delete(l); },
+    });
+    await expect.poll(() => counts.loads).toBe(1);
+    await expect.poll(() => counts.disposed, { timeout: 5_000 }).toBe(1); // preloaded, then unused
+    notify({ ...settings, showOverlay: false }); // an unrelated change does not load it again
+    await new Promise((r) => setTimeout(r, 400));
+    expect(counts.loads).toBe(1);
+
+    await controller.start(); // loads it again; the audio pushed meanwhile is kept
+    framesOf(speechSamples()).forEach((f, seq) => controller.pushAudio(f, seq));
+    await new Promise((r) => setTimeout(r, 500)); // longer than the delay, mid-dictation
+    expect(counts.disposed).toBe(1);
+    expect((await controller.stop())?.text).toBe(reference.text.trimStart());
+    expect(counts.loads).toBe(2);
+    await expect.poll(() => counts.disposed, { timeout: 5_000 }).toBe(2);
+
+    notify(settingsFor(tiny, { unloadAfterMinutes: 0 })); // "keep it loaded": loaded again now, and kept
+    await expect.poll(() => counts.loads).toBe(3);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(counts.disposed).toBe(2);
+    await controller.dispose();
+  }, 60_000);
+
   it('applies the user\'s replacements to partials, the final and a file\'s transcript alike', async () => {
     // A word of the (random) model's own transcript, replaced wherever it stands as a whole word.
     const text = reference.text.trimStart();
