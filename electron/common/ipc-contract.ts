@@ -16,6 +16,9 @@ export { AUDIO_PORT_CHANNEL, AUDIO_PORT_REQUEST_CHANNEL, AUDIO_PORT_WINDOW_MESSA
 // ── Shared value types ──────────────────────────────────────────────────────────────────────────
 
 export const BACKENDS = ['cpu', 'cuda'] as const;
+/** What Settings may ask for: a backend, or 'auto' (CUDA where a usable GPU is, else the CPU). */
+export const BACKEND_CHOICES = ['auto', ...BACKENDS] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export type BackendId = (typeof BACKENDS)[number];
 export const WEIGHT_DTYPES = ['fp32', 'bf16'] as const;
 export type WeightDtype = (typeof WEIGHT_DTYPES)[number];
@@ -66,11 +69,12 @@ export interface Settings {
   /** The model pair; null until the user picks one (the .ptd may be embedded in the .pte). */
   model: { pte: string | null; ptd: string | null };
   /**
+   * backend 'auto': CUDA where a usable GPU is, else the CPU (resolved when the model loads).
    * threads 0 = choose automatically. gpu: the CUDA GPU's id (`GpuInfo.id`, stable across reboots
    * and device order); null = the first usable GPU. unloadAfterMinutes: free the loaded model once
    * unused this long (0 = keep it loaded).
    */
-  engine: { backend: BackendId; dtype: WeightDtype; threads: number; gpu: string | null; unloadAfterMinutes: number };
+  engine: { backend: BackendChoice; dtype: WeightDtype; threads: number; gpu: string | null; unloadAfterMinutes: number };
   /**
    * deviceId null = the system default microphone. keepOpen: when the microphone is open outside a
    * dictation ('always': the next one starts at once, with the moment before the press; 'minute':
@@ -120,7 +124,7 @@ type SectionShapes = { [K in keyof Settings as Settings[K] extends Record<string
 
 const sectionShapes: SectionShapes = {
   model: { pte: nullable(path), ptd: nullable(path) },
-  engine: { backend: oneOf(BACKENDS), dtype: oneOf(WEIGHT_DTYPES), threads: int(0, 256), gpu: nullable(str({ min: 1, max: 200 })), unloadAfterMinutes: int(0, 1440) },
+  engine: { backend: oneOf(BACKEND_CHOICES), dtype: oneOf(WEIGHT_DTYPES), threads: int(0, 256), gpu: nullable(str({ min: 1, max: 200 })), unloadAfterMinutes: int(0, 1440) },
   microphone: { deviceId: nullable(str({ min: 1, max: 512 })), keepOpen: oneOf(MIC_KEEP_OPEN) },
   hotkey: { accelerator: str({ min: 1, max: 100 }), mode: oneOf(HOTKEY_MODES) },
   insertion: { mode: oneOf(INSERTION_MODES) },

@@ -44,12 +44,15 @@ describe('voxtral backends', () => {
     ].join('\n'));
   });
 
-  it('transcribe takes --gpu only with --backend cuda, and refuses a GPU that is not there', async () => {
+  it('transcribe takes --gpu only where it runs on CUDA, and refuses a GPU that is not there', async () => {
     const pair = packedPair('tiny');
     const wav = `${repoRoot}/test/fixtures/audio/hello-dictation-16k.wav`;
-    const onCpu = await cli(['transcribe', '--model', pair.pte, '--gpu', '0', wav]);
-    expect(onCpu.code).toBe(1);
-    expect(onCpu.err).toBe('voxtral transcribe: --gpu needs --backend cuda\n');
+    if (!listBackends().find((b) => b.id === 'cuda')!.available) {
+      const auto = await cli(['transcribe', '--model', pair.pte, '--gpu', '0', wav]); // the default backend, 'auto', is the CPU here
+      expect(auto).toMatchObject({ code: 1, err: 'voxtral transcribe: --gpu: there is no usable NVIDIA GPU here\n' });
+    }
+    const explicitCpu = await cli(['transcribe', '--model', pair.pte, '--backend', 'cpu', '--gpu', '0', wav]);
+    expect(explicitCpu.err).toBe('voxtral transcribe: --gpu needs --backend cuda\n');
     const absent = await cli(['transcribe', '--model', pair.pte, '--backend', 'cuda', '--gpu', 'GPU-00000000-0000-0000-0000-000000000000', wav]);
     expect(absent.code).toBe(1);
     const cuda = listBackends().find((b) => b.id === 'cuda')!;

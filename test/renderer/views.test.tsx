@@ -281,8 +281,12 @@ describe('Settings: the GPU that runs the model', () => {
     await coreWithGpus(() => gpus);
     renderApp();
     fireEvent.click(tab('Settings'));
-    const runOn = await screen.findByLabelText('Run on');
-    expect(screen.queryByLabelText('GPU')).toBeNull(); // the CPU runs: no GPU to choose
+    const runOn = await screen.findByLabelText('Run on') as HTMLSelectElement;
+    expect(runOn.value).toBe('auto'); // a fresh install: the GPU where one can run the model
+    expect(runOn.options[0].textContent).toBe('Automatic (the GPU, NVIDIA CUDA)');
+    expect(gpuSelect().value).toBe('');
+    fireEvent.change(runOn, { target: { value: 'cpu' } });
+    await waitFor(() => expect(screen.queryByLabelText('GPU')).toBeNull()); // the CPU runs: no GPU to choose
     fireEvent.change(runOn, { target: { value: 'cuda' } });
     await waitFor(() => expect(gpuSelect().value).toBe(''));
     expect(optionTexts()).toEqual([

@@ -1,5 +1,5 @@
 /**
- * `voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] --backend cpu|cuda
+ * `voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] [--backend auto|cpu|cuda]
  *  [--gpu ID|INDEX] --dtype fp32|bf16 [--threads N] [--json] AUDIO.wav`: streams a WAV (any rate, any channel count,
  * resampled to 16 kHz mono) through the native engine and prints the text, or one JSON object.
  * Like live dictation, it goes on after an early EOS (a pause) on a new engine session
@@ -13,17 +13,20 @@ import { WavError } from '../../../native-models/js/audio/wav.js';
 import { ContinuousSession, SegmentedDecoder, type SegmentSummary } from '../../../native-models/js/continuation/index.js';
 import { EngineError, loadModel, type ActivationDtype, type BackendId } from '../../../native-models/js/engine.js';
 import { loadTekken } from '../../../native-models/js/tokenizer/tekken.js';
+import type { BackendChoice } from '../../common/ipc-contract.js';
+import { resolveBackend } from '../../core/engine/backend-choice.js';
 import { oneOf, parseCommandArgs, parseInteger, requireString } from '../args.js';
 import { CliUsageError, type CliCommand } from '../command.js';
 
 const usage =
-  'voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] --backend cpu|cuda [--gpu ID|INDEX] --dtype fp32|bf16 [--threads N] [--json] AUDIO.wav';
+  'voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] [--backend auto|cpu|cuda] [--gpu ID|INDEX] --dtype fp32|bf16 [--threads N] [--json] AUDIO.wav';
 
 export interface TranscribeOptions {
   pte: string;
   ptd?: string;
   tokenizer?: string;
-  backend: BackendId;
+  /** 'auto': CUDA where a usable GPU is, else the CPU (as the app's default). */
+  backend: BackendChoice;
   /** The GPU on cuda: an id from `voxtral backends`, or an index; default the first usable one. */
   gpu?: string;
   dtype: ActivationDtype;
@@ -54,8 +57,9 @@ export async function transcribeFile(o: TranscribeOptions): Promise<TranscribeRe
   if (!existsSync(tokenizerPath)) throw new CliUsageError(`tokenizer ${tokenizerPath} not found (pass --tokenizer)`);
   const tekken = loadTekken(JSON.parse(readFileSync(tokenizerPath, 'utf8')));
   const audio = readWavFile(o.audio);
-  if (o.gpu !== undefined && o.backend !== 'cuda') throw new CliUsageError('--gpu needs --backend cuda');
-  const model = await loadModel({ pte: o.pte, ptd: o.ptd, backend: o.backend, gpu: o.gpu, dtype: o.dtype, threads: o.threads });
+  const backend = resolveBackend(o.backend);
+  if (o.gpu !== undefined && backend !== 'cuda') throw new CliUsageError(o.backend === 'auto' ? '--gpu: there is no usable NVIDIA GPU here' : '--gpu needs --backend cuda');
+  const model = await loadModel({ pte: o.pte, ptd: o.ptd, backend, gpu: o.gpu, dtype: o.dtype, threads: o.threads });
   try {
     const decoder = new SegmentedDecoder(tekken);
     let text = '';
@@ -80,7 +84,7 @@ export async function transcribeFile(o: TranscribeOptions): Promise<TranscribeRe
         audioSeconds: audio.samples.length / 16000,
         steps: result.steps,
         msPerStep: result.msPerStep,
-        backend: o.backend,
+        backend,
         dtype: o.dtype,
         segments: result.segments,
       };
@@ -103,7 +107,7 @@ export const transcribeCommand: CliCommand = {
         model: { type: 'string' },
         data: { type: 'string' },
         tokenizer: { type: 'string' },
-        backend: { type: 'string', default: 'cpu' },
+        backend: { type: 'string', default: 'auto' },
         gpu: { type: 'string' },
         dtype: { type: 'string', default: 'fp32' },
         threads: { type: 'string' },
@@ -116,7 +120,7 @@ export const transcribeCommand: CliCommand = {
       pte: requireString(values.model, '--model', usage),
       ptd: values.data,
       tokenizer: values.tokenizer,
-      backend: oneOf<BackendId>(values.backend!, ['cpu', 'cuda'], '--backend'),
+      backend: oneOf<BackendChoice>(values.backend!, ['auto', 'cpu', 'cuda'], '--backend'),
       gpu: values.gpu,
       dtype: oneOf<ActivationDtype>(values.dtype!, ['fp32', 'bf16'], '--dtype'),
       threads: values.threads === undefined ? undefined : parseInteger(values.threads, '--threads'),

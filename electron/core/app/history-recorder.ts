@@ -4,6 +4,7 @@
 
 import path from 'node:path';
 import type { FinalTranscript, Settings } from '../../common/ipc-contract';
+import { resolveBackend as defaultResolveBackend, type BackendResolver } from '../engine/backend-choice';
 import type { HistoryStore } from '../history/history-store';
 import type { DictationEvent } from './services';
 
@@ -23,6 +24,8 @@ export class HistoryRecorder {
     private readonly now: () => number = Date.now,
     /** Told, in words for the user, when a transcript could not be written to History. */
     private readonly onSaveFailed: (message: string) => void = () => undefined,
+    /** The backend that runs for the settings' choice ('auto' resolved as the dictation resolves it). */
+    private readonly resolveBackend: BackendResolver = defaultResolveBackend,
   ) {}
 
   /** Handles one event; resolves with the event as it should reach the renderer. */
@@ -107,7 +110,7 @@ export class HistoryRecorder {
   private describeModel() {
     const { model, engine } = this.settings();
     // No model chosen means the dictation ran on the embedded demo model (electron/core/models).
-    return { model: model.pte ? path.basename(model.pte) : 'built-in demo model', backend: engine.backend, dtype: engine.dtype };
+    return { model: model.pte ? path.basename(model.pte) : 'built-in demo model', backend: this.resolveBackend(engine.backend), dtype: engine.dtype };
   }
 }
 

@@ -18,6 +18,7 @@ import {
 import { ContinuousSession } from '../../../native-models/js/continuation';
 import { AppFailure } from '../app/app-failure';
 import type { DictationEvent, DictationService } from '../app/services';
+import { resolveBackend, type BackendResolver } from '../engine/backend-choice';
 import { EngineHost, sameEngineConfig } from '../engine/engine-host';
 import { IdleUnloader } from '../engine/idle-unloader';
 import type { EngineConfig, LoadedEngine } from '../engine/types';
@@ -48,6 +49,8 @@ export interface DictationControllerOptions {
   /** The model used when the user has chosen none (the embedded demo model); default none. */
   fallbackModel?: () => ModelFiles | null;
   now?: () => number;
+  /** Settings' backend choice → the backend to load ('auto' resolved); default the app's resolver. */
+  resolveBackend?: BackendResolver;
   /** How long the model may sit unused before it is freed; default the setting's minutes (tests: shorter). */
   unloadDelayMs?: (settings: Settings) => number;
   log?: (message: string, err?: unknown) => void;
@@ -422,9 +425,10 @@ export class DictationController implements DictationService {
     const { model, engine } = this.options.settings();
     const files = effectiveModel(model, this.options.fallbackModel ?? (() => null));
     if (!files) throw new AppFailure('no-model', 'No model chosen. Pick the model files in Settings.');
+    const backend = (this.options.resolveBackend ?? resolveBackend)(engine.backend);
     // The GPU matters only on CUDA: changing it while on the CPU must not reload the model.
-    const gpu = engine.backend === 'cuda' ? engine.gpu : null;
-    return { pte: files.pte, ptd: files.ptd, backend: engine.backend, dtype: engine.dtype, threads: engine.threads, gpu };
+    const gpu = backend === 'cuda' ? engine.gpu : null;
+    return { pte: files.pte, ptd: files.ptd, backend, dtype: engine.dtype, threads: engine.threads, gpu };
   }
 
   private followSettings(settings: Settings): void {

@@ -4,8 +4,9 @@ import type { Settings } from '../../common/ipc-contract';
 export function defaultSettings(): Settings {
   return {
     model: { pte: null, ptd: null },
-    // Kept loaded: the next dictation starts at once.
-    engine: { backend: 'cpu', dtype: 'fp32', threads: 0, gpu: null, unloadAfterMinutes: 0 },
+    // The GPU where there is a usable one (the full model is too slow for live dictation on most
+    // CPUs); kept loaded, so the next dictation starts at once.
+    engine: { backend: 'auto', dtype: 'fp32', threads: 0, gpu: null, unloadAfterMinutes: 0 },
     // Open between dictations: the first word is never cut, even on a slow Bluetooth microphone.
     microphone: { deviceId: null, keepOpen: 'always' },
     // Hold to talk, or tap to toggle: what most dictation apps converge on.

@@ -14,13 +14,15 @@ export function describeGpu(gpu: GpuInfo): string {
   return gpu.usable ? label : `${label} (cannot run the model)`;
 }
 
-export function GpuField({ cuda, engine, onChange }: {
+export function GpuField({ cuda, onCuda, engine, onChange }: {
   cuda: BackendInfo | undefined;
+  /** The model runs on CUDA with these settings (chosen, or 'auto' with a usable GPU). */
+  onCuda: boolean;
   engine: Settings['engine'];
   onChange(patch: Partial<Settings['engine']>): void;
 }) {
   const devices = cuda?.devices ?? [];
-  if (engine.backend !== 'cuda' || (devices.length === 0 && engine.gpu === null)) return null;
+  if (!onCuda || (devices.length === 0 && engine.gpu === null)) return null;
   const chosen = engine.gpu === null ? undefined : devices.find((d) => d.id.toLowerCase() === engine.gpu!.toLowerCase());
   const missing = engine.gpu !== null && !chosen;
   const first = devices.find((d) => d.usable);

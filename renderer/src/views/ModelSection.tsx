@@ -1,4 +1,4 @@
-import type { BackendId, ModelSummary, Settings, WeightDtype } from '../../../electron/common/ipc-contract';
+import type { BackendChoice, ModelSummary, Settings, WeightDtype } from '../../../electron/common/ipc-contract';
 import { formatSize } from '../../../electron/common/byte-size';
 import { DraftInput, Field } from '../components/fields';
 import { useAppState } from '../stores/store-context';
@@ -27,6 +27,9 @@ export function ModelSection({ settings, onChange, onEngineChange }: {
   const inspect = useAppState((s) => s.inspectModel);
   const choose = useAppState((s) => s.chooseModelFile);
   const toPath = (value: string) => value.trim() || null;
+  const cuda = backends.find((b) => b.id === 'cuda');
+  // 'auto' runs on CUDA where it is available (electron/core/engine/backend-choice.ts).
+  const onCuda = settings.engine.backend === 'cuda' || (settings.engine.backend === 'auto' && cuda?.available === true);
 
   return (
     <div className="card">
@@ -61,7 +64,8 @@ export function ModelSection({ settings, onChange, onEngineChange }: {
       <div className="row">
         <Field label="Run on">
           {(id) => (
-            <select id={id} value={settings.engine.backend} onChange={(e) => onEngineChange({ backend: e.target.value as BackendId })}>
+            <select id={id} value={settings.engine.backend} onChange={(e) => onEngineChange({ backend: e.target.value as BackendChoice })}>
+              <option value="auto">{cuda?.available ? 'Automatic (the GPU, NVIDIA CUDA)' : 'Automatic (the CPU: no usable GPU)'}</option>
               {(backends.length ? backends : [{ id: 'cpu', name: 'CPU', available: true }, { id: 'cuda', name: 'NVIDIA CUDA', available: true }] as const).map((b) => (
                 <option key={b.id} value={b.id}>{b.available ? b.name : `${b.name} (unavailable)`}</option>
               ))}
@@ -80,7 +84,7 @@ export function ModelSection({ settings, onChange, onEngineChange }: {
           {(id) => <DraftInput id={id} type="number" value={String(settings.engine.threads)} onCommit={(v) => onEngineChange({ threads: Number(v) })} />}
         </Field>
       </div>
-      <GpuField cuda={backends.find((b) => b.id === 'cuda')} engine={settings.engine} onChange={onEngineChange} />
+      <GpuField cuda={cuda} onCuda={onCuda} engine={settings.engine} onChange={onEngineChange} />
       <Field
         label="Free its memory when unused"
         hint={settings.engine.unloadAfterMinutes === 0

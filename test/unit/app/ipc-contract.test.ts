@@ -22,7 +22,7 @@ describe('ipc contract', () => {
       mutate(s);
       return check(validateSettings, s);
     };
-    expect(bad((s) => { s.engine.backend = 'tpu'; })).toEqual({ ok: false, message: expect.stringContaining('engine.backend must be one of cpu, cuda') });
+    expect(bad((s) => { s.engine.backend = 'tpu'; })).toEqual({ ok: false, message: expect.stringContaining('engine.backend must be one of auto, cpu, cuda') });
     expect(bad((s) => { s.engine.threads = 1.5; })).toMatchObject({ ok: false, message: expect.stringContaining('engine.threads must be an integer') });
     expect(bad((s) => { s.insertion.extra = 1; })).toMatchObject({ ok: false, message: expect.stringContaining('insertion.extra is not a known field') });
     expect(bad((s) => { s.model.pte = ''; })).toMatchObject({ ok: false, message: expect.stringContaining('model.pte must not be empty') });

@@ -347,8 +347,8 @@ describe('DictationController failures', () => {
         throw new EngineError('BACKEND_UNAVAILABLE', 'backend cuda is unavailable: no NVIDIA GPU found');
       },
     };
-    let settings = settingsFor(tiny, { backend: 'cuda', gpu });
-    const controller = new DictationController({ settings: () => settings, host: new EngineHost(api), vad: null });
+    let settings = settingsFor(tiny, { backend: 'auto', gpu }); // 'auto' on a machine with a usable GPU
+    const controller = new DictationController({ settings: () => settings, host: new EngineHost(api), vad: null, resolveBackend: (c) => (c === 'auto' ? 'cuda' : c) });
     await expect(controller.start()).rejects.toMatchObject({
       code: 'unavailable',
       message: `Cannot load the model on the GPU chosen in Settings: the chosen GPU ${gpu} is not on this machine (found: #0 NVIDIA RTX A6000 (GPU-99999999-8888-7777-6666-555555555555)). Choose another GPU, or "First usable GPU", in Settings.`,
