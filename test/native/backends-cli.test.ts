@@ -2,16 +2,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { formatBackends } from '../../electron/cli/commands/backends.js';
-import { runCli } from '../../electron/cli/main.js';
 import { listBackends } from '../../native-models/js/engine.js';
-import { packedPair, repoRoot } from './helpers.js';
-
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+import { cli, packedPair, repoRoot } from './helpers.js';
 
 describe('voxtral backends', () => {
   it('lists the engine’s backends as it reports them, as JSON or one line each', async () => {

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 
+import { runCli } from '../../electron/cli/main.js';
 import { readWavFile } from '../../native-models/js/audio/load-audio.js';
 import { makeCheckpoint } from '../../native-models/js/checkpoint/make-checkpoint.js';
 import { presets, type PresetName } from '../../native-models/js/checkpoint/presets.js';
@@ -145,4 +146,12 @@ export function argmaxRows(data: Float32Array, cols: number): number[] {
     out.push(best);
   }
   return out;
+}
+
+/** Runs `voxtral ARGS…` through the CLI dispatcher in this process, capturing its output. */
+export async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
 }

@@ -4,19 +4,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { runCli } from '../../electron/cli/main.js';
 import { findDemoModel } from '../../electron/core/models/demo-model.js';
 import { writeFloatWav } from '../e2e-dictation/audio-compare.js';
 import { AudioWorkshop, concat } from '../unit/vad/speech-audio.js';
 import { loadTekken } from '../../native-models/js/tokenizer/tekken.js';
-import { fixtureAudio, load, packedPair, repoRoot, scratchDir, streamThrough } from './helpers.js';
-
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+import { cli, fixtureAudio, load, packedPair, repoRoot, scratchDir, streamThrough } from './helpers.js';
 
 describe('voxtral transcribe', () => {
   const pair = packedPair('small');
