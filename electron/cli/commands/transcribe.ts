@@ -1,6 +1,6 @@
 /**
  * `voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] [--backend auto|cpu|cuda]
- *  [--gpu ID|INDEX] --dtype fp32|bf16 [--threads N] [--json] AUDIO.wav`: streams a WAV (any rate, any channel count,
+ *  [--gpu ID|INDEX] [--dtype bf16|fp32] [--threads N] [--json] AUDIO.wav`: streams a WAV (any rate, any channel count,
  * resampled to 16 kHz mono) through the native engine and prints the text, or one JSON object.
  * Like live dictation, it goes on after an early EOS (a pause) on a new engine session
  * (native-models/js/continuation), so the words after the pause are kept.
@@ -19,7 +19,7 @@ import { oneOf, parseCommandArgs, parseInteger, requireString } from '../args.js
 import { CliUsageError, type CliCommand } from '../command.js';
 
 const usage =
-  'voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] [--backend auto|cpu|cuda] [--gpu ID|INDEX] --dtype fp32|bf16 [--threads N] [--json] AUDIO.wav';
+  'voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] [--backend auto|cpu|cuda] [--gpu ID|INDEX] [--dtype bf16|fp32] [--threads N] [--json] AUDIO.wav';
 
 export interface TranscribeOptions {
   pte: string;
@@ -109,7 +109,7 @@ export const transcribeCommand: CliCommand = {
         tokenizer: { type: 'string' },
         backend: { type: 'string', default: 'auto' },
         gpu: { type: 'string' },
-        dtype: { type: 'string', default: 'fp32' },
+        dtype: { type: 'string', default: 'bf16' },
         threads: { type: 'string' },
         json: { type: 'boolean', default: false },
       },

@@ -12,7 +12,8 @@ async function setup(overrides: Partial<Settings> = {}) {
   const history = await HistoryStore.open(await tempDir());
   const settings = { ...defaultSettings(), model: { pte: '/m/voxtral-mini.pte', ptd: null }, ...overrides };
   let clock = 10_000;
-  const recorder = new HistoryRecorder(history, () => settings, () => clock);
+  // As on a machine with a usable GPU: the default 'auto' runs on CUDA, and the entry says so.
+  const recorder = new HistoryRecorder(history, () => settings, () => clock, undefined, (choice) => (choice === 'auto' ? 'cuda' : choice));
   return { history, recorder, advance: (ms: number) => { clock += ms; } };
 }
 
@@ -31,7 +32,7 @@ describe('HistoryRecorder', () => {
     advance(1500);
     await recorder.record({ name: 'error', payload: { code: 'engine', message: 'boom', keptText: true, sessionId: 's1' } });
     expect(history.list(0, 10).entries).toEqual([expect.objectContaining({
-      text: 'half a sentence', status: 'done', durationMs: 1500, model: 'voxtral-mini.pte', backend: 'cpu', dtype: 'fp32',
+      text: 'half a sentence', status: 'done', durationMs: 1500, model: 'voxtral-mini.pte', backend: 'cuda', dtype: 'bf16',
     })]);
   });
 

@@ -23,7 +23,7 @@ describe('SettingsStore', () => {
     store.onChange((s) => seen.push(s.insertion.mode));
     const next = await store.update({ insertion: { mode: 'type' }, engine: { threads: 4 } });
     expect(next.insertion.mode).toBe('type');
-    expect(next.engine).toEqual({ backend: 'auto', dtype: 'fp32', threads: 4, gpu: null, unloadAfterMinutes: 0 }); // sibling fields kept
+    expect(next.engine).toEqual({ backend: 'auto', dtype: 'bf16', threads: 4, gpu: null, unloadAfterMinutes: 0 }); // sibling fields kept
     expect(seen).toEqual(['type']);
     const onDisk = JSON.parse(await readFile(path.join(dir, 'settings.json'), 'utf8'));
     expect(onDisk.insertion.mode).toBe('type');

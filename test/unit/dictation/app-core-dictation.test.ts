@@ -28,7 +28,7 @@ async function openCore(): Promise<{ core: AppCore; events: AppEvent[] }> {
   const core = await AppCore.create({ configDir, createDictation: (deps) => createNativeDictation(deps, { vad: null }), log: () => undefined });
   const events: AppEvent[] = [];
   core.onEvent((e) => events.push(e));
-  await core.settings.update({ model: { pte: tiny.pte, ptd: tiny.ptd } });
+  await core.settings.update({ model: { pte: tiny.pte, ptd: tiny.ptd }, engine: { backend: 'cpu', dtype: 'fp32' } }); // as the reference ran
   return { core, events };
 }
 

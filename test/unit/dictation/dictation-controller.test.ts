@@ -33,7 +33,7 @@ afterAll(() => tiny.remove());
 function settingsFor(model: TinyModel | null, patch: Partial<Settings['engine']> = {}): Settings {
   const s = defaultSettings();
   if (model) s.model = { pte: model.pte, ptd: model.ptd };
-  s.engine = { ...s.engine, ...patch };
+  s.engine = { ...s.engine, backend: 'cpu', dtype: 'fp32', ...patch }; // the references are fp32 CPU runs
   return s;
 }
 
