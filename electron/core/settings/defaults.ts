@@ -6,7 +6,8 @@ export function defaultSettings(): Settings {
     model: { pte: null, ptd: null },
     // The GPU where there is a usable one (the full model is too slow for live dictation on most
     // CPUs); bf16 activations, the model's own precision (4w on one H100: 2.3 ms a step against 5.5
-    // in fp32, docs/benchmarks.md; faster on the CPU too); kept loaded, so the next dictation starts at once.
+    // in fp32, docs/benchmarks.md; on the CPU within the noise of fp32); kept loaded, so the next
+    // dictation starts at once.
     engine: { backend: 'auto', dtype: 'bf16', threads: 0, gpu: null, unloadAfterMinutes: 0 },
     // Open between dictations: the first word is never cut, even on a slow Bluetooth microphone.
     microphone: { deviceId: null, keepOpen: 'always' },
