@@ -30,7 +30,7 @@ export function GpuField({ cuda, onCuda, engine, onChange }: {
     ? 'This GPU is not on this computer now, so the model cannot load on CUDA: plug it back in, or choose another GPU.'
     : chosen && !chosen.usable
       ? chosen.reason
-      : devices.length > 1 ? 'Each GPU keeps its choice across restarts, even if the cards change order.' : undefined;
+      : devices.length > 1 ? 'Kept by the card’s own ID, so the choice holds across restarts and a change in card order.' : undefined;
   return (
     <Field label="GPU" hint={hint}>
       {(id) => (
