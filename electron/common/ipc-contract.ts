@@ -101,6 +101,8 @@ export interface Settings {
   replacements: { rules: ReplacementRule[] };
   startAtLogin: boolean;
   showOverlay: boolean;
+  /** Short tones when a dictation starts, stops, is cancelled or fails (default off). */
+  playSounds: boolean;
 }
 
 export interface ReplacementRule {
@@ -153,6 +155,7 @@ export const settingsSectionValidators: { [K in keyof Settings]: Validator<Setti
   replacements: object(sectionShapes.replacements),
   startAtLogin: bool,
   showOverlay: bool,
+  playSounds: bool,
 };
 
 export const validateSettings: Validator<Settings> = object<Settings>(settingsSectionValidators);
@@ -168,6 +171,7 @@ export const validateSettingsPatch: Validator<SettingsPatch> = object<SettingsPa
   replacements: optional(partialObject(sectionShapes.replacements)),
   startAtLogin: optional(bool),
   showOverlay: optional(bool),
+  playSounds: optional(bool),
 });
 
 // ── Models and backends ─────────────────────────────────────────────────────────────────────────

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { driveCapture } from './audio/capture-driver';
 import { keepMicrophoneWarm } from './audio/keep-warm';
+import { playSoundCues } from './audio/sound-cues';
 import { connectLevel } from './audio/level-source';
 import { WorkletCapture } from './audio/worklet-capture';
 import { connectToCore } from './ipc/client';
@@ -19,6 +20,7 @@ try {
   const capture = new WorkletCapture(client);
   driveCapture(store, capture);
   keepMicrophoneWarm(store, capture);
+  playSoundCues(store);
   root.render(
     <StrictMode>
       <StoreProvider store={store}>

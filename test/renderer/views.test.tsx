@@ -103,6 +103,9 @@ describe('renderer views against the real core', () => {
     await waitFor(async () => expect(JSON.parse(await readFile(path.join(dir, 'settings.json'), 'utf8')).microphone.keepOpen).toBe('dictating'));
     expect(screen.getByText(/The system shows the microphone as off between dictations/)).toBeTruthy();
 
+    fireEvent.click(screen.getByRole('checkbox', { name: /Play sounds/ }));
+    await waitFor(() => expect(core.settings.get().playSounds).toBe(true));
+
     const unload = screen.getByLabelText('Free its memory when unused') as HTMLSelectElement;
     expect([...unload.options].map((o) => o.textContent)).toEqual(['Never (keep it loaded)', 'After 5 minutes unused', 'After 15 minutes unused', 'After 1 hour unused']);
     fireEvent.change(unload, { target: { value: '15' } });

@@ -20,5 +20,7 @@ export function defaultSettings(): Settings {
     replacements: { rules: [] },
     startAtLogin: false,
     showOverlay: true,
+    // Off: the overlay shows the same, and a start tone can reach the microphone.
+    playSounds: false,
   };
 }

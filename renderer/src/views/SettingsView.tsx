@@ -128,6 +128,12 @@ export function SettingsView() {
       <div className="card">
         <h3>General</h3>
         <Toggle label="Show the dictation overlay" checked={settings.showOverlay} onChange={(showOverlay) => save({ showOverlay })} />
+        <Toggle
+          label="Play sounds"
+          description="A short tone when a dictation starts, stops, is cancelled or fails. Without a headset the microphone may hear the start tone."
+          checked={settings.playSounds}
+          onChange={(playSounds) => save({ playSounds })}
+        />
         <Toggle label="Start at login" checked={settings.startAtLogin} onChange={(startAtLogin) => save({ startAtLogin })} />
         <Toggle label="Keep history" description="Transcripts are stored only on this computer." checked={settings.history.enabled} onChange={(enabled) => section('history')({ enabled })} />
       </div>
