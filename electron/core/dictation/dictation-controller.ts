@@ -25,6 +25,7 @@ import type { EngineConfig, LoadedEngine } from '../engine/types';
 import { handsFreeConfigFrom, type VoiceActivityEvent, type VoiceActivityMonitor, type VoiceActivityService } from '../vad';
 import { ArmedListener, type HeardSpeech } from './armed-listener';
 import { FileTranscription } from './file-transcription';
+import { LagMonitor } from './lag-monitor';
 import { TranscriptBuilder } from './transcript-builder';
 
 /** Audio kept while the model loads (frames sent before the session exists are not lost). */
@@ -294,9 +295,15 @@ export class DictationController implements DictationService {
   private open(d: Dictation, engine: LoadedEngine): void {
     const transcript = new TranscriptBuilder(engine.tokenizer, this.options.settings().replacements.rules);
     d.transcript = transcript;
+    const lag = new LagMonitor({
+      now: this.now,
+      sampleRate: AUDIO_SAMPLE_RATE,
+      onBehind: (backlogS) => this.options.notify?.({ kind: 'info', message: behindMessage(backlogS, d.config.backend) }),
+    });
     d.session = new ContinuousSession(engine.model, {
-      onTokens: (ids, { segment }) => {
+      onTokens: (ids, { segment, samplesSeen }) => {
         if (d.ended || ids.length === 0) return;
+        lag.seen(samplesSeen);
         this.emit({ name: 'partial', payload: { sessionId: d.id, ...transcript.push(ids, segment) } });
       },
       onError: (err) => {
@@ -306,6 +313,7 @@ export class DictationController implements DictationService {
     const session = d.session;
     const forward = (frame: Float32Array) => {
       session.push(frame);
+      lag.audio(frame.length);
       d.pushedSamples += frame.length;
       this.options.audioTap?.(frame, d.id);
     };
@@ -513,4 +521,13 @@ function toFailure(err: unknown): AppFailure {
 
 function clamp01(x: number): number {
   return Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
+}
+
+/** What to tell a user whose text falls behind their voice, and what would help. */
+function behindMessage(backlogS: number, backend: EngineConfig['backend']): string {
+  const help = backend === 'cpu'
+    ? 'An NVIDIA GPU (Settings → Run on) keeps up; on the CPU a 4-bit model is the fastest.'
+    : 'A 4-bit model, or closing what else uses the GPU, helps it keep up.';
+  return `Transcription is ${Math.round(backlogS)} s behind your voice: this computer runs the model more slowly than you speak. ` +
+    `Nothing is lost; the text catches up after you stop. ${help}`;
 }

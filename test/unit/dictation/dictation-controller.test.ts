@@ -18,7 +18,7 @@ import type { EngineApi } from '../../../electron/core/engine/types';
 import { defaultSettings } from '../../../electron/core/settings/defaults';
 import { VoiceActivityService, type StreamingVadModel } from '../../../electron/core/vad';
 import { writeFloatWav } from '../../e2e-dictation/audio-compare';
-import { EngineError, loadModel, type EngineModel, type LoadModelOptions } from '../../../native-models/js/engine';
+import { EngineError, loadModel, type EngineModel, type LoadModelOptions, type SessionOptions } from '../../../native-models/js/engine';
 import { FRAME, framesOf, packTinyModel, SPEECH_WAV, speechSamples, type TinyModel } from './tiny-model';
 
 let tiny: TinyModel;
@@ -201,6 +201,55 @@ describe('DictationController on the real engine', () => {
     expect(counts.disposed).toBe(2);
     await controller.dispose();
   }, 60_000);
+
+  it('tells the user once when the text falls behind their voice (an engine slower than real time)', async () => {
+    // The real tiny model's configuration, with a session that decodes one step for every two
+    // steps of audio, as the full model on a slow CPU would; the clock is the audio's.
+    const real = await loadModel({ pte: tiny.pte, ptd: tiny.ptd, backend: 'cpu', dtype: 'fp32' });
+    const info = real.info;
+    real.dispose();
+    let clock = 0;
+    const slow: EngineApi = {
+      async loadModel() {
+        return {
+          info,
+          createSession: (o: SessionOptions) => {
+            let pushed = 0;
+            let emitted = 0;
+            const firstPosition = 38; // the prefill's id (prompt length − 1), then one per step
+            return {
+              push: (pcm: Float32Array) => {
+                pushed += pcm.length;
+                const due = Math.floor(pushed / (2 * info.step_samples)); // one id per two steps of audio
+                if (due > emitted) {
+                  o.onTokens(new Array<number>(due - emitted).fill(info.streaming_pad_id), firstPosition + emitted);
+                  emitted = due;
+                }
+              },
+              flush: async () => ({ tokens: [], steps: 0, msPerStep: 0 }),
+              captures: () => ({}),
+              close: () => undefined,
+            };
+          },
+          dispose: () => undefined,
+        };
+      },
+    };
+    const notices: string[] = [];
+    const controller = new DictationController({
+      settings: () => settingsFor(tiny), host: new EngineHost(slow), vad: null, now: () => clock, notify: (n) => notices.push(n.message),
+    });
+    await controller.start();
+    const frames = framesOf(new Float32Array(16_000 * 20));
+    for (const [seq, frame] of frames.entries()) {
+      clock = seq * 80; // frames arrive in real time
+      controller.pushAudio(frame, seq);
+    }
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/^Transcription is [34] s behind your voice: this computer runs the model more slowly than you speak\. Nothing is lost; the text catches up after you stop\. An NVIDIA GPU \(Settings → Run on\) keeps up/);
+    await controller.cancel();
+    await controller.dispose();
+  });
 
   it('applies the user\'s replacements to partials, the final and a file\'s transcript alike', async () => {
     // A word of the (random) model's own transcript, replaced wherever it stands as a whole word.
