@@ -336,6 +336,42 @@ describe('model check with the real inspector', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Check model' }));
     await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/^Not a readable model: /));
   });
+
+  it('says when the model would not fit the memory of the GPU it would run on', async () => {
+    const { makeCheckpoint } = await import('../../native-models/js/checkpoint/make-checkpoint');
+    const { presets } = await import('../../native-models/js/checkpoint/presets');
+    const { pack } = await import('../../native-models/js/pack/pack');
+    const { NativeModelService } = await import('../../electron/core/app/native-model-service');
+    makeCheckpoint(presets.tiny, 3, path.join(dir, 'ckpt'));
+    pack({ checkpointDir: path.join(dir, 'ckpt'), outDir: path.join(dir, 'model'), dtype: 'fp32', quant: 'none', groupSize: 32 });
+    // A 1 GB card stands in for a GPU too small for the model (the tiny pair plus the ~1.6 GB a model needs beside its files).
+    const small = { id: 'GPU-0b0b0b0b-0000-0000-0000-000000000002', index: 0, name: 'NVIDIA T400', memoryBytes: 2 ** 30, compute: '7.5', usable: true };
+    const big = { ...small, id: 'GPU-0c0c0c0c-0000-0000-0000-000000000003', index: 1, name: 'NVIDIA RTX A6000', memoryBytes: 48 * 2 ** 30 };
+    const native = new NativeModelService();
+    await core.close();
+    core = await AppCore.create({
+      configDir: dir, log: () => undefined,
+      models: {
+        listBackends: async () => [
+          { id: 'cpu', available: true, name: 'CPU', devices: [] },
+          { id: 'cuda', available: true, name: 'NVIDIA CUDA (NVIDIA T400, 1 GiB)', devices: [small, big] },
+        ],
+        inspect: (p) => native.inspect(p),
+      },
+    });
+    await core.settings.update({ model: { pte: path.join(dir, 'model', 'model.pte') } });
+    renderApp();
+    fireEvent.click(tab('Settings'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Check model' }));
+    await waitFor(() => expect(screen.getByTestId('gpu-fit').textContent)
+      .toMatch(/^Needs about 1\.6 GB of GPU memory; NVIDIA T400 has 1 GB: choose 4-bit weights when making the model, or run on the CPU\.$/));
+    fireEvent.change(screen.getByLabelText('GPU'), { target: { value: big.id } });
+    await waitFor(() => expect(screen.queryByTestId('gpu-fit')).toBeNull());
+    fireEvent.change(screen.getByLabelText('GPU'), { target: { value: '' } });
+    await waitFor(() => expect(screen.getByTestId('gpu-fit')).toBeTruthy());
+    fireEvent.change(screen.getByLabelText('Run on'), { target: { value: 'cpu' } });
+    await waitFor(() => expect(screen.queryByTestId('gpu-fit')).toBeNull()); // the CPU's memory is the engine's own check
+  });
 });
 
 describe('Settings: Make a model (a real pack in a worker thread)', () => {

@@ -1,11 +1,26 @@
-import type { BackendChoice, ModelSummary, Settings, WeightDtype } from '../../../electron/common/ipc-contract';
-import { formatSize } from '../../../electron/common/byte-size';
+import type { BackendChoice, GpuInfo, ModelSummary, Settings, WeightDtype } from '../../../electron/common/ipc-contract';
+import { formatGpuMemory, formatSize } from '../../../electron/common/byte-size';
 import { DraftInput, Field } from '../components/fields';
 import { useAppState } from '../stores/store-context';
 import { GpuField } from './GpuField';
 
 /** Minutes offered for "Free its memory when unused" (0 = never); another stored value is offered too. */
 const UNLOAD_CHOICES = [0, 5, 15, 60];
+
+/**
+ * GPU memory a model needs beyond its files: one session's caches and work buffers, the CUDA
+ * context and kernels' scratch (the full 4B: 4.18 GB on the GPU for a 2.7 GB 4-bit pair, 10.42 GB
+ * for 8.9 GB of bf16 weights; docs/benchmarks.md).
+ */
+export const GPU_OVERHEAD_BYTES = 1.6e9;
+
+/** "Needs about 10.5 GB of GPU memory; NVIDIA GeForce RTX 3080 has 10 GB…", or null when it fits. */
+export function gpuFitWarning(summary: ModelSummary, gpu: GpuInfo | undefined): string | null {
+  if (!gpu) return null;
+  const need = summary.sizeBytes + GPU_OVERHEAD_BYTES;
+  if (need <= gpu.memoryBytes) return null;
+  return `Needs about ${formatSize(need)} of GPU memory; ${gpu.name} has ${formatGpuMemory(gpu.memoryBytes)}: choose 4-bit weights when making the model, or run on the CPU.`;
+}
 
 /** "Ready: bf16, 8-bit weights, 2.6 GB" */
 export function describeModel(summary: ModelSummary): string {
@@ -30,6 +45,9 @@ export function ModelSection({ settings, onChange, onEngineChange }: {
   const cuda = backends.find((b) => b.id === 'cuda');
   // 'auto' runs on CUDA where it is available (electron/core/engine/backend-choice.ts).
   const onCuda = settings.engine.backend === 'cuda' || (settings.engine.backend === 'auto' && cuda?.available === true);
+  // The GPU it would load on: the chosen one, else the first usable (as the engine picks).
+  const gpu = onCuda ? (cuda?.devices.find((d) => d.id === settings.engine.gpu) ?? (settings.engine.gpu === null ? cuda?.devices.find((d) => d.usable) : undefined)) : undefined;
+  const fitWarning = summary ? gpuFitWarning(summary, gpu) : null;
 
   return (
     <div className="card">
@@ -60,6 +78,7 @@ export function ModelSection({ settings, onChange, onEngineChange }: {
             {summary.runnable ? describeModel(summary) : summary.reason}
           </span>
         )}
+        {summary?.runnable && fitWarning && <span className="warning inline" data-testid="gpu-fit">{fitWarning}</span>}
       </div>
       <div className="row">
         <Field label="Run on">
