@@ -317,15 +317,21 @@ describe('Settings: the GPU that runs the model', () => {
 });
 
 describe('model check with the real inspector', () => {
-  it('Check model reads a packed pair and says it is ready; a bad file gets a clear reason', async () => {
+  /** A tiny random pair packed into dir/model, and the real inspector. */
+  async function packTiny() {
     const { makeCheckpoint } = await import('../../native-models/js/checkpoint/make-checkpoint');
     const { presets } = await import('../../native-models/js/checkpoint/presets');
     const { pack } = await import('../../native-models/js/pack/pack');
     const { NativeModelService } = await import('../../electron/core/app/native-model-service');
     makeCheckpoint(presets.tiny, 3, path.join(dir, 'ckpt'));
     pack({ checkpointDir: path.join(dir, 'ckpt'), outDir: path.join(dir, 'model'), dtype: 'fp32', quant: 'none', groupSize: 32 });
+    return new NativeModelService();
+  }
+
+  it('Check model reads a packed pair and says it is ready; a bad file gets a clear reason', async () => {
+    const models = await packTiny();
     await core.close();
-    core = await AppCore.create({ configDir: dir, log: () => undefined, models: new NativeModelService() });
+    core = await AppCore.create({ configDir: dir, log: () => undefined, models });
     await core.settings.update({ model: { pte: path.join(dir, 'model', 'model.pte') } });
     renderApp();
     fireEvent.click(tab('Settings'));
@@ -338,16 +344,10 @@ describe('model check with the real inspector', () => {
   });
 
   it('says when the model would not fit the memory of the GPU it would run on', async () => {
-    const { makeCheckpoint } = await import('../../native-models/js/checkpoint/make-checkpoint');
-    const { presets } = await import('../../native-models/js/checkpoint/presets');
-    const { pack } = await import('../../native-models/js/pack/pack');
-    const { NativeModelService } = await import('../../electron/core/app/native-model-service');
-    makeCheckpoint(presets.tiny, 3, path.join(dir, 'ckpt'));
-    pack({ checkpointDir: path.join(dir, 'ckpt'), outDir: path.join(dir, 'model'), dtype: 'fp32', quant: 'none', groupSize: 32 });
+    const native = await packTiny();
     // A 1 GB card stands in for a GPU too small for the model (the tiny pair plus the ~1.6 GB a model needs beside its files).
     const small = { id: 'GPU-0b0b0b0b-0000-0000-0000-000000000002', index: 0, name: 'NVIDIA T400', memoryBytes: 2 ** 30, compute: '7.5', usable: true };
     const big = { ...small, id: 'GPU-0c0c0c0c-0000-0000-0000-000000000003', index: 1, name: 'NVIDIA RTX A6000', memoryBytes: 48 * 2 ** 30 };
-    const native = new NativeModelService();
     await core.close();
     core = await AppCore.create({
       configDir: dir, log: () => undefined,
