@@ -14,6 +14,7 @@ describe('voxtral backends', () => {
     expect(text.out).toBe(formatBackends(listBackends()));
     expect(text.out).toMatch(/^cpu {3}available {3}CPU \(/m);
     expect(text.out).toMatch(/^cuda {2}(available {3}NVIDIA CUDA \(|unavailable NVIDIA CUDA — )/m);
+    expect(text.out).toMatch(listBackends().find((b) => b.id === 'cuda')!.available ? /^auto {2}→ cuda /m : /^auto {2}→ cpu /m);
   });
 
   it('names each GPU with the id --gpu takes, and why one cannot run the model', () => {
@@ -32,6 +33,7 @@ describe('voxtral backends', () => {
       'cuda  available   NVIDIA CUDA (NVIDIA GeForce RTX 4090, 24 GiB)',
       '  --gpu GPU-1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901  #0 NVIDIA GeForce RTX 4090, 24 GB, compute 8.9',
       '  --gpu GPU-0a0a0a0a-0000-0000-0000-000000000001  #1 Quadro T1000, 4 GB, compute 7.5 (cannot run the model: compute capability 7.5; the CUDA backend needs 8.0 (Ampere) or newer)',
+      'auto  → cuda (the default of voxtral transcribe and of the app)',
       '',
     ].join('\n'));
   });

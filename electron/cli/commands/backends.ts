@@ -1,12 +1,13 @@
 /** `voxtral backends [--json]`: where the engine can run here, and each GPU's id for `--gpu`. */
 import { formatGpuMemory } from '../../common/byte-size.js';
+import { backendResolver } from '../../core/engine/backend-choice.js';
 import { EngineError, listBackends, type BackendInfo } from '../../../native-models/js/engine.js';
 import { parseCommandArgs } from '../args.js';
 import { CliUsageError, type CliCommand } from '../command.js';
 
 const usage = 'voxtral backends [--json]';
 
-/** One line per backend, then one per GPU it found (usable or not). */
+/** One line per backend, then one per GPU it found (usable or not), then what 'auto' takes. */
 export function formatBackends(backends: BackendInfo[]): string {
   const lines: string[] = [];
   for (const b of backends) {
@@ -16,6 +17,8 @@ export function formatBackends(backends: BackendInfo[]): string {
       lines.push(`  --gpu ${d.id}  #${d.index} ${about}${d.usable ? '' : ` (cannot run the model: ${d.reason})`}`);
     }
   }
+  const auto = backendResolver(() => backends)('auto');
+  lines.push(`auto  → ${auto} (the default of voxtral transcribe and of the app)`);
   return `${lines.join('\n')}\n`;
 }
 
