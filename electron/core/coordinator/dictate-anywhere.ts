@@ -152,7 +152,7 @@ export class DictateAnywhere {
     return platform.available ? { available: true, detail: platform.description } : { available: false, detail: platform.reason };
   }
 
-  /** Whether Escape cancels the running dictation here (for the overlay's hint). */
+  /** Whether Escape would cancel the running dictation here now (armed, and a hook or grab hears it). */
   get cancelKeyWorks(): boolean { return this.hotkeys.cancelWorks; }
 
   dispose(): void {
