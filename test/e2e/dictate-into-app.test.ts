@@ -349,6 +349,51 @@ describe('dictating into the focused app under X11', () => {
     });
   });
 
+  describe('with Right Ctrl alone as the hotkey', () => {
+    beforeEach(async () => { await bindHotkey('RightCtrl'); });
+    afterEach(async () => { await bindHotkey(HOTKEY); });
+
+    it('held: push-to-talk, the text pasted on release', async () => {
+      mode = 'paste';
+      await x.x('xdotool', ['keydown', 'Control_R']);
+      try {
+        await waitFor('recording', () => coordinator.snapshot().state === 'recording');
+        await waitFor('some live text', () => coordinator.snapshot().text.length >= 10);
+      } finally {
+        await x.x('xdotool', ['keyup', 'Control_R']);
+      }
+      await waitFor('idle', () => coordinator.snapshot().state === 'idle' && states.includes('inserting'));
+      expect(coordinator.snapshot().error).toBeNull();
+      expect(await settledTargetText()).toBe(EXPECTED);
+    });
+
+    it('tapped: latched on, typing live; the next tap ends it', async () => {
+      mode = 'type';
+      hotkeyMode = 'both';
+      await x.x('xdotool', ['key', 'Control_R']);
+      await waitFor('latched recording', () => coordinator.snapshot().state === 'recording' && coordinator.snapshot().latched);
+      await waitFor('all the text typed', async () => (await page.inputValue('#target')) === EXPECTED);
+      await x.x('xdotool', ['key', 'Control_R']);
+      await waitFor('idle', () => coordinator.snapshot().state === 'idle');
+      expect(coordinator.snapshot().error).toBeNull();
+      expect(await page.inputValue('#target')).toBe(EXPECTED);
+    });
+
+    it('in a chord (Right Ctrl+A selects all) it is the user’s shortcut: no dictation starts', async () => {
+      mode = 'paste';
+      hotkeyMode = 'both';
+      await page.fill('#target', 'kept as it is');
+      await x.x('xdotool', ['keydown', 'Control_R']);
+      await x.x('xdotool', ['key', 'a']);
+      await new Promise((r) => setTimeout(r, 400)); // longer than a hold needs
+      await x.x('xdotool', ['keyup', 'Control_R']);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(states).toEqual([]);
+      expect(await page.inputValue('#target')).toBe('kept as it is');
+      expect(await page.evaluate(() => { const t = document.getElementById('target') as HTMLTextAreaElement; return t.selectionEnd - t.selectionStart; })).toBe(13); // the app got its Ctrl+A
+    });
+  });
+
   it('live typing: a Ctrl pressed mid-batch stops the keys within one, and those lost are typed again, nothing lost or doubled', async () => {
     // Digits and spaces: under Ctrl they switch tabs or do nothing in Chromium, never edit the text.
     const text = '1 2 3 4 5 6 7 8 9 0 '.repeat(4).trim();

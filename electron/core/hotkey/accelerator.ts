@@ -5,9 +5,23 @@ export type Modifier = 'ctrl' | 'alt' | 'shift' | 'meta';
 
 export interface HotkeyBinding {
   modifiers: ReadonlySet<Modifier>;
-  /** Canonical key name, e.g. 'Space', 'F9', 'D', 'Semicolon'. */
+  /** Canonical key name, e.g. 'Space', 'F9', 'D', 'Semicolon'; for a modifier alone, the hook's name ('CtrlRight'). */
   key: string;
+  /** A right-hand modifier alone (RightCtrl, …): only the key hook can see it, and a chord with it is not a press. */
+  modifierOnly?: boolean;
 }
+
+/**
+ * Right-hand modifiers that work as a hotkey alone (hold to talk, tap to toggle): users ask for
+ * them, and they are rarely part of shortcuts. The value is the key hook's name for the key.
+ */
+const MODIFIER_ONLY_KEYS: Record<string, string> = {
+  rightctrl: 'CtrlRight', rightcontrol: 'CtrlRight', rightalt: 'AltRight', rightoption: 'AltRight',
+  rightshift: 'ShiftRight', rightsuper: 'MetaRight', rightmeta: 'MetaRight', rightcmd: 'MetaRight', rightcommand: 'MetaRight',
+};
+const MODIFIER_ONLY_NAMES: Record<string, string> = {
+  CtrlRight: 'Right Ctrl', AltRight: 'Right Alt', ShiftRight: 'Right Shift', MetaRight: 'Right Super',
+};
 
 export type ParseResult = { ok: true; binding: HotkeyBinding } | { ok: false; error: string };
 
@@ -39,6 +53,11 @@ export function parseAccelerator(accelerator: string, platform: NodeJS.Platform 
   }
   // "+" alone as the key is written "Plus"; split keeps empty parts we can report.
   const parts = accelerator.split('+').map((p) => p.trim());
+  const alone = parts.map((p) => MODIFIER_ONLY_KEYS[p.toLowerCase()]).find(Boolean);
+  if (alone) {
+    if (parts.length > 1) return { ok: false, error: `${MODIFIER_ONLY_NAMES[alone]} works as a hotkey only on its own ("${accelerator}").` };
+    return { ok: true, binding: { modifiers: new Set(), key: alone, modifierOnly: true } };
+  }
   const modifiers = new Set<Modifier>();
   let key: string | null = null;
   for (const part of parts) {
@@ -75,6 +94,7 @@ export function toElectronAccelerator(binding: HotkeyBinding): string {
 }
 
 export function describeBinding(binding: HotkeyBinding): string {
+  if (binding.modifierOnly) return MODIFIER_ONLY_NAMES[binding.key] ?? binding.key;
   const order: [Modifier, string][] = [['ctrl', 'Ctrl'], ['alt', 'Alt'], ['shift', 'Shift'], ['meta', 'Super']];
   return [...order.filter(([m]) => binding.modifiers.has(m)).map(([, n]) => n), binding.key].join('+');
 }
@@ -106,6 +126,10 @@ export function hotkeyConflicts(binding: HotkeyBinding, platform: NodeJS.Platfor
   const only = (...mods: Modifier[]): boolean => m.size === mods.length && mods.every((x) => m.has(x));
   const conflicts: string[] = [];
   const name = describeBinding(binding);
+  if (binding.modifierOnly) {
+    if (binding.key === 'AltRight' && platform !== 'darwin') conflicts.push('Right Alt is AltGr on many keyboard layouts (for €, @, accents): choose Right Ctrl there.');
+    return conflicts;
+  }
   if ((m.size === 0 || only('shift')) && isTypingKey(binding.key)) {
     conflicts.push(`${name} is a typing key: it would start dictation while you type. Add Ctrl, Alt or Super.`);
   }

@@ -7,7 +7,7 @@ import {
 } from './accelerator';
 import type { ProbeResult } from './hook-probe';
 import { KeystrokeAuditor } from './keystroke-audit';
-import { HotkeyMatcher, type RawKeyEvent } from './matcher';
+import { createMatcher, type HotkeyMatcher, type ModifierAloneMatcher, type RawKeyEvent } from './matcher';
 import { ModifierTracker } from './modifier-tracker';
 import type { KeyHook } from './uiohook-source';
 
@@ -53,7 +53,7 @@ export interface HotkeyServiceOptions {
 export class HotkeyService {
   private hook: KeyHook | null = null;
   private hookFailure: string | null = null;
-  private matcher: HotkeyMatcher | null = null;
+  private matcher: HotkeyMatcher | ModifierAloneMatcher | null = null;
   private registered: string | null = null;
   private binding: HotkeyBinding | null = null;
   private cancelArmed = false;
@@ -90,8 +90,15 @@ export class HotkeyService {
     this.binding = binding;
     const conflicts = hotkeyConflicts(binding, this.platform);
     const hook = await this.ensureHook();
+    if (hook && binding.modifierOnly) {
+      // A modifier alone cannot be grabbed (globalShortcut needs a key); it reaches the focused
+      // app too, which does nothing with a lone modifier.
+      this.matcher = createMatcher(binding, () => this.options.handlers.down(), () => this.options.handlers.up());
+      this.keystrokes.setHotkey(binding, false);
+      return { backend: 'hook', holdToTalk: true, accelerator, message: null, conflicts, error: null };
+    }
     if (hook) {
-      this.matcher = new HotkeyMatcher(binding, () => this.options.handlers.down(), () => this.options.handlers.up());
+      this.matcher = createMatcher(binding, () => this.options.handlers.down(), () => this.options.handlers.up());
       // Also grab it through globalShortcut when we can, so the key does not reach the focused app,
       // and so a clash with another app's shortcut is detected.
       const reserved = this.reserve(binding, () => undefined);
@@ -101,6 +108,12 @@ export class HotkeyService {
       return { backend: 'hook', holdToTalk: true, accelerator, message: null, conflicts, error: null };
     }
     const reason = this.hookFailure ?? 'the global key hook is unavailable';
+    if (binding.modifierOnly) {
+      return {
+        backend: 'none', holdToTalk: false, accelerator, conflicts, error: null,
+        message: `${describeBinding(binding)} alone works only with the key hook (${reason}); choose a key with modifiers, e.g. Ctrl+Shift+Space.`,
+      };
+    }
     const fallback = this.reserve(binding, () => this.options.handlers.toggle());
     if (fallback === 'ok') {
       return {

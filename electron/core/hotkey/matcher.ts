@@ -46,3 +46,66 @@ function sameModifiers(a: ReadonlySet<Modifier>, b: ReadonlySet<Modifier>): bool
   for (const m of a) if (!b.has(m)) return false;
   return true;
 }
+
+/**
+ * How long a right-hand modifier bound alone must be held by itself before it counts as a press:
+ * Right Ctrl+C is the user's copy, not dictation. Going up alone sooner is a tap (press and
+ * release at once). The warm microphone's 320 ms pre-roll keeps the speech of this wait.
+ */
+export const MODIFIER_ALONE_MS = 200;
+
+/** The hotkey as a right-hand modifier alone (HotkeyBinding.modifierOnly). */
+export class ModifierAloneMatcher {
+  private state: 'up' | 'pending' | 'held' | 'chord' = 'up';
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly binding: HotkeyBinding, private readonly onPress: () => void, private readonly onRelease: () => void) {}
+
+  get isHeld(): boolean { return this.state === 'held'; }
+
+  handle(event: RawKeyEvent): void {
+    if (event.modifierKey === this.binding.key) {
+      if (event.type === 'down') {
+        if (this.state !== 'up') return; // auto-repeat
+        this.state = 'pending';
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.state = 'held';
+          this.onPress();
+        }, MODIFIER_ALONE_MS);
+        return;
+      }
+      const was = this.state;
+      this.clear();
+      if (was === 'pending') {
+        this.onPress(); // a tap
+        this.onRelease();
+      } else if (was === 'held') {
+        this.onRelease();
+      }
+      return;
+    }
+    // Another key while it is down but not yet a press: a chord, the user's own shortcut.
+    if (event.type === 'down' && this.state === 'pending') {
+      this.clear();
+      this.state = 'chord';
+    }
+  }
+
+  reset(): void {
+    const held = this.state === 'held';
+    this.clear();
+    if (held) this.onRelease();
+  }
+
+  private clear(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.state = 'up';
+  }
+}
+
+/** The matcher for a binding: a chord of a key and modifiers, or a right-hand modifier alone. */
+export function createMatcher(binding: HotkeyBinding, onPress: () => void, onRelease: () => void): HotkeyMatcher | ModifierAloneMatcher {
+  return binding.modifierOnly ? new ModifierAloneMatcher(binding, onPress, onRelease) : new HotkeyMatcher(binding, onPress, onRelease);
+}

@@ -81,7 +81,7 @@ export function SettingsView() {
 
       <div className="card">
         <h3>Shortcut</h3>
-        <Field label="Keys" hint="Electron accelerator syntax, e.g. CommandOrControl+Shift+Space. While a dictation runs, Escape cancels it.">
+        <Field label="Keys" hint="Electron accelerator syntax, e.g. CommandOrControl+Shift+Space, or a right-hand modifier alone: RightCtrl, RightAlt, RightShift, RightSuper. While a dictation runs, Escape cancels it.">
           {(id) => <DraftInput id={id} value={settings.hotkey.accelerator} onCommit={(accelerator) => section('hotkey')({ accelerator })} />}
         </Field>
         <HotkeyStatusLine status={desktop?.hotkey ?? null} />

@@ -1,11 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { hotkeyConflicts, parseAccelerator, toElectronAccelerator, type HotkeyBinding } from '../../../electron/core/hotkey/accelerator';
+import { describeBinding, hotkeyConflicts, parseAccelerator, toElectronAccelerator, type HotkeyBinding } from '../../../electron/core/hotkey/accelerator';
 
 function parse(accel: string, platform: NodeJS.Platform = 'linux'): HotkeyBinding {
   const r = parseAccelerator(accel, platform);
   if (!r.ok) throw new Error(r.error);
   return r.binding;
 }
+
+describe('a right-hand modifier alone', () => {
+  it('reads RightCtrl, RightAlt, RightShift and RightSuper (any case, their aliases) as a modifier-only hotkey', () => {
+    expect(parse('RightCtrl')).toEqual({ modifiers: new Set(), key: 'CtrlRight', modifierOnly: true });
+    expect(parse('rightcontrol').key).toBe('CtrlRight');
+    expect(parse('RightOption').key).toBe('AltRight');
+    expect(parse('RightShift').key).toBe('ShiftRight');
+    expect(parse('RightCmd', 'darwin').key).toBe('MetaRight');
+    expect(describeBinding(parse('RightCtrl'))).toBe('Right Ctrl');
+    expect(parseAccelerator('Ctrl+RightAlt', 'linux')).toEqual({ ok: false, error: 'Right Alt works as a hotkey only on its own ("Ctrl+RightAlt").' });
+  });
+
+  it('warns that Right Alt is AltGr on many layouts; Right Ctrl has no known clash', () => {
+    expect(hotkeyConflicts(parse('RightAlt'), 'linux')).toEqual(['Right Alt is AltGr on many keyboard layouts (for €, @, accents): choose Right Ctrl there.']);
+    expect(hotkeyConflicts(parse('RightAlt'), 'darwin')).toEqual([]);
+    expect(hotkeyConflicts(parse('RightCtrl'), 'linux')).toEqual([]);
+  });
+});
 
 describe('parseAccelerator', () => {
   it('reads Electron accelerators, CommandOrControl per platform', () => {

@@ -157,6 +157,21 @@ describe('HotkeyService', () => {
     expect(hook.starts).toBe(1);
   });
 
+  it('a right-hand modifier alone works through the hook, ungrabbed; without the hook it says why and binds nothing', async () => {
+    const shortcut = new FakeShortcut();
+    const { svc, log, hook } = service(true, shortcut);
+    expect(await svc.apply('RightCtrl')).toMatchObject({ backend: 'hook', holdToTalk: true, error: null, conflicts: [] });
+    expect(shortcut.registered.size).toBe(0);
+    hook.modifier('down', 'CtrlRight');
+    hook.modifier('up', 'CtrlRight'); // a tap
+    expect(log).toEqual(['down', 'up']);
+    const none = service(false, new FakeShortcut());
+    expect(await none.svc.apply('RightCtrl')).toMatchObject({
+      backend: 'none', holdToTalk: false,
+      message: 'Right Ctrl alone works only with the key hook (there is no X display (DISPLAY is not set)); choose a key with modifiers, e.g. Ctrl+Shift+Space.',
+    });
+  });
+
   it('Escape cancels only while armed (a dictation runs), grabbed for that time only', async () => {
     const shortcut = new FakeShortcut();
     const { svc, log, hook } = service(true, shortcut);

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseAccelerator } from '../../../electron/core/hotkey/accelerator';
-import { HotkeyMatcher, type RawKeyEvent } from '../../../electron/core/hotkey/matcher';
+import { createMatcher, HotkeyMatcher, MODIFIER_ALONE_MS, type RawKeyEvent } from '../../../electron/core/hotkey/matcher';
 import { keyNamesByCode, modifiersOf } from '../../../electron/core/hotkey/uiohook-source';
 
 function matcher(accel: string): { m: HotkeyMatcher; log: string[] } {
@@ -39,6 +39,70 @@ describe('HotkeyMatcher', () => {
     const { m, log } = matcher('F9');
     m.handle(ev('down', 'F9'));
     m.reset();
+    m.reset();
+    expect(log).toEqual(['press', 'release']);
+  });
+});
+
+describe('a right-hand modifier alone', () => {
+  afterEach(() => { vi.useRealTimers(); });
+  function alone() {
+    const parsed = parseAccelerator('RightCtrl', 'linux');
+    if (!parsed.ok) throw new Error(parsed.error);
+    const log: string[] = [];
+    return { m: createMatcher(parsed.binding, () => log.push('press'), () => log.push('release')), log };
+  }
+  const mod = (type: 'down' | 'up', modifierKey: string): RawKeyEvent => ({ type, key: null, modifiers: new Set(type === 'down' ? ['ctrl'] : []), modifierKey });
+
+  it('held alone: a press once it has been down by itself for a moment, the release when it goes up', () => {
+    vi.useFakeTimers();
+    const { m, log } = alone();
+    m.handle(mod('down', 'CtrlRight'));
+    vi.advanceTimersByTime(MODIFIER_ALONE_MS - 1);
+    expect(log).toEqual([]);
+    m.handle(mod('down', 'CtrlRight')); // auto-repeat
+    vi.advanceTimersByTime(1);
+    expect(log).toEqual(['press']);
+    expect(m.isHeld).toBe(true);
+    m.handle(mod('up', 'CtrlRight'));
+    expect(log).toEqual(['press', 'release']);
+  });
+
+  it('tapped alone: press and release together when it goes up', () => {
+    vi.useFakeTimers();
+    const { m, log } = alone();
+    m.handle(mod('down', 'CtrlRight'));
+    vi.advanceTimersByTime(80);
+    m.handle(mod('up', 'CtrlRight'));
+    expect(log).toEqual(['press', 'release']);
+    vi.advanceTimersByTime(1000);
+    expect(log).toEqual(['press', 'release']);
+  });
+
+  it('in a chord (Right Ctrl+C, or with another modifier) it is the user’s shortcut: nothing at all', () => {
+    vi.useFakeTimers();
+    const { m, log } = alone();
+    m.handle(mod('down', 'CtrlRight'));
+    m.handle(ev('down', 'C', 'ctrl'));
+    m.handle(ev('up', 'C', 'ctrl'));
+    vi.advanceTimersByTime(1000);
+    m.handle(mod('up', 'CtrlRight'));
+    m.handle(mod('down', 'CtrlRight'));
+    m.handle(mod('down', 'ShiftRight'));
+    vi.advanceTimersByTime(1000);
+    m.handle(mod('up', 'CtrlRight'));
+    expect(log).toEqual([]);
+    m.handle(mod('down', 'CtrlLeft')); // the left one alone is not the hotkey
+    vi.advanceTimersByTime(1000);
+    m.handle(mod('up', 'CtrlLeft'));
+    expect(log).toEqual([]);
+  });
+
+  it('reset releases a press in progress', () => {
+    vi.useFakeTimers();
+    const { m, log } = alone();
+    m.handle(mod('down', 'CtrlRight'));
+    vi.advanceTimersByTime(MODIFIER_ALONE_MS);
     m.reset();
     expect(log).toEqual(['press', 'release']);
   });
