@@ -4,7 +4,9 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { GpuInfo } from '../../electron/common/ipc-contract';
 import { AppCore } from '../../electron/core/app/app-core';
+import type { ModelService } from '../../electron/core/app/services';
 import { App } from '../../renderer/src/App';
 import { createClient } from '../../renderer/src/ipc/client';
 import { connectStore, createAppStore, type AppStore } from '../../renderer/src/stores/app-store';
@@ -255,27 +257,32 @@ describe('file dialogs through the core', () => {
   });
 });
 
+/**
+ * A core whose CUDA backend lists `gpus`: they stand in for hardware this machine lacks (the
+ * engine's own listing runs on the GPU machine: native-models/tools/cuda/cuda_probe); settings,
+ * core and window are the real ones.
+ */
+async function coreOnGpus(gpus: () => GpuInfo[], inspect: ModelService['inspect']): Promise<void> {
+  await core.close();
+  core = await AppCore.create({
+    configDir: dir, log: () => undefined,
+    models: {
+      listBackends: async () => [
+        { id: 'cpu', available: true, name: 'CPU (avx2, 8 threads)', devices: [] },
+        { id: 'cuda', available: true, name: `NVIDIA CUDA (${gpus()[0].name})`, devices: gpus() },
+      ],
+      inspect,
+    },
+  });
+}
+
 describe('Settings: the GPU that runs the model', () => {
   const rtx = { id: 'GPU-1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901', index: 0, name: 'NVIDIA GeForce RTX 4090', memoryBytes: 24 * 2 ** 30, compute: '8.9', usable: true };
   const old = { id: 'GPU-0a0a0a0a-0000-0000-0000-000000000001', index: 1, name: 'Quadro T1000', memoryBytes: 4 * 2 ** 30, compute: '7.5', usable: false,
     reason: 'compute capability 7.5; the CUDA backend needs 8.0 (Ampere) or newer' };
   const a6000 = { id: 'GPU-99999999-8888-7777-6666-555555555555', index: 2, name: 'NVIDIA RTX A6000', memoryBytes: 48 * 2 ** 30, compute: '8.6', usable: true };
 
-  // The GPUs stand in for hardware this machine lacks (the engine's own listing runs on the GPU
-  // machine: native-models/tools/cuda/cuda_probe); settings, core and window are the real ones.
-  async function coreWithGpus(gpus: () => (typeof rtx | typeof old)[]) {
-    await core.close();
-    core = await AppCore.create({
-      configDir: dir, log: () => undefined,
-      models: {
-        listBackends: async () => [
-          { id: 'cpu', available: true, name: 'CPU (avx2, 8 threads)', devices: [] },
-          { id: 'cuda', available: true, name: 'NVIDIA CUDA (NVIDIA GeForce RTX 4090, 24 GiB)', devices: gpus() },
-        ],
-        inspect: async () => { throw new Error('not used'); },
-      },
-    });
-  }
+  const coreWithGpus = (gpus: () => GpuInfo[]) => coreOnGpus(gpus, async () => { throw new Error('not used'); });
   const gpuSelect = () => screen.getByLabelText('GPU') as HTMLSelectElement;
   const optionTexts = () => [...gpuSelect().options].map((o) => `${o.textContent}${o.disabled ? ' [disabled]' : ''}`);
 
@@ -348,17 +355,7 @@ describe('model check with the real inspector', () => {
     // A 1 GB card stands in for a GPU too small for the model (the tiny pair plus the ~1.6 GB a model needs beside its files).
     const small = { id: 'GPU-0b0b0b0b-0000-0000-0000-000000000002', index: 0, name: 'NVIDIA T400', memoryBytes: 2 ** 30, compute: '7.5', usable: true };
     const big = { ...small, id: 'GPU-0c0c0c0c-0000-0000-0000-000000000003', index: 1, name: 'NVIDIA RTX A6000', memoryBytes: 48 * 2 ** 30 };
-    await core.close();
-    core = await AppCore.create({
-      configDir: dir, log: () => undefined,
-      models: {
-        listBackends: async () => [
-          { id: 'cpu', available: true, name: 'CPU', devices: [] },
-          { id: 'cuda', available: true, name: 'NVIDIA CUDA (NVIDIA T400, 1 GiB)', devices: [small, big] },
-        ],
-        inspect: (p) => native.inspect(p),
-      },
-    });
+    await coreOnGpus(() => [small, big], (p) => native.inspect(p));
     await core.settings.update({ model: { pte: path.join(dir, 'model', 'model.pte') } });
     renderApp();
     fireEvent.click(tab('Settings'));
