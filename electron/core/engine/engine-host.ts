@@ -124,14 +124,16 @@ export function engineLoadFailure(err: unknown, config: EngineConfig): AppFailur
   if (err instanceof AppFailure) return err;
   if (!(err instanceof EngineError)) return new AppFailure('engine', `The model could not be loaded: ${(err as Error)?.message ?? err}`);
   const name = path.basename(config.pte);
+  const notHere = `The ${config.backend.toUpperCase()} engine is not available here: ${err.message}`;
   switch (err.code) {
     case 'IO': return new AppFailure('not-found', `The model ${name} could not be read: ${err.message}`);
     case 'FORMAT': return new AppFailure('model-invalid', `${name} is not a usable Voxtral model: ${err.message}`);
     case 'BACKEND_UNAVAILABLE':
       // An explicit GPU is never swapped for another, so say where to change it.
-      if (config.gpu !== null) return new AppFailure('unavailable', `Cannot load the model on the GPU chosen in Settings: ${err.message}. Choose another GPU, or "First usable GPU", in Settings.`);
-      return new AppFailure('unavailable', `The ${config.backend.toUpperCase()} engine is not available here: ${err.message}`);
-    case 'ADDON_MISSING': return new AppFailure('unavailable', `The ${config.backend.toUpperCase()} engine is not available here: ${err.message}`);
+      return new AppFailure('unavailable', config.gpu !== null
+        ? `Cannot load the model on the GPU chosen in Settings: ${err.message}. Choose another GPU, or "First usable GPU", in Settings.`
+        : notHere);
+    case 'ADDON_MISSING': return new AppFailure('unavailable', notHere);
     case 'OUT_OF_MEMORY': return new AppFailure('engine', `Not enough memory for ${name} (${config.dtype}): ${err.message}`);
     default: return new AppFailure('engine', `The engine could not load ${name}: ${err.message}`);
   }

@@ -8,6 +8,16 @@ import { Field } from '../components/fields';
 
 const FIRST_USABLE = '';
 
+/** The chosen GPU (ids compare in any letter case, as the engine's do), if it is here. */
+function findGpu(devices: readonly GpuInfo[], id: string): GpuInfo | undefined {
+  return devices.find((d) => d.id.toLowerCase() === id.toLowerCase());
+}
+
+/** The GPU the engine would load on: the chosen one if it is here, else (none chosen) the first usable. */
+export function targetGpu(devices: readonly GpuInfo[], chosenId: string | null): GpuInfo | undefined {
+  return chosenId === null ? devices.find((d) => d.usable) : findGpu(devices, chosenId);
+}
+
 /** "NVIDIA GeForce RTX 4090 · 24 GB" */
 export function describeGpu(gpu: GpuInfo): string {
   const label = `${gpu.name} · ${formatGpuMemory(gpu.memoryBytes)}`;
@@ -23,9 +33,9 @@ export function GpuField({ cuda, onCuda, engine, onChange }: {
 }) {
   const devices = cuda?.devices ?? [];
   if (!onCuda || (devices.length === 0 && engine.gpu === null)) return null;
-  const chosen = engine.gpu === null ? undefined : devices.find((d) => d.id.toLowerCase() === engine.gpu!.toLowerCase());
+  const chosen = engine.gpu === null ? undefined : findGpu(devices, engine.gpu);
   const missing = engine.gpu !== null && !chosen;
-  const first = devices.find((d) => d.usable);
+  const first = targetGpu(devices, null);
   const hint = missing
     ? 'This GPU is not on this computer now, so the model cannot load on CUDA: plug it back in, or choose another GPU.'
     : chosen && !chosen.usable

@@ -2,7 +2,7 @@ import type { BackendChoice, GpuInfo, ModelSummary, Settings, WeightDtype } from
 import { formatGpuMemory, formatSize } from '../../../electron/common/byte-size';
 import { DraftInput, Field } from '../components/fields';
 import { useAppState } from '../stores/store-context';
-import { GpuField } from './GpuField';
+import { GpuField, targetGpu } from './GpuField';
 
 /** Minutes offered for "Free its memory when unused" (0 = never); another stored value is offered too. */
 const UNLOAD_CHOICES = [0, 5, 15, 60];
@@ -46,7 +46,7 @@ export function ModelSection({ settings, onChange, onEngineChange }: {
   // 'auto' runs on CUDA where it is available (electron/core/engine/backend-choice.ts).
   const onCuda = settings.engine.backend === 'cuda' || (settings.engine.backend === 'auto' && cuda?.available === true);
   // The GPU it would load on: the chosen one, else the first usable (as the engine picks).
-  const gpu = onCuda ? (cuda?.devices.find((d) => d.id === settings.engine.gpu) ?? (settings.engine.gpu === null ? cuda?.devices.find((d) => d.usable) : undefined)) : undefined;
+  const gpu = onCuda ? targetGpu(cuda?.devices ?? [], settings.engine.gpu) : undefined;
   const fitWarning = summary ? gpuFitWarning(summary, gpu) : null;
 
   return (
