@@ -122,6 +122,29 @@ describe('renderer views against the real core', () => {
     expect(core.settings.get().engine.threads).toBe(0);
   });
 
+  it('settings view: the shortcut recorded by pressing it, a right-hand modifier alone too; Escape stops recording', async () => {
+    renderApp();
+    fireEvent.click(tab('Settings'));
+    const recordButton = await screen.findByRole('button', { name: 'Record…' });
+    fireEvent.click(recordButton);
+    expect(recordButton.getAttribute('aria-pressed')).toBe('true');
+    fireEvent.keyDown(window, { code: 'ControlLeft', key: 'Control', ctrlKey: true });
+    fireEvent.keyDown(window, { code: 'ShiftLeft', key: 'Shift', ctrlKey: true, shiftKey: true });
+    fireEvent.keyDown(window, { code: 'KeyD', key: 'D', ctrlKey: true, shiftKey: true });
+    await waitFor(() => expect(core.settings.get().hotkey.accelerator).toBe('Ctrl+Shift+D'));
+    expect((screen.getByLabelText('Keys') as HTMLInputElement).value).toBe('Ctrl+Shift+D');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Record…' }));
+    fireEvent.keyDown(window, { code: 'ControlRight', key: 'Control', ctrlKey: true });
+    fireEvent.keyUp(window, { code: 'ControlRight', key: 'Control' });
+    await waitFor(() => expect(core.settings.get().hotkey.accelerator).toBe('RightCtrl'));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Record…' }));
+    fireEvent.keyDown(window, { code: 'Escape', key: 'Escape' });
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Record…' }).getAttribute('aria-pressed')).toBe('false'));
+    expect(core.settings.get().hotkey.accelerator).toBe('RightCtrl');
+  });
+
   it('settings view: replacements are added, replaced by spoken form, removed, and saved by the core', async () => {
     renderApp();
     fireEvent.click(tab('Settings'));

@@ -1,5 +1,6 @@
 import type { HotkeyMode, InsertionMode, MicKeepOpen, Settings, SettingsPatch } from '../../../electron/common/ipc-contract';
 import { DraftInput, Field, RadioGroup, Toggle } from '../components/fields';
+import { ShortcutRecorder } from '../components/ShortcutRecorder';
 import { useMicrophones } from '../components/use-microphones';
 import { useAppState } from '../stores/store-context';
 import { HotkeyStatusLine } from './HotkeyStatusLine';
@@ -81,8 +82,13 @@ export function SettingsView() {
 
       <div className="card">
         <h3>Shortcut</h3>
-        <Field label="Keys" hint="Electron accelerator syntax, e.g. CommandOrControl+Shift+Space, or a right-hand modifier alone: RightCtrl, RightAlt, RightShift, RightSuper. While a dictation runs, Escape cancels it.">
-          {(id) => <DraftInput id={id} value={settings.hotkey.accelerator} onCommit={(accelerator) => section('hotkey')({ accelerator })} />}
+        <Field label="Keys" hint="Press Record… and then the keys, or type them: e.g. CommandOrControl+Shift+Space, or a right-hand modifier alone (RightCtrl, RightAlt, RightShift, RightSuper). While a dictation runs, Escape cancels it.">
+          {(id) => (
+            <div className="path-input">
+              <DraftInput id={id} value={settings.hotkey.accelerator} onCommit={(accelerator) => section('hotkey')({ accelerator })} />
+              <ShortcutRecorder onRecord={(accelerator) => section('hotkey')({ accelerator })} />
+            </div>
+          )}
         </Field>
         <HotkeyStatusLine status={desktop?.hotkey ?? null} />
         <RadioGroup name="hotkey-mode" legend="How the shortcut works" value={settings.hotkey.mode} options={HOTKEY_MODES} onChange={(mode) => section('hotkey')({ mode })} />
