@@ -11,7 +11,9 @@ export function OverlayView({ model }: { model: OverlayModel }) {
       <span className="overlay__meter" aria-label="Microphone level" role="meter" aria-valuemin={0} aria-valuemax={1} aria-valuenow={model.level}>
         <span className="overlay__meter-fill" style={{ transform: `scaleX(${model.level})` }} />
       </span>
-      <span className="overlay__text">{model.phase === 'error' ? model.message : model.text}</span>
+      {model.phase === 'error' ? <span className="overlay__text">{model.message}</span>
+        : model.notice ? <span className="overlay__text overlay__text--notice">{model.notice}</span>
+          : <span className="overlay__text">{model.text}</span>}
     </div>
   );
 }

@@ -4,7 +4,7 @@
 import { StrictMode, useEffect, useReducer } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectToCore } from '../src/ipc/client';
-import { INITIAL_OVERLAY, reduceOverlay, type OverlayEvent } from './overlay-model';
+import { INITIAL_OVERLAY, NOTICE_MS, reduceOverlay, type OverlayEvent } from './overlay-model';
 import { OverlayView } from './OverlayView';
 import './overlay.css';
 
@@ -20,12 +20,18 @@ function Overlay() {
       client.on('partial', (partial) => dispatch({ type: 'partial', partial })),
       client.on('error', (error) => dispatch({ type: 'error', error })),
       client.on('speech', (speech) => dispatch({ type: 'speech', speech })),
+      client.on('notice', (notice) => dispatch({ type: 'notice', notice })),
     ];
     // The microphone level is not in the IPC contract yet; follow it once it is.
     const level = (window.voxtral?.on as unknown as Record<string, Subscribe | undefined>)?.level;
     if (level) offs.push(level((value) => dispatch({ type: 'level', level: value } satisfies OverlayEvent)));
     return () => offs.forEach((off) => off());
   }, []);
+  useEffect(() => {
+    if (model.notice === null) return;
+    const timer = setTimeout(() => dispatch({ type: 'notice-expired' }), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [model.notice]);
   return <OverlayView model={model} />;
 }
 

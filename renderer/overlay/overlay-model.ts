@@ -1,6 +1,6 @@
 // What the overlay shows, derived from the core's events. Pure, so tests drive it directly.
 
-import type { DictationStatus, ErrorEvent, PartialTranscript, SpeechActivity } from '../../electron/common/ipc-contract';
+import type { DictationStatus, ErrorEvent, Notice, PartialTranscript, SpeechActivity } from '../../electron/common/ipc-contract';
 
 /** 'armed': start-on-speech waits for speech (no dictation yet, but the microphone is live). */
 export type OverlayPhase = 'hidden' | 'armed' | 'loading' | 'listening' | 'finishing' | 'error';
@@ -14,16 +14,26 @@ export interface OverlayModel {
   /** The voice-activity detector hears speech now. */
   speaking: boolean;
   message: string | null;
+  /**
+   * A notice about the running dictation (falling behind, a microphone switched), shown in place of
+   * the live text for a few seconds (NOTICE_MS): the user is looking at another app, not the window.
+   */
+  notice: string | null;
 }
+
+/** How long a notice replaces the live text. */
+export const NOTICE_MS = 6000;
 
 export type OverlayEvent =
   | { type: 'state'; status: DictationStatus }
   | { type: 'partial'; partial: PartialTranscript }
   | { type: 'error'; error: ErrorEvent }
   | { type: 'level'; level: unknown }
-  | { type: 'speech'; speech: SpeechActivity };
+  | { type: 'speech'; speech: SpeechActivity }
+  | { type: 'notice'; notice: Notice }
+  | { type: 'notice-expired' };
 
-export const INITIAL_OVERLAY: OverlayModel = { phase: 'hidden', text: '', level: 0, speaking: false, message: null };
+export const INITIAL_OVERLAY: OverlayModel = { phase: 'hidden', text: '', level: 0, speaking: false, message: null, notice: null };
 export const MAX_OVERLAY_CHARS = 120;
 
 export function reduceOverlay(model: OverlayModel, event: OverlayEvent): OverlayModel {
@@ -33,10 +43,11 @@ export function reduceOverlay(model: OverlayModel, event: OverlayEvent): Overlay
       if (state === 'idle') return event.status.handsFree?.armed ? { ...INITIAL_OVERLAY, phase: 'armed' } : { ...INITIAL_OVERLAY };
       if (state === 'error') return { ...model, phase: 'error', level: 0, message: error?.message ?? 'Something went wrong' };
       const phase: OverlayPhase = state === 'loading' ? 'loading' : state === 'listening' ? 'listening' : 'finishing';
-      // A new dictation starts with empty text.
-      const text = model.phase === 'hidden' || model.phase === 'error' ? '' : model.text;
+      // A new dictation starts with empty text and no notice.
+      const fresh = model.phase === 'hidden' || model.phase === 'error' || model.phase === 'armed';
+      const text = fresh ? '' : model.text;
       const listening = phase === 'listening';
-      return { ...model, phase, text, message: null, level: listening ? model.level : 0, speaking: listening && model.speaking };
+      return { ...model, phase, text, message: null, notice: fresh ? null : model.notice, level: listening ? model.level : 0, speaking: listening && model.speaking };
     }
     case 'partial':
       if (model.phase === 'hidden' || model.phase === 'armed') return model;
@@ -49,6 +60,11 @@ export function reduceOverlay(model: OverlayModel, event: OverlayEvent): Overlay
     }
     case 'speech':
       return model.phase === 'listening' ? { ...model, speaking: event.speech.speaking } : model;
+    case 'notice':
+      // Only a dictation's own notices: one shown while nothing runs would be about something else.
+      return model.phase === 'loading' || model.phase === 'listening' || model.phase === 'finishing' ? { ...model, notice: event.notice.message } : model;
+    case 'notice-expired':
+      return model.notice === null ? model : { ...model, notice: null };
   }
 }
 

@@ -72,13 +72,27 @@ describe('overlay model', () => {
 });
 
 describe('OverlayView', () => {
+  it('shows a running dictation\'s notice in place of the text until it expires; none outside a dictation', () => {
+    const behind = { type: 'notice', notice: { kind: 'info', message: 'Transcription is 4 s behind your voice' } } as const;
+    expect(run(behind).notice).toBeNull(); // nothing runs: not this overlay's business
+    const shown = run(status('loading'), status('listening'), partial(' Hello'), behind, partial(' Hello there'));
+    expect(shown).toMatchObject({ notice: 'Transcription is 4 s behind your voice', text: 'Hello there' });
+    expect(reduceOverlay(shown, status('finishing')).notice).toBe('Transcription is 4 s behind your voice');
+    expect(reduceOverlay(shown, { type: 'notice-expired' })).toMatchObject({ notice: null, text: 'Hello there' });
+    const next = [status('idle'), status('loading')].reduce(reduceOverlay, shown);
+    expect(next.notice).toBeNull(); // the next dictation starts without it
+    render(<OverlayView model={shown} />);
+    expect(screen.getByRole('status').textContent).toContain('Transcription is 4 s behind your voice');
+    expect(screen.getByRole('status').textContent).not.toContain('Hello there');
+  });
+
   it('renders nothing when hidden', () => {
     const { container } = render(<OverlayView model={INITIAL_OVERLAY} />);
     expect(container.innerHTML).toBe('');
   });
 
   it('shows the state, the level and the live text', () => {
-    render(<OverlayView model={{ phase: 'listening', text: 'Hello world', level: 0.25, speaking: true, message: null }} />);
+    render(<OverlayView model={{ phase: 'listening', text: 'Hello world', level: 0.25, speaking: true, message: null, notice: null }} />);
     expect(screen.getByRole('status').className).toContain('overlay--speaking');
     expect(screen.getByRole('status').textContent).toContain('Listening');
     expect(screen.getByRole('status').textContent).toContain('Hello world');
@@ -86,7 +100,7 @@ describe('OverlayView', () => {
   });
 
   it('shows the error message instead of text', () => {
-    render(<OverlayView model={{ phase: 'error', text: 'partial', level: 0, speaking: false, message: 'No model is configured' }} />);
+    render(<OverlayView model={{ phase: 'error', text: 'partial', level: 0, speaking: false, message: 'No model is configured', notice: null }} />);
     expect(screen.getByRole('status').textContent).toContain('No model is configured');
     expect(screen.getByRole('status').textContent).not.toContain('partial');
   });
