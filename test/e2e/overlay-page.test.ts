@@ -81,6 +81,19 @@ describe('overlay page in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('shows a notice about the running dictation in place of the text, then the text again', async () => {
+    dictation.state('listening');
+    dictation.partial(' Some words');
+    await expect.poll(() => pill().textContent()).toContain('Some words');
+    harness.core.notify({ kind: 'info', message: 'Transcription is 4 s behind your voice' });
+    await expect.poll(() => page.locator('.overlay__text--notice').textContent()).toBe('Transcription is 4 s behind your voice');
+    expect(await pill().textContent()).not.toContain('Some words');
+    await expect.poll(() => pill().textContent(), { timeout: 10_000 }).toContain('Some words'); // after NOTICE_MS
+    expect(await page.locator('.overlay__text--notice').count()).toBe(0);
+    dictation.state('idle');
+    await expect.poll(() => pill().count()).toBe(0);
+  });
+
   it('shows an error in words', async () => {
     dictation.state('listening');
     dictation.state('error', 'The engine ran out of GPU memory');
