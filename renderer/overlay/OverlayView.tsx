@@ -14,6 +14,9 @@ export function OverlayView({ model }: { model: OverlayModel }) {
       {model.phase === 'error' ? <span className="overlay__text">{model.message}</span>
         : model.notice ? <span className="overlay__text overlay__text--notice">{model.notice}</span>
           : <span className="overlay__text">{model.text}</span>}
+      {model.escCancels && (model.phase === 'loading' || model.phase === 'listening') && (
+        <kbd className="overlay__hint" aria-label="Escape cancels" title="Escape cancels">Esc</kbd>
+      )}
     </div>
   );
 }

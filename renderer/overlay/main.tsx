@@ -15,12 +15,14 @@ function Overlay() {
   useEffect(() => {
     const client = connectToCore();
     void client.call('getDictationStatus').then((r) => { if (r.ok) dispatch({ type: 'state', status: r.value }); });
+    void client.call('getDesktopStatus').then((r) => { if (r.ok) dispatch({ type: 'desktop', desktop: r.value }); });
     const offs = [
       client.on('state', (status) => dispatch({ type: 'state', status })),
       client.on('partial', (partial) => dispatch({ type: 'partial', partial })),
       client.on('error', (error) => dispatch({ type: 'error', error })),
       client.on('speech', (speech) => dispatch({ type: 'speech', speech })),
       client.on('notice', (notice) => dispatch({ type: 'notice', notice })),
+      client.on('desktop', (desktop) => dispatch({ type: 'desktop', desktop })),
     ];
     // The microphone level is not in the IPC contract yet; follow it once it is.
     const level = (window.voxtral?.on as unknown as Record<string, Subscribe | undefined>)?.level;

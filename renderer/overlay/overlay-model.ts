@@ -1,6 +1,6 @@
 // What the overlay shows, derived from the core's events. Pure, so tests drive it directly.
 
-import type { DictationStatus, ErrorEvent, Notice, PartialTranscript, SpeechActivity } from '../../electron/common/ipc-contract';
+import type { DesktopStatus, DictationStatus, ErrorEvent, Notice, PartialTranscript, SpeechActivity } from '../../electron/common/ipc-contract';
 
 /** 'armed': start-on-speech waits for speech (no dictation yet, but the microphone is live). */
 export type OverlayPhase = 'hidden' | 'armed' | 'loading' | 'listening' | 'finishing' | 'error';
@@ -19,6 +19,8 @@ export interface OverlayModel {
    * the live text for a few seconds (NOTICE_MS): the user is looking at another app, not the window.
    */
   notice: string | null;
+  /** The global hotkey works here, so Escape cancels a dictation (its hook or grab hears it). */
+  escCancels: boolean;
 }
 
 /** How long a notice replaces the live text. */
@@ -31,16 +33,17 @@ export type OverlayEvent =
   | { type: 'level'; level: unknown }
   | { type: 'speech'; speech: SpeechActivity }
   | { type: 'notice'; notice: Notice }
-  | { type: 'notice-expired' };
+  | { type: 'notice-expired' }
+  | { type: 'desktop'; desktop: DesktopStatus };
 
-export const INITIAL_OVERLAY: OverlayModel = { phase: 'hidden', text: '', level: 0, speaking: false, message: null, notice: null };
+export const INITIAL_OVERLAY: OverlayModel = { phase: 'hidden', text: '', level: 0, speaking: false, message: null, notice: null, escCancels: false };
 export const MAX_OVERLAY_CHARS = 120;
 
 export function reduceOverlay(model: OverlayModel, event: OverlayEvent): OverlayModel {
   switch (event.type) {
     case 'state': {
       const { state, error } = event.status;
-      if (state === 'idle') return event.status.handsFree?.armed ? { ...INITIAL_OVERLAY, phase: 'armed' } : { ...INITIAL_OVERLAY };
+      if (state === 'idle') return { ...INITIAL_OVERLAY, phase: event.status.handsFree?.armed ? 'armed' : 'hidden', escCancels: model.escCancels };
       if (state === 'error') return { ...model, phase: 'error', level: 0, message: error?.message ?? 'Something went wrong' };
       const phase: OverlayPhase = state === 'loading' ? 'loading' : state === 'listening' ? 'listening' : 'finishing';
       // A new dictation starts with empty text and no notice.
@@ -65,6 +68,8 @@ export function reduceOverlay(model: OverlayModel, event: OverlayEvent): Overlay
       return model.phase === 'loading' || model.phase === 'listening' || model.phase === 'finishing' ? { ...model, notice: event.notice.message } : model;
     case 'notice-expired':
       return model.notice === null ? model : { ...model, notice: null };
+    case 'desktop':
+      return { ...model, escCancels: event.desktop.hotkey?.works === true };
   }
 }
 

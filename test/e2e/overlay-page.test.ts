@@ -94,6 +94,16 @@ describe('overlay page in Chromium', () => {
     await expect.poll(() => pill().count()).toBe(0);
   });
 
+  it('hints that Escape cancels once the core says the global hotkey works', async () => {
+    dictation.state('listening');
+    await expect.poll(() => pill().textContent()).toContain('Listening');
+    expect(await page.getByLabel('Escape cancels').count()).toBe(0); // the harness has no hotkey
+    harness.core.setDesktopStatus({ hotkey: { accelerator: 'F9', works: true, holdToTalk: true, message: null, conflicts: [] }, insertion: null });
+    await expect.poll(() => page.getByLabel('Escape cancels').count()).toBe(1);
+    dictation.state('idle');
+    await expect.poll(() => pill().count()).toBe(0);
+  });
+
   it('shows an error in words', async () => {
     dictation.state('listening');
     dictation.state('error', 'The engine ran out of GPU memory');

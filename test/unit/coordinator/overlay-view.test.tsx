@@ -86,13 +86,26 @@ describe('OverlayView', () => {
     expect(screen.getByRole('status').textContent).not.toContain('Hello there');
   });
 
+  it('hints that Escape cancels where the global hotkey works, while loading or listening', () => {
+    const desktop = (works: boolean): OverlayEvent => ({ type: 'desktop', desktop: { hotkey: { accelerator: 'F9', works, holdToTalk: works, message: null, conflicts: [] }, insertion: null } });
+    const listening = run(desktop(true), status('loading'), status('listening'));
+    expect(listening.escCancels).toBe(true);
+    expect(run(desktop(true), status('listening'), status('idle'), status('loading')).escCancels).toBe(true); // kept across dictations
+    expect(run(desktop(false), status('listening')).escCancels).toBe(false);
+    render(<OverlayView model={listening} />);
+    expect(screen.getByLabelText('Escape cancels').textContent).toBe('Esc');
+    cleanup();
+    render(<OverlayView model={reduceOverlay(listening, status('finishing'))} />);
+    expect(screen.queryByLabelText('Escape cancels')).toBeNull(); // too late to cancel: it is being finished
+  });
+
   it('renders nothing when hidden', () => {
     const { container } = render(<OverlayView model={INITIAL_OVERLAY} />);
     expect(container.innerHTML).toBe('');
   });
 
   it('shows the state, the level and the live text', () => {
-    render(<OverlayView model={{ phase: 'listening', text: 'Hello world', level: 0.25, speaking: true, message: null, notice: null }} />);
+    render(<OverlayView model={{ phase: 'listening', text: 'Hello world', level: 0.25, speaking: true, message: null, notice: null, escCancels: false }} />);
     expect(screen.getByRole('status').className).toContain('overlay--speaking');
     expect(screen.getByRole('status').textContent).toContain('Listening');
     expect(screen.getByRole('status').textContent).toContain('Hello world');
@@ -100,7 +113,7 @@ describe('OverlayView', () => {
   });
 
   it('shows the error message instead of text', () => {
-    render(<OverlayView model={{ phase: 'error', text: 'partial', level: 0, speaking: false, message: 'No model is configured', notice: null }} />);
+    render(<OverlayView model={{ phase: 'error', text: 'partial', level: 0, speaking: false, message: 'No model is configured', notice: null, escCancels: false }} />);
     expect(screen.getByRole('status').textContent).toContain('No model is configured');
     expect(screen.getByRole('status').textContent).not.toContain('partial');
   });
