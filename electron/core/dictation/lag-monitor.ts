@@ -8,14 +8,14 @@
 export interface LagMonitorOptions {
   now: () => number;
   sampleRate: number;
-  /** Told once, with the backlog in seconds, when it is over `thresholdS` and still growing. */
+  /** Told once, with the backlog in seconds, when it is over `thresholdS` and has not shrunk over a window. */
   onBehind: (backlogS: number) => void;
   thresholdS?: number;
-  /** Growth is measured over this much wall time. */
+  /** Whether the backlog shrinks is judged over this much wall time. */
   windowMs?: number;
 }
 
-/** A backlog this large and growing is noticeable: the words appear seconds after they are said. */
+/** A backlog this large that does not shrink is noticeable: the words appear seconds after they are said. */
 export const LAG_THRESHOLD_S = 3;
 const WINDOW_MS = 4000;
 
