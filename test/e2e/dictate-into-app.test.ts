@@ -126,13 +126,13 @@ async function focusTarget(): Promise<void> {
   await page.fill('#target', '');
 }
 
-/** Holds the hotkey until `during` is done, the way a user holds push-to-talk. */
-async function holdHotkeyWhile(during: () => Promise<void>): Promise<void> {
-  await x.x('xdotool', ['keydown', XDOTOOL_HOTKEY]);
+/** Holds the hotkey (xdotool's spelling) until `during` is done, the way a user holds push-to-talk. */
+async function holdHotkeyWhile(during: () => Promise<void>, keys = XDOTOOL_HOTKEY): Promise<void> {
+  await x.x('xdotool', ['keydown', keys]);
   try {
     await during();
   } finally {
-    await x.x('xdotool', ['keyup', XDOTOOL_HOTKEY]);
+    await x.x('xdotool', ['keyup', keys]);
   }
 }
 
@@ -334,15 +334,12 @@ describe('dictating into the focused app under X11', () => {
 
     it('held as push-to-talk: the text waits for the release (a space of ours no longer ends the hold)', async () => {
       mode = 'type';
-      await x.x('xdotool', ['keydown', 'ctrl+shift+space']);
-      try {
+      await holdHotkeyWhile(async () => {
         await waitFor('recording', () => coordinator.snapshot().state === 'recording');
         await waitFor('most of the text recognised', () => coordinator.snapshot().text.length >= 20);
         await new Promise((r) => setTimeout(r, 200));
         expect(coordinator.snapshot().state).toBe('recording');
-      } finally {
-        await x.x('xdotool', ['keyup', 'ctrl+shift+space']);
-      }
+      }, 'ctrl+shift+space');
       await waitFor('idle', () => coordinator.snapshot().state === 'idle' && states.includes('inserting'));
       expect(coordinator.snapshot().error).toBeNull();
       expect(await page.inputValue('#target')).toBe(EXPECTED);
@@ -355,13 +352,10 @@ describe('dictating into the focused app under X11', () => {
 
     it('held: push-to-talk, the text pasted on release', async () => {
       mode = 'paste';
-      await x.x('xdotool', ['keydown', 'Control_R']);
-      try {
+      await holdHotkeyWhile(async () => {
         await waitFor('recording', () => coordinator.snapshot().state === 'recording');
         await waitFor('some live text', () => coordinator.snapshot().text.length >= 10);
-      } finally {
-        await x.x('xdotool', ['keyup', 'Control_R']);
-      }
+      }, 'Control_R');
       await waitFor('idle', () => coordinator.snapshot().state === 'idle' && states.includes('inserting'));
       expect(coordinator.snapshot().error).toBeNull();
       expect(await settledTargetText()).toBe(EXPECTED);
