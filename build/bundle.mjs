@@ -20,6 +20,8 @@ const entries = [
 ];
 
 const external = ['electron', 'onnxruntime-node', 'uiohook-napi', '*.node'];
+// Left out of the bundles: see the stub's comment.
+const alias = { '@wasm-audio-decoders/opus-ml': path.join(root, 'build/stubs/opus-ml.mjs') };
 for (const e of entries) {
   const src = path.join(root, e.in);
   if (!existsSync(src)) continue;
@@ -32,6 +34,7 @@ for (const e of entries) {
     target: 'node20',
     sourcemap: true,
     external,
+    alias,
     ...(e.packages ? { packages: e.packages } : {}),
     logLevel: 'warning',
   });

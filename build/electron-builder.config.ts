@@ -23,8 +23,12 @@ export const VAD_MODEL_DIR = 'native-models/vad';
  * until the user chooses a real Voxtral model (electron/core/models/demo-model.ts finds it unpacked). */
 export const DEMO_MODEL_DIR = 'native-models/models/demo';
 
-/** Runtime dependencies compiled into the bundles, so the package needs no copy of them. */
-export const BUNDLED_DEPENDENCIES = ['react', 'react-dom', 'scheduler', 'zustand'];
+/** Runtime dependencies compiled into the bundles, so the package needs no copy of them (the audio
+ * decoders' WebAssembly is inlined in their JavaScript; opus-ml is left out, build/bundle.mjs). */
+export const BUNDLED_DEPENDENCIES = [
+  'react', 'react-dom', 'scheduler', 'zustand',
+  'mpg123-decoder', 'ogg-opus-decoder', 'opus-decoder', '@wasm-audio-decoders', 'codec-parser', 'simple-yenc', '@eshaz',
+];
 
 /** Dependencies used only by onnxruntime-node's install script, which we skip (.npmrc). */
 export const INSTALL_ONLY_DEPENDENCIES = ['adm-zip', 'global-agent'];

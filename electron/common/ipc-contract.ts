@@ -508,10 +508,20 @@ export interface DroppedFile {
   /** Absolute path of the dropped file, as Electron's webUtils.getPathForFile gives it. */
   path: string;
 }
-/** File transcription reads WAV only. */
-export const DROPPABLE_AUDIO_EXTENSIONS = ['.wav'] as const;
+/**
+ * Audio files that may be dropped or chosen to transcribe: WAV, MP3, FLAC, Ogg Vorbis and Opus
+ * are read by the app; the others through ffmpeg where the user has it (the file's first bytes
+ * decide how it is read, native-models/js/audio/read-audio-file.ts; the name only lets it in).
+ */
+export const DROPPABLE_AUDIO_EXTENSIONS = [
+  '.wav', '.mp3', '.flac', '.ogg', '.oga', '.opus',
+  '.m4a', '.mp4', '.aac', '.webm', '.weba', '.mka', '.mkv', '.mov', '.aif', '.aiff', '.caf', '.amr', '.wma', '.wv',
+] as const;
 
-/** Whether a file name (or path) names a WAV file: `x.wav`, not `.wav` or `x.wav.txt`. */
+/** For messages: the kinds of audio file the app transcribes. */
+export const AUDIO_FILE_KINDS = 'WAV, MP3, FLAC, Ogg, Opus, M4A…';
+
+/** Whether a file name (or path) names an audio file: `x.mp3`, not `.mp3` or `x.mp3.txt`. */
 export function isDroppableAudioName(name: string): boolean {
   const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).toLowerCase();
   return DROPPABLE_AUDIO_EXTENSIONS.some((ext) => base.endsWith(ext) && base.length > ext.length);

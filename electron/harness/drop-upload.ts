@@ -2,7 +2,7 @@
 // where a dropped File lives on disk; a browser never tells a page that, so the harness bridge
 // uploads the File's bytes here and gets back the path of a copy in a temporary folder, which it
 // then passes to transcribeFile like the app would. Same limits as the app: same-origin pages
-// only, .wav only; plus a size bound, since the bytes travel.
+// only, audio files only; plus a size bound, since the bytes travel.
 
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isDroppableAudioName, type AppError, type Result } from '../common/ipc-contract';
+import { AUDIO_FILE_KINDS, isDroppableAudioName, type AppError, type Result } from '../common/ipc-contract';
 
 /** Large enough for an hour of 16-bit 48 kHz stereo; the harness is for tests and trying things. */
 export const DROP_UPLOAD_MAX_BYTES = 1024 * 1024 * 1024;
@@ -38,7 +38,7 @@ export class DropUploads {
     const name = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('name') ?? '';
     // Only the last path component, and no names that mean something to the file system.
     const base = path.basename(name.replace(/\\/g, '/'));
-    if (!isDroppableAudioName(base) || base.startsWith('.')) return refuse(400, 'invalid-request', 'Only .wav files can be transcribed.');
+    if (!isDroppableAudioName(base) || base.startsWith('.')) return refuse(400, 'invalid-request', `Only audio files (${AUDIO_FILE_KINDS}) can be transcribed.`);
     if (Number(req.headers['content-length'] ?? 0) > DROP_UPLOAD_MAX_BYTES) return refuse(413, 'invalid-request', 'The dropped file is too large for the harness.');
 
     // One folder per upload, so the copy keeps the dropped file's own name (the view shows it).

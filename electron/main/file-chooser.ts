@@ -1,7 +1,7 @@
 // The system open-file (or open-folder) dialog for the contract's chooseFile call.
 
 import { BrowserWindow, dialog, type OpenDialogOptions } from 'electron';
-import type { FilePurpose } from '../common/ipc-contract';
+import { DROPPABLE_AUDIO_EXTENSIONS, type FilePurpose } from '../common/ipc-contract';
 import type { FileChooser } from '../core/app/services';
 
 const DIALOGS: Record<FilePurpose, OpenDialogOptions & { properties: OpenDialogOptions['properties'] }> = {
@@ -9,7 +9,7 @@ const DIALOGS: Record<FilePurpose, OpenDialogOptions & { properties: OpenDialogO
   'model-weights': { title: 'Choose the model weights', filters: [{ name: 'ExecuTorch weights', extensions: ['ptd'] }], properties: ['openFile'] },
   audio: {
     title: 'Choose an audio file to transcribe',
-    filters: [{ name: 'Audio', extensions: ['wav', 'flac', 'mp3', 'ogg', 'opus', 'm4a', 'webm'] }],
+    filters: [{ name: 'Audio', extensions: DROPPABLE_AUDIO_EXTENSIONS.map((ext) => ext.slice(1)) }, { name: 'All files', extensions: ['*'] }],
     properties: ['openFile'],
   },
   'checkpoint-folder': {

@@ -5,7 +5,7 @@
 // only get one from a File of a real drop (see acceptDropped).
 
 import { isAbsolute } from 'node:path';
-import { isDroppableAudioName, validateDroppedFile, type CallName, type Result } from '../common/ipc-contract';
+import { AUDIO_FILE_KINDS, isDroppableAudioName, validateDroppedFile, type CallName, type Result } from '../common/ipc-contract';
 import { check } from '../common/validate';
 
 const UNPICKED: Result<never> = {
@@ -48,7 +48,7 @@ export class PickedPaths {
 
   /**
    * Records a dropped file (DROPPED_FILE_CHANNEL, sender already checked) for transcribeFile. Only audio to
-   * transcribe, only an absolute .wav path: a File made by page script has the path '' and is
+   * transcribe, only an absolute path to an audio file: a File made by page script has the path '' and is
    * refused, so a page can register nothing but what the user dropped.
    */
   acceptDropped(request: unknown): Result<{ path: string }> {
@@ -60,7 +60,7 @@ export class PickedPaths {
     }
     const { path } = valid.value;
     if (!isAbsolute(path)) return { ok: false, error: { code: 'invalid-request', message: 'The dropped file has no location on disk; drop a file from a folder.' } };
-    if (!isDroppableAudioName(path)) return { ok: false, error: { code: 'invalid-request', message: 'Only .wav files can be transcribed.' } };
+    if (!isDroppableAudioName(path)) return { ok: false, error: { code: 'invalid-request', message: `Only audio files (${AUDIO_FILE_KINDS}) can be transcribed.` } };
     this.dropped.add(path);
     return { ok: true, value: { path } };
   }

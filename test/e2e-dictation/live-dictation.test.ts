@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWavFile } from '../../native-models/js/audio/load-audio';
-import { StreamingResampler } from '../../renderer/src/audio/streaming-resampler';
+import { StreamingResampler } from '../../native-models/js/audio/streaming-resampler';
 import { concat } from '../unit/vad/speech-audio';
 import { alignedSnrDb, writeFloatWav } from './audio-compare';
 import { pageTokenIds, receivedSampleCount, repo, run, startLiveSession, type LiveSession } from './live-session';

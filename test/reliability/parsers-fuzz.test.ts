@@ -1,12 +1,15 @@
 /**
  * Fuzzing the parsers that read user-supplied files and are not covered by test/model-files/fuzz.test.ts
  * (which does .pte/.ptd and byte-level safetensors): tekken.json, params.json, structural safetensors
- * header edits and WAV. Every input must parse or fail with the parser's own error type and a message,
+ * header edits, WAV and the compressed audio formats. Every input must parse or fail with the parser's own error type and a message,
  * quickly, and what it yields must stay in proportion to the input.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { AudioFileError, readAudioFile } from '../../native-models/js/audio/read-audio-file.js';
 import { parseWav, WavError } from '../../native-models/js/audio/wav.js';
 import { fromParamsJson } from '../../native-models/js/checkpoint/model-config.js';
 import { bytesSource } from '../../native-models/js/format/byte-source.js';
@@ -179,4 +182,38 @@ describe('WAV', () => {
     expect(result.accepted).toBeGreaterThan(INPUTS / 10);
     expect(result.slowestMs).toBeLessThan(SLOWEST_MS);
   });
+});
+
+describe('MP3, FLAC, Ogg Vorbis and Opus', () => {
+  const PER_FORMAT = 30;
+  test(`${PER_FORMAT} mutated and truncated files of each decode to finite audio in proportion, or fail with AudioFileError`, async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vxd-fuzz-audio-'));
+    try {
+      const next = rng(10_005);
+      for (const name of ['hello.mp3', 'hello.flac', 'hello-vorbis.ogg', 'hello.opus']) {
+        const original = new Uint8Array(readFileSync(path.join(repoRoot, 'test/fixtures/audio/encoded', name)));
+        let accepted = 0, rejected = 0;
+        for (let i = 0; i < PER_FORMAT; i++) {
+          const file = path.join(dir, `${i}-${name}`);
+          writeFileSync(file, mutateBytes(original, next, 2048));
+          const t0 = performance.now();
+          try {
+            const audio = await readAudioFile(file, { ffmpeg: null });
+            // The fixture is 3 s; a damaged header may change what a frame holds, not conjure minutes.
+            expect(audio.samples.length, `${name} #${i}`).toBeLessThan(16000 * 30);
+            for (const v of audio.samples) if (!Number.isFinite(v)) throw new Error(`${name} #${i}: non-finite sample`);
+            accepted++;
+          } catch (err) {
+            if (!(err instanceof AudioFileError) || err.message.length === 0) throw new Error(`${name} #${i}: unexpected ${(err as Error)?.name}: ${(err as Error)?.message}`);
+            rejected++;
+          }
+          expect(performance.now() - t0, `${name} #${i}`).toBeLessThan(SLOWEST_MS * 5);
+        }
+        expect(accepted + rejected).toBe(PER_FORMAT);
+        expect(accepted, name).toBeGreaterThan(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

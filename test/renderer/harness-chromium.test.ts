@@ -287,17 +287,17 @@ describe('renderer in Chromium through the harness', () => {
       await expect.poll(() => dropPage.getByTestId('dictation-state').textContent()).toBe('Ready');
       // Dragging files over the transcript highlights it; leaving takes the highlight away.
       await dragFiles(dropPage, [{ name: 'speech.wav', wavSeconds: 1.5 }], false);
-      await expect.poll(() => dropPage.getByTestId('drop-overlay').textContent()).toBe('Drop a .wav file to transcribe it');
+      await expect.poll(() => dropPage.getByTestId('drop-overlay').textContent()).toBe('Drop an audio file to transcribe it');
       const screenshot = (name: string) => process.env.VXD_SCREENSHOTS && dropPage.screenshot({ path: path.join(repo, 'docs', 'screenshots', name) });
       await screenshot('dictation-drop.png');
       await dropPage.getByTestId('transcript').evaluate((el) => el.dispatchEvent(new DragEvent('dragleave', { bubbles: true, dataTransfer: (() => { const d = new DataTransfer(); d.items.add(new File(['x'], 'x.wav')); return d; })() })));
       await expect.poll(() => dropPage.getByTestId('drop-overlay').count()).toBe(0);
 
-      // Not a WAV, or several at once: a clear message, nothing reaches the core.
+      // Not audio, or several at once: a clear message, nothing reaches the core.
       await dragFiles(dropPage, [{ name: 'notes.txt' }]);
-      await expect.poll(() => dropPage.getByRole('alert').textContent()).toBe('Only .wav files can be transcribed; “notes.txt” is not one.');
+      await expect.poll(() => dropPage.getByRole('alert').textContent()).toBe('Only audio files (WAV, MP3, FLAC, Ogg, Opus, M4A…) can be transcribed; “notes.txt” is not one.');
       await dragFiles(dropPage, [{ name: 'a.wav', wavSeconds: 0.5 }, { name: 'b.wav', wavSeconds: 0.5 }]);
-      await expect.poll(() => dropPage.getByRole('alert').textContent()).toBe('2 files were dropped: drop one .wav file at a time.');
+      await expect.poll(() => dropPage.getByRole('alert').textContent()).toBe('2 files were dropped: drop one audio file at a time.');
       expect(await dropPage.getByTestId('drop-overlay').count()).toBe(0);
       expect(dictation.paths).toEqual([]);
 

@@ -1,6 +1,7 @@
 /**
  * `voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] [--backend auto|cpu|cuda]
- *  [--gpu ID|INDEX] [--dtype bf16|fp32] [--threads N] [--json] AUDIO.wav`: streams a WAV (any rate, any channel count,
+ *  [--gpu ID|INDEX] [--dtype bf16|fp32] [--threads N] [--json] AUDIO`: streams an audio file (WAV, MP3, FLAC, Ogg
+ * Vorbis/Opus; other formats through ffmpeg where it is installed; any rate, any channel count,
  * resampled to 16 kHz mono) through the native engine and prints the text, or one JSON object.
  * Like live dictation, it goes on after an early EOS (a pause) on a new engine session
  * (native-models/js/continuation), so the words after the pause are kept.
@@ -8,8 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { readWavFile } from '../../../native-models/js/audio/load-audio.js';
-import { WavError } from '../../../native-models/js/audio/wav.js';
+import { AudioFileError, readAudioFile } from '../../../native-models/js/audio/read-audio-file.js';
 import { ContinuousSession, SegmentedDecoder, type SegmentSummary } from '../../../native-models/js/continuation/index.js';
 import { EngineError, loadModel, type ActivationDtype, type BackendId } from '../../../native-models/js/engine.js';
 import { loadTekken } from '../../../native-models/js/tokenizer/tekken.js';
@@ -19,7 +19,7 @@ import { oneOf, parseCommandArgs, parseInteger, requireString } from '../args.js
 import { CliUsageError, type CliCommand } from '../command.js';
 
 const usage =
-  'voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] [--backend auto|cpu|cuda] [--gpu ID|INDEX] [--dtype bf16|fp32] [--threads N] [--json] AUDIO.wav';
+  'voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] [--backend auto|cpu|cuda] [--gpu ID|INDEX] [--dtype bf16|fp32] [--threads N] [--json] AUDIO';
 
 export interface TranscribeOptions {
   pte: string;
@@ -32,6 +32,8 @@ export interface TranscribeOptions {
   dtype: ActivationDtype;
   threads?: number;
   audio: string;
+  /** Told of what is not an error but worth knowing (damaged frames skipped). */
+  warn?: (message: string) => void;
 }
 
 export interface TranscribeResult {
@@ -56,7 +58,8 @@ export async function transcribeFile(o: TranscribeOptions): Promise<TranscribeRe
   const tokenizerPath = o.tokenizer ?? path.join(path.dirname(o.pte), 'tekken.json');
   if (!existsSync(tokenizerPath)) throw new CliUsageError(`tokenizer ${tokenizerPath} not found (pass --tokenizer)`);
   const tekken = loadTekken(JSON.parse(readFileSync(tokenizerPath, 'utf8')));
-  const audio = readWavFile(o.audio);
+  const audio = await readAudioFile(o.audio);
+  if (audio.skippedFrames > 0) o.warn?.(`${audio.skippedFrames} damaged ${audio.format.name} frame(s) skipped; the rest is transcribed`);
   const backend = resolveBackend(o.backend);
   if (o.gpu !== undefined && backend !== 'cuda') throw new CliUsageError(o.backend === 'auto' ? '--gpu: there is no usable NVIDIA GPU here' : '--gpu needs --backend cuda');
   const model = await loadModel({ pte: o.pte, ptd: o.ptd, backend, gpu: o.gpu, dtype: o.dtype, threads: o.threads });
@@ -98,7 +101,7 @@ export async function transcribeFile(o: TranscribeOptions): Promise<TranscribeRe
 
 export const transcribeCommand: CliCommand = {
   name: 'transcribe',
-  summary: 'transcribe a WAV file with the native engine (streaming, exactly as live dictation runs)',
+  summary: 'transcribe an audio file (WAV, MP3, FLAC, Ogg, …) with the native engine (streaming, exactly as live dictation runs)',
   usage,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
@@ -115,7 +118,7 @@ export const transcribeCommand: CliCommand = {
       },
       usage,
     );
-    if (positionals.length !== 1) throw new CliUsageError(`expected one AUDIO.wav\nusage: ${usage}`);
+    if (positionals.length !== 1) throw new CliUsageError(`expected one AUDIO file\nusage: ${usage}`);
     const options: TranscribeOptions = {
       pte: requireString(values.model, '--model', usage),
       ptd: values.data,
@@ -125,6 +128,7 @@ export const transcribeCommand: CliCommand = {
       dtype: oneOf<ActivationDtype>(values.dtype!, ['fp32', 'bf16'], '--dtype'),
       threads: values.threads === undefined ? undefined : parseInteger(values.threads, '--threads'),
       audio: positionals[0],
+      warn: (message) => io.err(`warning: ${message}\n`),
     };
     try {
       const result = await transcribeFile(options);
@@ -132,7 +136,7 @@ export const transcribeCommand: CliCommand = {
       return 0;
     } catch (err) {
       // Engine and audio problems are the user's files or machine, not bugs: one clear line.
-      if (err instanceof EngineError || err instanceof WavError) throw new CliUsageError(err.message);
+      if (err instanceof EngineError || err instanceof AudioFileError) throw new CliUsageError(err.message);
       throw err;
     }
   },

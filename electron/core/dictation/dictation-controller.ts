@@ -250,6 +250,7 @@ export class DictationController implements DictationService {
       acquire: () => this.host.acquire(config, (fraction) => this.progress(fraction)),
       emit: (event) => this.emit(event),
       setState: (state, error) => this.setState(state, job.jobId, 'file', error),
+      notify: this.options.notify,
     });
     this.file = job;
     void job.run().finally(() => {

@@ -1,23 +1,20 @@
-// One file transcription job: read a WAV (any rate and channel count, resampled to 16 kHz mono by
-// the engine's audio tools), stream it through an engine session exactly as live audio goes, and
+// One file transcription job: read an audio file (WAV, MP3, FLAC, Ogg Vorbis/Opus here, other
+// formats through ffmpeg where the user has it; any rate and channel count, resampled to 16 kHz
+// mono by the engine's audio tools), stream it through an engine session exactly as live audio goes, and
 // report progress as the decoder advances through the file. Runs as fast as the engine
 // can; the final transcript goes to history like a dictation's. An early EOS (a pause) does not end
 // it: ContinuousSession goes on with the rest of the file, as live dictation and the CLI do.
 
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { AUDIO_SAMPLE_RATE, type AppError, type DictationState, type FinalTranscript, type ReplacementRule } from '../../common/ipc-contract';
-import { readWavFile } from '../../../native-models/js/audio/load-audio';
-import { WavError } from '../../../native-models/js/audio/wav';
+import { AUDIO_SAMPLE_RATE, type AppError, type DictationState, type FinalTranscript, type Notice, type ReplacementRule } from '../../common/ipc-contract';
+import { AudioFileError, readAudioFile, type AudioFile, type AudioFileProblem } from '../../../native-models/js/audio/read-audio-file';
 import { ContinuousSession } from '../../../native-models/js/continuation';
 import { AppFailure } from '../app/app-failure';
 import type { DictationEvent } from '../app/services';
 import type { LoadedEngine } from '../engine/types';
 import { TranscriptBuilder } from './transcript-builder';
 
-/** A WAV larger than this (about 3 h of 16-bit 48 kHz stereo) is refused before it is read. */
-export const MAX_AUDIO_FILE_BYTES = 2 * 1024 ** 3;
 /** Progress events at most every this fraction of the file. */
 const PROGRESS_STEP = 0.01;
 
@@ -28,6 +25,10 @@ export interface FileTranscriptionOptions {
   acquire: () => Promise<LoadedEngine>;
   emit: (event: DictationEvent) => void;
   setState: (state: DictationState, error?: AppError | null) => void;
+  /** What the user should know that is not an error (damaged frames skipped). */
+  notify?: (notice: Notice) => void;
+  /** ffmpeg for formats not read directly: a path, null for none; default: found on PATH. */
+  ffmpeg?: string | null;
 }
 
 export class FileTranscription {
@@ -35,6 +36,8 @@ export class FileTranscription {
   private session: ContinuousSession | null = null;
   private cancelled = false;
   private finished = false;
+  /** Stops a decode still running when the job is cancelled. */
+  private readonly reading = new AbortController();
 
   constructor(private readonly options: FileTranscriptionOptions) {}
 
@@ -43,7 +46,11 @@ export class FileTranscription {
     const { emit, setState } = this.options;
     setState('loading');
     try {
-      const samples = await readAudio(this.options.path);
+      const audio = await this.read();
+      if (audio.skippedFrames > 0) {
+        this.options.notify?.({ kind: 'info', message: `${path.basename(this.options.path)}: ${audio.skippedFrames} damaged ${audio.skippedFrames === 1 ? 'frame was' : 'frames were'} skipped; the rest is transcribed.` });
+      }
+      const samples = audio.samples;
       const engine = await this.options.acquire();
       if (this.cancelled) return;
       const final = await this.transcribe(engine, samples);
@@ -66,6 +73,7 @@ export class FileTranscription {
   async cancel(): Promise<boolean> {
     if (this.cancelled || this.finished) return false;
     this.cancelled = true;
+    this.reading.abort();
     this.closeSession();
     this.options.setState('idle');
     return true;
@@ -114,16 +122,20 @@ export class FileTranscription {
     }
     this.session = null;
   }
-}
 
-async function readAudio(file: string): Promise<Float32Array> {
-  const info = await stat(file).catch(() => null);
-  if (!info?.isFile()) throw new AppFailure('not-found', `Audio file not found: ${file}`);
-  if (info.size > MAX_AUDIO_FILE_BYTES) throw new AppFailure('invalid-request', `${path.basename(file)} is larger than ${MAX_AUDIO_FILE_BYTES / 1024 ** 3} GiB; split it first.`);
-  try {
-    return readWavFile(file).samples;
-  } catch (err) {
-    if (err instanceof WavError) throw new AppFailure('invalid-request', `${path.basename(file)} is not a readable WAV file: ${err.message}`);
-    throw new AppFailure('io', `Could not read ${file}: ${(err as Error)?.message ?? err}`);
+  private async read(): Promise<AudioFile> {
+    const { path: file, ffmpeg } = this.options;
+    try {
+      return await readAudioFile(file, { signal: this.reading.signal, ...(ffmpeg !== undefined ? { ffmpeg } : {}) });
+    } catch (err) {
+      if (err instanceof AudioFileError) throw new AppFailure(APP_CODES[err.problem], err.message);
+      throw err;
+    }
   }
 }
+
+const APP_CODES: Record<AudioFileProblem, AppError['code']> = {
+  'not-found': 'not-found', io: 'io',
+  'too-large': 'invalid-request', 'too-long': 'invalid-request', unsupported: 'invalid-request',
+  'needs-ffmpeg': 'invalid-request', corrupt: 'invalid-request', 'no-audio': 'invalid-request',
+};

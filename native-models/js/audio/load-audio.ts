@@ -1,10 +1,11 @@
 /** Reads a WAV file as 16 kHz mono float samples: the engine's input format. */
 import { readFileSync } from 'node:fs';
 
+import { ENGINE_SAMPLE_RATE } from './engine-audio-sink.js';
 import { resample } from './resample.js';
 import { mixToMono, parseWav, type DecodedWav } from './wav.js';
 
-export const ENGINE_SAMPLE_RATE = 16000;
+export { ENGINE_SAMPLE_RATE };
 
 export interface EngineAudio {
   samples: Float32Array;

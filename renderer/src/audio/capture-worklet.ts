@@ -5,7 +5,7 @@
 
 import { AUDIO_SAMPLE_RATE } from '../../../electron/common/ipc-contract';
 import { FrameAssembler } from './frame-assembler';
-import { StreamingResampler } from './streaming-resampler';
+import { StreamingResampler } from '../../../native-models/js/audio/streaming-resampler';
 import { CAPTURE_PROCESSOR_NAME, type WorkletCommand, type WorkletFrame } from './worklet-messages';
 
 // The AudioWorkletGlobalScope, which TypeScript's DOM library does not describe.

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import { isDroppableAudioName } from '../../../electron/common/ipc-contract';
+import { AUDIO_FILE_KINDS, isDroppableAudioName } from '../../../electron/common/ipc-contract';
 import type { VoxtralClient } from '../ipc/client';
 import type { AppState, DictationSlice } from './types';
 
@@ -33,10 +33,10 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
     async transcribeDroppedFiles(files) {
       set({ dictationError: null });
       const refuse = (message: string) => set({ dictationError: { code: 'invalid-request', message } });
-      if (files.length === 0) return refuse('Nothing to transcribe was dropped: drop a .wav file.');
-      if (files.length > 1) return refuse(`${files.length} files were dropped: drop one .wav file at a time.`);
+      if (files.length === 0) return refuse(`Nothing to transcribe was dropped: drop an audio file (${AUDIO_FILE_KINDS}).`);
+      if (files.length > 1) return refuse(`${files.length} files were dropped: drop one audio file at a time.`);
       const [file] = files;
-      if (!isDroppableAudioName(file.name)) return refuse(`Only .wav files can be transcribed; “${file.name}” is not one.`);
+      if (!isDroppableAudioName(file.name)) return refuse(`Only audio files (${AUDIO_FILE_KINDS}) can be transcribed; “${file.name}” is not one.`);
       if (get().fileJob) return refuse('A file is being transcribed already; drop the next one when it is done.');
       const registered = await client.registerDroppedFile(file);
       if (!registered.ok) return set({ dictationError: registered.error });

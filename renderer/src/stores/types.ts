@@ -44,7 +44,7 @@ export interface DictationSlice {
   /** The file being transcribed, if any. */
   fileJob: { jobId: string; path: string } | null;
   transcribeFile(): Promise<void>;
-  /** Transcribes a file dropped on the window (one .wav at a time). */
+  /** Transcribes a file dropped on the window (one audio file at a time). */
   transcribeDroppedFiles(files: readonly File[]): Promise<void>;
   cancelFileTranscription(): Promise<void>;
   startDictation(): Promise<void>;

@@ -72,8 +72,13 @@ describe('dropping a file on the window (main side)', () => {
     await refused({ purpose: 'audio', path: '' }, /no location on disk/);
     await refused({ purpose: 'audio', path: 'interview.wav' }, /no location on disk/);
     await refused({ purpose: 'audio', path: '../../etc/x.wav' }, /no location on disk/);
-    await refused({ purpose: 'audio', path: '/etc/passwd' }, /Only \.wav files/);
-    await refused({ purpose: 'audio', path: '/home/user/.wav' }, /Only \.wav files/);
+    await refused({ purpose: 'audio', path: '/etc/passwd' }, /Only audio files/);
+    await refused({ purpose: 'audio', path: '/home/user/.wav' }, /Only audio files/);
+    await refused({ purpose: 'audio', path: '/home/user/memo.mp3.txt' }, /Only audio files/);
+    // Other audio formats get in (how each is read is decided by its bytes, not here).
+    for (const name of ['memo.MP3', 'voice.m4a', 'call.opus', 'talk.flac', 'clip.webm']) {
+      expect(await drop(from(APP_PAGE), { purpose: 'audio', path: `/home/user/${name}` }), name).toMatchObject({ ok: true });
+    }
     await refused({ purpose: 'model-program', path: '/models/evil.pte' }, /purpose/);
     await refused({ purpose: 'audio', path: '/a.wav', extra: 1 }, /extra/);
     for (const garbage of [undefined, null, '/a.wav', ['/a.wav'], { path: '/a.wav' }, { purpose: 'audio', path: 7 }, { purpose: 'audio', path: 'x'.repeat(5000) + '.wav' }]) {

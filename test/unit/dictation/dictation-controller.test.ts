@@ -3,7 +3,7 @@
 // `transcribe` path (one push of the whole file), so a frame lost, duplicated or reordered on the
 // way through the controller changes the ids.
 
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -295,6 +295,25 @@ describe('DictationController on the real engine', () => {
     await controller.dispose();
   }, 60_000);
 
+  it('transcribes an MP3 with damaged frames: the rest of it, and a notice of what was skipped', async () => {
+    const notices: string[] = [];
+    const controller = new DictationController({ settings: () => settingsFor(tiny), vad: null, notify: (n) => notices.push(n.message) });
+    const { of } = record(controller);
+    const bytes = new Uint8Array(readFileSync('test/fixtures/audio/encoded/hello.mp3'));
+    for (let i = 9000; i < 11000; i++) bytes[i] = (i * 7919) & 0xff;
+    const damaged = path.join(tiny.dir, 'memo.mp3');
+    await writeFile(damaged, bytes);
+    const { jobId } = await controller.transcribeFile(damaged);
+    await expect.poll(() => of('final').length, { timeout: 30_000 }).toBe(1);
+    expect(of('final')[0]).toMatchObject({ source: 'file', jobId });
+    // 3 s of audio less the skipped frames, at 16 kHz.
+    expect(of('final')[0].durationMs).toBeGreaterThan(2400);
+    expect(of('final')[0].durationMs).toBeLessThan(3000);
+    expect(of('error')).toEqual([]);
+    expect(notices).toEqual([expect.stringMatching(/^memo\.mp3: \d+ damaged frames? (was|were) skipped; the rest is transcribed\.$/)]);
+    await controller.dispose();
+  }, 60_000);
+
   it('refuses a second job while one runs, and says why a file is not audio', async () => {
     const controller = new DictationController({ settings: () => settingsFor(tiny), vad: null });
     const { of } = record(controller);
@@ -305,7 +324,7 @@ describe('DictationController on the real engine', () => {
     await writeFile(junk, 'RIFF but not really');
     await controller.transcribeFile(junk);
     await expect.poll(() => of('error').length).toBe(1);
-    expect(of('error')[0]).toMatchObject({ code: 'invalid-request', sessionId: null, message: expect.stringContaining('junk.wav is not a readable WAV file') });
+    expect(of('error')[0]).toMatchObject({ code: 'invalid-request', sessionId: null, message: expect.stringMatching(/^“junk\.wav” is not an audio (file|format) this app/) });
     await controller.transcribeFile(path.join(tiny.dir, 'missing.wav'));
     await expect.poll(() => of('error').length).toBe(2);
     expect(of('error')[1].code).toBe('not-found');

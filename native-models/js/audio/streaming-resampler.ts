@@ -1,10 +1,11 @@
-// Streaming band-limited resampler for live capture (device rate → 16 kHz), one block at a time.
-// Same filter design as the engine's whole-file resampler (native-models/js/audio/resample.ts:
-// Kaiser windowed sinc, ~80 dB stopband, passband to 90 % of the lower Nyquist), evaluated with a
-// history carried across blocks so block boundaries are seamless: feeding a signal in any split
-// gives the same samples as feeding it whole. Runs inside the AudioWorklet; no DOM, no Node.
+// Streaming band-limited resampler (any rate → 16 kHz), one block at a time: live capture in the
+// AudioWorklet, and decoded audio files too long to hold at their own rate. Same filter design as
+// the whole-file resampler (resample.ts: Kaiser windowed sinc, ~80 dB stopband, passband to 90 %
+// of the lower Nyquist), evaluated with a history carried across blocks so block boundaries are
+// seamless: feeding a signal in any split gives the same samples as feeding it whole, and with
+// flush() the same samples as resample() on the whole signal. No DOM, no Node.
 
-import { designResampler, kernelTable, KERNEL_PHASES as PHASES } from '../../../native-models/js/audio/resample';
+import { designResampler, kernelTable, KERNEL_PHASES as PHASES } from './resample';
 
 export class StreamingResampler {
   /** Kernel half-width in input samples; also the resampler's delay in input samples. */
@@ -16,6 +17,8 @@ export class StreamingResampler {
   private dropped = 0;
   /** Output samples produced so far. */
   private produced = 0;
+  /** Input samples received so far. */
+  private received = 0;
 
   constructor(readonly fromRate: number, readonly toRate: number) {
     if (!(fromRate > 0 && toRate > 0 && Number.isFinite(fromRate) && Number.isFinite(toRate))) {
@@ -34,18 +37,39 @@ export class StreamingResampler {
   /** Resamples one block; returns the output samples it completes (possibly none). */
   process(input: Float32Array): Float32Array {
     this.append(input);
-    const out: number[] = [];
+    this.received += input.length;
+    return this.drain(Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Ends the stream: the outputs still waiting for right context, computed with silence past the
+   * end, up to floor(received * toRate / fromRate) outputs in all (as resample() gives). The
+   * resampler takes no more input after this.
+   */
+  flush(): Float32Array {
+    const total = Math.floor((this.received * this.toRate) / this.fromRate);
+    this.append(new Float32Array(this.halfTaps + 1));
+    const tail = this.drain(total);
+    this.received = Number.NaN; // process() after flush() would misplace samples: fail loudly
+    return tail;
+  }
+
+  /** Every output whose right context has arrived, at most up to output index `limit`. */
+  private drain(limit: number): Float32Array {
+    if (!Number.isFinite(this.received)) throw new Error('StreamingResampler: process() or flush() after flush()');
     const { fromRate, toRate, halfTaps } = this;
-    for (;;) {
-      // Exact position of the next output in input samples (integers, so no drift over hours).
-      const t = (this.produced * fromRate) / toRate - this.dropped;
-      const center = Math.floor(t);
-      if (center + halfTaps >= this.length) break;
-      out.push(this.sampleAt(t, center));
-      this.produced += 1;
+    // Exact position of output n in input samples (integers, so no drift over hours).
+    const position = (n: number): number => (n * fromRate) / toRate - this.dropped;
+    let n = this.produced;
+    while (n < limit && Math.floor(position(n)) + halfTaps < this.length) n += 1;
+    const out = new Float32Array(n - this.produced);
+    for (let i = 0; i < out.length; i++) {
+      const t = position(this.produced + i);
+      out[i] = this.sampleAt(t, Math.floor(t));
     }
-    this.discardBefore(Math.floor((this.produced * fromRate) / toRate - this.dropped) - halfTaps + 1);
-    return Float32Array.from(out);
+    this.produced = n;
+    this.discardBefore(Math.floor(position(n)) - halfTaps + 1);
+    return out;
   }
 
   private sampleAt(t: number, center: number): number {
