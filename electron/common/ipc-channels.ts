@@ -15,6 +15,7 @@ export const CALL_CHANNELS = {
   searchHistory: 'dictate:history:search',
   deleteHistoryEntry: 'dictate:history:delete',
   clearHistory: 'dictate:history:clear',
+  retranscribeHistoryEntry: 'dictate:history:retranscribe',
   transcribeFile: 'dictate:file:transcribe',
   cancelFileTranscription: 'dictate:file:cancel',
   takePendingNotices: 'dictate:notices:take',

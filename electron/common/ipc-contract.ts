@@ -25,6 +25,9 @@ export type WeightDtype = (typeof WEIGHT_DTYPES)[number];
 /** When the microphone stays open outside a dictation (Settings.microphone.keepOpen). */
 export const MIC_KEEP_OPEN = ['always', 'minute', 'dictating'] as const;
 export type MicKeepOpen = (typeof MIC_KEEP_OPEN)[number];
+/** How long a dictation's recording is kept beside its history entry (Settings.history.keepAudio). */
+export const KEEP_AUDIO = ['off', 'week', 'month', 'forever'] as const;
+export type KeepAudio = (typeof KEEP_AUDIO)[number];
 export const HOTKEY_MODES = ['hold', 'toggle', 'both'] as const;
 export type HotkeyMode = (typeof HOTKEY_MODES)[number];
 export const INSERTION_MODES = ['paste', 'type', 'clipboard'] as const;
@@ -96,7 +99,7 @@ export interface Settings {
     minSpeechMs: number;
     threshold: number;
   };
-  history: { enabled: boolean; maxEntries: number };
+  history: { enabled: boolean; maxEntries: number; keepAudio: KeepAudio };
   /** Words said → text written, applied as the transcript streams (whole words, any case). */
   replacements: { rules: ReplacementRule[] };
   startAtLogin: boolean;
@@ -137,7 +140,7 @@ const sectionShapes: SectionShapes = {
     minSpeechMs: int(0, 5_000),
     threshold: num({ min: 0.05, max: 0.95 }),
   },
-  history: { enabled: bool, maxEntries: int(1, 100_000) },
+  history: { enabled: bool, maxEntries: int(1, 100_000), keepAudio: oneOf(KEEP_AUDIO) },
   replacements: {
     rules: arrayOf(object<ReplacementRule>({ spoken: str({ min: 1, max: MAX_SPOKEN_CHARS }), written: str({ max: MAX_WRITTEN_CHARS }) }), { max: MAX_REPLACEMENT_RULES }),
   },
@@ -334,6 +337,16 @@ export interface HistoryEntry {
   source: TranscriptSource;
   /** 'recording' while a dictation is still writing to it; 'interrupted' if the app closed mid-way. */
   status: 'recording' | 'done' | 'interrupted';
+  /**
+   * Its recording is kept (Settings.history.keepAudio): the page plays it at recordingUrl(id) and may
+   * transcribe it again. Set by main when listing; not stored in history.json.
+   */
+  audio?: boolean;
+}
+
+/** Where the page finds an entry's recording: relative to the page (main and the harness serve it). */
+export function recordingUrl(id: string): string {
+  return `recordings/${encodeURIComponent(id)}.wav`;
 }
 
 export interface HistoryPage {
@@ -408,6 +421,11 @@ export interface CallMap {
   searchHistory: { request: { query: string; limit: number }; response: HistoryPage };
   deleteHistoryEntry: { request: { id: string }; response: { deleted: boolean } };
   clearHistory: { request: void; response: { deleted: number } };
+  /**
+   * Transcribes an entry's recording again (with the model now chosen) as a file job; its text
+   * replaces the entry's once the job finishes ('final' with that historyId), not before.
+   */
+  retranscribeHistoryEntry: { request: { id: string }; response: { jobId: string } };
   transcribeFile: { request: { path: string }; response: { jobId: string } };
   /** Notices raised before the window could listen (e.g. settings repaired at startup); taken once. */
   takePendingNotices: { request: void; response: Notice[] };
@@ -574,6 +592,7 @@ const historyEntry = object<HistoryEntry>({
   dtype: nullable(oneOf(WEIGHT_DTYPES)),
   source: oneOf(TRANSCRIPT_SOURCES),
   status: oneOf(['recording', 'done', 'interrupted'] as const),
+  audio: optional(bool),
 });
 
 const historyPage = object<HistoryPage>({ entries: arrayOf(historyEntry, { max: 100_000 }), total: int(0, Number.MAX_SAFE_INTEGER) });
@@ -607,6 +626,7 @@ export const requestValidators: { [K in CallName]: Validator<CallRequest<K>> } =
   searchHistory: object({ query: str({ max: 500 }), limit: int(1, 1000) }),
   deleteHistoryEntry: object({ id }),
   clearHistory: none,
+  retranscribeHistoryEntry: object({ id }),
   transcribeFile: object({ path }),
   cancelFileTranscription: object({ jobId: id }),
   takePendingNotices: none,
@@ -643,6 +663,7 @@ export const responseValidators: { [K in CallName]: Validator<CallResponse<K>> }
   searchHistory: historyPage,
   deleteHistoryEntry: object({ deleted: bool }),
   clearHistory: object({ deleted: int(0, Number.MAX_SAFE_INTEGER) }),
+  retranscribeHistoryEntry: object({ jobId: id }),
   transcribeFile: object({ jobId: id }),
   cancelFileTranscription: object({ cancelled: bool }),
   takePendingNotices: arrayOf(notice, { max: 100 }),

@@ -13,7 +13,7 @@ import { AUDIO_FRAME_MAX_SAMPLES } from '../common/ipc-contract';
 import { check } from '../common/validate';
 import { AppCore, type AppCoreOptions } from '../core/app/app-core';
 import { CONTENT_SECURITY_POLICY } from '../main/csp';
-import { contentTypeOf, resolveStaticFile } from '../main/static-files';
+import { contentTypeOf, recordingIdOf, resolveStaticFile } from '../main/static-files';
 import { BRIDGE_MAX_PAYLOAD_BYTES, BRIDGE_PATH, BRIDGE_SCRIPT_PATH, DROP_UPLOAD_PATH, validateClientMessage, type ServerMessage } from './bridge-protocol';
 import { DropUploads } from './drop-upload';
 
@@ -38,7 +38,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   let drops: DropUploads | null = null; // made once the origin (port) is known
   const http = createServer((req, res) => {
     const upload = new URL(req.url ?? '/', 'http://127.0.0.1').pathname === DROP_UPLOAD_PATH;
-    const handled = upload && drops ? drops.handle(req, res) : serve(req, res, rendererDir, bridgeScript);
+    const handled = upload && drops ? drops.handle(req, res) : serve(req, res, rendererDir, bridgeScript, core);
     void handled.catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
@@ -110,7 +110,7 @@ function bridge(ws: WebSocket, core: AppCore): void {
   ws.on('close', unsubscribe);
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, rendererDir: string, bridgeScript: string): Promise<void> {
+async function serve(req: IncomingMessage, res: ServerResponse, rendererDir: string, bridgeScript: string, core: AppCore): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const headers = { 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' };
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -121,7 +121,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, rendererDir: str
     res.writeHead(200, { ...headers, 'Content-Type': contentTypeOf('bridge.js') }).end(bridgeScript);
     return;
   }
-  const file = resolveStaticFile(rendererDir, url.pathname);
+  const recording = recordingIdOf(url.pathname);
+  const file = recording ? core.recordingFile(recording) : resolveStaticFile(rendererDir, url.pathname);
   if (!file) {
     res.writeHead(404, headers).end();
     return;

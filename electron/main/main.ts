@@ -51,7 +51,7 @@ async function start(): Promise<void> {
   // Guards go on before anything can load a page.
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
   installSessionSecurity(session.defaultSession);
-  serveAppProtocol(rendererDir);
+  serveAppProtocol(rendererDir, (id) => core?.recordingFile(id) ?? null);
 
   core = await AppCore.create({
     configDir: app.getPath('userData'), files: electronFileChooser, models: new NativeModelService(),

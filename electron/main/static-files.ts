@@ -15,10 +15,20 @@ export const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.wasm': 'application/wasm',
+  '.wav': 'audio/wav',
 };
 
 export function contentTypeOf(file: string): string {
   return CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
+}
+
+/**
+ * The history entry whose recording a URL path names (`/recordings/<id>.wav`, as recordingUrl()
+ * makes it relative to the page), or null. Only the id travels on: main finds the file.
+ */
+export function recordingIdOf(urlPathname: string): string | null {
+  const match = /^\/recordings\/([0-9a-f-]{36})\.wav$/.exec(urlPathname);
+  return match ? match[1] : null;
 }
 
 /** The file a URL path names inside `rootDir` ('/' = index.html), or null if it would escape it. */

@@ -1,10 +1,11 @@
 /**
  * The app process killed mid-dictation (SIGKILL: what a native crash or an OOM kill looks like): the
  * words decoded so far must be in History when the app starts again, marked interrupted, the user
- * told in plain words, and the next dictation must work.
+ * told in plain words, with the recording of what was said up to the crash (its header repaired,
+ * so it plays), and the next dictation must work.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { AppCore } from '../../electron/core/app/app-core';
 import { DictationController } from '../../electron/core/dictation/dictation-controller';
+import { parseWav } from '../../native-models/js/audio/wav';
 import { ADDON_RELATIVE_PATH } from '../../native-models/js/engine';
 import { framesOf, packTinyModel, SPEECH_WAV, speechSamples, type TinyModel } from '../unit/dictation/tiny-model';
 
@@ -54,8 +56,11 @@ it('SIGKILL mid-dictation: the words are in History on restart, marked interrupt
   await new Promise((r) => setTimeout(r, 1200));
   child.kill('SIGKILL');
   expect(await exited).toBe('SIGKILL');
-  const onDisk = JSON.parse(readFileSync(path.join(configDir, 'history.json'), 'utf8')) as { entries: { text: string; status: string }[] };
+  const onDisk = JSON.parse(readFileSync(path.join(configDir, 'history.json'), 'utf8')) as { entries: { id: string; text: string; status: string }[] };
   expect(onDisk.entries).toHaveLength(1);
+  const recording = path.join(configDir, 'recordings', `${onDisk.entries[0].id}.wav`);
+  const recordedBytes = statSync(recording).size;
+  expect(recordedBytes).toBeGreaterThan(44 + 2 * 16000); // more than a second of audio reached the disk
   const kept = onDisk.entries[0].text;
   expect(kept.trim().length).toBeGreaterThan(20);
   expect(lastText().startsWith(kept)).toBe(true); // what was written is what the user had seen (or a prefix)
@@ -64,7 +69,11 @@ it('SIGKILL mid-dictation: the words are in History on restart, marked interrupt
   try {
     const notices = await core.call('takePendingNotices', undefined);
     expect(notices).toMatchObject({ ok: true, value: [{ kind: 'history-recovered', message: expect.stringMatching(/interrupted when the app closed; the text decoded so far is in History/) }] });
-    expect(await core.call('listHistory', { offset: 0, limit: 5 })).toMatchObject({ ok: true, value: { entries: [{ text: kept, status: 'interrupted' }] } });
+    expect(await core.call('listHistory', { offset: 0, limit: 5 })).toMatchObject({ ok: true, value: { entries: [{ text: kept, status: 'interrupted', audio: true }] } });
+    // The recording plays: its header was brought up to the samples the crash left on disk.
+    const wav = parseWav(readFileSync(core.recordingFile(onDisk.entries[0].id)!));
+    expect(wav).toMatchObject({ sampleRate: 16000, channels: 1, encoding: 'pcm16' });
+    expect(wav.channelData[0].length).toBe(Math.floor((recordedBytes - 44) / 2));
     // The next dictation: the model from the settings the killed process saved.
     expect(core.settings.get().model).toEqual({ pte: tiny.pte, ptd: tiny.ptd });
     expect(await core.call('startDictation', undefined)).toMatchObject({ ok: true });

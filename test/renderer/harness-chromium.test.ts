@@ -6,10 +6,13 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DictationStatus } from '../../electron/common/ipc-contract';
+import type { DictationStatus, FinalTranscript } from '../../electron/common/ipc-contract';
 import { parseWav } from '../../native-models/js/audio/wav';
 import type { DictationEvent } from '../../electron/core/app/services';
 import { UnavailableDictationService } from '../../electron/core/app/unavailable-services';
+import { DictationController } from '../../electron/core/dictation/dictation-controller';
+import { findDemoModel } from '../../electron/core/models/demo-model';
+import { framesOf, speechSamples } from '../unit/dictation/tiny-model';
 import { startHarness, type Harness } from '../../electron/harness/server';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
@@ -328,6 +331,58 @@ describe('renderer in Chromium through the harness', () => {
       await dropHarness.close();
     }
   });
+
+  it('plays a dictation\'s recording from History and transcribes it again into the same entry (demo model)', async () => {
+    if (!findDemoModel()) throw new Error('the demo model (native-models/models/demo) is missing from the checkout');
+    const recHarness = await startHarness({
+      rendererDir: path.join(scratch, 'renderer'), configDir: path.join(scratch, 'recordings-config'), log: () => undefined,
+      createDictation: (deps) => new DictationController({ ...deps, vad: null, fallbackModel: findDemoModel }),
+    });
+    const recPage = await browser.newPage({ viewport: { width: 900, height: 520 } });
+    const pageProblems: string[] = [];
+    recPage.on('pageerror', (e) => pageProblems.push(e.message));
+    try {
+      const { core } = recHarness;
+      await core.call('updateSettings', { engine: { backend: 'cpu', dtype: 'fp32' } });
+      // A dictation, driven from the core's side (the page's microphone is not what this is about).
+      await core.call('startDictation', undefined);
+      framesOf(speechSamples()).forEach((samples, seq) => core.acceptAudio({ type: 'frame', seq, samples }));
+      core.acceptAudio({ type: 'end' });
+      const result = await core.call('stopDictation', undefined);
+      const stopped = result.ok ? (result.value as FinalTranscript | null) : null;
+      if (!stopped) throw new Error('the dictation did not finish');
+      const entryId = stopped.historyId!;
+      await core.history.finish(entryId, { text: 'an old transcript to be replaced', durationMs: 3000 });
+
+      await recPage.goto(recHarness.url);
+      await recPage.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'History' }).click();
+      const entry = recPage.getByTestId('history-entry');
+      await expect.poll(() => entry.count()).toBe(1);
+      // The player loads the recording the core kept (3 s of speech), nothing before it is played.
+      const player = entry.locator('audio');
+      expect(await player.getAttribute('preload')).toBe('none');
+      const duration = await player.evaluate((el: HTMLAudioElement) => new Promise<number>((resolve, reject) => {
+        el.onloadedmetadata = () => resolve(el.duration);
+        el.onerror = () => reject(new Error(`audio error ${el.error?.code}`));
+        el.preload = 'metadata';
+        el.load();
+      }));
+      expect(duration).toBeCloseTo(speechSamples().length / 16000, 2);
+      if (process.env.VXD_SCREENSHOTS) await recPage.screenshot({ path: path.join(repo, 'docs', 'screenshots', 'history-recording.png') });
+
+      await entry.getByRole('button', { name: 'Transcribe again' }).click();
+      // The job shows on the Dictate view; when done, the entry holds the new text.
+      await expect.poll(() => recPage.getByRole('status').textContent(), { timeout: 30_000 })
+        .toContain('The recording was transcribed again; its History entry has the new text.');
+      expect(core.history.list(0, 10).entries).toEqual([expect.objectContaining({ id: entryId, text: stopped.text })]);
+      await recPage.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'History' }).click();
+      await expect.poll(() => entry.locator('.history-text').textContent()).toBe(stopped.text);
+      expect(pageProblems).toEqual([]);
+    } finally {
+      await recPage.close();
+      await recHarness.close();
+    }
+  }, 60_000);
 
   it('refuses a WebSocket from another origin', async () => {
     const other = await browser.newPage();

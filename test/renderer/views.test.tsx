@@ -108,6 +108,16 @@ describe('renderer views against the real core', () => {
     fireEvent.click(screen.getByRole('checkbox', { name: /Play sounds/ }));
     await waitFor(() => expect(core.settings.get().playSounds).toBe(true));
 
+    const keepAudio = screen.getByLabelText('Keep recordings') as HTMLSelectElement;
+    expect(keepAudio.value).toBe('week');
+    expect([...keepAudio.options].map((o) => o.textContent)).toEqual(['Off', 'For a week', 'For a month', 'Until I delete the entry']);
+    fireEvent.change(keepAudio, { target: { value: 'off' } });
+    await waitFor(() => expect(core.settings.get().history.keepAudio).toBe('off'));
+    expect(screen.getByText(/turning this off deletes the recordings kept so far/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('checkbox', { name: /Keep history/ }));
+    await waitFor(() => expect(core.settings.get().history.enabled).toBe(false));
+    expect(screen.queryByLabelText('Keep recordings')).toBeNull(); // nothing to keep recordings with
+
     const unload = screen.getByLabelText('Free its memory when unused') as HTMLSelectElement;
     expect([...unload.options].map((o) => o.textContent)).toEqual(['Never (keep it loaded)', 'After 5 minutes unused', 'After 15 minutes unused', 'After 1 hour unused']);
     fireEvent.change(unload, { target: { value: '15' } });

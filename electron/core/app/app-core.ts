@@ -6,10 +6,12 @@
 import {
   isCallName, requestValidators, validateAudioPortMessage,
   type AppEvent, type CallName, type CallRequest, type CallResponse, type ConversionStatus, type DesktopStatus, type Notice, type Result,
-  type Settings,
+  type HistoryPage, type Settings,
 } from '../../common/ipc-contract';
 import { check } from '../../common/validate';
 import { HistoryStore } from '../history/history-store';
+import { RecordingRetention } from '../history/recording-retention';
+import { RecordingStore } from '../history/recording-store';
 import { CheckpointConverter, type PackRunner } from '../models/checkpoint-converter';
 import { CheckpointDownloader, type DownloaderOptions } from '../models/checkpoint-download';
 import { SettingsError, SettingsStore } from '../settings/settings-store';
@@ -28,6 +30,8 @@ export interface AppCoreOptions {
     onSettingsChange: (listener: (settings: Settings) => void) => () => void;
     /** A notice for the user, shown when the window starts listening. */
     notify: (notice: Notice) => void;
+    /** Every frame the engine hears in a dictation (the history's recordings). */
+    audioTap: (frame: Float32Array, sessionId: string) => void;
   }) => DictationService;
   models?: ModelService;
   files?: FileChooser;
@@ -37,6 +41,8 @@ export interface AppCoreOptions {
   download?: DownloaderOptions;
   /** Where unexpected errors are reported (defaults to console.error). */
   log?: (message: string, err?: unknown) => void;
+  /** Total size of the recordings kept (tests: small); default RecordingStore's. */
+  maxRecordingBytes?: number;
 }
 
 type Handlers = { [K in CallName]: (request: CallRequest<K>) => Promise<CallResponse<K>> };
@@ -49,12 +55,15 @@ export class AppCore {
   private readonly downloader: CheckpointDownloader;
   private readonly disposers: (() => void)[] = [];
   private readonly handlers: Handlers;
+  private readonly retention: RecordingRetention | null;
   private noticesTaken = false;
   private desktopStatus: DesktopStatus = { hotkey: null, insertion: null };
 
   private constructor(
     readonly settings: SettingsStore,
     readonly history: HistoryStore,
+    private readonly recorder: HistoryRecorder,
+    private readonly recordings: RecordingStore | null,
     readonly dictation: DictationService,
     private readonly models: ModelService,
     private readonly files: FileChooser,
@@ -62,19 +71,25 @@ export class AppCore {
     private readonly log: (message: string, err?: unknown) => void,
     packRunner: PackRunner | null,
     download: DownloaderOptions,
+    maxRecordingBytes: number | undefined,
   ) {
     this.downloader = new CheckpointDownloader((status) => this.emit({ name: 'download', payload: status }), download);
     this.converter = new CheckpointConverter(packRunner, (status) => {
       void this.conversionEvents.run(() => this.conversionFinished(status)).catch((err) => log('conversion event failed', err));
     });
-    const recorder = new HistoryRecorder(history, () => settings.get(), Date.now, (message) => this.notify({ kind: 'info', message }));
+    this.retention = recordings ? new RecordingRetention(recordings, history, settings.get(), log, maxRecordingBytes) : null;
+    void this.retention?.sweep();
     this.handlers = this.createHandlers(recorder);
     this.disposers.push(
       settings.onChange((value) => {
         this.emit({ name: 'settings', payload: value });
         void history.setMaxEntries(value.history.maxEntries).catch((err) => log('history prune failed', err));
+        this.retention?.settingsChanged(value);
       }),
-      history.onChange((change) => this.emit({ name: 'history', payload: change })),
+      history.onChange((change) => {
+        this.retention?.historyChanged(change);
+        this.emit({ name: 'history', payload: change });
+      }),
       dictation.onEvent((event) => {
         // Serial, so the renderer sees events in the order the service raised them.
         void this.dictationEvents.run(async () => this.emit(await recorder.record(event)))
@@ -90,11 +105,23 @@ export class AppCore {
     const onNotice = (notice: Notice) => (created ? created.noticeLater(notice) : notices.push(notice));
     const settings = await SettingsStore.open(options.configDir, { onNotice });
     const history = await HistoryStore.open(options.configDir, { onNotice, maxEntries: settings.get().history.maxEntries });
-    const settingsNow = () => settings.get();
-    const dictation = options.createDictation?.({ settings: settingsNow, onSettingsChange: (l) => settings.onChange(l), notify: onNotice }) ?? new UnavailableDictationService(settingsNow);
-    const models = options.models ?? new UnavailableModelService();
     const log = options.log ?? ((message, err) => console.error(`[core] ${message}`, err ?? ''));
-    created = new AppCore(settings, history, dictation, models, options.files ?? new UnavailableFileChooser(), notices, log, options.packRunner ?? null, options.download ?? {});
+    // Without a usable recordings folder, dictation goes on unrecorded.
+    const recordings = await RecordingStore.open(options.configDir).catch((err) => {
+      log('recordings unavailable', err);
+      return null;
+    });
+    const settingsNow = () => settings.get();
+    const recorder = new HistoryRecorder(history, settingsNow, {
+      recordings, log, onSaveFailed: (message) => created?.notify({ kind: 'info', message }),
+    });
+    const dictation = options.createDictation?.({
+      settings: settingsNow, onSettingsChange: (l) => settings.onChange(l), notify: onNotice,
+      audioTap: (frame, sessionId) => recorder.audioFrame(frame, sessionId),
+    }) ?? new UnavailableDictationService(settingsNow);
+    const models = options.models ?? new UnavailableModelService();
+    created = new AppCore(settings, history, recorder, recordings, dictation, models, options.files ?? new UnavailableFileChooser(), notices, log,
+      options.packRunner ?? null, options.download ?? {}, options.maxRecordingBytes);
     return created;
   }
 
@@ -151,6 +178,11 @@ export class AppCore {
     return () => this.listeners.delete(listener);
   }
 
+  /** The recording of history entry `id` to play (main and the harness serve it), or null. */
+  recordingFile(id: string): string | null {
+    return this.recordings?.file(id) ?? null;
+  }
+
   /** Stops dictation, writes pending history; call once on quit. */
   async close(): Promise<void> {
     for (const dispose of this.disposers) dispose();
@@ -159,6 +191,8 @@ export class AppCore {
     await this.conversionEvents.run(async () => undefined);
     await this.dictation.dispose().catch((err) => this.log('dictation dispose failed', err));
     await this.dictationEvents.run(async () => undefined);
+    this.retention?.dispose();
+    await this.recordings?.close();
     await this.history.flush();
     await this.settings.flush();
   }
@@ -183,7 +217,8 @@ export class AppCore {
   }
 
   private createHandlers(recorder: HistoryRecorder): Handlers {
-    const { settings, history, dictation, models, files } = this;
+    const { settings, history, dictation, models, files, recordings } = this;
+    const withAudio = (page: HistoryPage): HistoryPage => ({ ...page, entries: page.entries.map((e) => ({ ...e, audio: recordings?.has(e.id) ?? false })) });
     return {
       getSettings: async () => settings.get(),
       updateSettings: (patch) => settings.update(patch),
@@ -197,10 +232,18 @@ export class AppCore {
         return final ? recorder.finish(final) : null;
       },
       cancelDictation: () => dictation.cancel(),
-      listHistory: async ({ offset, limit }) => history.list(offset, limit),
-      searchHistory: async ({ query, limit }) => history.search(query, limit),
+      listHistory: async ({ offset, limit }) => withAudio(history.list(offset, limit)),
+      searchHistory: async ({ query, limit }) => withAudio(history.search(query, limit)),
       deleteHistoryEntry: async ({ id }) => ({ deleted: await history.delete(id) }),
       clearHistory: async () => ({ deleted: await history.clear() }),
+      retranscribeHistoryEntry: async ({ id }) => {
+        if (!history.get(id)) throw new AppFailure('not-found', 'That History entry no longer exists.');
+        const file = recordings?.file(id);
+        if (!file) throw new AppFailure('not-found', 'This History entry has no recording to transcribe (recordings are kept as Settings → General says).');
+        const started = await dictation.transcribeFile(file);
+        recorder.retranscribeAs(started.jobId, id);
+        return started;
+      },
       transcribeFile: ({ path }) => dictation.transcribeFile(path),
       cancelFileTranscription: async ({ jobId }) => ({ cancelled: await dictation.cancelFile(jobId) }),
       chooseFile: async ({ purpose }) => ({ path: await files.choose(purpose) }),

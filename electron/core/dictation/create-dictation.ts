@@ -13,6 +13,8 @@ export function createNativeDictation(
     settings: () => Settings;
     onSettingsChange?: (listener: (settings: Settings) => void) => () => void;
     notify?: (notice: Notice) => void;
+    /** The history's recordings. */
+    audioTap?: (frame: Float32Array, sessionId: string) => void;
   },
   extra: Partial<DictationControllerOptions> = {},
 ): DictationService {
@@ -20,5 +22,7 @@ export function createNativeDictation(
   const fallbackModel = extra.fallbackModel ?? findDemoModel;
   // Say plainly what runs when the user has chosen no model: the demo is not the real Voxtral.
   if (!deps.settings().model.pte && fallbackModel()) notify?.({ kind: 'info', message: DEMO_MODEL_NOTICE });
-  return new DictationController({ preload: true, vad: new VoiceActivityService(), notify, ...controllerDeps, ...extra, fallbackModel });
+  const taps = [deps.audioTap, extra.audioTap].filter((t) => t !== undefined);
+  const audioTap = taps.length ? (frame: Float32Array, sessionId: string) => { for (const tap of taps) tap(frame, sessionId); } : undefined;
+  return new DictationController({ preload: true, vad: new VoiceActivityService(), notify, ...controllerDeps, ...extra, fallbackModel, audioTap });
 }

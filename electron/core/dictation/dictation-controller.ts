@@ -43,7 +43,7 @@ export interface DictationControllerOptions {
   host?: EngineHost;
   /** Voice activity (speech indicator, hands-free stop); null = none. */
   vad?: VoiceActivityService | null;
-  /** Sees every frame exactly as it is pushed to the engine session (tests, benchmarks). */
+  /** Sees every frame exactly as it is pushed to the engine session (the history's recordings, tests). */
   audioTap?: (frame: Float32Array, sessionId: string) => void;
   /** Load the configured model at startup so the first dictation starts at once. */
   preload?: boolean;

@@ -77,6 +77,11 @@ export class HistoryStore {
     return { entries: matches.slice(0, limit).map(copy), total: matches.length };
   }
 
+  /** Every entry's id. */
+  ids(): Set<string> {
+    return new Set(this.entries.map((e) => e.id));
+  }
+
   get(id: string): HistoryEntry | null {
     const entry = this.entries.find((e) => e.id === id);
     return entry ? copy(entry) : null;
@@ -103,7 +108,8 @@ export class HistoryStore {
     return true;
   }
 
-  async finish(id: string, fields: { text: string; durationMs: number }): Promise<HistoryEntry | null> {
+  /** Marks an entry done with its final text (and, for a re-transcription, the model that made it). */
+  async finish(id: string, fields: { text: string; durationMs: number } & Partial<Pick<HistoryEntry, 'model' | 'backend' | 'dtype'>>): Promise<HistoryEntry | null> {
     const entry = this.entries.find((e) => e.id === id);
     if (!entry) return null;
     Object.assign(entry, fields, { status: 'done' as const });

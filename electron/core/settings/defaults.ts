@@ -16,7 +16,9 @@ export function defaultSettings(): Settings {
     insertion: { mode: 'paste' },
     // Silence: 1.5 s, as issue #8 suggests; long enough for a breath between sentences.
     handsFree: { enabled: false, startOnSpeech: false, silenceMs: 1500, minSpeechMs: 250, threshold: 0.5 },
-    history: { enabled: true, maxEntries: 5000 },
+    // Recordings for a week: a dictation can be played back or transcribed again (after an engine
+    // failure, or with a better model) without keeping every word ever said.
+    history: { enabled: true, maxEntries: 5000, keepAudio: 'week' },
     replacements: { rules: [] },
     startAtLogin: false,
     showOverlay: true,

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import { AUDIO_FILE_KINDS, isDroppableAudioName } from '../../../electron/common/ipc-contract';
 import type { VoxtralClient } from '../ipc/client';
+import { formatDateTime } from '../views/format';
 import type { AppState, DictationSlice } from './types';
 
 const IDLE = { state: 'idle', since: Date.now(), sessionId: null, source: null, error: null } as const;
@@ -9,7 +10,7 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
   /** Asks the core to transcribe a path it accepts (picked in the dialog or dropped). */
   const startFileJob = async (path: string) => {
     const started = await client.call('transcribeFile', { path });
-    if (started.ok) set({ fileJob: { jobId: started.value.jobId, path } });
+    if (started.ok) set({ fileJob: { jobId: started.value.jobId, label: path.split(/[\\/]/).pop() ?? path, entryId: null } });
     else set({ dictationError: started.error });
   };
   return {
@@ -28,6 +29,14 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
       if (!chosen.ok) return set({ dictationError: chosen.error });
       const path = chosen.value.path;
       if (path) await startFileJob(path);
+    },
+
+    async retranscribeHistoryEntry(entry) {
+      set({ dictationError: null });
+      const started = await client.call('retranscribeHistoryEntry', { id: entry.id });
+      if (!started.ok) return set({ dictationError: started.error });
+      set({ fileJob: { jobId: started.value.jobId, label: `the recording of ${formatDateTime(entry.createdAt)} again`, entryId: entry.id } });
+      get().setView('dictate'); // the job's progress and words show there
     },
 
     async transcribeDroppedFiles(files) {
@@ -87,8 +96,11 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
     applyFinal(final) {
       if (final.source === 'file') {
         // A file's transcript goes to history; say so rather than replacing the live transcript.
-        if (final.jobId === get().fileJob?.jobId) set({ fileJob: null, progress: null });
-        get().pushNotice({ kind: 'info', message: final.historyId ? 'The file was transcribed; the text is in History.' : 'The file was transcribed.' });
+        const job = get().fileJob;
+        if (final.jobId === job?.jobId) set({ fileJob: null, progress: null });
+        const again = job?.entryId !== null && job?.entryId === final.historyId;
+        get().pushNotice({ kind: 'info', message: again ? 'The recording was transcribed again; its History entry has the new text.'
+          : final.historyId ? 'The file was transcribed; the text is in History.' : 'The file was transcribed.' });
         return;
       }
       set({ transcript: final.text, transcriptSessionId: final.sessionId, lastFinal: final, progress: null });

@@ -41,9 +41,11 @@ export interface DictationSlice {
   progress: EngineProgress | null;
   /** The voice-activity detector hears speech now. */
   speaking: boolean;
-  /** The file being transcribed, if any. */
-  fileJob: { jobId: string; path: string } | null;
+  /** The file being transcribed, if any: `label` names it; `entryId` when it is a History entry's recording again. */
+  fileJob: { jobId: string; label: string; entryId: string | null } | null;
   transcribeFile(): Promise<void>;
+  /** Transcribes a History entry's recording again (the entry's text is replaced when it is done). */
+  retranscribeHistoryEntry(entry: HistoryEntry): Promise<void>;
   /** Transcribes a file dropped on the window (one audio file at a time). */
   transcribeDroppedFiles(files: readonly File[]): Promise<void>;
   cancelFileTranscription(): Promise<void>;

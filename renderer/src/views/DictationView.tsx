@@ -80,7 +80,7 @@ export function DictationView() {
       </div>
       {fileJob && (
         <p className="hint" data-testid="file-job">
-          Transcribing {fileJob.path.split(/[\\/]/).pop()}…
+          Transcribing {fileJob.label}…
           {/* While the job runs, the bar above has the Cancel button. */}
           {!fileRunning && <>{' '}<button type="button" className="link" onClick={() => void cancelFile()}>Cancel</button></>}
         </p>

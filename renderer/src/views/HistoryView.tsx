@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { recordingUrl } from '../../../electron/common/ipc-contract';
 import { CopyButton } from '../components/CopyButton';
 import { useAppState } from '../stores/store-context';
 import { formatDateTime, formatDuration } from './format';
@@ -11,6 +12,9 @@ export function HistoryView() {
   const setQuery = useAppState((s) => s.setHistoryQuery);
   const remove = useAppState((s) => s.deleteHistoryEntry);
   const clear = useAppState((s) => s.clearHistory);
+  const retranscribe = useAppState((s) => s.retranscribeHistoryEntry);
+  // One job at a time, and not while dictating: the engine is busy.
+  const busy = useAppState((s) => s.fileJob !== null || (s.status.state !== 'idle' && s.status.state !== 'error'));
   const [draft, setDraft] = useState(query);
   const [confirmClear, setConfirmClear] = useState(false);
 
@@ -55,9 +59,20 @@ export function HistoryView() {
                 {entry.source === 'file' && <span className="tag">file</span>}
                 {entry.status !== 'done' && <span className="tag warn">{entry.status === 'recording' ? 'recording' : 'interrupted'}</span>}
               </div>
-              <p className="history-text">{entry.text || <span className="placeholder">(no words)</span>}</p>
+              <p className="history-text">
+                {entry.text || <span className="placeholder">{entry.audio ? '(no words: the recording is kept, transcribe it again)' : '(no words)'}</span>}
+              </p>
+              {entry.audio && (
+                // preload="none": nothing is read until the user plays it.
+                <audio className="history-audio" controls preload="none" src={recordingUrl(entry.id)} aria-label={`Recording of ${formatDateTime(entry.createdAt)}`} />
+              )}
               <div className="history-actions">
                 <CopyButton text={entry.text} />
+                {entry.audio && (
+                  <button type="button" className="button secondary" disabled={busy || entry.status === 'recording'} onClick={() => void retranscribe(entry)}>
+                    Transcribe again
+                  </button>
+                )}
                 <button type="button" className="button secondary" onClick={() => void remove(entry.id)}>Delete</button>
               </div>
             </li>

@@ -1,4 +1,4 @@
-import type { HotkeyMode, InsertionMode, MicKeepOpen, Settings, SettingsPatch } from '../../../electron/common/ipc-contract';
+import type { HotkeyMode, InsertionMode, KeepAudio, MicKeepOpen, Settings, SettingsPatch } from '../../../electron/common/ipc-contract';
 import { DraftInput, Field, RadioGroup, Toggle } from '../components/fields';
 import { ShortcutRecorder } from '../components/ShortcutRecorder';
 import { useMicrophones } from '../components/use-microphones';
@@ -12,6 +12,13 @@ const INSERTION_OPTIONS: readonly { value: InsertionMode; label: string; descrip
   { value: 'paste', label: 'Paste', description: 'Puts the text in the focused app through the clipboard, then restores what was on it.' },
   { value: 'type', label: 'Type live', description: 'Types words into the focused app as you speak (tap the hotkey to start: while it is held, the text waits for you to let go).' },
   { value: 'clipboard', label: 'Clipboard only', description: 'Copies the text; you paste it yourself.' },
+];
+
+const KEEP_AUDIO_OPTIONS: readonly { value: KeepAudio; label: string }[] = [
+  { value: 'off', label: 'Off' },
+  { value: 'week', label: 'For a week' },
+  { value: 'month', label: 'For a month' },
+  { value: 'forever', label: 'Until I delete the entry' },
 ];
 
 const KEEP_OPEN_OPTIONS: readonly { value: MicKeepOpen; label: string }[] = [
@@ -142,6 +149,20 @@ export function SettingsView() {
         />
         <Toggle label="Start at login" checked={settings.startAtLogin} onChange={(startAtLogin) => save({ startAtLogin })} />
         <Toggle label="Keep history" description="Transcripts are stored only on this computer." checked={settings.history.enabled} onChange={(enabled) => section('history')({ enabled })} />
+        {settings.history.enabled && (
+          <Field
+            label="Keep recordings"
+            hint={settings.history.keepAudio === 'off'
+              ? 'Only the text of a dictation is kept (turning this off deletes the recordings kept so far).'
+              : 'The audio of each dictation is kept with its History entry, only on this computer, to play it back or transcribe it again (after a failure, or with another model).'}
+          >
+            {(id) => (
+              <select id={id} value={settings.history.keepAudio} onChange={(e) => section('history')({ keepAudio: e.target.value as KeepAudio })}>
+                {KEEP_AUDIO_OPTIONS.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+              </select>
+            )}
+          </Field>
+        )}
       </div>
 
       <div className="actions">

@@ -44,6 +44,28 @@ describe('app:// protocol', () => {
   });
 });
 
+describe('app:// recordings', () => {
+  it('serves a history entry\'s recording by its id only, and nothing else under recordings/', async () => {
+    const dir = path.join(root, 'renderer');
+    const id = '0b8e2f55-2d0c-4a8e-9c39-5b7e3a0c1d2e';
+    const wav = path.join(root, 'kept.wav');
+    await writeFile(wav, Buffer.from('RIFF....WAVE'));
+    const asked: string[] = [];
+    const lookup = (wanted: string) => { asked.push(wanted); return wanted === id ? wav : null; };
+    const ok = await respondWithAppFile(dir, `app://voxtral/recordings/${id}.wav`, lookup);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toBe('audio/wav');
+    expect(await ok.text()).toBe('RIFF....WAVE');
+    for (const url of [
+      'app://voxtral/recordings/0b8e2f55-2d0c-4a8e-9c39-5b7e3a0c1d2f.wav', // no such entry
+      'app://voxtral/recordings/..%2fsecret.txt', 'app://voxtral/recordings/../secret.txt', `app://voxtral/recordings/${id}.wav.txt`,
+      `app://other/recordings/${id}.wav`, 'app://voxtral/recordings/',
+    ]) expect((await respondWithAppFile(dir, url, lookup)).status, url).toBe(404);
+    // Only id-shaped names reach the lookup.
+    expect(asked).toEqual([id, '0b8e2f55-2d0c-4a8e-9c39-5b7e3a0c1d2f']);
+  });
+});
+
 describe('CSP in renderer/index.html', () => {
   it('matches the policy main sends as a header', async () => {
     const { META_CONTENT_SECURITY_POLICY } = await import('../../../electron/main/csp');
