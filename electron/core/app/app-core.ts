@@ -8,6 +8,7 @@ import {
   type AppEvent, type CallName, type CallRequest, type CallResponse, type ConversionStatus, type DesktopStatus, type Notice, type Result,
   type HistoryPage, type Settings,
 } from '../../common/ipc-contract';
+import { levelOf } from '../../common/audio-level';
 import { check } from '../../common/validate';
 import { HistoryStore } from '../history/history-store';
 import { RecordingRetention } from '../history/recording-retention';
@@ -260,15 +261,6 @@ export class AppCore {
       },
     };
   }
-}
-
-/** A frame's loudness for meters: RMS in dBFS mapped from [−60, 0] to [0, 1]. */
-export function levelOf(samples: Float32Array): number {
-  if (samples.length === 0) return 0;
-  let sum = 0;
-  for (const x of samples) sum += Number.isFinite(x) ? x * x : 0;
-  const db = 10 * Math.log10(sum / samples.length || 1e-12);
-  return Math.min(1, Math.max(0, (db + 60) / 60));
 }
 
 function failure(code: 'invalid-request' | 'io' | 'internal', message: string): Result<never> {

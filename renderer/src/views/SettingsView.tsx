@@ -5,6 +5,7 @@ import { useMicrophones } from '../components/use-microphones';
 import { useAppState } from '../stores/store-context';
 import { HotkeyStatusLine } from './HotkeyStatusLine';
 import { ConvertSection } from './ConvertSection';
+import { MicrophoneTest } from './MicrophoneTest';
 import { ModelSection } from './ModelSection';
 import { ReplacementsSection } from './ReplacementsSection';
 
@@ -73,6 +74,7 @@ export function SettingsView() {
             </select>
           )}
         </Field>
+        <MicrophoneTest deviceId={settings.microphone.deviceId} />
         <Field
           label="Keep it open"
           hint={settings.microphone.keepOpen === 'always'
