@@ -19,7 +19,7 @@ describe('voxtral transcribe', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
     const r = JSON.parse(out);
-    expect(Object.keys(r).sort()).toEqual(['audioSeconds', 'backend', 'dtype', 'msPerStep', 'segments', 'steps', 'text', 'tokens']);
+    expect(Object.keys(r).sort()).toEqual(['audioSeconds', 'backend', 'dtype', 'msPerStep', 'segments', 'steps', 'text', 'tokens', 'words']);
     const model = await load(pair);
     const direct = await streamThrough(model, fixtureAudio('quick-brown-fox-16k.wav'));
     model.dispose();
@@ -67,6 +67,23 @@ describe('voxtral transcribe', () => {
       // The first session ended in the pause, before the second sentence.
       expect(r.segments[0].endSample).toBeLessThan(before.length);
       expect(r.steps).toBe(r.tokens.length);
+
+      // Subtitles: one cue a sentence, the second shown when its sentence is said (after the 2 s
+      // pause: not at the new segment's start), within the model's few hundred ms of writing lag.
+      const srt = await cli(['transcribe', '--model', demo.pte, '--format', 'srt', wav]);
+      expect(srt.err).toBe('');
+      const cues = srt.out.trim().split('\n\n').map((block) => {
+        const [index, times, ...lines] = block.split('\n');
+        const [from, to] = times.split(' --> ').map((t) => { const [h, m, rest] = t.split(':'); const [sec, ms] = rest.split(','); return ((+h * 60 + +m) * 60 + +sec) * 1000 + +ms; });
+        return { index: Number(index), from, to, text: lines.join(' ') };
+      });
+      expect(cues.map((c) => [c.index, c.text])).toEqual([[1, 'Please send the report tomorrow.'], [2, 'Can you check the new invoice today?']]);
+      const secondSaidMs = (before.length / 16_000) * 1000;
+      expect(cues[0].from).toBeGreaterThanOrEqual(500); // after the 0.5 s of room tone
+      expect(cues[0].to).toBeLessThanOrEqual(secondSaidMs);
+      expect(cues[1].from).toBeGreaterThanOrEqual(secondSaidMs);
+      expect(cues[1].from).toBeLessThan(secondSaidMs + 700);
+      expect(cues[1].to).toBeGreaterThan(cues[1].from);
     } finally {
       audio.cleanup();
     }
@@ -82,6 +99,23 @@ describe('voxtral transcribe', () => {
     expect(b.tokens.length).toBe(a.tokens.length);
     const same = a.tokens.filter((t: number, i: number) => t === b.tokens[i]).length;
     expect(same / a.tokens.length).toBeGreaterThan(0.8);
+  });
+
+  it('gives each word the time the model wrote it: in order, a few hundred ms behind the voice (demo model)', async () => {
+    const demo = findDemoModel();
+    if (!demo) throw new Error('the demo model (native-models/models/demo) is missing from the checkout');
+    const r = JSON.parse((await cli(['transcribe', '--model', demo.pte, '--json', path.join(repoRoot, 'test/fixtures/audio/hello-dictation-16k.wav')])).out);
+    expect(r.words.map((w: { text: string }) => w.text).join(' ')).toBe(r.text.trim());
+    for (const [i, w] of r.words.entries()) {
+      expect(w.endMs).toBeGreaterThan(w.startMs);
+      if (i > 0) expect(w.startMs).toBeGreaterThanOrEqual(r.words[i - 1].endMs);
+    }
+    // Where the voice begins each of these words in the clip (its energy, 80 ms windows).
+    const said: Record<string, number> = { Hello: 0, 'This': 1040, 'test.': 2240 };
+    for (const w of r.words.filter((x: { text: string }) => x.text in said)) {
+      expect(w.startMs, w.text).toBeGreaterThanOrEqual(said[w.text]);
+      expect(w.startMs, w.text).toBeLessThanOrEqual(said[w.text] + 600);
+    }
   });
 
   it('reads MP3, FLAC, Ogg Vorbis, Opus and (through ffmpeg) M4A: the demo model hears the words of the WAV in each', async () => {
@@ -102,6 +136,8 @@ describe('voxtral transcribe', () => {
     expect(missing.err).toMatch(/^voxtral transcribe: /);
     const badDtype = await cli(['transcribe', '--model', pair.pte, '--dtype', 'fp8', fox]);
     expect(badDtype.err).toMatch(/--dtype must be one of fp32, bf16/);
+    expect((await cli(['transcribe', '--model', pair.pte, '--format', 'docx', fox])).err).toMatch(/--format must be one of text, json, srt, vtt/);
+    expect((await cli(['transcribe', '--model', pair.pte, '--json', '--format', 'srt', fox])).err).toMatch(/--json is --format json/);
     const notWav = await cli(['transcribe', '--model', pair.pte, pair.pte]);
     expect(notWav.code).toBe(1);
     expect(notWav.err).toMatch(/“model\.pte” is not an audio (file|format) this app/);

@@ -1,8 +1,9 @@
 /**
  * `voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] [--backend auto|cpu|cuda]
- *  [--gpu ID|INDEX] [--dtype bf16|fp32] [--threads N] [--json] AUDIO`: streams an audio file (WAV, MP3, FLAC, Ogg
- * Vorbis/Opus; other formats through ffmpeg where it is installed; any rate, any channel count,
- * resampled to 16 kHz mono) through the native engine and prints the text, or one JSON object.
+ *  [--gpu ID|INDEX] [--dtype bf16|fp32] [--threads N] [--format text|json|srt|vtt] AUDIO`: streams an audio file
+ * (WAV, MP3, FLAC, Ogg Vorbis/Opus; other formats through ffmpeg where it is installed; any rate,
+ * any channel count, resampled to 16 kHz mono) through the native engine and prints the text, one
+ * JSON object (with each word's time), or subtitles (`--json` is `--format json`).
  * Like live dictation, it goes on after an early EOS (a pause) on a new engine session
  * (native-models/js/continuation), so the words after the pause are kept.
  */
@@ -10,16 +11,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { AudioFileError, readAudioFile } from '../../../native-models/js/audio/read-audio-file.js';
-import { ContinuousSession, SegmentedDecoder, type SegmentSummary } from '../../../native-models/js/continuation/index.js';
+import { ContinuousSession, SegmentedDecoder, timedWords, type SegmentSummary, type TimedWord } from '../../../native-models/js/continuation/index.js';
 import { EngineError, loadModel, type ActivationDtype, type BackendId } from '../../../native-models/js/engine.js';
 import { loadTekken } from '../../../native-models/js/tokenizer/tekken.js';
 import type { BackendChoice } from '../../common/ipc-contract.js';
+import { formatSubtitles, subtitleCues } from '../../common/subtitles.js';
 import { resolveBackend } from '../../core/engine/backend-choice.js';
 import { oneOf, parseCommandArgs, parseInteger, requireString } from '../args.js';
 import { CliUsageError, type CliCommand } from '../command.js';
 
 const usage =
-  'voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] [--backend auto|cpu|cuda] [--gpu ID|INDEX] [--dtype bf16|fp32] [--threads N] [--json] AUDIO';
+  'voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] [--backend auto|cpu|cuda] [--gpu ID|INDEX] [--dtype bf16|fp32] [--threads N] [--format text|json|srt|vtt] AUDIO';
 
 export interface TranscribeOptions {
   pte: string;
@@ -51,7 +53,12 @@ export interface TranscribeResult {
   dtype: ActivationDtype;
   /** One engine session each: the first, then one per early EOS (startSample/endSample at 16 kHz). */
   segments: SegmentSummary[];
+  /** Each word and when the model wrote it (ms from the start of the file; a few hundred ms behind the voice). */
+  words: TimedWord[];
 }
+
+const OUTPUT_FORMATS = ['text', 'json', 'srt', 'vtt'] as const;
+type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Runs one file through a streaming session; text is built incrementally as tokens arrive. */
 export async function transcribeFile(o: TranscribeOptions): Promise<TranscribeResult> {
@@ -90,6 +97,7 @@ export async function transcribeFile(o: TranscribeOptions): Promise<TranscribeRe
         backend,
         dtype: o.dtype,
         segments: result.segments,
+        words: timedWords(tekken, result.tokens, result.segments),
       };
     } finally {
       session.close();
@@ -115,10 +123,13 @@ export const transcribeCommand: CliCommand = {
         dtype: { type: 'string', default: 'bf16' },
         threads: { type: 'string' },
         json: { type: 'boolean', default: false },
+        format: { type: 'string' },
       },
       usage,
     );
     if (positionals.length !== 1) throw new CliUsageError(`expected one AUDIO file\nusage: ${usage}`);
+    if (values.json && values.format && values.format !== 'json') throw new CliUsageError('--json is --format json: give one of them');
+    const format = oneOf<OutputFormat>(values.format ?? (values.json ? 'json' : 'text'), OUTPUT_FORMATS, '--format');
     const options: TranscribeOptions = {
       pte: requireString(values.model, '--model', usage),
       ptd: values.data,
@@ -132,7 +143,7 @@ export const transcribeCommand: CliCommand = {
     };
     try {
       const result = await transcribeFile(options);
-      io.out(values.json ? `${JSON.stringify(result)}\n` : `${result.text.trim()}\n`);
+      io.out(render(result, format));
       return 0;
     } catch (err) {
       // Engine and audio problems are the user's files or machine, not bugs: one clear line.
@@ -141,3 +152,9 @@ export const transcribeCommand: CliCommand = {
     }
   },
 };
+
+function render(result: TranscribeResult, format: OutputFormat): string {
+  if (format === 'json') return `${JSON.stringify(result)}\n`;
+  if (format === 'text') return `${result.text.trim()}\n`;
+  return formatSubtitles(subtitleCues(result.words), format);
+}

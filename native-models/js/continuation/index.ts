@@ -7,3 +7,4 @@ export {
   type ContinuousFlushResult, type ContinuousSessionOptions, type SegmentPlace, type SegmentSummary, type StreamGeometry,
 } from './continuous-session.js';
 export { SegmentedDecoder } from './segment-text.js';
+export { MS_PER_TOKEN, timedWords, type TimedWord } from './timed-words.js';
