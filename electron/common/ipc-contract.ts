@@ -86,7 +86,11 @@ export interface Settings {
    */
   microphone: { deviceId: string | null; keepOpen: MicKeepOpen };
   hotkey: { accelerator: string; mode: HotkeyMode };
-  insertion: { mode: InsertionMode };
+  /**
+   * spaceBetween: a dictation that continues where the last one ended (no key pressed or click
+   * since, as the global hook saw it) starts with a space.
+   */
+  insertion: { mode: InsertionMode; spaceBetween: boolean };
   /**
    * Voice activity: `enabled` stops a dictation after `silenceMs` of silence following speech;
    * `startOnSpeech` also starts one when speech begins (optional in the type so settings written
@@ -132,7 +136,7 @@ const sectionShapes: SectionShapes = {
   engine: { backend: oneOf(BACKEND_CHOICES), dtype: oneOf(WEIGHT_DTYPES), threads: int(0, 256), gpu: nullable(str({ min: 1, max: 200 })), unloadAfterMinutes: int(0, 1440) },
   microphone: { deviceId: nullable(str({ min: 1, max: 512 })), keepOpen: oneOf(MIC_KEEP_OPEN) },
   hotkey: { accelerator: str({ min: 1, max: 100 }), mode: oneOf(HOTKEY_MODES) },
-  insertion: { mode: oneOf(INSERTION_MODES) },
+  insertion: { mode: oneOf(INSERTION_MODES), spaceBetween: bool },
   handsFree: {
     enabled: bool,
     startOnSpeech: optional(bool),

@@ -16,8 +16,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { HotkeyMode, InsertionMode } from '../../electron/common/ipc-contract';
 import { DictationCoordinator, type CoordinatorState, type DictationPort } from '../../electron/core/coordinator';
-import { HotkeyService, loadUiohook, probeHook } from '../../electron/core/hotkey';
-import { detectPlatformInsertion, Inserter, LiveTyper, NodeCommandRunner, XdotoolKeys, type KeystrokeAudit, type PlatformInsertion } from '../../electron/core/insertion';
+import { HotkeyService, loadUiohook, OWN_INPUT_SETTLE_MS, probeHook } from '../../electron/core/hotkey';
+import { detectPlatformInsertion, DictationSpacing, Inserter, LiveTyper, NodeCommandRunner, XdotoolKeys, type KeystrokeAudit, type PlatformInsertion } from '../../electron/core/insertion';
 import { loadModel, type EngineModel } from '../../native-models/js/engine';
 import { pack } from '../../native-models/js/pack/pack';
 import { readWavFile } from '../../native-models/js/audio/load-audio';
@@ -175,6 +175,7 @@ beforeAll(async () => {
     mode: () => mode,
     mayTypeNow: () => !hotkeys.modifiersHeld(),
     keysTaken: () => hotkeys.hotkeyHeld(),
+    spacing: new DictationSpacing(hotkeys.inputActivity),
   });
   coordinator = new DictationCoordinator({ port, insertion: inserter, hotkeyMode: () => hotkeyMode });
   coordinator.onChange((s) => { if (states.at(-1) !== s.state) states.push(s.state); });
@@ -201,6 +202,9 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
+  // The focus click and key below are the user's (each test starts clean, not continuing the last
+  // one's line): not within the moment after our last keys, which the hook does not count.
+  await new Promise((r) => setTimeout(r, OWN_INPUT_SETTLE_MS));
   states = [];
   activePort = replay;
   hotkeyMode = 'hold';
@@ -224,6 +228,27 @@ describe('dictating into the focused app under X11', () => {
     expect(await settledTargetText()).toBe(EXPECTED);
     expect(await readClipboard()).toBe(OLD_CLIPBOARD);
     expect(states).toEqual(['arming', 'recording', 'finishing', 'inserting', 'idle']);
+  });
+
+  it('consecutive dictations: the next one goes on after a space; after the user presses Enter, it starts the new line clean', async () => {
+    mode = 'paste';
+    const dictateOnce = async (expected: string) => {
+      states = [];
+      await holdHotkeyWhile(async () => {
+        await waitFor('recording', () => coordinator.snapshot().state === 'recording');
+        await waitFor('all the words', () => coordinator.snapshot().text.trim() === EXPECTED);
+      });
+      await waitFor('idle', () => coordinator.snapshot().state === 'idle' && states.includes('inserting'));
+      await waitFor('the text', async () => (await page.inputValue('#target')) === expected);
+    };
+    await dictateOnce(EXPECTED);
+    // The paste chord and the hotkey are ours: they do not count as the user moving the caret.
+    await dictateOnce(`${EXPECTED} ${EXPECTED}`);
+    await new Promise((r) => setTimeout(r, OWN_INPUT_SETTLE_MS)); // a human's Enter comes later than our keys' echoes
+    await x.x('xdotool', ['key', 'Return']); // the user ends the line
+    await waitFor('the new line', async () => (await page.inputValue('#target')).endsWith('\n'));
+    await dictateOnce(`${EXPECTED} ${EXPECTED}\n${EXPECTED}`);
+    expect(await readClipboard()).toBe(OLD_CLIPBOARD);
   });
 
   it('Escape cancels a tapped dictation: nothing is pasted, the app never sees that Escape, and gets the next one', async () => {

@@ -105,6 +105,11 @@ describe('renderer views against the real core', () => {
     await waitFor(async () => expect(JSON.parse(await readFile(path.join(dir, 'settings.json'), 'utf8')).microphone.keepOpen).toBe('dictating'));
     expect(screen.getByText(/The system shows the microphone as off between dictations/)).toBeTruthy();
 
+    const spacing = screen.getByRole('checkbox', { name: /Space between dictations/ }) as HTMLInputElement;
+    expect(spacing.checked).toBe(true);
+    fireEvent.click(spacing);
+    await waitFor(() => expect(core.settings.get().insertion.spaceBetween).toBe(false));
+
     fireEvent.click(screen.getByRole('checkbox', { name: /Play sounds/ }));
     await waitFor(() => expect(core.settings.get().playSounds).toBe(true));
 

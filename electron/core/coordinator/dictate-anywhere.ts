@@ -7,7 +7,7 @@ import type { HotkeyMode, InsertionMode } from '../../common/ipc-contract';
 import type { DictationService } from '../app/services';
 import { HotkeyService, loadUiohook, probeHook, type GlobalShortcutLike, type HotkeyStatus, type KeyHook, type ProbeResult } from '../hotkey';
 import {
-  detectPlatformInsertion, Inserter, NodeCommandRunner, type CommandRunner, type ElectronClipboardLike, type PlatformInsertion,
+  detectPlatformInsertion, DictationSpacing, Inserter, NodeCommandRunner, type CommandRunner, type ElectronClipboardLike, type PlatformInsertion,
 } from '../insertion';
 import { DictationCoordinator } from './coordinator';
 import type { DictationPort, PartialUpdate } from './types';
@@ -67,7 +67,7 @@ export function routeVoiceActivity(
 
 export interface DictateAnywhereSettings {
   hotkey: { accelerator: string; mode: HotkeyMode };
-  insertion: { mode: InsertionMode };
+  insertion: { mode: InsertionMode; spaceBetween?: boolean };
 }
 
 export interface DictateAnywhereOptions {
@@ -106,6 +106,9 @@ export class DictateAnywhere {
       mode: () => options.settings().insertion.mode,
       mayTypeNow: () => !this.hotkeys.modifiersHeld(),
       keysTaken: () => this.hotkeys.hotkeyHeld(),
+      // The hook (created below; read per dictation) tells whether the user moved the caret since.
+      spacing: new DictationSpacing({ serial: () => this.hotkeys.inputActivity.serial(), holdOwnInput: () => this.hotkeys.inputActivity.holdOwnInput() }),
+      spaceBetween: () => options.settings().insertion.spaceBetween ?? true,
     });
     this.coordinator = new DictationCoordinator({
       port: options.port, insertion: inserter, hotkeyMode: () => options.settings().hotkey.mode,

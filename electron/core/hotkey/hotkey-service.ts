@@ -9,6 +9,7 @@ import type { ProbeResult } from './hook-probe';
 import { KeystrokeAuditor } from './keystroke-audit';
 import { createMatcher, type HotkeyMatcher, type ModifierAloneMatcher, type RawKeyEvent } from './matcher';
 import { ModifierTracker } from './modifier-tracker';
+import { InputActivityTracker } from './input-activity';
 import type { KeyHook } from './uiohook-source';
 
 /** Electron's globalShortcut, passed in by main. */
@@ -62,6 +63,8 @@ export class HotkeyService {
   /** The hook's view of the keys live typing sends (see KeystrokeAudit). */
   readonly keystrokes = new KeystrokeAuditor(() => this.hook !== null, () => this.hotkeyHeld(), () => this.modifiersHeld(),
     () => this.hook !== null && this.modifiers.shortcutHeld);
+  /** The user's key and mouse presses since, for spacing consecutive dictations (input-activity.ts). */
+  readonly inputActivity = new InputActivityTracker(() => this.hook !== null, () => this.ignoredKeys());
   private readonly platform: NodeJS.Platform;
 
   constructor(private readonly options: HotkeyServiceOptions) {
@@ -202,9 +205,10 @@ export class HotkeyService {
       hook.start((event: RawKeyEvent) => {
         this.modifiers.handle(event);
         this.keystrokes.handle(event);
+        this.inputActivity.key(event);
         this.matcher?.handle(event);
         if (this.cancelArmed && event.type === 'down' && event.key === CANCEL_KEY && event.modifiers.size === 0) this.options.handlers.cancel();
-      });
+      }, () => this.inputActivity.pointer());
       this.hook = hook;
       return hook;
     } catch (err) {
@@ -224,6 +228,14 @@ export class HotkeyService {
     }
     this.registered = accelerator;
     return 'ok';
+  }
+
+  /** Keys whose presses are ours to act on, not the user's typing: the hotkey's key and, while armed, Escape. */
+  private ignoredKeys(): ReadonlySet<string> {
+    const keys = new Set<string>();
+    if (this.binding?.key) keys.add(this.binding.key);
+    if (this.cancelArmed) keys.add(CANCEL_KEY);
+    return keys;
   }
 
   private cancelIsHotkey(): boolean {

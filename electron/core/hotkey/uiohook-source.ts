@@ -5,7 +5,8 @@ import type { Modifier } from './accelerator';
 import type { RawKeyEvent } from './matcher';
 
 export interface KeyHook {
-  start(listener: (event: RawKeyEvent) => void): void;
+  /** `onPointerDown`: a mouse button went down anywhere. */
+  start(listener: (event: RawKeyEvent) => void, onPointerDown?: () => void): void;
   stop(): void;
 }
 
@@ -13,6 +14,7 @@ interface UiohookKeyboardEvent { keycode: number; ctrlKey: boolean; altKey: bool
 interface UiohookModule {
   uIOhook: {
     on(event: 'keydown' | 'keyup', listener: (e: UiohookKeyboardEvent) => void): unknown;
+    on(event: 'mousedown', listener: () => void): unknown;
     removeAllListeners(event?: string): unknown;
     start(): void;
     stop(): void;
@@ -55,11 +57,12 @@ export async function loadUiohook(): Promise<KeyHook> {
   const modifierNames = modifierNamesByCode(lib.UiohookKey);
   let running = false;
   return {
-    start(listener) {
+    start(listener, onPointerDown) {
       const forward = (type: RawKeyEvent['type']) => (e: UiohookKeyboardEvent): void =>
         listener({ type, key: names.get(e.keycode) ?? null, modifiers: modifiersOf(e), modifierKey: modifierNames.get(e.keycode) ?? null });
       lib.uIOhook.on('keydown', forward('down'));
       lib.uIOhook.on('keyup', forward('up'));
+      if (onPointerDown) lib.uIOhook.on('mousedown', () => onPointerDown());
       lib.uIOhook.start();
       running = true;
     },
@@ -68,6 +71,7 @@ export async function loadUiohook(): Promise<KeyHook> {
       running = false;
       lib.uIOhook.removeAllListeners('keydown');
       lib.uIOhook.removeAllListeners('keyup');
+      lib.uIOhook.removeAllListeners('mousedown');
       lib.uIOhook.stop();
     },
   };

@@ -1,4 +1,5 @@
 export { NodeCommandRunner, CommandError, type CommandRunner, type CommandResult } from './command-runner';
+export { DictationSpacing } from './dictation-spacing';
 export { Inserter, type InserterOptions } from './inserter';
 export { LiveTyper, LiveTypingError, settledPrefix, commonPrefixLength } from './live-typer';
 export { pasteText, type PasteReport } from './paste';

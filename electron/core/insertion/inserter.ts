@@ -4,6 +4,7 @@
 
 import type { InsertionMode } from '../../common/ipc-contract';
 import type { InsertionOutcome, InsertionSession, InsertionSink } from '../coordinator/types';
+import type { DictationSpacing } from './dictation-spacing';
 import { LiveTyper, LiveTypingError } from './live-typer';
 import { DEFAULT_READ_TIMEOUT_MS, pasteText } from './paste';
 import type { PlatformInsertion } from './types';
@@ -18,6 +19,10 @@ export interface InserterOptions {
   /** See LiveTyperOptions.keysTaken. */
   keysTaken?: () => boolean;
   readTimeoutMs?: number;
+  /** A space before a dictation that continues the last one (dictation-spacing.ts); absent: never. */
+  spacing?: DictationSpacing;
+  /** The user's setting for it (Settings.insertion.spaceBetween). */
+  spaceBetween?: () => boolean;
 }
 
 export class Inserter implements InsertionSink {
@@ -31,10 +36,32 @@ export class Inserter implements InsertionSink {
         holdBackPartialWord: this.options.holdBackPartialWord, mayTypeNow: this.options.mayTypeNow, keysTaken: this.options.keysTaken,
       })
       : null;
+    // Decided as the dictation starts: keys the user presses during it are not in the count
+    // (ours are not either: the session holds them as ours until it ends).
+    const { spacing } = this.options;
+    const continuing = spacing && mode !== 'clipboard' && (this.options.spaceBetween?.() ?? true) ? spacing.separator() : () => '';
+    const releaseOwn = spacing?.holdOwnInput() ?? (() => undefined);
+    const prepared = (text: string) => {
+      const body = normalize(text);
+      return continuing(body) + body;
+    };
     return {
-      partial: (text) => typer?.update(normalize(text)),
-      finish: (finalText) => this.finish(mode, platform, typer, normalize(finalText)),
-      abort: () => typer?.abort(),
+      partial: (text) => typer?.update(prepared(text)),
+      finish: async (finalText) => {
+        const text = prepared(finalText);
+        try {
+          const outcome = await this.finish(mode, platform, typer, text);
+          spacing?.inserted(outcome.delivered === 'typed' || outcome.delivered === 'pasted' ? text : null);
+          return outcome;
+        } finally {
+          releaseOwn();
+        }
+      },
+      abort: () => {
+        spacing?.inserted(null); // live typing may have left part of it: where the caret is, we cannot say
+        releaseOwn();
+        typer?.abort();
+      },
     };
   }
 

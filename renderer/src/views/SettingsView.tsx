@@ -133,6 +133,14 @@ export function SettingsView() {
       <div className="card">
         <h3>Text insertion</h3>
         <RadioGroup name="insertion-mode" legend="Put the text into the focused app by" value={settings.insertion.mode} options={INSERTION_OPTIONS} onChange={(mode) => section('insertion')({ mode })} />
+        {settings.insertion.mode !== 'clipboard' && (
+          <Toggle
+            label="Space between dictations"
+            description="A dictation that goes on where the last one ended (no key pressed and no click since) starts with a space, so sentences do not run together."
+            checked={settings.insertion.spaceBetween}
+            onChange={(spaceBetween) => section('insertion')({ spaceBetween })}
+          />
+        )}
         {desktop?.insertion && !desktop.insertion.available && (
           <p className="warning" data-testid="insertion-status">Text cannot reach other apps yet: {desktop.insertion.detail}</p>
         )}

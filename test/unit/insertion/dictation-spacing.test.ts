@@ -1,0 +1,112 @@
+// A space between consecutive dictations: only where the caret is still where the last one left
+// it (no key or click since, as the hook saw it), never for text that hugs the word before, and
+// never where no hook tells. The user's presses are counted; ours, while inserting and just after, are not.
+import { describe, expect, it } from 'vitest';
+import type { InsertionMode } from '../../../electron/common/ipc-contract';
+import { InputActivityTracker, OWN_INPUT_SETTLE_MS } from '../../../electron/core/hotkey/input-activity';
+import type { RawKeyEvent } from '../../../electron/core/hotkey/matcher';
+import { DictationSpacing } from '../../../electron/core/insertion/dictation-spacing';
+import { Inserter } from '../../../electron/core/insertion/inserter';
+import type { PlatformInsertion } from '../../../electron/core/insertion/types';
+import { FakeClipboard, FakeKeys } from './fakes';
+
+const down = (key: string | null, modifierKey: string | null = null): RawKeyEvent => ({ type: 'down', key, modifiers: new Set(), modifierKey });
+
+function tracker(hooked = true) {
+  let now = 1000;
+  const ignored = new Set(['Space']);
+  const activity = new InputActivityTracker(() => hooked, () => ignored, () => now);
+  return { activity, advance: (ms: number) => { now += ms; } };
+}
+
+describe('InputActivityTracker', () => {
+  it('counts the user\'s key and mouse presses, not modifiers, key-ups, the hotkey\'s key or our own keys', () => {
+    const { activity, advance } = tracker();
+    expect(activity.serial()).toBe(0);
+    activity.key(down('A'));
+    activity.key({ ...down('A'), type: 'up' });
+    activity.key(down(null, 'CtrlRight'));
+    activity.key(down('Space'));
+    activity.pointer();
+    expect(activity.serial()).toBe(2);
+    const release = activity.holdOwnInput();
+    activity.key(down('V')); // our paste chord
+    release();
+    advance(OWN_INPUT_SETTLE_MS - 1);
+    activity.key(down('V')); // heard late
+    expect(activity.serial()).toBe(2);
+    advance(2);
+    activity.key(down('Enter'));
+    expect(activity.serial()).toBe(3);
+  });
+
+  it('knows nothing without a hook', () => {
+    expect(tracker(false).activity.serial()).toBeNull();
+  });
+});
+
+function setup(mode: InsertionMode, options: { hooked?: boolean; spaceBetween?: boolean } = {}) {
+  const keys = new FakeKeys();
+  const clipboard = new FakeClipboard();
+  keys.onPaste = () => { keys.text += clipboard.content; };
+  const platform: PlatformInsertion = { available: true, keys, clipboard, description: 'fake' };
+  const { activity, advance } = tracker(options.hooked ?? true);
+  const inserter = new Inserter({
+    platform: () => platform, mode: () => mode, spacing: new DictationSpacing(activity), spaceBetween: () => options.spaceBetween ?? true,
+  });
+  const dictate = async (text: string) => {
+    const session = inserter.begin();
+    session.partial(text.slice(0, 4));
+    const outcome = await session.finish(text);
+    advance(OWN_INPUT_SETTLE_MS);
+    return outcome;
+  };
+  return { keys, activity, dictate, inserter };
+}
+
+describe('a space between consecutive dictations', () => {
+  it.each(['paste', 'type'] as const)('%s: the next dictation continues the line with a space; after a key or a click, it starts clean', async (mode) => {
+    const { keys, activity, dictate } = setup(mode);
+    await dictate(' Hello world.');
+    await dictate(' How are you?');
+    expect(keys.text).toBe('Hello world. How are you?');
+    activity.key(down('Enter'));
+    keys.text += '\n';
+    await dictate(' New line.');
+    expect(keys.text).toBe('Hello world. How are you?\nNew line.');
+    activity.pointer();
+    await dictate(' Elsewhere.');
+    expect(keys.text).toBe('Hello world. How are you?\nNew line.Elsewhere.'); // the click moved the caret: we cannot know where
+  });
+
+  it('not before punctuation that hugs the word before, nor after whitespace we left', async () => {
+    const { keys, dictate } = setup('paste');
+    await dictate(' Hello');
+    await dictate(', world');
+    await dictate('!\n\n');
+    await dictate(' Next paragraph.');
+    expect(keys.text).toBe('Hello, world!\n\nNext paragraph.');
+  });
+
+  it('never without a hook, with the setting off, in clipboard mode, or after a cancelled one', async () => {
+    for (const [mode, options] of [['paste', { hooked: false }], ['paste', { spaceBetween: false }]] as const) {
+      const { keys, dictate } = setup(mode, options);
+      await dictate(' One.');
+      await dictate(' Two.');
+      expect(keys.text).toBe('One.Two.');
+    }
+    const clip = setup('clipboard');
+    await clip.dictate(' One.');
+    await clip.dictate(' Two.');
+    expect(clip.keys.calls).toEqual([]);
+
+    const { keys, inserter, dictate } = setup('type');
+    await dictate(' One.');
+    const cancelled = inserter.begin();
+    cancelled.partial(' Two');
+    cancelled.abort();
+    await dictate(' Three.');
+    expect(keys.text.endsWith('Three.')).toBe(true);
+    expect(keys.text).not.toContain(' Three.');
+  });
+});
