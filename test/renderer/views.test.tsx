@@ -94,21 +94,21 @@ describe('renderer views against the real core', () => {
   it('settings view: a change is saved by the core, and an invalid one is refused and rolled back', async () => {
     renderApp();
     fireEvent.click(tab('Settings'));
+    const spacing = await screen.findByRole('checkbox', { name: /Space between dictations/ }) as HTMLInputElement;
+    expect(spacing.checked).toBe(true);
+    fireEvent.click(spacing);
+    await waitFor(() => expect(core.settings.get().insertion.spaceBetween).toBe(false));
     const clipboard = await screen.findByRole('radio', { name: /Clipboard only/ });
     fireEvent.click(clipboard);
     await waitFor(async () => expect(JSON.parse(await readFile(path.join(dir, 'settings.json'), 'utf8')).insertion.mode).toBe('clipboard'));
     expect((screen.getByRole('radio', { name: /Clipboard only/ }) as HTMLInputElement).checked).toBe(true);
+    expect(screen.queryByRole('checkbox', { name: /Space between dictations/ })).toBeNull(); // nothing is inserted to space
 
     const keepOpen = screen.getByLabelText('Keep it open') as HTMLSelectElement;
     expect(keepOpen.value).toBe('always');
     fireEvent.change(keepOpen, { target: { value: 'dictating' } });
     await waitFor(async () => expect(JSON.parse(await readFile(path.join(dir, 'settings.json'), 'utf8')).microphone.keepOpen).toBe('dictating'));
     expect(screen.getByText(/The system shows the microphone as off between dictations/)).toBeTruthy();
-
-    const spacing = screen.getByRole('checkbox', { name: /Space between dictations/ }) as HTMLInputElement;
-    expect(spacing.checked).toBe(true);
-    fireEvent.click(spacing);
-    await waitFor(() => expect(core.settings.get().insertion.spaceBetween).toBe(false));
 
     fireEvent.click(screen.getByRole('checkbox', { name: /Play sounds/ }));
     await waitFor(() => expect(core.settings.get().playSounds).toBe(true));
