@@ -16,6 +16,7 @@ export const CALL_CHANNELS = {
   deleteHistoryEntry: 'dictate:history:delete',
   clearHistory: 'dictate:history:clear',
   retranscribeHistoryEntry: 'dictate:history:retranscribe',
+  exportHistory: 'dictate:history:export',
   transcribeFile: 'dictate:file:transcribe',
   cancelFileTranscription: 'dictate:file:cancel',
   takePendingNotices: 'dictate:notices:take',

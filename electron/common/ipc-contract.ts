@@ -430,6 +430,11 @@ export interface CallMap {
    * replaces the entry's once the job finishes ('final' with that historyId), not before.
    */
   retranscribeHistoryEntry: { request: { id: string }; response: { jobId: string } };
+  /**
+   * Writes the history (the entries matching `query`, or all) to a file the user picks in a save
+   * dialog: Markdown, text or JSON by its extension. path null: they cancelled.
+   */
+  exportHistory: { request: { query: string }; response: { path: string | null; count: number } };
   transcribeFile: { request: { path: string }; response: { jobId: string } };
   /** Notices raised before the window could listen (e.g. settings repaired at startup); taken once. */
   takePendingNotices: { request: void; response: Notice[] };
@@ -631,6 +636,7 @@ export const requestValidators: { [K in CallName]: Validator<CallRequest<K>> } =
   deleteHistoryEntry: object({ id }),
   clearHistory: none,
   retranscribeHistoryEntry: object({ id }),
+  exportHistory: object({ query: str({ max: 500 }) }),
   transcribeFile: object({ path }),
   cancelFileTranscription: object({ jobId: id }),
   takePendingNotices: none,
@@ -668,6 +674,7 @@ export const responseValidators: { [K in CallName]: Validator<CallResponse<K>> }
   deleteHistoryEntry: object({ deleted: bool }),
   clearHistory: object({ deleted: int(0, Number.MAX_SAFE_INTEGER) }),
   retranscribeHistoryEntry: object({ jobId: id }),
+  exportHistory: object({ path: nullable(path), count: int(0, Number.MAX_SAFE_INTEGER) }),
   transcribeFile: object({ jobId: id }),
   cancelFileTranscription: object({ cancelled: bool }),
   takePendingNotices: arrayOf(notice, { max: 100 }),

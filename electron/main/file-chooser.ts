@@ -1,6 +1,7 @@
 // The system open-file (or open-folder) dialog for the contract's chooseFile call.
 
-import { BrowserWindow, dialog, type OpenDialogOptions } from 'electron';
+import { app, BrowserWindow, dialog, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
+import path from 'node:path';
 import { DROPPABLE_AUDIO_EXTENSIONS, type FilePurpose } from '../common/ipc-contract';
 import type { FileChooser } from '../core/app/services';
 
@@ -26,5 +27,11 @@ export const electronFileChooser: FileChooser = {
     const parent = BrowserWindow.getFocusedWindow();
     const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
     return result.canceled ? null : (result.filePaths[0] ?? null);
+  },
+  async chooseSaveFile({ title, defaultName, filters }) {
+    const options: SaveDialogOptions = { title, defaultPath: path.join(app.getPath('documents'), defaultName), filters, properties: ['createDirectory', 'showOverwriteConfirmation'] };
+    const parent = BrowserWindow.getFocusedWindow();
+    const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+    return result.canceled || !result.filePath ? null : result.filePath;
   },
 };

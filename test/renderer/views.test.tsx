@@ -267,6 +267,21 @@ describe('file dialogs through the core', () => {
     return asked;
   }
 
+  it('History → Export… saves the transcripts where the user chose, and says where', async () => {
+    await core.close();
+    const out = path.join(dir, 'history-export.txt');
+    core = await AppCore.create({
+      configDir: dir, log: () => undefined,
+      files: { choose: async () => null, chooseSaveFile: async () => out },
+    });
+    await core.history.add({ model: null, backend: 'cpu', dtype: 'fp32', source: 'mic', text: 'an idea worth keeping' });
+    renderApp();
+    fireEvent.click(tab('History'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Export…' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain(`Exported 1 transcript to ${out}.`));
+    expect(await readFile(out, 'utf8')).toMatch(/^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}\] an idea worth keeping\n$/);
+  });
+
   it('Browse… saves the chosen model path; a cancelled dialog changes nothing', async () => {
     const asked = await coreWithChooser(['/models/voxtral.pte', null]);
     renderApp();

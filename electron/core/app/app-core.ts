@@ -3,6 +3,7 @@
 // plain async function. Electron's ipcMain (electron/main/ipc.ts) and the browser harness
 // (electron/harness/) both drive this same object; neither adds logic of its own.
 
+import { writeFile } from 'node:fs/promises';
 import {
   isCallName, requestValidators, validateAudioPortMessage,
   type AppEvent, type CallName, type CallRequest, type CallResponse, type ConversionStatus, type DesktopStatus, type Notice, type Result,
@@ -10,6 +11,7 @@ import {
 } from '../../common/ipc-contract';
 import { levelOf } from '../../common/audio-level';
 import { check } from '../../common/validate';
+import { exportFormatOf, formatHistoryExport, HISTORY_EXPORT_FILTERS, localStamp } from '../history/history-export';
 import { HistoryStore } from '../history/history-store';
 import { RecordingRetention } from '../history/recording-retention';
 import { RecordingStore } from '../history/recording-store';
@@ -237,6 +239,19 @@ export class AppCore {
       searchHistory: async ({ query, limit }) => withAudio(history.search(query, limit)),
       deleteHistoryEntry: async ({ id }) => ({ deleted: await history.delete(id) }),
       clearHistory: async () => ({ deleted: await history.clear() }),
+      exportHistory: async ({ query }) => {
+        const all = Number.MAX_SAFE_INTEGER;
+        const { entries } = query.trim() ? history.search(query, all) : history.list(0, all);
+        if (!files.chooseSaveFile) throw new AppFailure('unavailable', 'There is no save dialog here.');
+        const now = Date.now();
+        const file = await files.chooseSaveFile({
+          title: entries.length === history.list(0, 1).total ? 'Export History' : `Export the ${entries.length} matching transcript${entries.length === 1 ? '' : 's'}`,
+          defaultName: `voxtral-history-${localStamp(now).slice(0, 10)}.md`, filters: HISTORY_EXPORT_FILTERS,
+        });
+        if (!file) return { path: null, count: 0 };
+        await writeFile(file, formatHistoryExport(entries, exportFormatOf(file), now), 'utf8');
+        return { path: file, count: entries.length };
+      },
       retranscribeHistoryEntry: async ({ id }) => {
         if (!history.get(id)) throw new AppFailure('not-found', 'That History entry no longer exists.');
         const file = recordings?.file(id);

@@ -42,9 +42,18 @@ export interface DictationService {
 }
 
 /** The system file dialog (Electron's in the app; none in the harness unless a test gives one). */
+export interface SaveFileRequest {
+  title: string;
+  defaultName: string;
+  /** The first is the default choice. */
+  filters: { name: string; extensions: string[] }[];
+}
+
 export interface FileChooser {
   /** The chosen path, or null when the user cancelled. */
   choose(purpose: FilePurpose): Promise<string | null>;
+  /** Where to save a file the core writes; null when the user cancelled. Absent: no save dialog here. */
+  chooseSaveFile?(request: SaveFileRequest): Promise<string | null>;
 }
 
 export interface ModelService {

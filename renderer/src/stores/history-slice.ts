@@ -34,6 +34,13 @@ export const createHistorySlice = (client: VoxtralClient): StateCreator<AppState
     await get().loadHistory();
   },
 
+  async exportHistory() {
+    const result = await client.call('exportHistory', { query: get().historyQuery.trim() });
+    if (!result.ok) return set({ historyError: result.error.message });
+    const { path, count } = result.value;
+    if (path) get().pushNotice({ kind: 'info', message: `Exported ${count} transcript${count === 1 ? '' : 's'} to ${path}.` });
+  },
+
   async clearHistory() {
     const result = await client.call('clearHistory');
     if (!result.ok) set({ historyError: result.error.message });

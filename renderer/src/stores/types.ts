@@ -70,6 +70,8 @@ export interface HistorySlice {
   setHistoryQuery(query: string): Promise<void>;
   deleteHistoryEntry(id: string): Promise<void>;
   clearHistory(): Promise<void>;
+  /** Saves the entries shown (all, or the search's) to a file the user picks. */
+  exportHistory(): Promise<void>;
 }
 
 export interface ConversionSlice {

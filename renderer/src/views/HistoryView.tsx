@@ -12,6 +12,7 @@ export function HistoryView() {
   const setQuery = useAppState((s) => s.setHistoryQuery);
   const remove = useAppState((s) => s.deleteHistoryEntry);
   const clear = useAppState((s) => s.clearHistory);
+  const exportHistory = useAppState((s) => s.exportHistory);
   const retranscribe = useAppState((s) => s.retranscribeHistoryEntry);
   // One job at a time, and not while dictating: the engine is busy.
   const busy = useAppState((s) => s.fileJob !== null || (s.status.state !== 'idle' && s.status.state !== 'error'));
@@ -36,6 +37,10 @@ export function HistoryView() {
           value={draft}
           onChange={(e) => setDraft(e.target.value)}
         />
+        <button type="button" className="button secondary" disabled={total === 0} onClick={() => void exportHistory()}
+          title={query ? 'Save the transcripts that match the search to a file' : 'Save every transcript to a file (Markdown, text or JSON)'}>
+          Export…
+        </button>
         {confirmClear ? (
           <span className="confirm">
             Delete all {total} entries?
