@@ -17,6 +17,7 @@ export const CALL_CHANNELS = {
   clearHistory: 'dictate:history:clear',
   retranscribeHistoryEntry: 'dictate:history:retranscribe',
   exportHistory: 'dictate:history:export',
+  saveSubtitles: 'dictate:history:save-subtitles',
   transcribeFile: 'dictate:file:transcribe',
   cancelFileTranscription: 'dictate:file:cancel',
   takePendingNotices: 'dictate:notices:take',

@@ -346,6 +346,8 @@ export interface HistoryEntry {
    * transcribe it again. Set by main when listing; not stored in history.json.
    */
   audio?: boolean;
+  /** When its words were said is kept (a transcribed file): saveSubtitles can write it out. Set by main. */
+  subtitles?: boolean;
 }
 
 /** Where the page finds an entry's recording: relative to the page (main and the harness serve it). */
@@ -435,6 +437,8 @@ export interface CallMap {
    * dialog: Markdown, text or JSON by its extension. path null: they cancelled.
    */
   exportHistory: { request: { query: string }; response: { path: string | null; count: number } };
+  /** Saves a transcribed file's entry as subtitles (SubRip or WebVTT by the chosen extension); path null: cancelled. */
+  saveSubtitles: { request: { id: string }; response: { path: string | null } };
   transcribeFile: { request: { path: string }; response: { jobId: string } };
   /** Notices raised before the window could listen (e.g. settings repaired at startup); taken once. */
   takePendingNotices: { request: void; response: Notice[] };
@@ -602,6 +606,7 @@ const historyEntry = object<HistoryEntry>({
   source: oneOf(TRANSCRIPT_SOURCES),
   status: oneOf(['recording', 'done', 'interrupted'] as const),
   audio: optional(bool),
+  subtitles: optional(bool),
 });
 
 const historyPage = object<HistoryPage>({ entries: arrayOf(historyEntry, { max: 100_000 }), total: int(0, Number.MAX_SAFE_INTEGER) });
@@ -637,6 +642,7 @@ export const requestValidators: { [K in CallName]: Validator<CallRequest<K>> } =
   clearHistory: none,
   retranscribeHistoryEntry: object({ id }),
   exportHistory: object({ query: str({ max: 500 }) }),
+  saveSubtitles: object({ id }),
   transcribeFile: object({ path }),
   cancelFileTranscription: object({ jobId: id }),
   takePendingNotices: none,
@@ -675,6 +681,7 @@ export const responseValidators: { [K in CallName]: Validator<CallResponse<K>> }
   clearHistory: object({ deleted: int(0, Number.MAX_SAFE_INTEGER) }),
   retranscribeHistoryEntry: object({ jobId: id }),
   exportHistory: object({ path: nullable(path), count: int(0, Number.MAX_SAFE_INTEGER) }),
+  saveSubtitles: object({ path: nullable(path) }),
   transcribeFile: object({ jobId: id }),
   cancelFileTranscription: object({ cancelled: bool }),
   takePendingNotices: arrayOf(notice, { max: 100 }),

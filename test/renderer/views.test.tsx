@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -280,6 +280,20 @@ describe('file dialogs through the core', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Export…' }));
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain(`Exported 1 transcript to ${out}.`));
     expect(await readFile(out, 'utf8')).toMatch(/^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}\] an idea worth keeping\n$/);
+  });
+
+  it('History → Save subtitles… on a transcribed file\'s entry writes them where the user chose', async () => {
+    const entry = await core.history.add({ model: null, backend: 'cpu', dtype: 'fp32', source: 'file', text: 'Hello there.' });
+    await core.close();
+    await mkdir(path.join(dir, 'timings'), { recursive: true });
+    await writeFile(path.join(dir, 'timings', `${entry.id}.json`), JSON.stringify({ words: [['Hello', 320, 400], ['there.', 480, 640]] }));
+    const out = path.join(dir, 'hello.vtt');
+    core = await AppCore.create({ configDir: dir, log: () => undefined, files: { choose: async () => null, chooseSaveFile: async () => out } });
+    renderApp();
+    fireEvent.click(tab('History'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Save subtitles…' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain(`Subtitles saved to ${out}.`));
+    expect(await readFile(out, 'utf8')).toBe('WEBVTT\n\n00:00:00.320 --> 00:00:01.120\nHello there.\n');
   });
 
   it('Browse… saves the chosen model path; a cancelled dialog changes nothing', async () => {

@@ -4,6 +4,7 @@
 // (electron/harness/) both drive this same object; neither adds logic of its own.
 
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import {
   isCallName, requestValidators, validateAudioPortMessage,
   type AppEvent, type CallName, type CallRequest, type CallResponse, type ConversionStatus, type DesktopStatus, type Notice, type Result,
@@ -13,6 +14,9 @@ import { levelOf } from '../../common/audio-level';
 import { check } from '../../common/validate';
 import { exportFormatOf, formatHistoryExport, HISTORY_EXPORT_FILTERS, localStamp } from '../history/history-export';
 import { HistoryStore } from '../history/history-store';
+import { WordTimingsStore } from '../history/word-timings-store';
+import { applyToWords } from '../dictation/replacements';
+import { formatSubtitles, subtitleCues, type TimedText } from '../../common/subtitles';
 import { RecordingRetention } from '../history/recording-retention';
 import { RecordingStore } from '../history/recording-store';
 import { CheckpointConverter, type PackRunner } from '../models/checkpoint-converter';
@@ -35,6 +39,8 @@ export interface AppCoreOptions {
     notify: (notice: Notice) => void;
     /** Every frame the engine hears in a dictation (the history's recordings). */
     audioTap: (frame: Float32Array, sessionId: string) => void;
+    /** A file job's words and their times (kept for its History entry's subtitles). */
+    fileWords: (jobId: string, words: TimedText[]) => void;
   }) => DictationService;
   models?: ModelService;
   files?: FileChooser;
@@ -67,6 +73,7 @@ export class AppCore {
     readonly history: HistoryStore,
     private readonly recorder: HistoryRecorder,
     private readonly recordings: RecordingStore | null,
+    private readonly timings: WordTimingsStore,
     readonly dictation: DictationService,
     private readonly models: ModelService,
     private readonly files: FileChooser,
@@ -80,7 +87,7 @@ export class AppCore {
     this.converter = new CheckpointConverter(packRunner, (status) => {
       void this.conversionEvents.run(() => this.conversionFinished(status)).catch((err) => log('conversion event failed', err));
     });
-    this.retention = recordings ? new RecordingRetention(recordings, history, settings.get(), log, maxRecordingBytes) : null;
+    this.retention = new RecordingRetention(recordings, timings, history, settings.get(), log, maxRecordingBytes);
     void this.retention?.sweep();
     this.handlers = this.createHandlers(recorder);
     this.disposers.push(
@@ -115,15 +122,17 @@ export class AppCore {
       return null;
     });
     const settingsNow = () => settings.get();
+    const timings = await WordTimingsStore.open(options.configDir);
     const recorder = new HistoryRecorder(history, settingsNow, {
-      recordings, log, onSaveFailed: (message) => created?.notify({ kind: 'info', message }),
+      recordings, timings, log, onSaveFailed: (message) => created?.notify({ kind: 'info', message }),
     });
     const dictation = options.createDictation?.({
       settings: settingsNow, onSettingsChange: (l) => settings.onChange(l), notify: onNotice,
       audioTap: (frame, sessionId) => recorder.audioFrame(frame, sessionId),
+      fileWords: (jobId, words) => recorder.fileWords(jobId, words),
     }) ?? new UnavailableDictationService(settingsNow);
     const models = options.models ?? new UnavailableModelService();
-    created = new AppCore(settings, history, recorder, recordings, dictation, models, options.files ?? new UnavailableFileChooser(), notices, log,
+    created = new AppCore(settings, history, recorder, recordings, timings, dictation, models, options.files ?? new UnavailableFileChooser(), notices, log,
       options.packRunner ?? null, options.download ?? {}, options.maxRecordingBytes);
     return created;
   }
@@ -220,8 +229,10 @@ export class AppCore {
   }
 
   private createHandlers(recorder: HistoryRecorder): Handlers {
-    const { settings, history, dictation, models, files, recordings } = this;
-    const withAudio = (page: HistoryPage): HistoryPage => ({ ...page, entries: page.entries.map((e) => ({ ...e, audio: recordings?.has(e.id) ?? false })) });
+    const { settings, history, dictation, models, files, recordings, timings } = this;
+    const withAudio = (page: HistoryPage): HistoryPage => ({
+      ...page, entries: page.entries.map((e) => ({ ...e, audio: recordings?.has(e.id) ?? false, subtitles: timings.has(e.id) })),
+    });
     return {
       getSettings: async () => settings.get(),
       updateSettings: (patch) => settings.update(patch),
@@ -251,6 +262,21 @@ export class AppCore {
         if (!file) return { path: null, count: 0 };
         await writeFile(file, formatHistoryExport(entries, exportFormatOf(file), now), 'utf8');
         return { path: file, count: entries.length };
+      },
+      saveSubtitles: async ({ id }) => {
+        const entry = history.get(id);
+        const words = entry ? await timings.read(id) : null;
+        if (!entry || !words) throw new AppFailure('not-found', 'This History entry has no word times to make subtitles from (only transcribed files have them).');
+        if (!files.chooseSaveFile) throw new AppFailure('unavailable', 'There is no save dialog here.');
+        const file = await files.chooseSaveFile({
+          title: 'Save subtitles', defaultName: `transcript-${localStamp(entry.createdAt).slice(0, 10)}.srt`,
+          filters: [{ name: 'SubRip subtitles', extensions: ['srt'] }, { name: 'WebVTT subtitles', extensions: ['vtt'] }],
+        });
+        if (!file) return { path: null };
+        const format = path.extname(file).toLowerCase() === '.vtt' ? 'vtt' : 'srt';
+        const replaced = applyToWords(words, settings.get().replacements.rules);
+        await writeFile(file, formatSubtitles(subtitleCues(replaced), format), 'utf8');
+        return { path: file };
       },
       retranscribeHistoryEntry: async ({ id }) => {
         if (!history.get(id)) throw new AppFailure('not-found', 'That History entry no longer exists.');

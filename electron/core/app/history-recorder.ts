@@ -11,6 +11,8 @@ import type { FinalTranscript, Settings } from '../../common/ipc-contract';
 import { resolveBackend as defaultResolveBackend, type BackendResolver } from '../engine/backend-choice';
 import type { HistoryStore } from '../history/history-store';
 import type { RecordingStore, RecordingWriter } from '../history/recording-store';
+import type { WordTimingsStore } from '../history/word-timings-store';
+import type { TimedText } from '../../common/subtitles';
 import type { DictationEvent } from './services';
 
 /** Audio of a session held until its entry exists (the events reach us after the frames). */
@@ -45,6 +47,8 @@ export interface HistoryRecorderOptions {
   resolveBackend?: BackendResolver;
   /** Where recordings go; none: nothing is recorded. */
   recordings?: RecordingStore | null;
+  /** Where a file's word times go (its entry's subtitles); none: not kept. */
+  timings?: WordTimingsStore | null;
   log?: (message: string, err?: unknown) => void;
 }
 
@@ -58,10 +62,13 @@ export class HistoryRecorder {
   private readonly failed = new Set<string>();
   /** File jobs that re-transcribe an entry's recording: job id → entry id. */
   private readonly retranscriptions = new Map<string, string>();
+  /** A file job's words, from just before its final until its entry is saved. */
+  private readonly pendingWords = new Map<string, readonly TimedText[]>();
   private readonly now: () => number;
   private readonly onSaveFailed: (message: string) => void;
   private readonly resolveBackend: BackendResolver;
   private readonly recordings: RecordingStore | null;
+  private readonly timings: WordTimingsStore | null;
   private readonly log: (message: string, err?: unknown) => void;
 
   constructor(private readonly history: HistoryStore, private readonly settings: () => Settings, options: HistoryRecorderOptions = {}) {
@@ -69,6 +76,7 @@ export class HistoryRecorder {
     this.onSaveFailed = options.onSaveFailed ?? (() => undefined);
     this.resolveBackend = options.resolveBackend ?? defaultResolveBackend;
     this.recordings = options.recordings ?? null;
+    this.timings = options.timings ?? null;
     this.log = options.log ?? (() => undefined);
   }
 
@@ -121,6 +129,12 @@ export class HistoryRecorder {
     audio.bufferedSamples += frame.length;
   }
 
+  /** File job `jobId`'s words and their times; saved with the entry its final makes (or replaces). */
+  fileWords(jobId: string, words: readonly TimedText[]): void {
+    this.pendingWords.set(jobId, words);
+    if (this.pendingWords.size > 4) this.pendingWords.delete(this.pendingWords.keys().next().value as string);
+  }
+
   /**
    * File job `jobId` re-transcribes entry `entryId`: its final replaces that entry's text. Call as
    * soon as the job has started: its 'listening' comes only after its file was read (I/O), and
@@ -146,11 +160,17 @@ export class HistoryRecorder {
     const entry = await this.open.get(final.sessionId);
     this.open.delete(final.sessionId);
     await this.endAudio(final.sessionId);
+    const words = this.pendingWords.get(final.sessionId);
+    this.pendingWords.delete(final.sessionId);
     try {
-      if (entry?.replacing) return await this.replace(entry.entryId, final);
-      if (entry) return (await this.history.finish(entry.entryId, { text: final.text, durationMs: final.durationMs }))?.id ?? null;
-      if (!this.settings().history.enabled || !final.text.trim()) return null;
-      return (await this.history.add({ ...this.describeModel(), source: final.source, text: final.text, durationMs: final.durationMs })).id;
+      let id: string | null;
+      if (entry?.replacing) id = await this.replace(entry.entryId, final);
+      else if (entry) id = (await this.history.finish(entry.entryId, { text: final.text, durationMs: final.durationMs }))?.id ?? null;
+      else if (!this.settings().history.enabled || !final.text.trim()) id = null;
+      else id = (await this.history.add({ ...this.describeModel(), source: final.source, text: final.text, durationMs: final.durationMs })).id;
+      // An empty re-transcription kept the old text: its old timings (if any) still match it.
+      if (id && words && this.timings && final.text.trim()) await this.timings.write(id, words).catch((err) => this.log('word timings not saved', err));
+      return id;
     } catch (err) {
       // A full disk must not lose the transcript on its way to the user; they are told it is not in History.
       this.onSaveFailed(saveFailureMessage(err));

@@ -15,6 +15,8 @@ export function createNativeDictation(
     notify?: (notice: Notice) => void;
     /** The history's recordings. */
     audioTap?: (frame: Float32Array, sessionId: string) => void;
+    /** The history's word timings of file jobs. */
+    fileWords?: DictationControllerOptions['fileWords'];
   },
   extra: Partial<DictationControllerOptions> = {},
 ): DictationService {

@@ -15,7 +15,7 @@ import {
   type AppError, type DictationState, type DictationStatus, type FinalTranscript, type Notice, type Settings,
   type TranscriptSource,
 } from '../../common/ipc-contract';
-import { ContinuousSession } from '../../../native-models/js/continuation';
+import { ContinuousSession, type TimedWord } from '../../../native-models/js/continuation';
 import { AppFailure } from '../app/app-failure';
 import type { DictationEvent, DictationService } from '../app/services';
 import { resolveBackend, type BackendResolver } from '../engine/backend-choice';
@@ -45,6 +45,8 @@ export interface DictationControllerOptions {
   vad?: VoiceActivityService | null;
   /** Sees every frame exactly as it is pushed to the engine session (the history's recordings, tests). */
   audioTap?: (frame: Float32Array, sessionId: string) => void;
+  /** A file job's words and their times, just before its final (the history keeps them for subtitles). */
+  fileWords?: (jobId: string, words: TimedWord[]) => void;
   /** Load the configured model at startup so the first dictation starts at once. */
   preload?: boolean;
   /** The model used when the user has chosen none (the embedded demo model); default none. */
@@ -251,6 +253,7 @@ export class DictationController implements DictationService {
       emit: (event) => this.emit(event),
       setState: (state, error) => this.setState(state, job.jobId, 'file', error),
       notify: this.options.notify,
+      onWords: this.options.fileWords,
     });
     this.file = job;
     void job.run().finally(() => {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { AUDIO_SAMPLE_RATE, type AppError, type DictationState, type FinalTranscript, type Notice, type ReplacementRule } from '../../common/ipc-contract';
 import { AudioFileError, readAudioFile, type AudioFile, type AudioFileProblem } from '../../../native-models/js/audio/read-audio-file';
-import { ContinuousSession } from '../../../native-models/js/continuation';
+import { ContinuousSession, timedWords, type TimedWord } from '../../../native-models/js/continuation';
 import { AppFailure } from '../app/app-failure';
 import type { DictationEvent } from '../app/services';
 import type { LoadedEngine } from '../engine/types';
@@ -29,6 +29,8 @@ export interface FileTranscriptionOptions {
   notify?: (notice: Notice) => void;
   /** ffmpeg for formats not read directly: a path, null for none; default: found on PATH. */
   ffmpeg?: string | null;
+  /** When each word was said (for subtitles), told just before the final transcript. */
+  onWords?: (jobId: string, words: TimedWord[]) => void;
 }
 
 export class FileTranscription {
@@ -103,8 +105,9 @@ export class FileTranscription {
     setState('listening');
     emit({ name: 'progress', payload: { stage: 'transcribing-file', fraction: 0, jobId: this.jobId } });
     this.session.push(samples);
-    await this.session.flush(); // every id has come through onTokens by now
+    const flushed = await this.session.flush(); // every id has come through onTokens by now
     if (engineError) throw new AppFailure('engine', `The speech engine failed: ${(engineError as Error).message}`);
+    this.options.onWords?.(this.jobId, timedWords(engine.tokenizer, flushed.tokens, flushed.segments));
     const tail = transcript.finish();
     if (tail.appended) emit({ name: 'partial', payload: { sessionId, ...tail } });
     emit({ name: 'progress', payload: { stage: 'transcribing-file', fraction: 1, jobId: this.jobId } });

@@ -8,6 +8,7 @@
 // "I um like" becomes "I like", not "I  like".
 
 import type { ReplacementRule } from '../../common/ipc-contract';
+import type { TimedText } from '../../common/subtitles';
 import { normalizeSpoken } from '../../common/replacement-rules';
 
 interface Rule {
@@ -61,6 +62,11 @@ export class StreamingReplacer {
 
   get output(): string {
     return this.out;
+  }
+
+  /** How many characters of the input are held, not yet decided (the end of what was pushed). */
+  get held(): number {
+    return this.input.length - this.consumed;
   }
 
   /** `piece` extends the input; returns what output gained. */
@@ -117,4 +123,54 @@ export class StreamingReplacer {
     }
     return waiting ? { kind: 'wait' } : { kind: 'none' };
   }
+}
+
+/**
+ * The user's rules on timed words (a transcribed file's subtitles), as on its text: the words go
+ * through the same streaming replacer, and what comes out is timed by the words it came from,
+ * from the first one the replacer had held back to the one that let it out: one for one where the
+ * count is the same, else evenly over their span (a phrase replaced spans the words it replaced).
+ * Line breaks a rule writes become spaces: a cue's lines are the subtitle's own.
+ */
+export function applyToWords(words: readonly TimedText[], rules: readonly ReplacementRule[]): TimedText[] {
+  if (compileRules(rules).length === 0) return words.map((w) => ({ ...w }));
+  const replacer = new StreamingReplacer(rules);
+  const out: TimedText[] = [];
+  const ends: number[] = []; // input offset where each word pushed so far ends
+  let pushed = 0;
+  let next = 0; // the first word whose output has not come out yet
+  /** What came out, timed by words [next, upTo]. */
+  const emit = (gained: string, upTo: number) => {
+    const parts = gained.split(/\s+/u).filter(Boolean);
+    if (parts.length === 0) return;
+    const from = words.slice(next, upTo + 1);
+    if (parts.length === from.length) parts.forEach((text, i) => out.push({ text, startMs: from[i].startMs, endMs: from[i].endMs }));
+    else {
+      const start = from[0].startMs, step = (from.at(-1)!.endMs - start) / parts.length;
+      parts.forEach((text, i) => out.push({ text, startMs: start + i * step, endMs: start + (i + 1) * step }));
+    }
+  };
+  /** After a push: the first word with input still undecided (its output is still to come). */
+  const firstHeld = (): number => {
+    const decided = pushed - replacer.held;
+    const first = ends.findIndex((end) => end > decided);
+    return first < 0 ? ends.length : first;
+  };
+  let gained = ''; // output not yet timed: part of a word may come out before the rest is decided
+  words.forEach((word, i) => {
+    const piece = i === 0 ? word.text : ` ${word.text}`;
+    pushed += piece.length;
+    ends.push(pushed);
+    gained += replacer.push(piece);
+    const held = firstHeld();
+    // Words before `held` are decided and all they gave is out (a rule writing nothing gives no words).
+    if (held > next) {
+      emit(gained, held - 1);
+      gained = '';
+      next = held;
+    }
+  });
+  gained += replacer.finish();
+  if (next < words.length) emit(gained, words.length - 1);
+  return out;
 }

@@ -41,6 +41,12 @@ export const createHistorySlice = (client: VoxtralClient): StateCreator<AppState
     if (path) get().pushNotice({ kind: 'info', message: `Exported ${count} transcript${count === 1 ? '' : 's'} to ${path}.` });
   },
 
+  async saveSubtitles(id) {
+    const result = await client.call('saveSubtitles', { id });
+    if (!result.ok) return set({ historyError: result.error.message });
+    if (result.value.path) get().pushNotice({ kind: 'info', message: `Subtitles saved to ${result.value.path}.` });
+  },
+
   async clearHistory() {
     const result = await client.call('clearHistory');
     if (!result.ok) set({ historyError: result.error.message });

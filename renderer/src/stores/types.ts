@@ -72,6 +72,8 @@ export interface HistorySlice {
   clearHistory(): Promise<void>;
   /** Saves the entries shown (all, or the search's) to a file the user picks. */
   exportHistory(): Promise<void>;
+  /** Saves a transcribed file's entry as subtitles where the user picks. */
+  saveSubtitles(id: string): Promise<void>;
 }
 
 export interface ConversionSlice {

@@ -13,6 +13,7 @@ export function HistoryView() {
   const remove = useAppState((s) => s.deleteHistoryEntry);
   const clear = useAppState((s) => s.clearHistory);
   const exportHistory = useAppState((s) => s.exportHistory);
+  const saveSubtitles = useAppState((s) => s.saveSubtitles);
   const retranscribe = useAppState((s) => s.retranscribeHistoryEntry);
   // One job at a time, and not while dictating: the engine is busy.
   const busy = useAppState((s) => s.fileJob !== null || (s.status.state !== 'idle' && s.status.state !== 'error'));
@@ -73,6 +74,9 @@ export function HistoryView() {
               )}
               <div className="history-actions">
                 <CopyButton text={entry.text} />
+                {entry.subtitles && (
+                  <button type="button" className="button secondary" onClick={() => void saveSubtitles(entry.id)}>Save subtitles…</button>
+                )}
                 {entry.audio && (
                   <button type="button" className="button secondary" disabled={busy || entry.status === 'recording'} onClick={() => void retranscribe(entry)}>
                     Transcribe again
