@@ -14,6 +14,25 @@ export function Field({ label, hint, children }: { label: string; hint?: ReactNo
   );
 }
 
+/** A Field holding a select of fixed choices. */
+export function SelectField<T extends string>({ label, hint, value, options, onChange }: {
+  label: string;
+  hint?: ReactNode;
+  value: T;
+  options: readonly { value: T; label: string }[];
+  onChange(value: T): void;
+}) {
+  return (
+    <Field label={label} hint={hint}>
+      {(id) => (
+        <select id={id} value={value} onChange={(e) => onChange(e.target.value as T)}>
+          {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        </select>
+      )}
+    </Field>
+  );
+}
+
 export function RadioGroup<T extends string>({ name, legend, value, options, onChange }: {
   name: string;
   legend: string;

@@ -1,5 +1,5 @@
 import type { HotkeyMode, InsertionMode, KeepAudio, MicKeepOpen, Settings, SettingsPatch } from '../../../electron/common/ipc-contract';
-import { DraftInput, Field, RadioGroup, Toggle } from '../components/fields';
+import { DraftInput, Field, RadioGroup, SelectField, Toggle } from '../components/fields';
 import { ShortcutRecorder } from '../components/ShortcutRecorder';
 import { useMicrophones } from '../components/use-microphones';
 import { useAppState } from '../stores/store-context';
@@ -75,18 +75,13 @@ export function SettingsView() {
           )}
         </Field>
         <MicrophoneTest deviceId={settings.microphone.deviceId} />
-        <Field
+        <SelectField
           label="Keep it open"
           hint={settings.microphone.keepOpen === 'always'
             ? 'Open between dictations, so none waits for the device and the first word is never cut. Its sound goes nowhere until you dictate (only the last third of a second is held, for that first word).'
             : 'The system shows the microphone as off between dictations. A slow microphone (Bluetooth) may miss the first word.'}
-        >
-          {(id) => (
-            <select id={id} value={settings.microphone.keepOpen} onChange={(e) => section('microphone')({ keepOpen: e.target.value as MicKeepOpen })}>
-              {KEEP_OPEN_OPTIONS.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
-            </select>
-          )}
-        </Field>
+          value={settings.microphone.keepOpen} options={KEEP_OPEN_OPTIONS} onChange={(keepOpen) => section('microphone')({ keepOpen })}
+        />
       </div>
 
       <div className="card">
@@ -160,18 +155,13 @@ export function SettingsView() {
         <Toggle label="Start at login" checked={settings.startAtLogin} onChange={(startAtLogin) => save({ startAtLogin })} />
         <Toggle label="Keep history" description="Transcripts are stored only on this computer." checked={settings.history.enabled} onChange={(enabled) => section('history')({ enabled })} />
         {settings.history.enabled && (
-          <Field
+          <SelectField
             label="Keep recordings"
             hint={settings.history.keepAudio === 'off'
               ? 'Only the text of a dictation is kept (turning this off deletes the recordings kept so far).'
               : 'The audio of each dictation is kept with its History entry, only on this computer, to play it back or transcribe it again (after a failure, or with another model).'}
-          >
-            {(id) => (
-              <select id={id} value={settings.history.keepAudio} onChange={(e) => section('history')({ keepAudio: e.target.value as KeepAudio })}>
-                {KEEP_AUDIO_OPTIONS.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
-              </select>
-            )}
-          </Field>
+            value={settings.history.keepAudio} options={KEEP_AUDIO_OPTIONS} onChange={(keepAudio) => section('history')({ keepAudio })}
+          />
         )}
       </div>
 
