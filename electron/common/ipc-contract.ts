@@ -290,6 +290,8 @@ export interface ErrorEvent {
   /** Whether words decoded before the error were kept (saved to history / inserted). */
   keptText: boolean;
   sessionId: string | null;
+  /** The History entry that keeps this dictation's recording, to transcribe it again; null or absent: none. */
+  historyId?: string | null;
 }
 
 /** Whether the voice-activity detector hears speech right now (drives the speech indicator). */
@@ -709,7 +711,7 @@ export const eventValidators: { [K in EventName]: Validator<EventMap[K]> } = {
     stage: oneOf(PROGRESS_STAGES), fraction: nullable(num({ min: 0, max: 1 })), jobId: nullable(id),
   }),
   error: object<ErrorEvent>({
-    code: oneOf(ERROR_CODES), message: str({ max: 4000 }), keptText: bool, sessionId: nullable(id),
+    code: oneOf(ERROR_CODES), message: str({ max: 4000 }), keptText: bool, sessionId: nullable(id), historyId: optional(nullable(id)),
   }),
   notice,
   settings: validateSettings,

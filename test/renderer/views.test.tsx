@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GpuInfo } from '../../electron/common/ipc-contract';
 import { AppCore } from '../../electron/core/app/app-core';
-import type { ModelService } from '../../electron/core/app/services';
+import type { DictationEvent, ModelService } from '../../electron/core/app/services';
+import { UnavailableDictationService } from '../../electron/core/app/unavailable-services';
 import { App } from '../../renderer/src/App';
 import { createClient } from '../../renderer/src/ipc/client';
 import { connectStore, createAppStore, type AppStore } from '../../renderer/src/stores/app-store';
@@ -218,6 +219,33 @@ describe('renderer views against the real core', () => {
     await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/settings file could not be read.*settings\.corrupt-/));
     fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
     expect(screen.queryByText(/settings file could not be read/)).toBeNull();
+  });
+
+  it('an engine failure before any word: the error offers to transcribe its recording again, which History kept', async () => {
+    await core.close();
+    let listener: (event: DictationEvent) => void = () => undefined;
+    const filesAsked: string[] = [];
+    let tap: (frame: Float32Array, sessionId: string) => void = () => undefined;
+    const idle = { state: 'idle', since: 0, sessionId: null, source: null, error: null } as const;
+    const service = Object.assign(new UnavailableDictationService(() => core.settings.get()), {
+      status: () => idle,
+      onEvent: (l: (event: DictationEvent) => void) => { listener = l; return () => undefined; },
+      transcribeFile: async (file: string) => { filesAsked.push(file); return { jobId: '7a1c2d3e-0000-4000-8000-000000000001' }; },
+    });
+    core = await AppCore.create({ configDir: dir, log: () => undefined, createDictation: (deps) => { tap = deps.audioTap; return service; } });
+    renderApp();
+    // A dictation that heard 1.6 s, then its engine failed before any word.
+    const listening = { state: 'listening', since: 1, sessionId: 's1', source: 'mic', error: null } as const;
+    act(() => listener({ name: 'state', payload: listening }));
+    for (let i = 0; i < 20; i++) tap(new Float32Array(1280).fill(0.1), 's1');
+    const error = { code: 'engine', message: 'The speech engine failed: CUDA error 700.' } as const;
+    act(() => listener({ name: 'state', payload: { ...listening, state: 'error', error } }));
+    act(() => listener({ name: 'error', payload: { ...error, keptText: false, sessionId: 's1' } }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('The speech engine failed: CUDA error 700. Its recording is kept in History.'));
+    const [entry] = core.history.list(0, 10).entries;
+    fireEvent.click(within(screen.getByRole('alert')).getByRole('button', { name: 'Transcribe it again' }));
+    await waitFor(() => expect(filesAsked).toEqual([core.recordingFile(entry.id)]));
+    await waitFor(() => expect(screen.getByTestId('file-job').textContent).toContain("Transcribing the failed dictation's recording…"));
   });
 
   it('history view: entries from the core, clear all with confirmation', async () => {

@@ -107,8 +107,10 @@ export class HistoryRecorder {
         const { sessionId, keptText, code } = event.payload;
         if (!sessionId) return event;
         if (code === 'engine') this.failed.add(sessionId);
-        if (keptText || this.failed.has(sessionId)) await this.abandon(sessionId);
-        return event;
+        if (!keptText && !this.failed.has(sessionId)) return event;
+        const kept = await this.abandon(sessionId);
+        // Its recording is in History: the page offers to transcribe it again.
+        return kept && this.recordings?.has(kept) ? { name: 'error', payload: { ...event.payload, historyId: kept } } : event;
       }
       default:
         return event;
@@ -266,24 +268,26 @@ export class HistoryRecorder {
     if (this.audioEnded.size > 64) this.audioEnded.delete(this.audioEnded.keys().next().value as string);
   }
 
-  /** A session ended without a final transcript: keep what was said, drop empty entries. */
-  private async abandon(sessionId: string): Promise<void> {
+  /** A session ended without a final transcript: keep what was said, drop empty entries. Resolves with the entry kept, if any. */
+  private async abandon(sessionId: string): Promise<string | null> {
     const entry = await this.open.get(sessionId);
     this.open.delete(sessionId);
     const recorded = await this.endAudio(sessionId);
     const failed = this.failed.delete(sessionId);
-    if (!entry || entry.replacing) return; // a re-transcription that did not finish changes nothing
+    if (!entry || entry.replacing) return null; // a re-transcription that did not finish changes nothing
     try {
       const durationMs = this.now() - entry.startedAt;
-      if (entry.text.trim() || (failed && recorded >= MIN_KEPT_RECORDING_S)) await this.history.finish(entry.entryId, { text: entry.text, durationMs });
-      else {
-        await this.history.delete(entry.entryId);
-        await this.recordings?.delete(entry.entryId);
+      if (entry.text.trim() || (failed && recorded >= MIN_KEPT_RECORDING_S)) {
+        await this.history.finish(entry.entryId, { text: entry.text, durationMs });
+        return entry.entryId;
       }
+      await this.history.delete(entry.entryId);
+      await this.recordings?.delete(entry.entryId);
     } catch (err) {
       // The entry stays on disk as it was last written.
       this.onSaveFailed(saveFailureMessage(err));
     }
+    return null;
   }
 
   private keepsAudio(): boolean {

@@ -13,8 +13,16 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
     if (started.ok) set({ fileJob: { jobId: started.value.jobId, label: path.split(/[\\/]/).pop() ?? path, entryId: null } });
     else set({ dictationError: started.error });
   };
+  const retranscribe = async (id: string, label: string) => {
+    set({ dictationError: null, failedRecordingId: null });
+    const started = await client.call('retranscribeHistoryEntry', { id });
+    if (!started.ok) return set({ dictationError: started.error });
+    set({ fileJob: { jobId: started.value.jobId, label, entryId: id } });
+    get().setView('dictate'); // the job's progress and words show there
+  };
   return {
     status: IDLE,
+    failedRecordingId: null,
     transcript: '',
     transcriptSessionId: null,
     lastFinal: null,
@@ -31,12 +39,11 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
       if (path) await startFileJob(path);
     },
 
-    async retranscribeHistoryEntry(entry) {
-      set({ dictationError: null });
-      const started = await client.call('retranscribeHistoryEntry', { id: entry.id });
-      if (!started.ok) return set({ dictationError: started.error });
-      set({ fileJob: { jobId: started.value.jobId, label: `the recording of ${formatDateTime(entry.createdAt)} again`, entryId: entry.id } });
-      get().setView('dictate'); // the job's progress and words show there
+    retranscribeHistoryEntry: (entry) => retranscribe(entry.id, `the recording of ${formatDateTime(entry.createdAt)} again`),
+
+    async retranscribeFailedDictation() {
+      const id = get().failedRecordingId;
+      if (id) await retranscribe(id, 'the failed dictation\'s recording');
     },
 
     async transcribeDroppedFiles(files) {
@@ -61,7 +68,7 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
     },
 
     async startDictation() {
-      set({ dictationError: null });
+      set({ dictationError: null, failedRecordingId: null });
       const result = await client.call('startDictation');
       if (result.ok) get().applyStatus(result.value);
       else set({ dictationError: result.error });
@@ -85,7 +92,7 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
         status,
         ...(newSession ? { transcript: '', transcriptSessionId: status.sessionId, lastFinal: null } : {}),
         ...(status.state === 'error' && status.error ? { dictationError: status.error } : {}),
-        ...(status.state === 'listening' ? { dictationError: null } : { speaking: false }),
+        ...(status.state === 'listening' ? { dictationError: null, failedRecordingId: null } : { speaking: false }),
       });
     },
 
@@ -108,7 +115,8 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
 
     applyError(error) {
       const kept = error.keptText ? ' The words decoded so far were kept.' : '';
-      set({ dictationError: { code: error.code, message: `${error.message}${kept}` } });
+      const recorded = error.historyId ? ' Its recording is kept in History.' : '';
+      set({ dictationError: { code: error.code, message: `${error.message}${kept}${recorded}` }, failedRecordingId: error.historyId ?? null });
       if (error.sessionId === null && get().fileJob) set({ fileJob: null, progress: null });
     },
 

@@ -38,6 +38,8 @@ export interface DictationSlice {
   transcriptSessionId: string | null;
   lastFinal: FinalTranscript | null;
   dictationError: AppError | null;
+  /** The History entry holding the failed dictation's recording (dictationError's), to transcribe it again. */
+  failedRecordingId: string | null;
   progress: EngineProgress | null;
   /** The voice-activity detector hears speech now. */
   speaking: boolean;
@@ -46,6 +48,8 @@ export interface DictationSlice {
   transcribeFile(): Promise<void>;
   /** Transcribes a History entry's recording again (the entry's text is replaced when it is done). */
   retranscribeHistoryEntry(entry: HistoryEntry): Promise<void>;
+  /** The same for the recording of the dictation that just failed (failedRecordingId). */
+  retranscribeFailedDictation(): Promise<void>;
   /** Transcribes a file dropped on the window (one audio file at a time). */
   transcribeDroppedFiles(files: readonly File[]): Promise<void>;
   cancelFileTranscription(): Promise<void>;

@@ -27,6 +27,8 @@ export function DictationView() {
   const status = useAppState((s) => s.status);
   const transcript = useAppState((s) => s.transcript);
   const error = useAppState((s) => s.dictationError);
+  const failedRecording = useAppState((s) => s.failedRecordingId);
+  const retranscribeFailed = useAppState((s) => s.retranscribeFailedDictation);
   const progress = useAppState((s) => s.progress);
   const speaking = useAppState((s) => s.speaking);
   const settings = useAppState((s) => s.settings);
@@ -92,7 +94,12 @@ export function DictationView() {
           one (trained on synthetic voices only). <button type="button" className="link" onClick={() => setView('settings')}>Choose a Voxtral model in Settings</button> for real dictation.
         </p>
       )}
-      {error && <p className="error" role="alert">{error.message}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error.message}
+          {failedRecording && !fileJob && <>{' '}<button type="button" className="link" onClick={() => void retranscribeFailed()}>Transcribe it again</button></>}
+        </p>
+      )}
 
       <FileDropZone label="Drop an audio file to transcribe it" onFiles={(files) => void transcribeDropped(files)}>
         <div className="transcript-box">

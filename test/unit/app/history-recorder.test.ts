@@ -105,9 +105,11 @@ describe('HistoryRecorder', () => {
     const { history, recorder, recordings } = await setup();
     await recorder.record(listening('s1'));
     for (let i = 0; i < 20; i++) recorder.audioFrame(frame(1280, 0.1), 's1'); // 1.6 s
-    await recorder.record({ name: 'error', payload: { code: 'engine', message: 'boom', keptText: false, sessionId: 's1' } });
+    const told = await recorder.record({ name: 'error', payload: { code: 'engine', message: 'boom', keptText: false, sessionId: 's1' } });
     const [kept] = history.list(0, 10).entries;
     expect(kept).toMatchObject({ text: '', status: 'done' });
+    // The page hears where the recording is, to offer transcribing it again.
+    expect(told).toEqual({ name: 'error', payload: { code: 'engine', message: 'boom', keptText: false, sessionId: 's1', historyId: kept.id } });
     expect(recorded(recordings, kept.id).length).toBe(20 * 1280);
 
     await recorder.record(listening('s2'));
