@@ -276,7 +276,7 @@ describe('renderer in Chromium through the harness', () => {
     }
   });
 
-  it('transcribes a WAV file dropped on the transcript: highlight, one .wav at a time, progress and transcript', async () => {
+  it('transcribes audio files dropped on the transcript: highlight, progress and transcript, several in turn', async () => {
     const dictation = new FileDictation();
     const dropHarness = await startHarness({
       rendererDir: path.join(scratch, 'renderer'), configDir: path.join(scratch, 'drop-config'), log: () => undefined,
@@ -299,8 +299,6 @@ describe('renderer in Chromium through the harness', () => {
       // Not audio, or several at once: a clear message, nothing reaches the core.
       await dragFiles(dropPage, [{ name: 'notes.txt' }]);
       await expect.poll(() => dropPage.getByRole('alert').textContent()).toBe('Only audio files (WAV, MP3, FLAC, Ogg, Opus, M4A…) can be transcribed; “notes.txt” is not one.');
-      await dragFiles(dropPage, [{ name: 'a.wav', wavSeconds: 0.5 }, { name: 'b.wav', wavSeconds: 0.5 }]);
-      await expect.poll(() => dropPage.getByRole('alert').textContent()).toBe('2 files were dropped: drop one audio file at a time.');
       expect(await dropPage.getByTestId('drop-overlay').count()).toBe(0);
       expect(dictation.paths).toEqual([]);
 
@@ -323,8 +321,22 @@ describe('renderer in Chromium through the harness', () => {
       await expect.poll(() => dropPage.getByTestId('transcript').textContent()).toBe('Heard 1.50 s at 16000 Hz.');
       await expect.poll(() => dropPage.getByTestId('file-job').count()).toBe(0);
       expect(await progress.count()).toBe(0);
-      await expect.poll(() => dropPage.getByRole('status').textContent()).toContain('The file was transcribed; the text is in History.');
+      await expect.poll(() => dropPage.getByRole('status').textContent()).toContain('“speech.wav” was transcribed; the text is in History.');
       expect(dropHarness.core.history.list(0, 10).entries).toEqual([expect.objectContaining({ source: 'file', status: 'done', text: 'Heard 1.50 s at 16000 Hz.' })]);
+
+      // Several at once: the audio ones are transcribed one after another, what is not audio is named.
+      await dragFiles(dropPage, [{ name: 'a.wav', wavSeconds: 0.5 }, { name: 'notes.txt' }, { name: 'b.wav', wavSeconds: 0.25 }]);
+      await expect.poll(() => dropPage.getByRole('alert').textContent())
+        .toBe('“notes.txt” is not an audio file (WAV, MP3, FLAC, Ogg, Opus, M4A…). The other files are transcribed in turn.');
+      await expect.poll(() => dropPage.getByTestId('file-job').textContent()).toContain('Transcribing a.wav… (1 more waiting)');
+      dictation.release();
+      await expect.poll(() => dropPage.getByTestId('file-job').textContent()).toContain('Transcribing b.wav…');
+      expect(await dropPage.getByTestId('file-job').textContent()).not.toContain('waiting');
+      dictation.release();
+      await expect.poll(() => dropPage.getByTestId('file-job').count()).toBe(0);
+      expect(dictation.paths.map((p) => path.basename(p))).toEqual(['speech.wav', 'a.wav', 'b.wav']);
+      await expect.poll(() => dropHarness.core.history.list(0, 10).entries.map((e) => e.text))
+        .toEqual(['Heard 0.25 s at 16000 Hz.', 'Heard 0.50 s at 16000 Hz.', 'Heard 1.50 s at 16000 Hz.']);
       expect(dropProblems).toEqual([]);
     } finally {
       await dropPage.close();

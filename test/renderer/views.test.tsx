@@ -557,3 +557,17 @@ describe('IPC client', () => {
     expect(logged[0]).toContain('getSettings');
   });
 });
+
+describe('timeLeft', () => {
+  it('says nothing until a second and 3 % have passed, then a rough figure from the rate since the first report', async () => {
+    const { timeLeft } = await import('../../renderer/src/views/format');
+    const start = { at: 0, fraction: 0.1 };
+    expect(timeLeft(start, 500, 0.5)).toBeNull();
+    expect(timeLeft(start, 5000, 0.12)).toBeNull();
+    expect(timeLeft(start, 1000, 0.9)).toBe('a few seconds left'); // 0.8 in 1 s: 0.1 more is 125 ms
+    expect(timeLeft(start, 10_000, 0.5)).toBe('about 10 s left'); // 0.4 in 10 s: 0.5 more is 12.5 s
+    expect(timeLeft(start, 60_000, 0.3)).toBe('about 4 min left'); // 0.2 a minute: 0.7 more is 3.5 min
+    expect(timeLeft({ at: 0, fraction: 0 }, 600_000, 0.05)).toBe('about 3.2 h left');
+    expect(timeLeft(start, 60_000, 1)).toBeNull();
+  });
+});

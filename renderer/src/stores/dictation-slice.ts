@@ -4,14 +4,27 @@ import type { VoxtralClient } from '../ipc/client';
 import { formatDateTime } from '../views/format';
 import type { AppState, DictationSlice } from './types';
 
+/** Files that may wait for their turn at once. */
+const MAX_FILE_QUEUE = 100;
+
 const IDLE = { state: 'idle', since: Date.now(), sessionId: null, source: null, error: null } as const;
 
 export const createDictationSlice = (client: VoxtralClient): StateCreator<AppState, [], [], DictationSlice> => (set, get) => {
+  const labelOf = (path: string) => path.split(/[\\/]/).pop() ?? path;
   /** Asks the core to transcribe a path it accepts (picked in the dialog or dropped). */
   const startFileJob = async (path: string) => {
     const started = await client.call('transcribeFile', { path });
-    if (started.ok) set({ fileJob: { jobId: started.value.jobId, label: path.split(/[\\/]/).pop() ?? path, entryId: null } });
+    if (started.ok) set({ fileJob: { jobId: started.value.jobId, label: labelOf(path), entryId: null }, fileProgressStart: null });
     else set({ dictationError: started.error });
+  };
+  /** The job ended (done, or failed: one bad file does not stop the others): the next one waiting. */
+  const startNextFile = async () => {
+    const [next, ...rest] = get().fileQueue;
+    if (!next || get().fileJob) return;
+    set({ fileQueue: rest });
+    await startFileJob(next.path);
+    // It could not start (e.g. a dictation began meanwhile): the error says why; try the rest.
+    if (!get().fileJob && get().fileQueue.length) await startNextFile();
   };
   const retranscribe = async (id: string, label: string) => {
     set({ dictationError: null, failedRecordingId: null });
@@ -30,6 +43,8 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
     progress: null,
     speaking: false,
     fileJob: null,
+    fileQueue: [],
+    fileProgressStart: null,
 
     async transcribeFile() {
       set({ dictationError: null });
@@ -50,13 +65,24 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
       set({ dictationError: null });
       const refuse = (message: string) => set({ dictationError: { code: 'invalid-request', message } });
       if (files.length === 0) return refuse(`Nothing to transcribe was dropped: drop an audio file (${AUDIO_FILE_KINDS}).`);
-      if (files.length > 1) return refuse(`${files.length} files were dropped: drop one audio file at a time.`);
-      const [file] = files;
-      if (!isDroppableAudioName(file.name)) return refuse(`Only audio files (${AUDIO_FILE_KINDS}) can be transcribed; “${file.name}” is not one.`);
-      if (get().fileJob) return refuse('A file is being transcribed already; drop the next one when it is done.');
-      const registered = await client.registerDroppedFile(file);
-      if (!registered.ok) return set({ dictationError: registered.error });
-      await startFileJob(registered.value.path);
+      const audio = files.filter((f) => isDroppableAudioName(f.name));
+      const others = files.filter((f) => !isDroppableAudioName(f.name)).map((f) => `“${f.name}”`);
+      if (audio.length === 0) {
+        return refuse(`Only audio files (${AUDIO_FILE_KINDS}) can be transcribed; ${others.join(', ')} ${others.length === 1 ? 'is not one' : 'are not'}.`);
+      }
+      const room = MAX_FILE_QUEUE - get().fileQueue.length;
+      if (room <= 0) return refuse(`${MAX_FILE_QUEUE} files are waiting already; drop more when some are done.`);
+      const taken = audio.slice(0, room);
+      const problems: string[] = [];
+      if (others.length) problems.push(`${others.join(', ')} ${others.length === 1 ? 'is not an audio file' : 'are not audio files'} (${AUDIO_FILE_KINDS})`);
+      if (audio.length > taken.length) problems.push(`only ${taken.length} more fit in the queue`);
+      for (const file of taken) {
+        const registered = await client.registerDroppedFile(file);
+        if (!registered.ok) problems.push(`“${file.name}”: ${registered.error.message}`);
+        else set({ fileQueue: [...get().fileQueue, { path: registered.value.path, label: file.name }] });
+      }
+      if (problems.length) refuse(`${problems.join('; ')}. The other files are transcribed in turn.`);
+      await startNextFile();
     },
 
     async cancelFileTranscription() {
@@ -64,7 +90,7 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
       if (!job) return;
       const result = await client.call('cancelFileTranscription', { jobId: job.jobId });
       if (!result.ok) set({ dictationError: result.error });
-      set({ fileJob: null, progress: null });
+      set({ fileJob: null, progress: null, fileQueue: [], fileProgressStart: null }); // Cancel stops the files waiting too
     },
 
     async startDictation() {
@@ -104,10 +130,12 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
       if (final.source === 'file') {
         // A file's transcript goes to history; say so rather than replacing the live transcript.
         const job = get().fileJob;
-        if (final.jobId === job?.jobId) set({ fileJob: null, progress: null });
+        if (final.jobId === job?.jobId) set({ fileJob: null, progress: null, fileProgressStart: null });
         const again = job?.entryId !== null && job?.entryId === final.historyId;
+        const which = job && !again ? `“${job.label}” was transcribed` : 'The file was transcribed';
         get().pushNotice({ kind: 'info', message: again ? 'The recording was transcribed again; its History entry has the new text.'
-          : final.historyId ? 'The file was transcribed; the text is in History.' : 'The file was transcribed.' });
+          : final.historyId ? `${which}; the text is in History.` : `${which}.` });
+        void startNextFile();
         return;
       }
       set({ transcript: final.text, transcriptSessionId: final.sessionId, lastFinal: final, progress: null });
@@ -117,7 +145,10 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
       const kept = error.keptText ? ' The words decoded so far were kept.' : '';
       const recorded = error.historyId ? ' Its recording is kept in History.' : '';
       set({ dictationError: { code: error.code, message: `${error.message}${kept}${recorded}` }, failedRecordingId: error.historyId ?? null });
-      if (error.sessionId === null && get().fileJob) set({ fileJob: null, progress: null });
+      if (error.sessionId === null && get().fileJob) {
+        set({ fileJob: null, progress: null, fileProgressStart: null });
+        void startNextFile();
+      }
     },
 
     applySpeech(activity) {
@@ -128,6 +159,10 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
     },
 
     applyProgress(progress) {
+      const job = get().fileJob;
+      if (job && progress.stage === 'transcribing-file' && progress.jobId === job.jobId && progress.fraction !== null && !get().fileProgressStart) {
+        set({ fileProgressStart: { at: Date.now(), fraction: progress.fraction } });
+      }
       set({ progress: progress.fraction === 1 ? null : progress });
     },
   };

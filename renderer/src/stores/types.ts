@@ -45,12 +45,16 @@ export interface DictationSlice {
   speaking: boolean;
   /** The file being transcribed, if any: `label` names it; `entryId` when it is a History entry's recording again. */
   fileJob: { jobId: string; label: string; entryId: string | null } | null;
+  /** Files dropped while one was being transcribed, transcribed next in order. */
+  fileQueue: { path: string; label: string }[];
+  /** The file job's first progress report (when the engine began on it), for the time left. */
+  fileProgressStart: { at: number; fraction: number } | null;
   transcribeFile(): Promise<void>;
   /** Transcribes a History entry's recording again (the entry's text is replaced when it is done). */
   retranscribeHistoryEntry(entry: HistoryEntry): Promise<void>;
   /** The same for the recording of the dictation that just failed (failedRecordingId). */
   retranscribeFailedDictation(): Promise<void>;
-  /** Transcribes a file dropped on the window (one audio file at a time). */
+  /** Transcribes the audio files dropped on the window, one after another. */
   transcribeDroppedFiles(files: readonly File[]): Promise<void>;
   cancelFileTranscription(): Promise<void>;
   startDictation(): Promise<void>;

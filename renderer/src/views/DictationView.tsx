@@ -6,7 +6,7 @@ import { useEscape } from '../components/use-escape';
 import { useNow } from '../components/use-now';
 import { useStickToBottom } from '../components/use-stick-to-bottom';
 import { useAppState } from '../stores/store-context';
-import { formatDuration } from './format';
+import { formatDuration, timeLeft } from './format';
 
 const STATE_LABELS: Record<DictationState, string> = {
   idle: 'Ready',
@@ -28,8 +28,12 @@ export function DictationView() {
   const transcript = useAppState((s) => s.transcript);
   const error = useAppState((s) => s.dictationError);
   const failedRecording = useAppState((s) => s.failedRecordingId);
+  const queued = useAppState((s) => s.fileQueue.length);
+  const progressStart = useAppState((s) => s.fileProgressStart);
   const retranscribeFailed = useAppState((s) => s.retranscribeFailedDictation);
   const progress = useAppState((s) => s.progress);
+  const clock = useNow(progressStart !== null, 1000);
+  const left = progressStart && progress?.fraction != null ? timeLeft(progressStart, clock, progress.fraction) : null;
   const speaking = useAppState((s) => s.speaking);
   const settings = useAppState((s) => s.settings);
   const start = useAppState((s) => s.startDictation);
@@ -83,6 +87,8 @@ export function DictationView() {
       {fileJob && (
         <p className="hint" data-testid="file-job">
           Transcribing {fileJob.label}…
+          {left && <> {left}</>}
+          {queued > 0 && <> ({queued} more waiting)</>}
           {/* While the job runs, the bar above has the Cancel button. */}
           {!fileRunning && <>{' '}<button type="button" className="link" onClick={() => void cancelFile()}>Cancel</button></>}
         </p>
