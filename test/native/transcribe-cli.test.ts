@@ -130,6 +130,25 @@ describe('voxtral transcribe', () => {
     }
   });
 
+  it('transcribes several files into --out-dir, one output each; a bad one is reported and the rest go on', async () => {
+    const demo = findDemoModel();
+    if (!demo) throw new Error('the demo model (native-models/models/demo) is missing from the checkout');
+    const dir = scratchDir('cli-batch');
+    mkdirSync(dir, { recursive: true });
+    const notes = path.join(dir, 'notes.mp3');
+    writeFileSync(notes, 'not audio at all\n'.repeat(20));
+    const encoded = path.join(repoRoot, 'test/fixtures/audio/encoded');
+    const out = path.join(dir, 'subs');
+    const r = await cli(['transcribe', '--model', demo.pte, '--format', 'srt', '--out-dir', out, path.join(encoded, 'hello.mp3'), notes, path.join(encoded, 'hello.opus')]);
+    expect(r.code).toBe(1);
+    // Two inputs named hello: the second gets -2.
+    expect(r.out).toBe(`${path.join(encoded, 'hello.mp3')} → ${path.join(out, 'hello.srt')}\n${path.join(encoded, 'hello.opus')} → ${path.join(out, 'hello-2.srt')}\n`);
+    expect(r.err).toMatch(new RegExp(`^voxtral transcribe: ${notes.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: “notes\\.mp3” is not an audio (file|format) this app.*\\n2 of 3 files transcribed\\n$`, 's'));
+    for (const name of ['hello.srt', 'hello-2.srt']) expect(readFileSync(path.join(out, name), 'utf8')).toMatch(/^1\n00:00:0\d,\d{3} --> .*\nHello Ben, This is a dictation test\.\n$/);
+    const many = await cli(['transcribe', '--model', demo.pte, path.join(encoded, 'hello.mp3'), notes]);
+    expect(many.err).toMatch(/several AUDIO files need --out-dir DIR/);
+  });
+
   it('reports bad requests in one line', async () => {
     const missing = await cli(['transcribe', '--model', '/nope/model.pte', fox]);
     expect(missing.code).toBe(1);
