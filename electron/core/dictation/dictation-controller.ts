@@ -26,6 +26,7 @@ import { handsFreeConfigFrom, type VoiceActivityEvent, type VoiceActivityMonitor
 import { ArmedListener, type HeardSpeech } from './armed-listener';
 import { FileTranscription } from './file-transcription';
 import { LagMonitor } from './lag-monitor';
+import { SILENT_INPUT_MESSAGE, SilentInputMonitor } from './silent-input-monitor';
 import { TranscriptBuilder } from './transcript-builder';
 
 /** Audio kept while the model loads (frames sent before the session exists are not lost). */
@@ -315,9 +316,11 @@ export class DictationController implements DictationService {
       },
     });
     const session = d.session;
+    const silent = new SilentInputMonitor(AUDIO_SAMPLE_RATE, () => this.options.notify?.({ kind: 'info', message: SILENT_INPUT_MESSAGE }));
     const forward = (frame: Float32Array) => {
       session.push(frame);
       lag.audio(frame.length);
+      silent.audio(frame);
       d.pushedSamples += frame.length;
       this.options.audioTap?.(frame, d.id);
     };

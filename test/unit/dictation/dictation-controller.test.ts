@@ -13,6 +13,7 @@ import { check } from '../../../electron/common/validate';
 import { transcribeFile, type TranscribeResult } from '../../../electron/cli/commands/transcribe';
 import type { DictationEvent } from '../../../electron/core/app/services';
 import { DictationController } from '../../../electron/core/dictation';
+import { SILENT_INPUT_MESSAGE } from '../../../electron/core/dictation/silent-input-monitor';
 import { EngineHost } from '../../../electron/core/engine/engine-host';
 import type { EngineApi } from '../../../electron/core/engine/types';
 import { defaultSettings } from '../../../electron/core/settings/defaults';
@@ -199,6 +200,25 @@ describe('DictationController on the real engine', () => {
     await expect.poll(() => counts.loads).toBe(3);
     await new Promise((r) => setTimeout(r, 500));
     expect(counts.disposed).toBe(2);
+    await controller.dispose();
+  }, 60_000);
+
+  it('tells the user once when the microphone sends only silence (muted), and never when it hears anything', async () => {
+    const notices: string[] = [];
+    const controller = new DictationController({ settings: () => settingsFor(tiny), vad: null, notify: (n) => notices.push(n.message) });
+    // 4 s of digital silence, as a muted microphone sends.
+    await controller.start();
+    for (let seq = 0; seq < 50; seq++) controller.pushAudio(new Float32Array(FRAME), seq);
+    await controller.stop();
+    expect(notices).toEqual([SILENT_INPUT_MESSAGE]);
+    // A quiet room (−65 dBFS of noise) before any word: a working microphone, nothing said.
+    notices.length = 0;
+    await controller.start();
+    const room = (seq: number) => Float32Array.from({ length: FRAME }, (_, i) => 0.00056 * Math.sin(seq * FRAME + i));
+    for (let seq = 0; seq < 50; seq++) controller.pushAudio(room(seq), seq);
+    framesOf(speechSamples()).forEach((f, seq) => controller.pushAudio(f, 50 + seq));
+    await controller.stop();
+    expect(notices).toEqual([]);
     await controller.dispose();
   }, 60_000);
 
