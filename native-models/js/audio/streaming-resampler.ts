@@ -5,12 +5,12 @@
 // seamless: feeding a signal in any split gives the same samples as feeding it whole, and with
 // flush() the same samples as resample() on the whole signal. No DOM, no Node.
 
-import { designResampler, kernelTable, KERNEL_PHASES as PHASES } from './resample';
+import { ResampleKernel } from './resample';
 
 export class StreamingResampler {
   /** Kernel half-width in input samples; also the resampler's delay in input samples. */
   readonly halfTaps: number;
-  private readonly table: Float64Array;
+  private readonly kernel: ResampleKernel;
   private history: Float32Array;
   private length: number;
   /** Input samples dropped from the front of `history` so far. */
@@ -21,13 +21,9 @@ export class StreamingResampler {
   private received = 0;
 
   constructor(readonly fromRate: number, readonly toRate: number) {
-    if (!(fromRate > 0 && toRate > 0 && Number.isFinite(fromRate) && Number.isFinite(toRate))) {
-      throw new RangeError(`bad sample rates ${fromRate} -> ${toRate}`);
-    }
-    const design = designResampler(fromRate, toRate);
-    const { halfTaps } = design;
+    this.kernel = new ResampleKernel(fromRate, toRate); // refuses nonsense rates
+    const { halfTaps } = this.kernel;
     this.halfTaps = halfTaps;
-    this.table = kernelTable(fromRate, design);
     // Silence before the stream starts, so the first outputs have their left context.
     this.history = new Float32Array(4 * halfTaps + 4096);
     this.length = halfTaps;
@@ -57,32 +53,21 @@ export class StreamingResampler {
   /** Every output whose right context has arrived, at most up to output index `limit`. */
   private drain(limit: number): Float32Array {
     if (!Number.isFinite(this.received)) throw new Error('StreamingResampler: process() or flush() after flush()');
-    const { fromRate, toRate, halfTaps } = this;
-    // Exact position of output n in input samples (integers, so no drift over hours).
-    const position = (n: number): number => (n * fromRate) / toRate - this.dropped;
+    const { kernel, halfTaps } = this;
+    // Output n's position in `history`: the kernel's input index less what was dropped.
+    const center = (n: number): number => kernel.center(n) - this.dropped;
     let n = this.produced;
-    while (n < limit && Math.floor(position(n)) + halfTaps < this.length) n += 1;
+    while (n < limit && center(n) + halfTaps < this.length) n += 1;
     const out = new Float32Array(n - this.produced);
+    const { history } = this;
     for (let i = 0; i < out.length; i++) {
-      const t = position(this.produced + i);
-      out[i] = this.sampleAt(t, Math.floor(t));
+      const at = this.produced + i;
+      const first = center(at) - halfTaps + 1;
+      out[i] = kernel.apply(at, history, first, first, first + 2 * halfTaps - 1);
     }
     this.produced = n;
-    this.discardBefore(Math.floor(position(n)) - halfTaps + 1);
+    this.discardBefore(center(n) - halfTaps + 1);
     return out;
-  }
-
-  private sampleAt(t: number, center: number): number {
-    const { table, history, halfTaps } = this;
-    let acc = 0;
-    for (let k = center - halfTaps + 1; k <= center + halfTaps; k++) {
-      const a = Math.abs(t - k) * PHASES;
-      const i = Math.floor(a);
-      if (i >= table.length - 1) continue;
-      const f = a - i;
-      acc += history[k] * (table[i] * (1 - f) + table[i + 1] * f);
-    }
-    return acc;
   }
 
   private append(input: Float32Array): void {
