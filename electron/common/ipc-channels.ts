@@ -18,6 +18,7 @@ export const CALL_CHANNELS = {
   retranscribeHistoryEntry: 'dictate:history:retranscribe',
   exportHistory: 'dictate:history:export',
   saveSubtitles: 'dictate:history:save-subtitles',
+  editHistoryEntry: 'dictate:history:edit',
   transcribeFile: 'dictate:file:transcribe',
   cancelFileTranscription: 'dictate:file:cancel',
   takePendingNotices: 'dictate:notices:take',

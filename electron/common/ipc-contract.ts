@@ -439,6 +439,8 @@ export interface CallMap {
    * dialog: Markdown, text or JSON by its extension. path null: they cancelled.
    */
   exportHistory: { request: { query: string }; response: { path: string | null; count: number } };
+  /** The user's correction of an entry's text (not of one still being dictated). */
+  editHistoryEntry: { request: { id: string; text: string }; response: { entry: HistoryEntry } };
   /** Saves a transcribed file's entry as subtitles (SubRip or WebVTT by the chosen extension); path null: cancelled. */
   saveSubtitles: { request: { id: string }; response: { path: string | null } };
   transcribeFile: { request: { path: string }; response: { jobId: string } };
@@ -645,6 +647,7 @@ export const requestValidators: { [K in CallName]: Validator<CallRequest<K>> } =
   retranscribeHistoryEntry: object({ id }),
   exportHistory: object({ query: str({ max: 500 }) }),
   saveSubtitles: object({ id }),
+  editHistoryEntry: object({ id, text }),
   transcribeFile: object({ path }),
   cancelFileTranscription: object({ jobId: id }),
   takePendingNotices: none,
@@ -684,6 +687,7 @@ export const responseValidators: { [K in CallName]: Validator<CallResponse<K>> }
   retranscribeHistoryEntry: object({ jobId: id }),
   exportHistory: object({ path: nullable(path), count: int(0, Number.MAX_SAFE_INTEGER) }),
   saveSubtitles: object({ path: nullable(path) }),
+  editHistoryEntry: object({ entry: historyEntry }),
   transcribeFile: object({ jobId: id }),
   cancelFileTranscription: object({ cancelled: bool }),
   takePendingNotices: arrayOf(notice, { max: 100 }),

@@ -34,7 +34,7 @@ const VALID: Record<CallName, unknown> = {
   getSettings: undefined, updateSettings: { insertion: { mode: 'clipboard' } }, resetSettings: undefined,
   inspectModel: { pte: '/m/model.pte', ptd: null }, listBackends: undefined, getDictationStatus: undefined,
   startDictation: undefined, stopDictation: undefined, cancelDictation: undefined, listHistory: { offset: 0, limit: 10 },
-  searchHistory: { query: 'x', limit: 10 }, deleteHistoryEntry: { id: 'h1' }, clearHistory: undefined, retranscribeHistoryEntry: { id: 'h1' }, exportHistory: { query: '' }, saveSubtitles: { id: 'h1' },
+  searchHistory: { query: 'x', limit: 10 }, deleteHistoryEntry: { id: 'h1' }, clearHistory: undefined, retranscribeHistoryEntry: { id: 'h1' }, exportHistory: { query: '' }, saveSubtitles: { id: 'h1' }, editHistoryEntry: { id: 'h1', text: 'x' },
   transcribeFile: { path: '/tmp/a.wav' }, cancelFileTranscription: { jobId: 'j1' }, takePendingNotices: undefined,
   chooseFile: { purpose: 'audio' }, getDesktopStatus: undefined,
   convertCheckpoint: { checkpointDir: '/ckpt', outDir: '/out', quant: '4w' }, cancelConversion: { jobId: 'j1' },

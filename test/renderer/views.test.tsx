@@ -248,6 +248,31 @@ describe('renderer views against the real core', () => {
     await waitFor(() => expect(screen.getByTestId('file-job').textContent).toContain("Transcribing the failed dictation's recording…"));
   });
 
+  it('history view: an entry\'s text corrected in place, saved by the core; Escape leaves it as it was', async () => {
+    const meta = { model: null, backend: 'cpu', dtype: 'fp32', source: 'mic' } as const;
+    const entry = await core.history.add({ ...meta, text: 'Meet Anna at the bark.' });
+    const running = await core.history.begin({ ...meta, text: 'still talking' });
+    renderApp();
+    fireEvent.click(tab('History'));
+    const row = () => screen.getAllByTestId('history-entry').find((e) => e.dataset.entryId === entry.id)!;
+    await waitFor(() => expect(screen.getAllByTestId('history-entry')).toHaveLength(2));
+    // A dictation still being written cannot be edited.
+    const runningRow = screen.getAllByTestId('history-entry').find((e) => e.textContent?.includes('still talking'))!;
+    expect(within(runningRow).queryByRole('button', { name: 'Edit' })).toBeNull();
+    fireEvent.click(within(row()).getByRole('button', { name: 'Edit' }));
+    const box = within(row()).getByLabelText('Transcript text') as HTMLTextAreaElement;
+    fireEvent.change(box, { target: { value: 'Meet Anna at the park.' } });
+    fireEvent.keyDown(box, { key: 'Escape' });
+    await waitFor(() => expect(row().querySelector('.history-text')?.textContent).toBe('Meet Anna at the bark.'));
+    fireEvent.click(within(row()).getByRole('button', { name: 'Edit' }));
+    fireEvent.change(within(row()).getByLabelText('Transcript text'), { target: { value: 'Meet Anna at the park.' } });
+    fireEvent.click(within(row()).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(row().querySelector('.history-text')?.textContent).toBe('Meet Anna at the park.'));
+    expect(core.history.get(entry.id)?.text).toBe('Meet Anna at the park.');
+    expect(await core.call('editHistoryEntry', { id: running.id, text: 'x' })).toMatchObject({ ok: false, error: { code: 'busy' } });
+    expect(await core.call('editHistoryEntry', { id: '00000000-0000-4000-8000-000000000000', text: 'x' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
   it('history view: entries from the core, clear all with confirmation', async () => {
     const meta = { model: null, backend: 'cpu', dtype: 'fp32', source: 'mic' } as const;
     await core.history.add({ ...meta, text: 'first thought' });

@@ -263,6 +263,11 @@ export class AppCore {
         await writeFile(file, formatHistoryExport(entries, exportFormatOf(file), now), 'utf8');
         return { path: file, count: entries.length };
       },
+      editHistoryEntry: async ({ id, text }) => {
+        const entry = await history.edit(id, text);
+        if (!entry) throw new AppFailure(history.get(id) ? 'busy' : 'not-found', history.get(id) ? 'This dictation is still running; edit it when it is done.' : 'That History entry no longer exists.');
+        return { entry: withAudio({ entries: [entry], total: 1 }).entries[0] };
+      },
       saveSubtitles: async ({ id }) => {
         const entry = history.get(id);
         const words = entry ? await timings.read(id) : null;

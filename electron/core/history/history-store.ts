@@ -118,6 +118,16 @@ export class HistoryStore {
     return copy(entry);
   }
 
+  /** The user's correction of an entry's text; null when it is gone or still being written. */
+  async edit(id: string, text: string): Promise<HistoryEntry | null> {
+    const entry = this.entries.find((e) => e.id === id);
+    if (!entry || entry.status === 'recording') return null;
+    entry.text = text;
+    await this.writeNow();
+    this.emit({ change: 'updated', id });
+    return copy(entry);
+  }
+
   async delete(id: string): Promise<boolean> {
     const before = this.entries.length;
     this.entries = this.entries.filter((e) => e.id !== id);

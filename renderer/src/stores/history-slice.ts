@@ -41,6 +41,17 @@ export const createHistorySlice = (client: VoxtralClient): StateCreator<AppState
     if (path) get().pushNotice({ kind: 'info', message: `Exported ${count} transcript${count === 1 ? '' : 's'} to ${path}.` });
   },
 
+  async editHistoryEntry(id, text) {
+    const result = await client.call('editHistoryEntry', { id, text });
+    if (!result.ok) {
+      set({ historyError: result.error.message });
+      return false;
+    }
+    const { entry } = result.value;
+    set({ historyEntries: get().historyEntries.map((e) => (e.id === id ? entry : e)), historyError: null });
+    return true;
+  },
+
   async saveSubtitles(id) {
     const result = await client.call('saveSubtitles', { id });
     if (!result.ok) return set({ historyError: result.error.message });

@@ -80,6 +80,8 @@ export interface HistorySlice {
   clearHistory(): Promise<void>;
   /** Saves the entries shown (all, or the search's) to a file the user picks. */
   exportHistory(): Promise<void>;
+  /** Replaces an entry's text with the user's correction; resolves false (and says why) if it could not. */
+  editHistoryEntry(id: string, text: string): Promise<boolean>;
   /** Saves a transcribed file's entry as subtitles where the user picks. */
   saveSubtitles(id: string): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { recordingUrl } from '../../../electron/common/ipc-contract';
 import { CopyButton } from '../components/CopyButton';
 import { useAppState } from '../stores/store-context';
 import { formatDateTime, formatDuration } from './format';
+import { HistoryEntryText } from './HistoryEntryText';
 
 export function HistoryView() {
   const entries = useAppState((s) => s.historyEntries);
@@ -14,6 +15,8 @@ export function HistoryView() {
   const clear = useAppState((s) => s.clearHistory);
   const exportHistory = useAppState((s) => s.exportHistory);
   const saveSubtitles = useAppState((s) => s.saveSubtitles);
+  const edit = useAppState((s) => s.editHistoryEntry);
+  const [editing, setEditing] = useState<string | null>(null);
   const retranscribe = useAppState((s) => s.retranscribeHistoryEntry);
   // One job at a time, and not while dictating: the engine is busy.
   const busy = useAppState((s) => s.fileJob !== null || (s.status.state !== 'idle' && s.status.state !== 'error'));
@@ -58,22 +61,24 @@ export function HistoryView() {
       ) : (
         <ul className="history-list">
           {entries.map((entry) => (
-            <li key={entry.id} className="history-entry" data-testid="history-entry">
+            <li key={entry.id} className="history-entry" data-testid="history-entry" data-entry-id={entry.id}>
               <div className="history-meta">
                 <time dateTime={new Date(entry.createdAt).toISOString()}>{formatDateTime(entry.createdAt)}</time>
                 <span>{formatDuration(entry.durationMs)}</span>
                 {entry.source === 'file' && <span className="tag">file</span>}
                 {entry.status !== 'done' && <span className="tag warn">{entry.status === 'recording' ? 'recording' : 'interrupted'}</span>}
               </div>
-              <p className="history-text">
-                {entry.text || <span className="placeholder">{entry.audio ? '(no words: the recording is kept, transcribe it again)' : '(no words)'}</span>}
-              </p>
+              <HistoryEntryText key={`${entry.id}:${editing === entry.id}`} entry={entry} editing={editing === entry.id}
+                onDone={() => setEditing(null)} save={(text) => edit(entry.id, text)} />
               {entry.audio && (
                 // preload="none": nothing is read until the user plays it.
                 <audio className="history-audio" controls preload="none" src={recordingUrl(entry.id)} aria-label={`Recording of ${formatDateTime(entry.createdAt)}`} />
               )}
               <div className="history-actions">
                 <CopyButton text={entry.text} />
+                {editing !== entry.id && entry.status !== 'recording' && (
+                  <button type="button" className="button secondary" onClick={() => setEditing(entry.id)}>Edit</button>
+                )}
                 {entry.subtitles && (
                   <button type="button" className="button secondary" onClick={() => void saveSubtitles(entry.id)}>Save subtitles…</button>
                 )}
