@@ -3,22 +3,19 @@
 // plain async function. Electron's ipcMain (electron/main/ipc.ts) and the browser harness
 // (electron/harness/) both drive this same object; neither adds logic of its own.
 
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import {
   isCallName, requestValidators, validateAudioPortMessage,
   type AppEvent, type CallName, type CallRequest, type CallResponse, type ConversionStatus, type DesktopStatus, type Notice, type Result,
-  type HistoryPage, type Settings,
+  type Settings,
 } from '../../common/ipc-contract';
 import { levelOf } from '../../common/audio-level';
+import type { TimedText } from '../../common/subtitles';
 import { check } from '../../common/validate';
-import { exportFormatOf, formatHistoryExport, HISTORY_EXPORT_FILTERS, localStamp } from '../history/history-export';
+import { HistoryActions } from '../history/history-actions';
 import { HistoryStore } from '../history/history-store';
-import { WordTimingsStore } from '../history/word-timings-store';
-import { applyToWords } from '../dictation/replacements';
-import { formatSubtitles, subtitleCues, type TimedText } from '../../common/subtitles';
 import { RecordingRetention } from '../history/recording-retention';
 import { RecordingStore } from '../history/recording-store';
+import { WordTimingsStore } from '../history/word-timings-store';
 import { CheckpointConverter, type PackRunner } from '../models/checkpoint-converter';
 import { CheckpointDownloader, type DownloaderOptions } from '../models/checkpoint-download';
 import { SettingsError, SettingsStore } from '../settings/settings-store';
@@ -229,10 +226,8 @@ export class AppCore {
   }
 
   private createHandlers(recorder: HistoryRecorder): Handlers {
-    const { settings, history, dictation, models, files, recordings, timings } = this;
-    const withAudio = (page: HistoryPage): HistoryPage => ({
-      ...page, entries: page.entries.map((e) => ({ ...e, audio: recordings?.has(e.id) ?? false, subtitles: timings.has(e.id) })),
-    });
+    const { settings, history, dictation, models, files } = this;
+    const entries = new HistoryActions(history, this.recordings, this.timings, files, () => settings.get().replacements.rules);
     return {
       getSettings: async () => settings.get(),
       updateSettings: (patch) => settings.update(patch),
@@ -246,48 +241,15 @@ export class AppCore {
         return final ? recorder.finish(final) : null;
       },
       cancelDictation: () => dictation.cancel(),
-      listHistory: async ({ offset, limit }) => withAudio(history.list(offset, limit)),
-      searchHistory: async ({ query, limit }) => withAudio(history.search(query, limit)),
+      listHistory: async ({ offset, limit }) => entries.annotate(history.list(offset, limit)),
+      searchHistory: async ({ query, limit }) => entries.annotate(history.search(query, limit)),
       deleteHistoryEntry: async ({ id }) => ({ deleted: await history.delete(id) }),
       clearHistory: async () => ({ deleted: await history.clear() }),
-      exportHistory: async ({ query }) => {
-        const all = Number.MAX_SAFE_INTEGER;
-        const { entries } = query.trim() ? history.search(query, all) : history.list(0, all);
-        if (!files.chooseSaveFile) throw new AppFailure('unavailable', 'There is no save dialog here.');
-        const now = Date.now();
-        const file = await files.chooseSaveFile({
-          title: entries.length === history.list(0, 1).total ? 'Export History' : `Export the ${entries.length} matching transcript${entries.length === 1 ? '' : 's'}`,
-          defaultName: `voxtral-history-${localStamp(now).slice(0, 10)}.md`, filters: HISTORY_EXPORT_FILTERS,
-        });
-        if (!file) return { path: null, count: 0 };
-        await writeFile(file, formatHistoryExport(entries, exportFormatOf(file), now), 'utf8');
-        return { path: file, count: entries.length };
-      },
-      editHistoryEntry: async ({ id, text }) => {
-        const entry = await history.edit(id, text);
-        if (!entry) throw new AppFailure(history.get(id) ? 'busy' : 'not-found', history.get(id) ? 'This dictation is still running; edit it when it is done.' : 'That History entry no longer exists.');
-        return { entry: withAudio({ entries: [entry], total: 1 }).entries[0] };
-      },
-      saveSubtitles: async ({ id }) => {
-        const entry = history.get(id);
-        const words = entry ? await timings.read(id) : null;
-        if (!entry || !words) throw new AppFailure('not-found', 'This History entry has no word times to make subtitles from (only transcribed files have them).');
-        if (!files.chooseSaveFile) throw new AppFailure('unavailable', 'There is no save dialog here.');
-        const file = await files.chooseSaveFile({
-          title: 'Save subtitles', defaultName: `transcript-${localStamp(entry.createdAt).slice(0, 10)}.srt`,
-          filters: [{ name: 'SubRip subtitles', extensions: ['srt'] }, { name: 'WebVTT subtitles', extensions: ['vtt'] }],
-        });
-        if (!file) return { path: null };
-        const format = path.extname(file).toLowerCase() === '.vtt' ? 'vtt' : 'srt';
-        const replaced = applyToWords(words, settings.get().replacements.rules);
-        await writeFile(file, formatSubtitles(subtitleCues(replaced), format), 'utf8');
-        return { path: file };
-      },
+      exportHistory: ({ query }) => entries.export(query),
+      editHistoryEntry: async ({ id, text }) => ({ entry: await entries.edit(id, text) }),
+      saveSubtitles: ({ id }) => entries.saveSubtitles(id),
       retranscribeHistoryEntry: async ({ id }) => {
-        if (!history.get(id)) throw new AppFailure('not-found', 'That History entry no longer exists.');
-        const file = recordings?.file(id);
-        if (!file) throw new AppFailure('not-found', 'This History entry has no recording to transcribe (recordings are kept as Settings → General says).');
-        const started = await dictation.transcribeFile(file);
+        const started = await dictation.transcribeFile(entries.recordingFor(id));
         recorder.retranscribeAs(started.jobId, id);
         return started;
       },
