@@ -446,8 +446,11 @@ export interface CallMap {
   transcribeFile: { request: { path: string }; response: { jobId: string } };
   /** Notices raised before the window could listen (e.g. settings repaired at startup); taken once. */
   takePendingNotices: { request: void; response: Notice[] };
-  /** Asks the user for a file with the system dialog; path null when they cancelled. */
-  chooseFile: { request: { purpose: FilePurpose }; response: { path: string | null } };
+  /**
+   * Asks the user for a file with the system dialog; path null when they cancelled. `many`: they
+   * may pick several (where the dialog allows), all in `paths`, the first also in `path`.
+   */
+  chooseFile: { request: { purpose: FilePurpose; many?: boolean }; response: { path: string | null; paths?: string[] } };
   getDesktopStatus: { request: void; response: DesktopStatus };
   cancelFileTranscription: { request: { jobId: string }; response: { cancelled: boolean } };
   /** Makes a model pair from a checkpoint folder in the background ('conversion' events follow). */
@@ -651,7 +654,7 @@ export const requestValidators: { [K in CallName]: Validator<CallRequest<K>> } =
   transcribeFile: object({ path }),
   cancelFileTranscription: object({ jobId: id }),
   takePendingNotices: none,
-  chooseFile: object({ purpose: oneOf(FILE_PURPOSES) }),
+  chooseFile: object({ purpose: oneOf(FILE_PURPOSES), many: optional(bool) }),
   getDesktopStatus: none,
   convertCheckpoint: object<ConversionRequest>({ checkpointDir: path, outDir: path, quant: oneOf(QUANT_OPTIONS) }),
   cancelConversion: object({ jobId: id }),
@@ -691,7 +694,7 @@ export const responseValidators: { [K in CallName]: Validator<CallResponse<K>> }
   transcribeFile: object({ jobId: id }),
   cancelFileTranscription: object({ cancelled: bool }),
   takePendingNotices: arrayOf(notice, { max: 100 }),
-  chooseFile: object({ path: nullable(path) }),
+  chooseFile: object({ path: nullable(path), paths: optional(arrayOf(path, { max: 1000 })) }),
   getDesktopStatus: desktopStatus,
   convertCheckpoint: object({ jobId: id }),
   cancelConversion: object({ cancelled: bool }),

@@ -28,6 +28,12 @@ export const electronFileChooser: FileChooser = {
     const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
     return result.canceled ? null : (result.filePaths[0] ?? null);
   },
+  async chooseMany(purpose) {
+    const options: OpenDialogOptions = { ...DIALOGS[purpose], properties: [...DIALOGS[purpose].properties ?? [], 'multiSelections'] };
+    const parent = BrowserWindow.getFocusedWindow();
+    const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? [] : result.filePaths;
+  },
   async chooseSaveFile({ title, defaultName, filters }) {
     const options: SaveDialogOptions = { title, defaultPath: path.join(app.getPath('documents'), defaultName), filters, properties: ['createDirectory', 'showOverwriteConfirmation'] };
     const parent = BrowserWindow.getFocusedWindow();

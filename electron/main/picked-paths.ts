@@ -44,6 +44,8 @@ export class PickedPaths {
     if (name !== 'chooseFile' || !result.ok) return;
     const chosen = field(result.value, 'path');
     if (typeof chosen === 'string') this.picked.add(chosen);
+    const several = field(result.value, 'paths');
+    if (Array.isArray(several)) for (const p of several) if (typeof p === 'string') this.picked.add(p);
   }
 
   /**

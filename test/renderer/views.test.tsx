@@ -369,6 +369,33 @@ describe('file dialogs through the core', () => {
     expect(asked).toEqual(['audio']);
   });
 
+  it('Transcribe a file… takes several files at once and transcribes them in turn', async () => {
+    await core.close();
+    let listener: (event: DictationEvent) => void = () => undefined;
+    const started: string[] = [];
+    const idle = { state: 'idle', since: 0, sessionId: null, source: null, error: null } as const;
+    const service = Object.assign(new UnavailableDictationService(() => core.settings.get()), {
+      status: () => idle,
+      onEvent: (l: (event: DictationEvent) => void) => { listener = l; return () => undefined; },
+      transcribeFile: async (file: string) => { started.push(file); return { jobId: `7a1c2d3e-0000-4000-8000-00000000000${started.length}` }; },
+    });
+    const many: string[] = [];
+    core = await AppCore.create({
+      configDir: dir, log: () => undefined, createDictation: () => service,
+      files: { choose: async () => null, chooseMany: async (purpose) => { many.push(purpose); return ['/audio/monday.mp3', '/audio/tuesday.m4a']; } },
+    });
+    renderApp();
+    fireEvent.click(await screen.findByRole('button', { name: 'Transcribe a file…' }));
+    await waitFor(() => expect(screen.getByTestId('file-job').textContent).toContain('Transcribing monday.mp3… (1 more waiting)'));
+    expect(many).toEqual(['audio']);
+    const final = (n: number, text: string) => ({ sessionId: `s${n}`, text, source: 'file', durationMs: 1000, historyId: null, jobId: `7a1c2d3e-0000-4000-8000-00000000000${n}` } as const);
+    act(() => listener({ name: 'final', payload: final(1, 'Monday notes.') }));
+    await waitFor(() => expect(screen.getByTestId('file-job').textContent).toContain('Transcribing tuesday.m4a…'));
+    act(() => listener({ name: 'final', payload: final(2, 'Tuesday notes.') }));
+    await waitFor(() => expect(screen.queryByTestId('file-job')).toBeNull());
+    expect(started).toEqual(['/audio/monday.mp3', '/audio/tuesday.m4a']);
+  });
+
   it('says so when there is no file dialog (the harness)', async () => {
     renderApp();
     fireEvent.click(tab('Settings'));

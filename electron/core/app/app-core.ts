@@ -255,7 +255,11 @@ export class AppCore {
       },
       transcribeFile: ({ path }) => dictation.transcribeFile(path),
       cancelFileTranscription: async ({ jobId }) => ({ cancelled: await dictation.cancelFile(jobId) }),
-      chooseFile: async ({ purpose }) => ({ path: await files.choose(purpose) }),
+      chooseFile: async ({ purpose, many }) => {
+        if (!many || !files.chooseMany) return { path: await files.choose(purpose) };
+        const paths = await files.chooseMany(purpose);
+        return { path: paths[0] ?? null, paths };
+      },
       getDesktopStatus: async () => structuredClone(this.desktopStatus),
       convertCheckpoint: async (request) => this.converter.start(request),
       cancelConversion: async ({ jobId }) => ({ cancelled: await this.converter.cancel(jobId) }),

@@ -52,6 +52,8 @@ export interface SaveFileRequest {
 export interface FileChooser {
   /** The chosen path, or null when the user cancelled. */
   choose(purpose: FilePurpose): Promise<string | null>;
+  /** Several files at once (audio to transcribe in turn); [] when the user cancelled. Absent: one at a time. */
+  chooseMany?(purpose: FilePurpose): Promise<string[]>;
   /** Where to save a file the core writes; null when the user cancelled. Absent: no save dialog here. */
   chooseSaveFile?(request: SaveFileRequest): Promise<string | null>;
 }

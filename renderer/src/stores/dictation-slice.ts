@@ -48,10 +48,13 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
 
     async transcribeFile() {
       set({ dictationError: null });
-      const chosen = await client.call('chooseFile', { purpose: 'audio' });
+      const chosen = await client.call('chooseFile', { purpose: 'audio', many: true });
       if (!chosen.ok) return set({ dictationError: chosen.error });
-      const path = chosen.value.path;
-      if (path) await startFileJob(path);
+      const paths = chosen.value.paths ?? (chosen.value.path ? [chosen.value.path] : []);
+      const room = MAX_FILE_QUEUE - get().fileQueue.length;
+      set({ fileQueue: [...get().fileQueue, ...paths.slice(0, room).map((p) => ({ path: p, label: labelOf(p) }))] });
+      if (paths.length > room) set({ dictationError: { code: 'invalid-request', message: `Only ${Math.max(0, room)} of the ${paths.length} files fit in the queue.` } });
+      await startNextFile();
     },
 
     retranscribeHistoryEntry: (entry) => retranscribe(entry.id, `the recording of ${formatDateTime(entry.createdAt)} again`),

@@ -171,6 +171,17 @@ describe('Electron main process (electron replaced by a recording fake)', () => 
     expect(await choose(trusted(), { purpose: 'anything' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
   });
 
+  it('several audio files picked at once each unlock transcribeFile, and only those', async () => {
+    const choose = h.fake.ipcHandlers.get(CALL_CHANNELS.chooseFile)!;
+    const transcribe = h.fake.ipcHandlers.get(CALL_CHANNELS.transcribeFile)!;
+    h.fake.module.dialog.answers.push({ canceled: false, filePaths: ['/audio/a.mp3', '/audio/b.m4a'] });
+    expect(await choose(trusted(), { purpose: 'audio', many: true })).toEqual({ ok: true, value: { path: '/audio/a.mp3', paths: ['/audio/a.mp3', '/audio/b.m4a'] } });
+    expect(h.fake.module.dialog.shown.at(-1)).toMatchObject({ properties: ['openFile', 'multiSelections'] });
+    // Past the pick check, the dictation service answers (there is none in this fake app).
+    for (const path of ['/audio/a.mp3', '/audio/b.m4a']) expect(await transcribe(trusted(), { path })).not.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await transcribe(trusted(), { path: '/audio/c.wav' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
   it('Make a model: both folders come from the folder dialog, or the call is refused', async () => {
     const choose = h.fake.ipcHandlers.get(CALL_CHANNELS.chooseFile)!;
     const convert = h.fake.ipcHandlers.get(CALL_CHANNELS.convertCheckpoint)!;
