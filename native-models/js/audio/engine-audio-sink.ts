@@ -3,6 +3,7 @@
  * resampled to 16 kHz as the blocks arrive, so a long file is never held at its own rate and
  * channel count (an hour of 48 kHz stereo is 1.4 GB as floats; at 16 kHz mono, 230 MB).
  */
+import { appendFloats } from './float-buffer.js';
 import { StreamingResampler } from './streaming-resampler.js';
 import { mixToMono } from './wav.js';
 
@@ -63,12 +64,7 @@ export class EngineAudioSink {
 
   private append(samples: Float32Array): void {
     if (this.length + samples.length > this.maxSeconds * ENGINE_SAMPLE_RATE) throw new AudioTooLongError(this.maxSeconds);
-    if (this.length + samples.length > this.out.length) {
-      const grown = new Float32Array(Math.max(this.out.length * 2, this.length + samples.length));
-      grown.set(this.out.subarray(0, this.length));
-      this.out = grown;
-    }
-    this.out.set(samples, this.length);
+    this.out = appendFloats(this.out, this.length, samples);
     this.length += samples.length;
   }
 }

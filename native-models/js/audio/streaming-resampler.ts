@@ -5,6 +5,7 @@
 // seamless: feeding a signal in any split gives the same samples as feeding it whole, and with
 // flush() the same samples as resample() on the whole signal. No DOM, no Node.
 
+import { appendFloats } from './float-buffer';
 import { ResampleKernel } from './resample';
 
 export class StreamingResampler {
@@ -71,12 +72,7 @@ export class StreamingResampler {
   }
 
   private append(input: Float32Array): void {
-    if (this.length + input.length > this.history.length) {
-      const grown = new Float32Array(Math.max(this.history.length * 2, this.length + input.length));
-      grown.set(this.history.subarray(0, this.length));
-      this.history = grown;
-    }
-    this.history.set(input, this.length);
+    this.history = appendFloats(this.history, this.length, input);
     this.length += input.length;
   }
 
