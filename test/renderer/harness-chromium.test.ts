@@ -326,8 +326,8 @@ describe('renderer in Chromium through the harness', () => {
 
       // Several at once: the audio ones are transcribed one after another, what is not audio is named.
       await dragFiles(dropPage, [{ name: 'a.wav', wavSeconds: 0.5 }, { name: 'notes.txt' }, { name: 'b.wav', wavSeconds: 0.25 }]);
-      await expect.poll(() => dropPage.getByRole('alert').textContent())
-        .toBe('“notes.txt” is not an audio file (WAV, MP3, FLAC, Ogg, Opus, M4A…). The other files are transcribed in turn.');
+      await expect.poll(() => dropPage.getByRole('status').textContent())
+        .toContain('“notes.txt” is not an audio file (WAV, MP3, FLAC, Ogg, Opus, M4A…). The other files are transcribed in turn.');
       await expect.poll(() => dropPage.getByTestId('file-job').textContent()).toContain('Transcribing a.wav… (1 more waiting)');
       dictation.release();
       await expect.poll(() => dropPage.getByTestId('file-job').textContent()).toContain('Transcribing b.wav…');

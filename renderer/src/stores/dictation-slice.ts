@@ -84,7 +84,8 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
         if (!registered.ok) problems.push(`“${file.name}”: ${registered.error.message}`);
         else set({ fileQueue: [...get().fileQueue, { path: registered.value.path, label: file.name }] });
       }
-      if (problems.length) refuse(`${problems.join('; ')}. The other files are transcribed in turn.`);
+      // A notice, not the error line: the files taken start at once, and a job's start clears errors.
+      if (problems.length) get().pushNotice({ kind: 'info', message: `${problems.join('; ')}. The other files are transcribed in turn.` });
       await startNextFile();
     },
 

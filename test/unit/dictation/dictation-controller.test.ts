@@ -260,7 +260,8 @@ describe('DictationController on the real engine', () => {
       settings: () => settingsFor(tiny), host: new EngineHost(slow), vad: null, now: () => clock, notify: (n) => notices.push(n.message),
     });
     await controller.start();
-    const frames = framesOf(new Float32Array(16_000 * 20));
+    // Room noise (−60 dBFS), not digital silence, which would bring the muted-microphone notice too.
+    const frames = framesOf(Float32Array.from({ length: 16_000 * 20 }, (_, i) => 0.0014 * Math.sin(i * 0.7)));
     for (const [seq, frame] of frames.entries()) {
       clock = seq * 80; // frames arrive in real time
       controller.pushAudio(frame, seq);
