@@ -53,7 +53,7 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
       const paths = chosen.value.paths ?? (chosen.value.path ? [chosen.value.path] : []);
       const room = MAX_FILE_QUEUE - get().fileQueue.length;
       set({ fileQueue: [...get().fileQueue, ...paths.slice(0, room).map((p) => ({ path: p, label: labelOf(p) }))] });
-      if (paths.length > room) set({ dictationError: { code: 'invalid-request', message: `Only ${Math.max(0, room)} of the ${paths.length} files fit in the queue.` } });
+      if (paths.length > room) get().pushNotice({ kind: 'info', message: `Only ${Math.max(0, room)} of the ${paths.length} files fit in the queue; choose the others when some are done.` });
       await startNextFile();
     },
 
