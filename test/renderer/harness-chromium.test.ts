@@ -290,7 +290,7 @@ describe('renderer in Chromium through the harness', () => {
       await expect.poll(() => dropPage.getByTestId('dictation-state').textContent()).toBe('Ready');
       // Dragging files over the transcript highlights it; leaving takes the highlight away.
       await dragFiles(dropPage, [{ name: 'speech.wav', wavSeconds: 1.5 }], false);
-      await expect.poll(() => dropPage.getByTestId('drop-overlay').textContent()).toBe('Drop an audio file to transcribe it');
+      await expect.poll(() => dropPage.getByTestId('drop-overlay').textContent()).toBe('Drop audio files to transcribe them');
       const screenshot = (name: string) => process.env.VXD_SCREENSHOTS && dropPage.screenshot({ path: path.join(repo, 'docs', 'screenshots', name) });
       await screenshot('dictation-drop.png');
       await dropPage.getByTestId('transcript').evaluate((el) => el.dispatchEvent(new DragEvent('dragleave', { bubbles: true, dataTransfer: (() => { const d = new DataTransfer(); d.items.add(new File(['x'], 'x.wav')); return d; })() })));

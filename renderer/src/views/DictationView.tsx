@@ -107,10 +107,10 @@ export function DictationView() {
         </p>
       )}
 
-      <FileDropZone label="Drop an audio file to transcribe it" onFiles={(files) => void transcribeDropped(files)}>
+      <FileDropZone label="Drop audio files to transcribe them" onFiles={(files) => void transcribeDropped(files)}>
         <div className="transcript-box">
           <div ref={transcriptRef} className="transcript" data-testid="transcript" aria-live="polite" aria-label="Transcript">
-            {transcript || <span className="placeholder">{settings ? `Press Start or ${settings.hotkey.accelerator} and speak. Your words appear here as you talk. To transcribe a recording, drop an audio file here.` : ' '}</span>}
+            {transcript || <span className="placeholder">{settings ? `Press Start or ${settings.hotkey.accelerator} and speak. Your words appear here as you talk. To transcribe recordings, drop audio files here.` : ' '}</span>}
           </div>
           <div className="transcript-actions">
             <CopyButton text={transcript} />
