@@ -1,10 +1,11 @@
 // Electron entry point: app lifecycle and wiring only. Everything with logic lives in
 // electron/core (AppCore) and is shared with the browser harness.
 
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, session } from 'electron';
 import path from 'node:path';
 import { EVENT_CHANNELS, type ViewName } from '../common/ipc-contract';
 import { AppCore } from '../core/app/app-core';
+import { notifyFileJobs } from '../core/app/file-job-notifier';
 import { NativeModelService } from '../core/app/native-model-service';
 import { createNativeDictation } from '../core/dictation';
 import { bundledPackRunner } from '../core/models/checkpoint-converter';
@@ -59,6 +60,17 @@ async function start(): Promise<void> {
   });
   registerIpc(ipcMain, core);
   forwardEvents(core, () => BrowserWindow.getAllWindows());
+  notifyFileJobs({
+    onEvent: (listener) => core!.onEvent(listener),
+    focused: () => BrowserWindow.getFocusedWindow() !== null,
+    notify: (title, body, onClick) => {
+      if (!Notification.isSupported()) return;
+      const shown = new Notification({ title, body });
+      shown.on('click', onClick);
+      shown.show();
+    },
+    openHistory: () => showMainWindow('history'),
+  });
   followStartAtLogin(core);
   showMainWindow();
   // Hotkey, tray and overlay: optional extras; the window works without them.

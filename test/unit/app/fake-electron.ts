@@ -75,6 +75,17 @@ export class FakeMessageChannelMain {
   constructor() { FakeMessageChannelMain.last = this; }
 }
 
+/** Electron's system notifications: what was shown, and its click to fire. */
+export class FakeNotification {
+  static shown: FakeNotification[] = [];
+  static isSupported() { return true; }
+  private click: (() => void) | null = null;
+  constructor(readonly options: { title: string; body: string }) {}
+  on(event: string, fn: () => void) { if (event === 'click') this.click = fn; }
+  show() { FakeNotification.shown.push(this); }
+  clickIt() { this.click?.(); }
+}
+
 export function createFakeElectron(userData: () => string) {
   const ipcHandlers = new Map<string, Listener>();
   const ipcListeners = new Emitter();
@@ -154,6 +165,7 @@ export function createFakeElectron(userData: () => string) {
       },
     },
     shell: { opened: [] as string[], openExternal(url: string) { module.shell.opened.push(url); return Promise.resolve(); } },
+    Notification: FakeNotification,
     // Electron gives a File's path on disk only for one from a real drop or file input; here a test
     // marks such a File with a `diskPath` property, and any other File has none ('').
     webUtils: { getPathForFile: (file: unknown) => String((file as { diskPath?: string })?.diskPath ?? '') },
