@@ -389,8 +389,10 @@ describe('file dialogs through the core', () => {
     await waitFor(() => expect(screen.getByTestId('file-job').textContent).toContain('Transcribing monday.mp3… (1 more waiting)'));
     expect(many).toEqual(['audio']);
     const final = (n: number, text: string) => ({ sessionId: `s${n}`, text, source: 'file', durationMs: 1000, historyId: null, jobId: `7a1c2d3e-0000-4000-8000-00000000000${n}` } as const);
-    act(() => listener({ name: 'final', payload: final(1, 'Monday notes.') }));
+    // The first one fails: a notice that stays names it, and the next goes on.
+    act(() => listener({ name: 'error', payload: { code: 'invalid-request', message: '“monday.mp3” (MP3): it holds no audio.', keptText: false, sessionId: null } }));
     await waitFor(() => expect(screen.getByTestId('file-job').textContent).toContain('Transcribing tuesday.m4a…'));
+    expect(screen.getByRole('status').textContent).toContain('“monday.mp3” could not be transcribed: “monday.mp3” (MP3): it holds no audio.');
     act(() => listener({ name: 'final', payload: final(2, 'Tuesday notes.') }));
     await waitFor(() => expect(screen.queryByTestId('file-job')).toBeNull());
     expect(started).toEqual(['/audio/monday.mp3', '/audio/tuesday.m4a']);

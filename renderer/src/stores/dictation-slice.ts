@@ -30,7 +30,7 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
     set({ dictationError: null, failedRecordingId: null });
     const started = await client.call('retranscribeHistoryEntry', { id });
     if (!started.ok) return set({ dictationError: started.error });
-    set({ fileJob: { jobId: started.value.jobId, label, entryId: id } });
+    set({ fileJob: { jobId: started.value.jobId, label, entryId: id }, fileProgressStart: null });
     get().setView('dictate'); // the job's progress and words show there
   };
   return {
@@ -146,13 +146,19 @@ export const createDictationSlice = (client: VoxtralClient): StateCreator<AppSta
     },
 
     applyError(error) {
+      const job = get().fileJob;
+      if (error.sessionId === null && job && get().fileQueue.length > 0) {
+        // One file of several failed: a notice that stays (the next file's start clears the error
+        // line), and the rest go on.
+        get().pushNotice({ kind: 'info', message: `“${job.label}” could not be transcribed: ${error.message}` });
+        set({ fileJob: null, progress: null, fileProgressStart: null });
+        void startNextFile();
+        return;
+      }
       const kept = error.keptText ? ' The words decoded so far were kept.' : '';
       const recorded = error.historyId ? ' Its recording is kept in History.' : '';
       set({ dictationError: { code: error.code, message: `${error.message}${kept}${recorded}` }, failedRecordingId: error.historyId ?? null });
-      if (error.sessionId === null && get().fileJob) {
-        set({ fileJob: null, progress: null, fileProgressStart: null });
-        void startNextFile();
-      }
+      if (error.sessionId === null && job) set({ fileJob: null, progress: null, fileProgressStart: null });
     },
 
     applySpeech(activity) {
