@@ -43,11 +43,8 @@ export class RecordingStore {
     const kept = new Map<string, Kept>();
     for (const name of await readdir(dir)) {
       const id = name.endsWith('.wav') ? name.slice(0, -4) : '';
+      if (!ID_PATTERN.test(id)) continue; // not ours
       const file = path.join(dir, name);
-      if (!ID_PATTERN.test(id)) {
-        if (name.endsWith('.tmp')) await rm(file, { force: true }); // a writer's leftover
-        continue;
-      }
       const info = await repairHeader(file).catch(() => null);
       if (info) kept.set(id, info);
       else await rm(file, { force: true }); // not even a header: nothing to play

@@ -51,7 +51,8 @@ export class Inserter implements InsertionSink {
         const text = prepared(finalText);
         try {
           const outcome = await this.finish(mode, platform, typer, text);
-          spacing?.inserted(outcome.delivered === 'typed' || outcome.delivered === 'pasted' ? text : null);
+          // Nothing said: the caret is still where the last one left it.
+          if (text !== '') spacing?.inserted(outcome.delivered === 'typed' || outcome.delivered === 'pasted' ? text : null);
           return outcome;
         } finally {
           releaseOwn();

@@ -58,7 +58,6 @@ describe('RecordingStore', () => {
     await writeFile(path.join(dir, 'recordings', `${truncated}.wav`), Buffer.alloc(20));
     await writeFile(path.join(dir, 'recordings', `${junk}.wav`), Buffer.alloc(100, 7));
     await writeFile(path.join(dir, 'recordings', 'notes.txt'), 'mine');
-    await writeFile(path.join(dir, 'recordings', `${randomUUID()}.wav.tmp`), 'leftover');
     const store = await RecordingStore.open(dir);
     expect(store.has(truncated)).toBe(false);
     expect(store.has(junk)).toBe(false);

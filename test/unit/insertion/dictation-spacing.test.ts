@@ -79,6 +79,14 @@ describe('a space between consecutive dictations', () => {
     expect(keys.text).toBe('Hello world. How are you?\nNew line.Elsewhere.'); // the click moved the caret: we cannot know where
   });
 
+  it('a dictation that heard nothing leaves the caret where the last one did: the next still continues', async () => {
+    const { keys, dictate } = setup('paste');
+    await dictate(' First.');
+    await dictate('');
+    await dictate(' Second.');
+    expect(keys.text).toBe('First. Second.');
+  });
+
   it('not before punctuation that hugs the word before, nor after whitespace we left', async () => {
     const { keys, dictate } = setup('paste');
     await dictate(' Hello');
