@@ -8,6 +8,7 @@ import { findDemoModel } from '../../electron/core/models/demo-model.js';
 import { writeFloatWav } from '../e2e-dictation/audio-compare.js';
 import { AudioWorkshop, concat } from '../unit/vad/speech-audio.js';
 import { loadTekken } from '../../native-models/js/tokenizer/tekken.js';
+import { audioProgress } from '../../electron/cli/commands/transcribe.js';
 import { cli, fixtureAudio, load, packedPair, repoRoot, scratchDir, streamThrough } from './helpers.js';
 
 describe('voxtral transcribe', () => {
@@ -147,6 +148,17 @@ describe('voxtral transcribe', () => {
     for (const name of ['hello.srt', 'hello-2.srt']) expect(readFileSync(path.join(out, name), 'utf8')).toMatch(/^1\n00:00:0\d,\d{3} --> .*\nHello Ben, This is a dictation test\.\n$/);
     const many = await cli(['transcribe', '--model', demo.pte, path.join(encoded, 'hello.mp3'), notes]);
     expect(many.err).toMatch(/several AUDIO files need --out-dir DIR/);
+  });
+
+  it('shows how far into the file it is on a terminal only, and ends that line once', () => {
+    let err = '';
+    const io = { out: () => undefined, err: (t: string) => { err += t; } };
+    expect(audioProgress(io, 'talk.mp3', false)).toBeUndefined(); // a pipe or a log: nothing but the result
+    const progress = audioProgress(io, 'talk.mp3', true)!;
+    progress(16_000 * 30, 16_000 * 120);
+    progress(16_000 * 120, 16_000 * 120);
+    progress(16_000 * 120, 16_000 * 120); // after the end: nothing more
+    expect(err).toBe('\r\x1b[2Ktranscribing talk.mp3  25%  0:30 of 2:00\r\x1b[2Ktranscribing talk.mp3 100%  2:00 of 2:00\n');
   });
 
   it('reports bad requests in one line', async () => {

@@ -20,6 +20,7 @@ import { formatSubtitles, subtitleCues } from '../../common/subtitles.js';
 import { resolveBackend } from '../../core/engine/backend-choice.js';
 import { oneOf, parseCommandArgs, parseInteger, requireString } from '../args.js';
 import { CliUsageError, type CliCommand, type CliIo } from '../command.js';
+import { progressReporter } from '../progress.js';
 
 const usage =
   'voxtral transcribe --model model.pte [--data model.ptd] [--tokenizer tekken.json] [--backend auto|cpu|cuda] [--gpu ID|INDEX] [--dtype bf16|fp32] [--threads N] [--format text|json|srt|vtt] [--out-dir DIR] AUDIO...';
@@ -63,7 +64,8 @@ type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** A model loaded once for one file or many. */
 export interface Transcriber {
-  transcribe(audio: AudioFile): Promise<TranscribeResult>;
+  /** `onProgress`: how far into the audio the decoder has come (16 kHz samples of all). */
+  transcribe(audio: AudioFile, onProgress?: (samplesSeen: number, total: number) => void): Promise<TranscribeResult>;
   dispose(): void;
 }
 
@@ -81,7 +83,7 @@ export async function openTranscriber(o: ModelOptions): Promise<Transcriber> {
   if (o.gpu !== undefined && backend !== 'cuda') throw new CliUsageError(o.backend === 'auto' ? '--gpu: there is no usable NVIDIA GPU here' : '--gpu needs --backend cuda');
   const model = await loadModel({ pte: o.pte, ptd: o.ptd, backend, gpu: o.gpu, dtype: o.dtype, threads: o.threads });
   return {
-    transcribe: (audio) => transcribeWith(model, tekken, audio, backend, o.dtype),
+    transcribe: (audio, onProgress) => transcribeWith(model, tekken, audio, backend, o.dtype, onProgress),
     dispose: () => model.dispose(),
   };
 }
@@ -94,25 +96,29 @@ export async function readForTranscription(file: string, warn?: (message: string
 }
 
 /** Runs one file through a streaming session; text is built incrementally as tokens arrive. */
-export async function transcribeFile(o: TranscribeOptions): Promise<TranscribeResult> {
+export async function transcribeFile(o: TranscribeOptions, onProgress?: (samplesSeen: number, total: number) => void): Promise<TranscribeResult> {
   tokenizerFor(o); // a missing tokenizer is said before the audio is read
   const audio = await readForTranscription(o.audio, o.warn); // a bad file is said before the model loads
   const transcriber = await openTranscriber(o);
   try {
-    return await transcriber.transcribe(audio);
+    const result = await transcriber.transcribe(audio, onProgress);
+    onProgress?.(audio.samples.length, audio.samples.length); // the line ends, whatever the last step saw
+    return result;
   } finally {
     transcriber.dispose();
   }
 }
 
-async function transcribeWith(model: EngineModel, tekken: Tekken, audio: AudioFile, backend: BackendId, dtype: ActivationDtype): Promise<TranscribeResult> {
+async function transcribeWith(model: EngineModel, tekken: Tekken, audio: AudioFile, backend: BackendId, dtype: ActivationDtype,
+  onProgress?: (samplesSeen: number, total: number) => void): Promise<TranscribeResult> {
   const decoder = new SegmentedDecoder(tekken);
   let text = '';
   let failure: EngineError | undefined;
   const session = new ContinuousSession(model, {
     maxHistorySamples: Math.max(1, audio.samples.length), // the file is in memory anyway
-    onTokens: (ids, { segment }) => {
+    onTokens: (ids, { segment, samplesSeen }) => {
       text += decoder.push(ids, segment);
+      onProgress?.(Math.min(samplesSeen, audio.samples.length), audio.samples.length);
     },
     onError: (err) => {
       failure = err;
@@ -178,7 +184,7 @@ export const transcribeCommand: CliCommand = {
     };
     try {
       if (outDir === undefined) {
-        io.out(render(await transcribeFile(options), format));
+        io.out(render(await transcribeFile(options, audioProgress(io, path.basename(options.audio))), format));
         return 0;
       }
       return await transcribeInto(outDir, positionals, options, format, io);
@@ -205,7 +211,9 @@ async function transcribeInto(outDir: string, files: readonly string[], options:
     for (const file of files) {
       try {
         const audio = await readForTranscription(file, (message) => io.err(`warning: ${file}: ${message}\n`));
-        const result = await transcriber.transcribe(audio);
+        const progress = audioProgress(io, path.basename(file));
+        const result = await transcriber.transcribe(audio, progress);
+        progress?.(audio.samples.length, audio.samples.length);
         const out = outputPath(outDir, file, EXTENSIONS[format], written);
         writeFileSync(out, render(result, format));
         io.out(`${file} → ${out}\n`);
@@ -235,4 +243,23 @@ function render(result: TranscribeResult, format: OutputFormat): string {
   if (format === 'json') return `${JSON.stringify(result)}\n`;
   if (format === 'text') return `${result.text.trim()}\n`;
   return formatSubtitles(subtitleCues(result.words), format);
+}
+
+/**
+ * How far into a file the transcription is, on a terminal only (a line redrawn in place, ended
+ * once when the file is done): scripts, pipes and logs get nothing but the result.
+ */
+export function audioProgress(io: CliIo, name: string, isTty = Boolean(process.stderr.isTTY)): ((seen: number, total: number) => void) | undefined {
+  if (!isTty) return undefined;
+  const report = progressReporter(io, `transcribing ${name}`, true);
+  const clock = (samples: number) => {
+    const s = Math.round(samples / 16_000);
+    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  };
+  let ended = false;
+  return (seen, total) => {
+    if (ended) return;
+    ended = seen >= total;
+    report(seen, total, `${clock(seen)} of ${clock(total)}`);
+  };
 }
