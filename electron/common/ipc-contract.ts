@@ -85,7 +85,8 @@ export interface Settings {
    * microphone indicator is off in between).
    */
   microphone: { deviceId: string | null; keepOpen: MicKeepOpen };
-  hotkey: { accelerator: string; mode: HotkeyMode };
+  /** pasteLast: the hotkey that pastes the newest dictation's text again ('' = none). */
+  hotkey: { accelerator: string; mode: HotkeyMode; pasteLast: string };
   /**
    * spaceBetween: a dictation that continues where the last one ended (no key pressed or click
    * since, as the global hook saw it) starts with a space.
@@ -135,7 +136,7 @@ const sectionShapes: SectionShapes = {
   model: { pte: nullable(path), ptd: nullable(path) },
   engine: { backend: oneOf(BACKEND_CHOICES), dtype: oneOf(WEIGHT_DTYPES), threads: int(0, 256), gpu: nullable(str({ min: 1, max: 200 })), unloadAfterMinutes: int(0, 1440) },
   microphone: { deviceId: nullable(str({ min: 1, max: 512 })), keepOpen: oneOf(MIC_KEEP_OPEN) },
-  hotkey: { accelerator: str({ min: 1, max: 100 }), mode: oneOf(HOTKEY_MODES) },
+  hotkey: { accelerator: str({ min: 1, max: 100 }), mode: oneOf(HOTKEY_MODES), pasteLast: str({ max: 100 }) },
   insertion: { mode: oneOf(INSERTION_MODES), spaceBetween: bool },
   handsFree: {
     enabled: bool,
@@ -311,6 +312,8 @@ export interface DesktopStatus {
     /** What degraded and why, in plain words. */
     message: string | null;
     conflicts: string[];
+    /** The paste-last-transcript hotkey; null when none is set. */
+    pasteLast: { accelerator: string; works: boolean; message: string | null } | null;
   } | null;
   /** null where text is never put into other apps (the browser harness). */
   insertion: { available: boolean; detail: string } | null;
@@ -627,6 +630,9 @@ const desktopStatus = object<DesktopStatus>({
     holdToTalk: bool,
     message: nullable(str({ max: 4000 })),
     conflicts: arrayOf(str({ max: 4000 }), { max: 50 }),
+    pasteLast: nullable(object<NonNullable<NonNullable<DesktopStatus['hotkey']>['pasteLast']>>({
+      accelerator: str({ max: 100 }), works: bool, message: nullable(str({ max: 4000 })),
+    })),
   })),
   insertion: nullable(object<NonNullable<DesktopStatus['insertion']>>({ available: bool, detail: str({ max: 4000 }) })),
 });

@@ -6,7 +6,7 @@ import { clipboard, globalShortcut, screen, systemPreferences } from 'electron';
 import type { DesktopStatus, ViewName } from '../common/ipc-contract';
 import type { AppCore } from '../core/app/app-core';
 import { DictateAnywhere, dictationPortFrom, routeVoiceActivity, type CoordinatorSnapshot } from '../core/coordinator';
-import type { HotkeyStatus } from '../core/hotkey';
+import type { HotkeyStatus, PasteLastStatus } from '../core/hotkey';
 import type { ElectronClipboardLike } from '../core/insertion';
 import { Overlay } from './overlay';
 import { AppTray, trayStateOf, type TrayState } from './tray';
@@ -42,6 +42,8 @@ export class Desktop {
         globalShortcut,
         electronClipboard: syncClipboard(),
         accessibilityTrusted: process.platform === 'darwin' ? () => systemPreferences.isTrustedAccessibilityClient(false) : undefined,
+        // History off: null, and the coordinator pastes the last text it delivered itself.
+        lastTranscript: () => (core.settings.get().history.enabled ? core.history.latestText('mic') : null),
       });
     } catch (err) {
       log('the global hotkey could not start', err);
@@ -71,10 +73,10 @@ export class Desktop {
 
     if (dictateAnywhere) {
       const desk = dictateAnywhere;
-      desktop.reportHotkey(desk.hotkeyStatus, core);
+      desktop.reportHotkey(desk.hotkeyStatus, desk.pasteLastStatus, core);
       const insertion = desk.insertionStatus();
       if (!insertion.available) core.notify({ kind: 'info', message: `Text cannot be put into other apps yet: ${insertion.detail}` });
-      core.setDesktopStatus({ hotkey: hotkeyState(desk.hotkeyStatus), insertion });
+      core.setDesktopStatus({ hotkey: hotkeyState(desk.hotkeyStatus, desk.pasteLastStatus), insertion });
       // Hands-free silence ends a hotkey dictation, and speech while armed starts one, through the
       // coordinator, so the text is inserted into the focused app.
       disposers.push(routeVoiceActivity(core.dictation, desk.coordinator));
@@ -89,17 +91,18 @@ export class Desktop {
       }));
     }
 
-    let lastAccelerator = core.settings.get().hotkey.accelerator;
+    const bindings = (hotkey: { accelerator: string; pasteLast: string }) => `${hotkey.accelerator}\n${hotkey.pasteLast}`;
+    let lastBindings = bindings(core.settings.get().hotkey);
     disposers.push(
       core.settings.onChange((settings) => {
         tray?.update({ startAtLogin: settings.startAtLogin });
         if (!settings.showOverlay) overlay.hide();
-        if (dictateAnywhere && settings.hotkey.accelerator !== lastAccelerator) {
-          lastAccelerator = settings.hotkey.accelerator;
+        if (dictateAnywhere && bindings(settings.hotkey) !== lastBindings) {
+          lastBindings = bindings(settings.hotkey);
           const desk = dictateAnywhere;
           void desk.applySettings().then((status) => {
-            desktop.reportHotkey(status, core);
-            core.setDesktopStatus({ hotkey: hotkeyState(status), insertion: desk.insertionStatus() });
+            desktop.reportHotkey(status, desk.pasteLastStatus, core);
+            core.setDesktopStatus({ hotkey: hotkeyState(status, desk.pasteLastStatus), insertion: desk.insertionStatus() });
           }, (err) => log('hotkey re-bind failed', err));
         }
       }),
@@ -119,16 +122,17 @@ export class Desktop {
     this.tray?.destroy();
   }
 
-  private reportHotkey(status: HotkeyStatus | null, core: AppCore): void {
+  private reportHotkey(status: HotkeyStatus | null, pasteLast: PasteLastStatus | null, core: AppCore): void {
     if (!status) return;
     const works = status.backend !== 'none' && !status.error;
     this.tray?.update({ hotkey: works ? status.accelerator : null, warning: status.error ?? status.message });
     const problem = status.error ?? status.message;
     if (problem) core.notify({ kind: 'info', message: `Hotkey ${status.accelerator}: ${problem}` });
+    if (pasteLast && !pasteLast.works) core.notify({ kind: 'info', message: `Paste-last hotkey ${pasteLast.accelerator}: ${pasteLast.message}` });
   }
 }
 
-function hotkeyState(status: HotkeyStatus | null): DesktopStatus['hotkey'] {
+function hotkeyState(status: HotkeyStatus | null, pasteLast: PasteLastStatus | null): DesktopStatus['hotkey'] {
   if (!status) return null;
   return {
     accelerator: status.accelerator,
@@ -136,6 +140,7 @@ function hotkeyState(status: HotkeyStatus | null): DesktopStatus['hotkey'] {
     holdToTalk: status.holdToTalk,
     message: status.error ?? status.message,
     conflicts: status.conflicts,
+    pasteLast: pasteLast ? { ...pasteLast } : null,
   };
 }
 

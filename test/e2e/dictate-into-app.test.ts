@@ -251,6 +251,34 @@ describe('dictating into the focused app under X11', () => {
     expect(await readClipboard()).toBe(OLD_CLIPBOARD);
   });
 
+  it('paste last transcript: its chord pastes the last dictation again, after a space; the app never sees the chord', async () => {
+    mode = 'paste';
+    await holdHotkeyWhile(async () => {
+      await waitFor('recording', () => coordinator.snapshot().state === 'recording');
+      await waitFor('all the words', () => coordinator.snapshot().text.trim() === EXPECTED);
+    });
+    await waitFor('the text', async () => (await page.inputValue('#target')) === EXPECTED);
+    await waitFor('idle', () => coordinator.snapshot().state === 'idle');
+    expect(hotkeys.applyPasteLast('Ctrl+Alt+P', () => coordinator.pasteLast())).toEqual({ accelerator: 'Ctrl+Alt+P', works: true, message: null });
+    try {
+      await grab.ready();
+      states = [];
+      // Held a while, as a person presses it: the paste waits for the key to go up, else the
+      // grab would take its Ctrl+V.
+      await x.x('xdotool', ['keydown', 'ctrl+alt+p']);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(states).toEqual([]);
+      await x.x('xdotool', ['keyup', 'ctrl+alt+p']);
+      await waitFor('the text again', async () => (await page.inputValue('#target')) === `${EXPECTED} ${EXPECTED}`);
+      await waitFor('idle', () => coordinator.snapshot().state === 'idle');
+      expect(coordinator.snapshot().error).toBeNull();
+      expect(states).toEqual(['inserting', 'idle']);
+      expect(await readClipboard()).toBe(OLD_CLIPBOARD);
+    } finally {
+      hotkeys.applyPasteLast('', () => undefined);
+    }
+  });
+
   it('Escape cancels a tapped dictation: nothing is pasted, the app never sees that Escape, and gets the next one', async () => {
     mode = 'paste';
     hotkeyMode = 'both';

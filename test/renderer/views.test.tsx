@@ -161,6 +161,32 @@ describe('renderer views against the real core', () => {
     expect(core.settings.get().hotkey.accelerator).toBe('RightCtrl');
   });
 
+  it('settings view: the paste-last shortcut typed, recorded, cleared, and its status shown', async () => {
+    renderApp();
+    fireEvent.click(tab('Settings'));
+    const field = (await screen.findByLabelText('Paste last transcript')) as HTMLInputElement;
+    expect(field.value).toBe('');
+    expect(screen.queryByRole('button', { name: 'Clear' })).toBeNull();
+    fireEvent.change(field, { target: { value: ' Ctrl+Alt+V ' } });
+    fireEvent.blur(field);
+    await waitFor(() => expect(core.settings.get().hotkey.pasteLast).toBe('Ctrl+Alt+V'));
+    fireEvent.click(screen.getByRole('button', { name: 'Record the paste-last keys' }));
+    fireEvent.keyDown(window, { code: 'KeyZ', key: 'Z', altKey: true, shiftKey: true });
+    await waitFor(() => expect(core.settings.get().hotkey.pasteLast).toBe('Alt+Shift+Z'));
+    expect(core.settings.get().hotkey.accelerator).toBe('CommandOrControl+Shift+Space'); // the dictation hotkey is untouched
+    const status = (pasteLast: { accelerator: string; works: boolean; message: string | null } | null) => act(() => core.setDesktopStatus({
+      hotkey: { accelerator: 'F9', works: true, holdToTalk: true, message: null, conflicts: [], pasteLast }, insertion: null,
+    }));
+    status({ accelerator: 'Alt+Shift+Z', works: true, message: null });
+    await waitFor(() => expect(screen.getByTestId('paste-last-status').textContent).toBe('Alt+Shift+Z pastes your last dictation into the focused app.'));
+    status({ accelerator: 'Alt+Shift+Z', works: false, message: 'Alt+Shift+Z is already taken by another application.' });
+    await waitFor(() => expect(screen.getByTestId('paste-last-status').textContent).toBe('Alt+Shift+Z is already taken by another application.'));
+    fireEvent.click(screen.getByRole('button', { name: 'Clear' }));
+    await waitFor(() => expect(core.settings.get().hotkey.pasteLast).toBe(''));
+    status(null);
+    await waitFor(() => expect(screen.queryByTestId('paste-last-status')).toBeNull());
+  });
+
   it('settings view: replacements are added, replaced by spoken form, removed, and saved by the core', async () => {
     renderApp();
     fireEvent.click(tab('Settings'));
@@ -199,13 +225,13 @@ describe('renderer views against the real core', () => {
     await screen.findByRole('radio', { name: /Hold or tap/ });
     expect(screen.queryByTestId('hotkey-status')).toBeNull(); // the harness has no global hotkey: nothing to say
     act(() => core.setDesktopStatus({
-      hotkey: { accelerator: 'Ctrl+Space', works: true, holdToTalk: false, message: 'Hold-to-talk is unavailable (Wayland); the hotkey toggles dictation instead.', conflicts: ['Ctrl+Space switches input methods.'] },
+      hotkey: { accelerator: 'Ctrl+Space', works: true, holdToTalk: false, message: 'Hold-to-talk is unavailable (Wayland); the hotkey toggles dictation instead.', conflicts: ['Ctrl+Space switches input methods.'], pasteLast: null },
       insertion: { available: false, detail: 'install xdotool' },
     }));
     await waitFor(() => expect(screen.getByTestId('hotkey-status').textContent).toContain('the hotkey toggles dictation instead'));
     expect(screen.getByTestId('hotkey-status').textContent).toContain('Ctrl+Space switches input methods.');
     expect(screen.getByTestId('insertion-status').textContent).toBe('Text cannot reach other apps yet: install xdotool');
-    act(() => core.setDesktopStatus({ hotkey: { accelerator: 'F9', works: true, holdToTalk: true, message: null, conflicts: [] }, insertion: { available: true, detail: 'xdotool' } }));
+    act(() => core.setDesktopStatus({ hotkey: { accelerator: 'F9', works: true, holdToTalk: true, message: null, conflicts: [], pasteLast: null }, insertion: { available: true, detail: 'xdotool' } }));
     await waitFor(() => expect(screen.getByTestId('hotkey-status').textContent).toBe('F9 works everywhere: hold to talk or tap to toggle.'));
     expect(screen.queryByTestId('insertion-status')).toBeNull();
   });

@@ -16,6 +16,9 @@
 // - Errors and cancel always end in Idle with a message; the queue is dropped after an error.
 // - A press or toggle while a dictation started elsewhere (the window) runs stops that dictation and
 //   starts nothing: users expect the hotkey to stop whatever is listening. Its text stays in the window.
+// - Paste last transcript (its own hotkey) inserts the newest dictation's text again, through the
+//   same insertion path and queue, only from Idle: while a dictation runs the text would land
+//   inside it. A hotkey press during that insertion queues a dictation as after any other.
 
 import type { HotkeyMode } from '../../common/ipc-contract';
 import {
@@ -36,6 +39,8 @@ interface QueuedPress {
 const QUEUED_NOTICE = 'Will start again when the text is in';
 const STOP_WHEN_READY_NOTICE = 'Stopping as soon as the model is ready';
 const STOPPED_ELSEWHERE_NOTICE = 'Stopped the dictation started in the window; its text is there';
+const PASTE_LAST_BUSY_NOTICE = 'Paste last transcript works between dictations';
+const NOTHING_TO_PASTE_NOTICE = 'No transcript to paste yet';
 
 type Listener = (snapshot: CoordinatorSnapshot) => void;
 
@@ -43,6 +48,7 @@ export class DictationCoordinator {
   private readonly port: DictationPort;
   private readonly insertion: InsertionSink;
   private readonly hotkeyMode: () => HotkeyMode;
+  private readonly lastTranscript: (() => string | null) | undefined;
   private readonly timing: CoordinatorTiming;
   private readonly now: () => number;
   private readonly listeners = new Set<Listener>();
@@ -64,11 +70,14 @@ export class DictationCoordinator {
   private queued: QueuedPress | null = null;
   private session: InsertionSession | null = null;
   private unsubscribePartial: (() => void) | null = null;
+  /** The last text a dictation of ours delivered: paste-last's source when none is given. */
+  private lastDelivered: string | null = null;
 
   constructor(options: CoordinatorOptions) {
     this.port = options.port;
     this.insertion = options.insertion;
     this.hotkeyMode = options.hotkeyMode;
+    this.lastTranscript = options.lastTranscript;
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     this.now = options.now ?? Date.now;
   }
@@ -80,6 +89,8 @@ export class DictationCoordinator {
   /** Tray menu, CLI, or the globalShortcut fallback (which has no key-up). */
   toggle(): void { this.enqueue(() => this.onToggle()); }
   cancel(): void { this.enqueue(() => this.onCancel()); }
+  /** The paste-last hotkey: the newest transcript into the focused app again. */
+  pasteLast(): void { this.enqueue(() => this.onPasteLast()); }
   /** Hands-free: the VAD heard enough silence. Ends a recording dictation like a toggle-off; never starts one. */
   silenceStop(): void { this.enqueue(() => { if (this.state === 'recording' || this.state === 'arming') this.requestStop(); }); }
   /** Start-on-speech: the VAD heard speech while armed. Starts a latched dictation from Idle only. */
@@ -271,6 +282,44 @@ export class DictationCoordinator {
     this.emit();
   }
 
+  private onPasteLast(): void {
+    if (this.state !== 'idle') {
+      this.notice = PASTE_LAST_BUSY_NOTICE;
+      this.emit();
+      return;
+    }
+    let text: string | null = null;
+    try {
+      text = this.lastTranscript?.() ?? null;
+    } catch {
+      // an unreadable history is the same as an empty one here
+    }
+    text ??= this.lastDelivered;
+    this.error = null;
+    if (typeof text !== 'string' || text.trim() === '') {
+      this.notice = NOTHING_TO_PASTE_NOTICE;
+      this.emit();
+      return;
+    }
+    this.dictation += 1;
+    this.text = text;
+    this.notice = null;
+    this.latched = false;
+    this.state = 'inserting';
+    let session: InsertionSession;
+    try {
+      session = this.insertion.begin();
+    } catch (err) {
+      this.error = `The text could not be inserted: ${messageOf(err)}`;
+      this.goIdle();
+      return;
+    }
+    this.session = session;
+    this.emit();
+    const pasted = text;
+    this.track(() => session.finish(pasted), (d, outcome) => this.onInserted(d, outcome), (d, err) => this.onInsertFailed(d, err));
+  }
+
   // ── Lifecycle ───────────────────────────────────────────────────────────────────────────────
 
   private begin(pressAt: number, latched: boolean): void {
@@ -350,6 +399,7 @@ export class DictationCoordinator {
     if (this.text.trim() === '') this.notice = 'Nothing was heard';
     else if (outcome.delivered === 'none') this.error = outcome.message ?? 'The text could not be inserted';
     else this.notice = outcome.message;
+    if (this.text.trim() !== '') this.lastDelivered = this.text;
     this.goIdle();
   }
 

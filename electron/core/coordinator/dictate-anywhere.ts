@@ -5,7 +5,9 @@
 
 import type { HotkeyMode, InsertionMode } from '../../common/ipc-contract';
 import type { DictationService } from '../app/services';
-import { HotkeyService, loadUiohook, probeHook, type GlobalShortcutLike, type HotkeyStatus, type KeyHook, type ProbeResult } from '../hotkey';
+import {
+  HotkeyService, loadUiohook, probeHook, type GlobalShortcutLike, type HotkeyStatus, type KeyHook, type PasteLastStatus, type ProbeResult,
+} from '../hotkey';
 import {
   detectPlatformInsertion, DictationSpacing, Inserter, NodeCommandRunner, type CommandRunner, type ElectronClipboardLike, type PlatformInsertion,
 } from '../insertion';
@@ -66,7 +68,8 @@ export function routeVoiceActivity(
 }
 
 export interface DictateAnywhereSettings {
-  hotkey: { accelerator: string; mode: HotkeyMode };
+  /** pasteLast: the paste-last-transcript hotkey ('' or absent = none). */
+  hotkey: { accelerator: string; mode: HotkeyMode; pasteLast?: string };
   insertion: { mode: InsertionMode; spaceBetween?: boolean };
 }
 
@@ -81,6 +84,8 @@ export interface DictateAnywhereOptions {
   env?: NodeJS.ProcessEnv;
   probe?: () => Promise<ProbeResult>;
   loadHook?: () => Promise<KeyHook>;
+  /** What paste-last inserts (main: the newest dictation in History); default: the last one delivered here. */
+  lastTranscript?: () => string | null;
 }
 
 export class DictateAnywhere {
@@ -88,7 +93,9 @@ export class DictateAnywhere {
   private readonly hotkeys: HotkeyService;
   private readonly detect: () => PlatformInsertion;
   private accelerator: string | null = null;
+  private pasteLastAccelerator: string | null = null;
   private status: HotkeyStatus | null = null;
+  private pasteLast: PasteLastStatus | null = null;
   private readonly offCancel: () => void;
 
   private constructor(private readonly options: DictateAnywhereOptions) {
@@ -111,7 +118,7 @@ export class DictateAnywhere {
       spaceBetween: () => options.settings().insertion.spaceBetween ?? true,
     });
     this.coordinator = new DictationCoordinator({
-      port: options.port, insertion: inserter, hotkeyMode: () => options.settings().hotkey.mode,
+      port: options.port, insertion: inserter, hotkeyMode: () => options.settings().hotkey.mode, lastTranscript: options.lastTranscript,
     });
     const coordinator = this.coordinator;
     this.hotkeys = new HotkeyService({
@@ -136,18 +143,27 @@ export class DictateAnywhere {
   }
 
   /**
-   * Re-binds the hotkey when its accelerator changed (or when forced, e.g. after the user granted
-   * a permission the hook needed); mode and insertion are read per press.
+   * Re-binds the hotkeys when an accelerator changed (or when forced, e.g. after the user granted
+   * a permission the hook needed); mode and insertion are read per press. The paste-last hotkey is
+   * bound after the dictation hotkey, which it must not repeat.
    */
   async applySettings(force = false): Promise<HotkeyStatus> {
-    const accelerator = this.options.settings().hotkey.accelerator;
-    if (!force && this.status && accelerator === this.accelerator) return this.status;
-    this.accelerator = accelerator;
-    this.status = await this.hotkeys.apply(accelerator);
-    return this.status;
+    const { accelerator, pasteLast = '' } = this.options.settings().hotkey;
+    const rebind = force || !this.status || accelerator !== this.accelerator;
+    if (rebind) {
+      this.accelerator = accelerator;
+      this.status = await this.hotkeys.apply(accelerator);
+    }
+    if (rebind || pasteLast !== this.pasteLastAccelerator) {
+      this.pasteLastAccelerator = pasteLast;
+      this.pasteLast = this.hotkeys.applyPasteLast(pasteLast, () => this.coordinator.pasteLast());
+    }
+    return this.status!;
   }
 
   get hotkeyStatus(): HotkeyStatus | null { return this.status; }
+  /** null when no paste-last hotkey is set. */
+  get pasteLastStatus(): PasteLastStatus | null { return this.pasteLast; }
 
   /** Whether text can reach other apps here, and if not, exactly what is missing. */
   insertionStatus(): { available: boolean; detail: string } {

@@ -84,6 +84,12 @@ export interface CoordinatorOptions {
   insertion: InsertionSink;
   /** Read at each press, so a settings change applies to the next press. */
   hotkeyMode: () => HotkeyMode;
+  /**
+   * What paste-last inserts: the newest dictation's text (main reads it from History, so a
+   * dictation made in the window, or corrected there, counts too), or null when it cannot tell
+   * (History off): then the last text this coordinator delivered.
+   */
+  lastTranscript?: () => string | null;
   timing?: Partial<CoordinatorTiming>;
   now?: () => number;
 }

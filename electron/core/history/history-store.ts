@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { validateHistoryEntry, type HistoryChange, type HistoryEntry, type HistoryPage, type Notice } from '../../common/ipc-contract';
+import { validateHistoryEntry, type HistoryChange, type HistoryEntry, type HistoryPage, type Notice, type TranscriptSource } from '../../common/ipc-contract';
 import { check, isPlainObject } from '../../common/validate';
 import { moveAsideCorrupt, readJsonFile, removeStaleTemps, SerialQueue, writeJsonAtomic } from '../app/json-file';
 
@@ -75,6 +75,12 @@ export class HistoryStore {
       return words.every((w) => text.includes(w));
     });
     return { entries: matches.slice(0, limit).map(copy), total: matches.length };
+  }
+
+  /** The newest finished entry's text from `source` that has words, or null (paste-last's source). */
+  latestText(source: TranscriptSource): string | null {
+    const entry = this.entries.find((e) => e.source === source && e.status !== 'recording' && e.text.trim() !== '');
+    return entry ? entry.text : null;
   }
 
   /** Every entry's id. */

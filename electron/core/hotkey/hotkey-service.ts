@@ -43,6 +43,25 @@ export interface HotkeyStatus {
   error: string | null;
 }
 
+/**
+ * While a grabbed chord's key is down X gives every key to the grab's owner, so a paste sent then
+ * never reaches the app: paste-last waits for its key to go up, as the hook sees it (this long at
+ * most); the hook's event may come after globalShortcut's, hence a first short look. Without a
+ * hook, a typical press's length.
+ */
+const PASTE_LAST_HOOK_LAG_MS = 30;
+const PASTE_LAST_RELEASE_WAIT_MS = 2000;
+const PASTE_LAST_BLIND_WAIT_MS = 250;
+
+/** The paste-last-transcript hotkey: a press only, so globalShortcut alone serves it. */
+export interface PasteLastStatus {
+  accelerator: string;
+  /** Pressing it pastes (the shortcut is registered). */
+  works: boolean;
+  /** Why not, or a known clash, in plain words; null when it simply works. */
+  message: string | null;
+}
+
 export interface HotkeyServiceOptions {
   handlers: HotkeyHandlers;
   globalShortcut?: GlobalShortcutLike;
@@ -57,6 +76,10 @@ export class HotkeyService {
   private matcher: HotkeyMatcher | ModifierAloneMatcher | null = null;
   private registered: string | null = null;
   private binding: HotkeyBinding | null = null;
+  private pasteLastBinding: HotkeyBinding | null = null;
+  private pasteLastRegistered: string | null = null;
+  /** The hook saw the paste-last chord's key go down and not up yet. */
+  private pasteLastDown = false;
   private cancelArmed = false;
   private cancelGrabbed = false;
   private readonly modifiers = new ModifierTracker();
@@ -132,6 +155,50 @@ export class HotkeyService {
   }
 
   /**
+   * Binds the paste-last hotkey ('' = none) to `onPress`, through globalShortcut: its grab keeps
+   * the chord from the focused app, which is where the text goes. Bind the dictation hotkey first:
+   * the same chord for both is refused here.
+   */
+  applyPasteLast(accelerator: string, onPress: () => void): PasteLastStatus | null {
+    this.unbindPasteLast();
+    if (accelerator.trim() === '') return null;
+    const failed = (message: string): PasteLastStatus => ({ accelerator, works: false, message });
+    const parsed = parseAccelerator(accelerator, this.platform);
+    if (!parsed.ok) return failed(parsed.error);
+    const binding = parsed.binding;
+    const name = describeBinding(binding);
+    if (binding.modifierOnly) return failed(`${name} alone cannot paste: choose a key with modifiers, e.g. Ctrl+Alt+V.`);
+    if (this.binding && sameChord(binding, this.binding)) return failed(`${name} is the dictation hotkey; choose another key for pasting.`);
+    const shortcut = this.options.globalShortcut;
+    if (!shortcut) return failed('Global shortcuts are unavailable here.');
+    const electronName = toElectronAccelerator(binding);
+    let registered = false;
+    try {
+      registered = shortcut.register(electronName, () => this.afterPasteLastRelease(onPress));
+    } catch {
+      registered = false;
+    }
+    if (!registered) return failed(`${name} is already taken by another application.`);
+    this.pasteLastRegistered = electronName;
+    this.pasteLastBinding = binding;
+    const conflicts = hotkeyConflicts(binding, this.platform);
+    return { accelerator, works: true, message: conflicts.length > 0 ? conflicts.join(' ') : null };
+  }
+
+  private afterPasteLastRelease(run: () => void): void {
+    if (!this.hook) {
+      setTimeout(run, PASTE_LAST_BLIND_WAIT_MS);
+      return;
+    }
+    const deadline = Date.now() + PASTE_LAST_RELEASE_WAIT_MS;
+    const check = () => {
+      if (this.pasteLastDown && Date.now() < deadline) setTimeout(check, 10);
+      else run();
+    };
+    setTimeout(check, PASTE_LAST_HOOK_LAG_MS);
+  }
+
+  /**
    * While armed (a dictation runs), Escape without modifiers cancels it. The key is grabbed for
    * that time where globalShortcut can, so the focused app does not also take it (a dialog closed
    * by the Escape meant for the dictation); the rest of the time Escape is the app's. Not armed
@@ -180,6 +247,7 @@ export class HotkeyService {
   stop(): void {
     this.setCancelArmed(false);
     this.unbind();
+    this.unbindPasteLast();
     this.modifiers.reset();
     if (this.hook) {
       try {
@@ -206,6 +274,7 @@ export class HotkeyService {
         this.modifiers.handle(event);
         this.keystrokes.handle(event);
         this.inputActivity.key(event);
+        if (this.pasteLastBinding && event.key === this.pasteLastBinding.key) this.pasteLastDown = event.type === 'down';
         this.matcher?.handle(event);
         if (this.cancelArmed && event.type === 'down' && event.key === CANCEL_KEY && event.modifiers.size === 0) this.options.handlers.cancel();
       }, () => this.inputActivity.pointer());
@@ -230,16 +299,33 @@ export class HotkeyService {
     return 'ok';
   }
 
-  /** Keys whose presses are ours to act on, not the user's typing: the hotkey's key and, while armed, Escape. */
+  /**
+   * Keys whose presses are ours to act on, not the user's typing: the hotkeys' keys and, while
+   * armed, Escape. (Pasting the last transcript goes on after what was there, like a dictation.)
+   */
   private ignoredKeys(): ReadonlySet<string> {
     const keys = new Set<string>();
     if (this.binding?.key) keys.add(this.binding.key);
+    if (this.pasteLastBinding?.key) keys.add(this.pasteLastBinding.key);
     if (this.cancelArmed) keys.add(CANCEL_KEY);
     return keys;
   }
 
   private cancelIsHotkey(): boolean {
     return this.binding?.key === CANCEL_KEY && this.binding.modifiers.size === 0;
+  }
+
+  private unbindPasteLast(): void {
+    if (this.pasteLastRegistered && this.options.globalShortcut) {
+      try {
+        this.options.globalShortcut.unregister(this.pasteLastRegistered);
+      } catch {
+        // already gone
+      }
+    }
+    this.pasteLastRegistered = null;
+    this.pasteLastBinding = null;
+    this.pasteLastDown = false;
   }
 
   private unbind(): void {
@@ -256,4 +342,8 @@ export class HotkeyService {
     }
     this.registered = null;
   }
+}
+
+function sameChord(a: HotkeyBinding, b: HotkeyBinding): boolean {
+  return a.key === b.key && a.modifiers.size === b.modifiers.size && [...a.modifiers].every((m) => b.modifiers.has(m));
 }

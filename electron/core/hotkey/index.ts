@@ -5,4 +5,4 @@ export { KeystrokeAuditor } from './keystroke-audit';
 export { probeHook, hookPreconditions, resolveHookModule, type ProbeResult } from './hook-probe';
 export { loadUiohook, type KeyHook } from './uiohook-source';
 export { InputActivityTracker, OWN_INPUT_SETTLE_MS, type InputActivity } from './input-activity';
-export { HotkeyService, type GlobalShortcutLike, type HotkeyHandlers, type HotkeyStatus } from './hotkey-service';
+export { HotkeyService, type GlobalShortcutLike, type HotkeyHandlers, type HotkeyStatus, type PasteLastStatus } from './hotkey-service';

@@ -12,7 +12,7 @@ export function defaultSettings(): Settings {
     // Open between dictations: the first word is never cut, even on a slow Bluetooth microphone.
     microphone: { deviceId: null, keepOpen: 'always' },
     // Hold to talk, or tap to toggle: what most dictation apps converge on.
-    hotkey: { accelerator: 'CommandOrControl+Shift+Space', mode: 'both' },
+    hotkey: { accelerator: 'CommandOrControl+Shift+Space', mode: 'both', pasteLast: '' },
     insertion: { mode: 'paste', spaceBetween: true },
     // Silence: 1.5 s, as issue #8 suggests; long enough for a breath between sentences.
     handsFree: { enabled: false, startOnSpeech: false, silenceMs: 1500, minSpeechMs: 250, threshold: 0.5 },

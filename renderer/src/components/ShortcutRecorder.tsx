@@ -5,7 +5,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { ALONE_MODIFIERS, acceleratorOf, modifierCount } from './shortcut-keys';
 
-export function ShortcutRecorder({ onRecord }: { onRecord(accelerator: string): void }) {
+/** `label`: the button's accessible name where a page has more than one recorder. */
+export function ShortcutRecorder({ onRecord, label }: { onRecord(accelerator: string): void; label?: string }) {
   const [recording, setRecording] = useState(false);
   const record = useRef(onRecord);
   record.current = onRecord;
@@ -37,7 +38,7 @@ export function ShortcutRecorder({ onRecord }: { onRecord(accelerator: string): 
     };
   }, [recording]);
   return (
-    <button type="button" className="button secondary" aria-pressed={recording} onClick={() => setRecording((r) => !r)}>
+    <button type="button" className="button secondary" aria-label={label} aria-pressed={recording} onClick={() => setRecording((r) => !r)}>
       {recording ? 'Press the keys… (Esc: stop)' : 'Record…'}
     </button>
   );

@@ -16,3 +16,16 @@ export function HotkeyStatusLine({ status }: { status: DesktopStatus['hotkey'] }
     </div>
   );
 }
+
+/** Whether the paste-last shortcut works (nothing when none is set). */
+export function PasteLastStatusLine({ status }: { status: NonNullable<DesktopStatus['hotkey']>['pasteLast'] }) {
+  if (!status) return null;
+  return (
+    <div data-testid="paste-last-status">
+      {status.works
+        ? <p className="status-ok">{status.accelerator} pastes your last dictation into the focused app.</p>
+        : <p className="warning">{status.message ?? `${status.accelerator} is not bound.`}</p>}
+      {status.works && status.message && <ul className="conflicts"><li>{status.message}</li></ul>}
+    </div>
+  );
+}

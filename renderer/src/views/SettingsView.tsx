@@ -3,7 +3,7 @@ import { DraftInput, Field, RadioGroup, SelectField, Toggle } from '../component
 import { ShortcutRecorder } from '../components/ShortcutRecorder';
 import { useMicrophones } from '../components/use-microphones';
 import { useAppState } from '../stores/store-context';
-import { HotkeyStatusLine } from './HotkeyStatusLine';
+import { HotkeyStatusLine, PasteLastStatusLine } from './HotkeyStatusLine';
 import { ConvertSection } from './ConvertSection';
 import { MicrophoneTest } from './MicrophoneTest';
 import { ModelSection } from './ModelSection';
@@ -96,6 +96,18 @@ export function SettingsView() {
         </Field>
         <HotkeyStatusLine status={desktop?.hotkey ?? null} />
         <RadioGroup name="hotkey-mode" legend="How the shortcut works" value={settings.hotkey.mode} options={HOTKEY_MODES} onChange={(mode) => section('hotkey')({ mode })} />
+        <Field label="Paste last transcript" hint="Another shortcut, pressed once: your last dictation goes into the focused app again (say it landed in the wrong window, or you corrected it in History). Empty: none.">
+          {(id) => (
+            <div className="path-input">
+              <DraftInput id={id} value={settings.hotkey.pasteLast} placeholder="e.g. Ctrl+Alt+V" onCommit={(pasteLast) => section('hotkey')({ pasteLast: pasteLast.trim() })} />
+              <ShortcutRecorder label="Record the paste-last keys" onRecord={(pasteLast) => section('hotkey')({ pasteLast })} />
+              {settings.hotkey.pasteLast !== '' && (
+                <button type="button" className="button secondary" onClick={() => section('hotkey')({ pasteLast: '' })}>Clear</button>
+              )}
+            </div>
+          )}
+        </Field>
+        <PasteLastStatusLine status={desktop?.hotkey?.pasteLast ?? null} />
         <Toggle
           label="Hands-free"
           description="Start when you speak and stop after a pause, without holding keys."

@@ -59,6 +59,29 @@ describe('desktop integration (hotkey, tray, overlay) on the real core', () => {
     desktop.dispose();
   });
 
+  it('binds the paste-last hotkey from settings; it pastes History’s newest dictation; a clash is reported', async () => {
+    const { core, desktop, notices } = await setup();
+    await core.history.add({ text: 'the newest dictation', durationMs: 900, model: null, backend: null, dtype: null, source: 'mic' });
+    await core.settings.update({ hotkey: { pasteLast: 'Ctrl+Alt+V' } });
+    await expect.poll(registered).toContain('Control+Alt+V');
+    const pasteLast = async () => {
+      const result = await core.call('getDesktopStatus', undefined);
+      return result.ok ? (result.value as DesktopStatus).hotkey?.pasteLast : undefined;
+    };
+    await expect.poll(pasteLast).toEqual({ accelerator: 'Ctrl+Alt+V', works: true, message: null });
+    const texts: string[] = [];
+    desktop.dictateAnywhere!.coordinator.onChange((s) => { if (s.state === 'inserting') texts.push(s.text); });
+    h.fake.module.globalShortcut.registered.get('Control+Alt+V')!();
+    await expect.poll(() => texts).toEqual(['the newest dictation']);
+    await expect.poll(() => desktop.dictateAnywhere!.coordinator.snapshot().state).toBe('idle');
+
+    await core.settings.update({ hotkey: { pasteLast: 'CommandOrControl+Shift+Space' } });
+    await expect.poll(pasteLast).toMatchObject({ works: false, message: expect.stringContaining('is the dictation hotkey') });
+    expect(notices.some((n) => n.message.startsWith('Paste-last hotkey CommandOrControl+Shift+Space:'))).toBe(true);
+    expect(registered()).not.toContain('Control+Alt+V');
+    desktop.dispose();
+  });
+
   it('the hotkey drives the core’s dictation service', async () => {
     const { dictation, desktop } = await setup();
     const [press] = [...h.fake.module.globalShortcut.registered.values()];

@@ -36,6 +36,23 @@ describe('HistoryStore', () => {
     expect(store.search('nothing here', 10).entries).toEqual([]);
   });
 
+  it('latestText: the newest finished dictation with words (paste-last), not a file, an empty one or one in progress', async () => {
+    const store = await HistoryStore.open(await tempDir());
+    expect(store.latestText('mic')).toBeNull();
+    const said = await store.add({ ...meta, text: 'what I said' });
+    await store.add({ ...meta, source: 'file', text: 'a whole podcast' });
+    await store.add({ ...meta, text: '  ' });
+    const running = await store.begin({ ...meta, text: 'still talking' });
+    expect(store.latestText('mic')).toBe('what I said');
+    expect(store.latestText('file')).toBe('a whole podcast');
+    await store.finish(running.id, { text: 'done talking', durationMs: 500 });
+    expect(store.latestText('mic')).toBe('done talking');
+    await store.delete(running.id);
+    expect(store.latestText('mic')).toBe('what I said');
+    await store.edit(said.id, 'what I meant'); // corrected in History: that is what is pasted
+    expect(store.latestText('mic')).toBe('what I meant');
+  });
+
   it('deletes one entry or clears all, on disk too, and reports each change', async () => {
     const dir = await tempDir();
     const store = await HistoryStore.open(dir);

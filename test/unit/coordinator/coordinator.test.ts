@@ -442,3 +442,77 @@ describe('rapid presses', () => {
     expect(coordinator.snapshot().state).toBe('idle');
   });
 });
+
+describe('paste last transcript', () => {
+  async function dictate(text: string): Promise<void> {
+    press();
+    await engineReady();
+    release();
+    await finalText(text);
+  }
+
+  it('inserts the last dictation again through a fresh insertion session, from Idle', async () => {
+    await dictate('first');
+    await dictate('second');
+    coordinator.pasteLast();
+    expect(coordinator.snapshot().state).toBe('inserting');
+    await flush();
+    expect(insertion.inserted).toEqual(['first', 'second', 'second']);
+    expect(insertion.sessions).toHaveLength(3);
+    expect(port.calls.filter((c) => c === 'start')).toHaveLength(2); // no dictation ran for it
+    expect(coordinator.snapshot()).toMatchObject({ state: 'idle', error: null, notice: null });
+  });
+
+  it('takes its text from the given source (History) over what it delivered itself', async () => {
+    let latest: string | null = null; // History off: what this coordinator last delivered
+    coordinator = new DictationCoordinator({ port, insertion, hotkeyMode: () => mode, lastTranscript: () => latest });
+    await dictate('as said');
+    coordinator.pasteLast();
+    await flush();
+    latest = 'corrected in History';
+    coordinator.pasteLast();
+    await flush();
+    expect(insertion.inserted).toEqual(['as said', 'as said', 'corrected in History']);
+  });
+
+  it('says so when there is nothing yet, or the source fails, and inserts nothing', async () => {
+    coordinator.pasteLast();
+    expect(coordinator.snapshot()).toMatchObject({ state: 'idle', notice: 'No transcript to paste yet' });
+    coordinator = new DictationCoordinator({ port, insertion, hotkeyMode: () => mode, lastTranscript: () => { throw new Error('disk'); } });
+    coordinator.pasteLast();
+    expect(coordinator.snapshot().notice).toBe('No transcript to paste yet');
+    await dictate('   ');
+    coordinator.pasteLast();
+    expect(coordinator.snapshot().notice).toBe('No transcript to paste yet');
+    expect(insertion.sessions.flatMap((s) => s.finished)).toEqual(['   ']);
+  });
+
+  it('does nothing while a dictation runs (the text would land inside it), with a notice', async () => {
+    await dictate('earlier');
+    press();
+    await engineReady();
+    coordinator.pasteLast();
+    expect(coordinator.snapshot()).toMatchObject({ state: 'recording', notice: 'Paste last transcript works between dictations' });
+    release();
+    await finalText('now');
+    expect(insertion.inserted).toEqual(['earlier', 'now']);
+  });
+
+  it('a failed paste is an error like a dictation’s, and a press during it queues the next dictation', async () => {
+    await dictate('again');
+    insertion.autoResolve = null;
+    coordinator.pasteLast();
+    press();
+    expect(coordinator.snapshot().notice).toBe('Will start again when the text is in');
+    insertion.sessions.at(-1)!.result.resolve({ delivered: 'none', message: 'xdotool is missing' });
+    await flush();
+    expect(coordinator.snapshot()).toMatchObject({ state: 'arming', error: null });
+    expect(port.calls.filter((c) => c === 'start')).toHaveLength(2);
+    coordinator.cancel();
+    insertion.autoResolve = null;
+    coordinator.pasteLast();
+    insertion.sessions.at(-1)!.result.reject(new Error('clipboard gone'));
+    await flush();
+    expect(coordinator.snapshot()).toMatchObject({ state: 'idle', error: 'The text could not be inserted: clipboard gone' });
+  });
+});

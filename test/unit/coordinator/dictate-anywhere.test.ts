@@ -26,7 +26,13 @@ class FakeService implements Pick<DictationService, 'start' | 'stop' | 'cancel' 
 
 const settle = async (): Promise<void> => { for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 0)); };
 
-async function setup(settings: DictateAnywhereSettings) {
+class FakeShortcut {
+  registered = new Map<string, () => void>();
+  register(accelerator: string, callback: () => void): boolean { this.registered.set(accelerator, callback); return true; }
+  unregister(accelerator: string): void { this.registered.delete(accelerator); }
+}
+
+async function setup(settings: DictateAnywhereSettings, extra: { globalShortcut?: FakeShortcut; lastTranscript?: () => string | null } = {}) {
   const service = new FakeService();
   let listener: ((e: RawKeyEvent) => void) | null = null;
   const runner = new FakeRunner();
@@ -38,6 +44,7 @@ async function setup(settings: DictateAnywhereSettings) {
     env: { DISPLAY: ':9' },
     probe: async () => ({ ok: true, reason: null }),
     loadHook: async () => ({ start: (l) => { listener = l; }, stop: () => { listener = null; } }),
+    ...extra,
   });
   const key = (type: 'down' | 'up', name: string, ...mods: ('ctrl' | 'shift')[]) => listener?.({ type, key: name, modifiers: new Set(mods) });
   return { service, desk, runner, key };
@@ -76,6 +83,28 @@ describe('DictateAnywhere', () => {
     key('down', 'F10');
     await settle();
     expect(service.calls).toEqual(['start']);
+    desk.dispose();
+  });
+
+  it('the paste-last hotkey inserts the last transcript; changing only it leaves the dictation hotkey bound', async () => {
+    const settings: DictateAnywhereSettings = { hotkey: { accelerator: 'Ctrl+Shift+F9', mode: 'hold', pasteLast: 'Ctrl+Alt+V' }, insertion: { mode: 'clipboard' } };
+    const globalShortcut = new FakeShortcut();
+    const { desk, runner, service } = await setup(settings, { globalShortcut, lastTranscript: () => 'from History' });
+    expect(desk.pasteLastStatus).toEqual({ accelerator: 'Ctrl+Alt+V', works: true, message: null });
+    globalShortcut.registered.get('Control+Alt+V')!();
+    await new Promise((r) => setTimeout(r, 60)); // the hook's look for the chord's key-up
+    await settle();
+    expect(runner.detached.map((c) => c.input)).toEqual(['from History']);
+    expect(service.calls).toEqual([]);
+    const hotkey = desk.hotkeyStatus;
+    settings.hotkey.pasteLast = 'Ctrl+Shift+F9';
+    await desk.applySettings();
+    expect(desk.hotkeyStatus).toBe(hotkey);
+    expect(desk.pasteLastStatus).toMatchObject({ works: false, message: expect.stringContaining('is the dictation hotkey') });
+    expect([...globalShortcut.registered.keys()]).toEqual(['Control+Shift+F9']);
+    settings.hotkey.pasteLast = '';
+    await desk.applySettings();
+    expect(desk.pasteLastStatus).toBeNull();
     desk.dispose();
   });
 

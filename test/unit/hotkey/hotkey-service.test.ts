@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { hookPreconditions, probeHook } from '../../../electron/core/hotkey/hook-probe';
 import { HotkeyService, type GlobalShortcutLike } from '../../../electron/core/hotkey/hotkey-service';
 import type { RawKeyEvent } from '../../../electron/core/hotkey/matcher';
@@ -270,5 +270,89 @@ describe('probing the hook', () => {
     const result = await probeHook({ platform: 'linux', env: { ...process.env, DISPLAY: ':987', WAYLAND_DISPLAY: '' } });
     expect(result.ok).toBe(false);
     expect(result.reason).toMatch(/could not start/);
+  });
+});
+
+describe('the paste-last hotkey', () => {
+  it('is a globalShortcut press beside the dictation hotkey; re-binding or clearing releases the old chord', async () => {
+    const shortcut = new FakeShortcut();
+    const { svc } = service(true, shortcut);
+    await svc.apply('Ctrl+Shift+Space');
+    expect(svc.applyPasteLast('Ctrl+Alt+V', () => undefined)).toEqual({ accelerator: 'Ctrl+Alt+V', works: true, message: null });
+    expect([...shortcut.registered.keys()]).toEqual(['Control+Shift+Space', 'Control+Alt+V']);
+    svc.applyPasteLast('Alt+Shift+Z', () => undefined);
+    expect([...shortcut.registered.keys()]).toEqual(['Control+Shift+Space', 'Alt+Shift+Z']);
+    expect(svc.applyPasteLast('', () => undefined)).toBeNull();
+    expect([...shortcut.registered.keys()]).toEqual(['Control+Shift+Space']);
+    svc.applyPasteLast('Ctrl+Alt+V', () => undefined);
+    svc.stop();
+    expect(shortcut.registered.size).toBe(0);
+  });
+
+  it('pastes once the chord’s key is up (X gives every key to the grab until then), at most 2 s later; blind without a hook', async () => {
+    vi.useFakeTimers();
+    try {
+      const shortcut = new FakeShortcut();
+      const { svc, hook } = service(true, shortcut);
+      await svc.apply('Ctrl+Shift+Space');
+      let pastes = 0;
+      svc.applyPasteLast('Ctrl+Alt+V', () => { pastes += 1; });
+      const press = shortcut.registered.get('Control+Alt+V')!;
+      press(); // globalShortcut may tell before the hook does
+      hook.key('down', 'V', 'ctrl', 'alt');
+      vi.advanceTimersByTime(500);
+      expect(pastes).toBe(0);
+      hook.key('up', 'V');
+      vi.advanceTimersByTime(20);
+      expect(pastes).toBe(1);
+      hook.key('down', 'V', 'ctrl', 'alt');
+      press();
+      vi.advanceTimersByTime(2100); // held on (or its key-up lost): pasted anyway
+      expect(pastes).toBe(2);
+      hook.key('up', 'V');
+      press(); // a press so short both edges came first
+      vi.advanceTimersByTime(40);
+      expect(pastes).toBe(3);
+
+      const bare = new FakeShortcut();
+      const blind = service(false, bare);
+      await blind.svc.apply('F9');
+      let blindPastes = 0;
+      blind.svc.applyPasteLast('Ctrl+Alt+V', () => { blindPastes += 1; });
+      bare.registered.get('Control+Alt+V')!();
+      vi.advanceTimersByTime(200);
+      expect(blindPastes).toBe(0);
+      vi.advanceTimersByTime(100);
+      expect(blindPastes).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('refuses the dictation hotkey’s own chord, a lone modifier, nonsense, a taken chord, and no globalShortcut, saying why', async () => {
+    const shortcut = new FakeShortcut();
+    const { svc } = service(true, shortcut);
+    await svc.apply('Ctrl+Shift+Space');
+    expect(svc.applyPasteLast('Shift+Ctrl+Space', () => undefined)).toMatchObject({ works: false, message: expect.stringContaining('is the dictation hotkey') });
+    expect(svc.applyPasteLast('RightCtrl', () => undefined)).toMatchObject({ works: false, message: expect.stringContaining('alone cannot paste') });
+    expect(svc.applyPasteLast('Ctrl+Nope', () => undefined)).toMatchObject({ works: false });
+    shortcut.taken.add('Control+Alt+V');
+    expect(svc.applyPasteLast('Ctrl+Alt+V', () => undefined)).toMatchObject({ works: false, message: 'Ctrl+Alt+V is already taken by another application.' });
+    expect([...shortcut.registered.keys()]).toEqual(['Control+Shift+Space']);
+    const bare = service(false);
+    await bare.svc.apply('F9');
+    expect(bare.svc.applyPasteLast('Ctrl+Alt+V', () => undefined)).toMatchObject({ works: false, message: 'Global shortcuts are unavailable here.' });
+  });
+
+  it('works, with the clash named, for an everyday shortcut; its key is not the user typing (spacing)', async () => {
+    const { svc, hook } = service(true, new FakeShortcut());
+    await svc.apply('Ctrl+Shift+Space');
+    expect(svc.applyPasteLast('Ctrl+V', () => undefined)).toMatchObject({ works: true, message: expect.stringContaining('editing shortcut') });
+    svc.applyPasteLast('Ctrl+Alt+P', () => undefined);
+    const before = svc.inputActivity.serial();
+    hook.key('down', 'P', 'ctrl', 'alt');
+    expect(svc.inputActivity.serial()).toBe(before);
+    hook.key('down', 'Q');
+    expect(svc.inputActivity.serial()).toBe(before! + 1);
   });
 });
