@@ -89,9 +89,10 @@ export interface Settings {
   hotkey: { accelerator: string; mode: HotkeyMode; pasteLast: string };
   /**
    * spaceBetween: a dictation that continues where the last one ended (no key pressed or click
-   * since, as the global hook saw it) starts with a space.
+   * since, as the global hook saw it) starts with a space. perApp: modes for named apps, first
+   * match wins (where the focused app can be told: X11).
    */
-  insertion: { mode: InsertionMode; spaceBetween: boolean };
+  insertion: { mode: InsertionMode; spaceBetween: boolean; perApp: AppInsertionRule[] };
   /**
    * Voice activity: `enabled` stops a dictation after `silenceMs` of silence following speech;
    * `startOnSpeech` also starts one when speech begins (optional in the type so settings written
@@ -112,6 +113,14 @@ export interface Settings {
   /** Short tones when a dictation starts, stops, is cancelled or fails (default off). */
   playSounds: boolean;
 }
+
+/** In `app` (its window class, any case), put text in by `mode`. */
+export interface AppInsertionRule {
+  app: string;
+  mode: InsertionMode;
+}
+export const MAX_APP_RULES = 100;
+export const MAX_APP_NAME_CHARS = 200;
 
 export interface ReplacementRule {
   /** What is said, e.g. "new paragraph" (whole words, any case, spaces as one). */
@@ -137,7 +146,10 @@ const sectionShapes: SectionShapes = {
   engine: { backend: oneOf(BACKEND_CHOICES), dtype: oneOf(WEIGHT_DTYPES), threads: int(0, 256), gpu: nullable(str({ min: 1, max: 200 })), unloadAfterMinutes: int(0, 1440) },
   microphone: { deviceId: nullable(str({ min: 1, max: 512 })), keepOpen: oneOf(MIC_KEEP_OPEN) },
   hotkey: { accelerator: str({ min: 1, max: 100 }), mode: oneOf(HOTKEY_MODES), pasteLast: str({ max: 100 }) },
-  insertion: { mode: oneOf(INSERTION_MODES), spaceBetween: bool },
+  insertion: {
+    mode: oneOf(INSERTION_MODES), spaceBetween: bool,
+    perApp: arrayOf(object<AppInsertionRule>({ app: str({ min: 1, max: MAX_APP_NAME_CHARS }), mode: oneOf(INSERTION_MODES) }), { max: MAX_APP_RULES }),
+  },
   handsFree: {
     enabled: bool,
     startOnSpeech: optional(bool),
@@ -315,8 +327,11 @@ export interface DesktopStatus {
     /** The paste-last-transcript hotkey; null when none is set. */
     pasteLast: { accelerator: string; works: boolean; message: string | null } | null;
   } | null;
-  /** null where text is never put into other apps (the browser harness). */
-  insertion: { available: boolean; detail: string } | null;
+  /**
+   * null where text is never put into other apps (the browser harness). knowsApps: per-app modes
+   * work here (the focused app can be told: X11); recentApps: the apps dictated into lately.
+   */
+  insertion: { available: boolean; detail: string; knowsApps: boolean; recentApps: string[] } | null;
 }
 
 /** The app's views, for `navigate` (the tray's Settings… and History…). */
@@ -634,7 +649,9 @@ const desktopStatus = object<DesktopStatus>({
       accelerator: str({ max: 100 }), works: bool, message: nullable(str({ max: 4000 })),
     })),
   })),
-  insertion: nullable(object<NonNullable<DesktopStatus['insertion']>>({ available: bool, detail: str({ max: 4000 }) })),
+  insertion: nullable(object<NonNullable<DesktopStatus['insertion']>>({
+    available: bool, detail: str({ max: 4000 }), knowsApps: bool, recentApps: arrayOf(str({ max: MAX_APP_NAME_CHARS }), { max: 50 }),
+  })),
 });
 
 export const validateHistoryEntry: Validator<HistoryEntry> = historyEntry;

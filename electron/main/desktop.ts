@@ -44,6 +44,11 @@ export class Desktop {
         accessibilityTrusted: process.platform === 'darwin' ? () => systemPreferences.isTrustedAccessibilityClient(false) : undefined,
         // History off: null, and the coordinator pastes the last text it delivered itself.
         lastTranscript: () => (core.settings.get().history.enabled ? core.history.latestText('mic') : null),
+        // Settings offers the apps dictated into for per-app modes.
+        onRecentApps: () => {
+          const desk = dictateAnywhere;
+          if (desk) core.setDesktopStatus({ hotkey: hotkeyState(desk.hotkeyStatus, desk.pasteLastStatus), insertion: desk.insertionStatus() });
+        },
       });
     } catch (err) {
       log('the global hotkey could not start', err);

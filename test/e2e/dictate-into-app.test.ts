@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { HotkeyMode, InsertionMode } from '../../electron/common/ipc-contract';
+import type { AppInsertionRule, HotkeyMode, InsertionMode } from '../../electron/common/ipc-contract';
 import { DictationCoordinator, type CoordinatorState, type DictationPort } from '../../electron/core/coordinator';
 import { HotkeyService, loadUiohook, OWN_INPUT_SETTLE_MS, probeHook } from '../../electron/core/hotkey';
 import { detectPlatformInsertion, DictationSpacing, Inserter, LiveTyper, NodeCommandRunner, XdotoolKeys, type KeystrokeAudit, type PlatformInsertion } from '../../electron/core/insertion';
@@ -48,6 +48,8 @@ let coordinator: DictationCoordinator;
 let runner: NodeCommandRunner;
 let platform: PlatformInsertion;
 let mode: InsertionMode = 'paste';
+/** Per-app modes, as Settings → Text insertion → Per app holds them. */
+let appRules: AppInsertionRule[] = [];
 let hotkeyMode: HotkeyMode = 'hold';
 let tekken: Tekken;
 /** SPOKEN's tokens, as the model might emit them. */
@@ -176,6 +178,7 @@ beforeAll(async () => {
     mayTypeNow: () => !hotkeys.modifiersHeld(),
     keysTaken: () => hotkeys.hotkeyHeld(),
     spacing: new DictationSpacing(hotkeys.inputActivity),
+    appRules: () => appRules,
   });
   coordinator = new DictationCoordinator({ port, insertion: inserter, hotkeyMode: () => hotkeyMode });
   coordinator.onChange((s) => { if (states.at(-1) !== s.state) states.push(s.state); });
@@ -208,6 +211,7 @@ beforeEach(async () => {
   states = [];
   activePort = replay;
   hotkeyMode = 'hold';
+  appRules = [];
   await x.x('setxkbmap', ['us']);
   await focusTarget();
   await runner.detach('xclip', ['-selection', 'clipboard', '-i'], OLD_CLIPBOARD);
@@ -277,6 +281,29 @@ describe('dictating into the focused app under X11', () => {
     } finally {
       hotkeys.applyPasteLast('', () => undefined);
     }
+  });
+
+  it('per-app mode: a rule for the focused app (Chromium, by its window class) leaves the text on the clipboard; other apps paste', async () => {
+    mode = 'paste';
+    const dictate = async () => {
+      states = [];
+      await holdHotkeyWhile(async () => {
+        await waitFor('recording', () => coordinator.snapshot().state === 'recording');
+        await waitFor('all the words', () => coordinator.snapshot().text.trim() === EXPECTED);
+      });
+      await waitFor('idle', () => coordinator.snapshot().state === 'idle' && states.includes('inserting'));
+    };
+    appRules = [{ app: 'xterm', mode: 'type' }, { app: 'CHROMIUM', mode: 'clipboard' }];
+    await dictate();
+    expect(coordinator.snapshot().error).toBeNull();
+    expect(await readClipboard()).toBe(EXPECTED);
+    expect(await page.inputValue('#target')).toBe('');
+    appRules = [{ app: 'xterm', mode: 'clipboard' }];
+    await runner.detach('xclip', ['-selection', 'clipboard', '-i'], OLD_CLIPBOARD);
+    await waitFor('the old clipboard to be set', async () => (await readClipboard()) === OLD_CLIPBOARD);
+    await dictate();
+    expect(await settledTargetText()).toBe(EXPECTED);
+    expect(await readClipboard()).toBe(OLD_CLIPBOARD);
   });
 
   it('Escape cancels a tapped dictation: nothing is pasted, the app never sees that Escape, and gets the next one', async () => {

@@ -187,6 +187,30 @@ describe('renderer views against the real core', () => {
     await waitFor(() => expect(screen.queryByTestId('paste-last-status')).toBeNull());
   });
 
+  it('settings view: per-app modes added (from the apps dictated into), changed, removed; said when X11 cannot tell apps', async () => {
+    renderApp();
+    fireEvent.click(tab('Settings'));
+    const card = await screen.findByTestId('app-modes');
+    expect(within(card).queryByTestId('app-modes-unavailable')).toBeNull(); // the harness says nothing either way
+    act(() => core.setDesktopStatus({ hotkey: null, insertion: { available: true, detail: 'xdotool', knowsApps: true, recentApps: ['Slack', 'firefox'] } }));
+    await waitFor(() => expect(within(card).getByTestId('recent-apps').textContent).toBe('Dictated into lately: Slack, firefox'));
+    const options = () => [...card.querySelectorAll('datalist option')].map((o) => (o as HTMLOptionElement).value);
+    expect(options()).toEqual(['Slack', 'firefox']);
+    fireEvent.change(within(card).getByLabelText('App'), { target: { value: 'Slack' } });
+    fireEvent.change(within(card).getByLabelText('Mode'), { target: { value: 'clipboard' } });
+    fireEvent.click(within(card).getByRole('button', { name: 'Add' }));
+    await waitFor(() => expect(core.settings.get().insertion.perApp).toEqual([{ app: 'Slack', mode: 'clipboard' }]));
+    expect(options()).toEqual(['firefox']); // an app with a rule is no longer offered
+    fireEvent.click(within(card).getByRole('button', { name: 'Add' }));
+    expect(within(card).getByRole('alert').textContent).toBe('Name the app (its window class, e.g. firefox).');
+    fireEvent.change(within(card).getByLabelText('Mode for Slack'), { target: { value: 'type' } });
+    await waitFor(() => expect(core.settings.get().insertion.perApp).toEqual([{ app: 'Slack', mode: 'type' }]));
+    fireEvent.click(within(card).getByRole('button', { name: 'Remove Slack' }));
+    await waitFor(() => expect(core.settings.get().insertion.perApp).toEqual([]));
+    act(() => core.setDesktopStatus({ hotkey: null, insertion: { available: true, detail: 'wtype', knowsApps: false, recentApps: [] } }));
+    await waitFor(() => expect(within(card).getByTestId('app-modes-unavailable').textContent).toContain('only X11 does'));
+  });
+
   it('settings view: replacements are added, replaced by spoken form, removed, and saved by the core', async () => {
     renderApp();
     fireEvent.click(tab('Settings'));
@@ -226,12 +250,12 @@ describe('renderer views against the real core', () => {
     expect(screen.queryByTestId('hotkey-status')).toBeNull(); // the harness has no global hotkey: nothing to say
     act(() => core.setDesktopStatus({
       hotkey: { accelerator: 'Ctrl+Space', works: true, holdToTalk: false, message: 'Hold-to-talk is unavailable (Wayland); the hotkey toggles dictation instead.', conflicts: ['Ctrl+Space switches input methods.'], pasteLast: null },
-      insertion: { available: false, detail: 'install xdotool' },
+      insertion: { available: false, detail: 'install xdotool', knowsApps: false, recentApps: [] },
     }));
     await waitFor(() => expect(screen.getByTestId('hotkey-status').textContent).toContain('the hotkey toggles dictation instead'));
     expect(screen.getByTestId('hotkey-status').textContent).toContain('Ctrl+Space switches input methods.');
     expect(screen.getByTestId('insertion-status').textContent).toBe('Text cannot reach other apps yet: install xdotool');
-    act(() => core.setDesktopStatus({ hotkey: { accelerator: 'F9', works: true, holdToTalk: true, message: null, conflicts: [], pasteLast: null }, insertion: { available: true, detail: 'xdotool' } }));
+    act(() => core.setDesktopStatus({ hotkey: { accelerator: 'F9', works: true, holdToTalk: true, message: null, conflicts: [], pasteLast: null }, insertion: { available: true, detail: 'xdotool', knowsApps: true, recentApps: [] } }));
     await waitFor(() => expect(screen.getByTestId('hotkey-status').textContent).toBe('F9 works everywhere: hold to talk or tap to toggle.'));
     expect(screen.queryByTestId('insertion-status')).toBeNull();
   });

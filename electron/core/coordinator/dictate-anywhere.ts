@@ -3,7 +3,7 @@
 // pieces passed in (globalShortcut, clipboard, accessibility check) and shows its state in the
 // tray and overlay; everything here is plain Node so tests drive it directly.
 
-import type { HotkeyMode, InsertionMode } from '../../common/ipc-contract';
+import type { AppInsertionRule, DesktopStatus, HotkeyMode, InsertionMode } from '../../common/ipc-contract';
 import type { DictationService } from '../app/services';
 import {
   HotkeyService, loadUiohook, probeHook, type GlobalShortcutLike, type HotkeyStatus, type KeyHook, type PasteLastStatus, type ProbeResult,
@@ -70,7 +70,7 @@ export function routeVoiceActivity(
 export interface DictateAnywhereSettings {
   /** pasteLast: the paste-last-transcript hotkey ('' or absent = none). */
   hotkey: { accelerator: string; mode: HotkeyMode; pasteLast?: string };
-  insertion: { mode: InsertionMode; spaceBetween?: boolean };
+  insertion: { mode: InsertionMode; spaceBetween?: boolean; perApp?: AppInsertionRule[] };
 }
 
 export interface DictateAnywhereOptions {
@@ -86,7 +86,12 @@ export interface DictateAnywhereOptions {
   loadHook?: () => Promise<KeyHook>;
   /** What paste-last inserts (main: the newest dictation in History); default: the last one delivered here. */
   lastTranscript?: () => string | null;
+  /** The apps dictated into changed (most recent first), for per-app rules in Settings. */
+  onRecentApps?: (apps: string[]) => void;
 }
+
+/** How many apps dictated into Settings offers for a rule. */
+const RECENT_APPS = 8;
 
 export class DictateAnywhere {
   readonly coordinator: DictationCoordinator;
@@ -96,6 +101,7 @@ export class DictateAnywhere {
   private pasteLastAccelerator: string | null = null;
   private status: HotkeyStatus | null = null;
   private pasteLast: PasteLastStatus | null = null;
+  private recent: string[] = [];
   private readonly offCancel: () => void;
 
   private constructor(private readonly options: DictateAnywhereOptions) {
@@ -116,6 +122,13 @@ export class DictateAnywhere {
       // The hook (created below; read per dictation) tells whether the user moved the caret since.
       spacing: new DictationSpacing({ serial: () => this.hotkeys.inputActivity.serial(), holdOwnInput: () => this.hotkeys.inputActivity.holdOwnInput() }),
       spaceBetween: () => options.settings().insertion.spaceBetween ?? true,
+      appRules: () => options.settings().insertion.perApp ?? [],
+      onFocusedApp: (app) => {
+        const next = [app.name, ...this.recent.filter((name) => name.toLowerCase() !== app.name.toLowerCase())].slice(0, RECENT_APPS);
+        if (next.join('\n') === this.recent.join('\n')) return;
+        this.recent = next;
+        options.onRecentApps?.([...next]);
+      },
     });
     this.coordinator = new DictationCoordinator({
       port: options.port, insertion: inserter, hotkeyMode: () => options.settings().hotkey.mode, lastTranscript: options.lastTranscript,
@@ -165,10 +178,14 @@ export class DictateAnywhere {
   /** null when no paste-last hotkey is set. */
   get pasteLastStatus(): PasteLastStatus | null { return this.pasteLast; }
 
-  /** Whether text can reach other apps here, and if not, exactly what is missing. */
-  insertionStatus(): { available: boolean; detail: string } {
+  /**
+   * Whether text can reach other apps here, and if not, exactly what is missing; whether per-app
+   * rules can tell the focused app (X11), and the apps dictated into lately.
+   */
+  insertionStatus(): NonNullable<DesktopStatus['insertion']> {
     const platform = this.detect();
-    return platform.available ? { available: true, detail: platform.description } : { available: false, detail: platform.reason };
+    const apps = { knowsApps: platform.available && typeof platform.keys.focusedApp === 'function', recentApps: [...this.recent] };
+    return platform.available ? { available: true, detail: platform.description, ...apps } : { available: false, detail: platform.reason, ...apps };
   }
 
   /** Whether Escape would cancel the running dictation here now (armed, and a hook or grab hears it). */

@@ -2,12 +2,13 @@
 // chose (paste, live typing, clipboard only), with fallbacks that never lose the text: whatever
 // cannot be typed or pasted is left on the clipboard, and the outcome says why.
 
-import type { InsertionMode } from '../../common/ipc-contract';
+import type { AppInsertionRule, InsertionMode } from '../../common/ipc-contract';
 import type { InsertionOutcome, InsertionSession, InsertionSink } from '../coordinator/types';
+import { modeForApp } from './app-rules';
 import type { DictationSpacing } from './dictation-spacing';
 import { LiveTyper, LiveTypingError } from './live-typer';
 import { DEFAULT_READ_TIMEOUT_MS, pasteText } from './paste';
-import type { PlatformInsertion } from './types';
+import type { FocusedApp, PlatformInsertion } from './types';
 
 export interface InserterOptions {
   /** Resolved lazily (once per dictation) so a tool installed meanwhile is found. */
@@ -23,33 +24,58 @@ export interface InserterOptions {
   spacing?: DictationSpacing;
   /** The user's setting for it (Settings.insertion.spaceBetween). */
   spaceBetween?: () => boolean;
+  /** Per-app modes (Settings.insertion.perApp), read per dictation; the focused app is asked only when there are some. */
+  appRules?: () => readonly AppInsertionRule[];
+  /** Told the focused app a dictation went to, when it was asked (Settings offers recent ones for rules). */
+  onFocusedApp?: (app: FocusedApp) => void;
 }
 
 export class Inserter implements InsertionSink {
   constructor(private readonly options: InserterOptions) {}
 
   begin(): InsertionSession {
-    const mode = this.options.mode();
     const platform = this.options.platform();
-    const typer = mode === 'type' && platform.available
-      ? new LiveTyper(platform.keys, {
-        holdBackPartialWord: this.options.holdBackPartialWord, mayTypeNow: this.options.mayTypeNow, keysTaken: this.options.keysTaken,
-      })
-      : null;
+    const fallback = this.options.mode();
+    const rules = this.options.appRules?.() ?? [];
+    const { spacing } = this.options;
     // Decided as the dictation starts: keys the user presses during it are not in the count
     // (ours are not either: the session holds them as ours until it ends).
-    const { spacing } = this.options;
-    const continuing = spacing && mode !== 'clipboard' && (this.options.spaceBetween?.() ?? true) ? spacing.separator() : () => '';
+    const separator = spacing && (this.options.spaceBetween?.() ?? true) ? spacing.separator() : null;
     const releaseOwn = spacing?.holdOwnInput() ?? (() => undefined);
-    const prepared = (text: string) => {
+    // The app focused as the dictation starts is where its text goes: a rule naming it picks the
+    // mode (asked once; the text waits for the answer, a few milliseconds of xprop).
+    // Without rules it is asked only to tell Settings which apps the user dictates into, and the
+    // text does not wait for it.
+    const keys = platform.available ? platform.keys : null;
+    const asked: Promise<FocusedApp | null> = keys?.focusedApp && (rules.length > 0 || this.options.onFocusedApp)
+      ? keys.focusedApp().catch(() => null).then((app) => {
+        if (app) this.options.onFocusedApp?.(app);
+        return app;
+      })
+      : Promise.resolve(null);
+    const resolved: Promise<{ mode: InsertionMode; typer: LiveTyper | null }> = (rules.length > 0 ? asked : Promise.resolve(null))
+      .then((app) => {
+        const mode = modeForApp(app, rules) ?? fallback;
+        const typer = mode === 'type' && platform.available
+          ? new LiveTyper(platform.keys, {
+            holdBackPartialWord: this.options.holdBackPartialWord, mayTypeNow: this.options.mayTypeNow, keysTaken: this.options.keysTaken,
+          })
+          : null;
+        return { mode, typer };
+      });
+    let aborted = false;
+    const prepared = (mode: InsertionMode, text: string) => {
       const body = normalize(text);
-      return continuing(body) + body;
+      return (separator && mode !== 'clipboard' ? separator(body) : '') + body;
     };
     return {
-      partial: (text) => typer?.update(prepared(text)),
+      partial: (text) => {
+        void resolved.then(({ mode, typer }) => { if (!aborted) typer?.update(prepared(mode, text)); });
+      },
       finish: async (finalText) => {
-        const text = prepared(finalText);
         try {
+          const { mode, typer } = await resolved;
+          const text = prepared(mode, finalText);
           const outcome = await this.finish(mode, platform, typer, text);
           // Nothing said: the caret is still where the last one left it.
           if (text !== '') spacing?.inserted(outcome.delivered === 'typed' || outcome.delivered === 'pasted' ? text : null);
@@ -59,9 +85,10 @@ export class Inserter implements InsertionSink {
         }
       },
       abort: () => {
+        aborted = true;
         spacing?.inserted(null); // live typing may have left part of it: where the caret is, we cannot say
         releaseOwn();
-        typer?.abort();
+        void resolved.then(({ typer }) => typer?.abort());
       },
     };
   }

@@ -7,11 +7,21 @@
  */
 export type FocusedAppKind = 'terminal' | 'primary-terminal' | 'app';
 
+/** The app with keyboard focus, as per-app insertion rules name it. */
+export interface FocusedApp {
+  /** For people (the X11 window class, e.g. "firefox"). */
+  name: string;
+  /** Every name a rule may use for it (X11: WM_CLASS instance and class). */
+  names: string[];
+}
+
 /** Synthesizes input into whatever app has keyboard focus. */
 export interface KeyInjector {
   readonly name: string;
   /** Terminals paste with Ctrl+Shift+V; everything else with Ctrl+V / Cmd+V. */
   focusedAppKind(): Promise<FocusedAppKind>;
+  /** The focused app, where this platform can tell (X11); absent or null where it cannot. */
+  focusedApp?(): Promise<FocusedApp | null>;
   /** Sends the paste chord by keysym, so non-QWERTY layouts still mean "paste". */
   sendPaste(kind: FocusedAppKind): Promise<void>;
   /**

@@ -10,7 +10,7 @@
 
 import { runChecked, type CommandRunner } from './command-runner';
 import { appKindOf, parseWmClass } from './terminals';
-import { KeysInterferedError, KeysPausedError, type FocusedAppKind, type KeyInjector, type KeystrokeAudit } from './types';
+import { KeysInterferedError, KeysPausedError, type FocusedApp, type FocusedAppKind, type KeyInjector, type KeystrokeAudit } from './types';
 import { typeWatched } from './watched-typing';
 
 /** Per-key delay for typing keys the layout has. */
@@ -43,11 +43,20 @@ export class XdotoolKeys implements KeyInjector {
     private readonly audit: KeystrokeAudit | null = null) {}
 
   async focusedAppKind(): Promise<FocusedAppKind> {
+    return appKindOf(await this.focusedClasses());
+  }
+
+  async focusedApp(): Promise<FocusedApp | null> {
+    const classes = (await this.focusedClasses()).filter((c) => c.trim() !== '');
+    return classes.length > 0 ? { name: classes.at(-1)!, names: classes } : null;
+  }
+
+  /** The focused window's WM_CLASS strings (instance, class); [] when it cannot tell. */
+  private async focusedClasses(): Promise<string[]> {
     const window = await this.focusedWindow();
-    if (!window || !this.runner.has('xprop')) return 'app';
+    if (!window || !this.runner.has('xprop')) return [];
     const props = await this.runner.run('xprop', ['-id', window, 'WM_CLASS'], { timeoutMs: 1500 });
-    if (props.code !== 0) return 'app';
-    return appKindOf(parseWmClass(props.stdout.toString('utf8')));
+    return props.code === 0 ? parseWmClass(props.stdout.toString('utf8')) : [];
   }
 
   async sendPaste(kind: FocusedAppKind): Promise<void> {

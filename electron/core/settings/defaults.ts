@@ -13,7 +13,7 @@ export function defaultSettings(): Settings {
     microphone: { deviceId: null, keepOpen: 'always' },
     // Hold to talk, or tap to toggle: what most dictation apps converge on.
     hotkey: { accelerator: 'CommandOrControl+Shift+Space', mode: 'both', pasteLast: '' },
-    insertion: { mode: 'paste', spaceBetween: true },
+    insertion: { mode: 'paste', spaceBetween: true, perApp: [] },
     // Silence: 1.5 s, as issue #8 suggests; long enough for a breath between sentences.
     handsFree: { enabled: false, startOnSpeech: false, silenceMs: 1500, minSpeechMs: 250, threshold: 0.5 },
     // Recordings for a week: a dictation can be played back or transcribed again (after an engine

@@ -3,6 +3,7 @@ import { DraftInput, Field, RadioGroup, SelectField, Toggle } from '../component
 import { ShortcutRecorder } from '../components/ShortcutRecorder';
 import { useMicrophones } from '../components/use-microphones';
 import { useAppState } from '../stores/store-context';
+import { AppModesSection } from './AppModesSection';
 import { HotkeyStatusLine, PasteLastStatusLine } from './HotkeyStatusLine';
 import { ConvertSection } from './ConvertSection';
 import { MicrophoneTest } from './MicrophoneTest';
@@ -140,7 +141,7 @@ export function SettingsView() {
       <div className="card">
         <h3>Text insertion</h3>
         <RadioGroup name="insertion-mode" legend="Put the text into the focused app by" value={settings.insertion.mode} options={INSERTION_OPTIONS} onChange={(mode) => section('insertion')({ mode })} />
-        {settings.insertion.mode !== 'clipboard' && (
+        {(settings.insertion.mode !== 'clipboard' || settings.insertion.perApp.some((rule) => rule.mode !== 'clipboard')) && (
           <Toggle
             label="Space between dictations"
             description="A dictation that goes on where the last one ended (no key pressed and no click since) starts with a space, so sentences do not run together."
@@ -151,6 +152,8 @@ export function SettingsView() {
         {desktop?.insertion && !desktop.insertion.available && (
           <p className="warning" data-testid="insertion-status">Text cannot reach other apps yet: {desktop.insertion.detail}</p>
         )}
+        <AppModesSection rules={settings.insertion.perApp} recentApps={desktop?.insertion?.recentApps ?? []}
+          knowsApps={desktop?.insertion ? desktop.insertion.knowsApps : null} onChange={(perApp) => section('insertion')({ perApp })} />
       </div>
 
       <ReplacementsSection rules={settings.replacements.rules} onChange={(rules) => section('replacements')({ rules })} />

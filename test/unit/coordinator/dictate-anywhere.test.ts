@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DictationStatus, FinalTranscript } from '../../../electron/common/ipc-contract';
 import type { DictationEvent, DictationService } from '../../../electron/core/app/services';
 import { DictateAnywhere, dictationPortFrom, type DictateAnywhereSettings } from '../../../electron/core/coordinator';
@@ -108,12 +108,47 @@ describe('DictateAnywhere', () => {
     desk.dispose();
   });
 
+  it('per-app: the focused app’s rule picks the mode; the apps dictated into are reported, most recent first', async () => {
+    let windowClass = '"Navigator", "firefox"';
+    const runner = new FakeRunner((file) => {
+      if (file === 'xdotool') return (args) => (args[0] === 'getactivewindow' ? { stdout: Buffer.from('42\n') } : {});
+      if (file === 'xprop') return () => ({ stdout: Buffer.from(`WM_CLASS(STRING) = ${windowClass}\n`) });
+      return undefined;
+    });
+    const service = new FakeService();
+    const settings: DictateAnywhereSettings = { hotkey: { accelerator: 'F9', mode: 'toggle' }, insertion: { mode: 'type', perApp: [{ app: 'Slack', mode: 'clipboard' }] } };
+    const reports: string[][] = [];
+    const desk = await DictateAnywhere.start({
+      port: dictationPortFrom(service), settings: () => settings, runner, platform: 'linux', env: { DISPLAY: ':9' },
+      probe: async () => ({ ok: false, reason: 'none here' }), loadHook: async () => { throw new Error('unused'); },
+      onRecentApps: (apps) => reports.push(apps),
+    });
+    expect(desk.insertionStatus()).toMatchObject({ knowsApps: true, recentApps: [] });
+    const dictate = async (text: string) => {
+      service.finalText = text;
+      desk.coordinator.toggle();
+      await settle();
+      desk.coordinator.toggle();
+      await vi.waitFor(() => expect(desk.coordinator.snapshot().state).toBe('idle'));
+    };
+    await dictate('to the browser');
+    expect(runner.runs.some((r) => r.file === 'xdotool' && r.args[0] === 'type')).toBe(true); // typed: no rule for firefox
+    windowClass = '"slack", "Slack"';
+    await dictate('to the chat');
+    expect(runner.detached.map((d) => d.input)).toContain('to the chat'); // left on the clipboard, as the rule says
+    expect(reports).toEqual([['firefox'], ['Slack', 'firefox']]);
+    await dictate('again');
+    expect(reports).toHaveLength(2); // no change, no report
+    expect(desk.insertionStatus().recentApps).toEqual(['Slack', 'firefox']);
+    desk.dispose();
+  });
+
   it('says what is missing for insertion', async () => {
     const { desk, runner } = await setup({ hotkey: { accelerator: 'F9', mode: 'hold' }, insertion: { mode: 'paste' } });
     runner.installed = new Set(['xclip']);
-    expect(desk.insertionStatus()).toEqual({ available: false, detail: expect.stringMatching(/needs xdotool/) });
+    expect(desk.insertionStatus()).toEqual({ available: false, detail: expect.stringMatching(/needs xdotool/), knowsApps: false, recentApps: [] });
     runner.installed = new Set(['xclip', 'xdotool']);
-    expect(desk.insertionStatus()).toEqual({ available: true, detail: 'X11 (xdotool, xclip)' });
+    expect(desk.insertionStatus()).toEqual({ available: true, detail: 'X11 (xdotool, xclip)', knowsApps: true, recentApps: [] });
     desk.dispose();
   });
 

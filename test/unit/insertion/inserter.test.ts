@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { InsertionMode } from '../../../electron/common/ipc-contract';
 import { Inserter } from '../../../electron/core/insertion/inserter';
-import type { PlatformInsertion } from '../../../electron/core/insertion/types';
+import type { AppInsertionRule } from '../../../electron/common/ipc-contract';
+import { canonicalAppName, withAppRule } from '../../../electron/common/app-insertion-rules';
+import { modeForApp } from '../../../electron/core/insertion/app-rules';
+import type { FocusedApp, PlatformInsertion } from '../../../electron/core/insertion/types';
 import { FakeClipboard, FakeKeys } from './fakes';
 
 function setup(mode: InsertionMode, available = true): { keys: FakeKeys; clipboard: FakeClipboard; inserter: Inserter } {
@@ -78,5 +81,66 @@ describe('Inserter', () => {
     expect(await inserter.begin().finish('   ')).toEqual({ delivered: 'none', message: null });
     expect(keys.calls).toEqual([]);
     expect(clipboard.log).toEqual([]);
+  });
+});
+
+describe('per-app modes', () => {
+  function perApp(fallback: InsertionMode, rules: AppInsertionRule[], focused: FocusedApp | null | Error) {
+    const { keys, clipboard } = setup(fallback);
+    const asked: string[] = [];
+    const seen: string[] = [];
+    (keys as FakeKeys & { focusedApp(): Promise<FocusedApp | null> }).focusedApp = async () => {
+      asked.push('focusedApp');
+      if (focused instanceof Error) throw focused;
+      return focused;
+    };
+    const platform: PlatformInsertion = { available: true, keys, clipboard, description: 'fake' };
+    const inserter = new Inserter({ platform: () => platform, mode: () => fallback, appRules: () => rules, onFocusedApp: (app) => seen.push(app.name) });
+    return { keys, clipboard, inserter, asked, seen };
+  }
+  const slack: FocusedApp = { name: 'Slack', names: ['slack', 'Slack'] };
+
+  it('the focused app’s rule picks the mode (any case); other apps get the default', async () => {
+    const typed = perApp('paste', [{ app: 'SLACK', mode: 'type' }], slack);
+    const session = typed.inserter.begin();
+    session.partial(' Hi');
+    expect(await session.finish(' Hi there')).toEqual({ delivered: 'typed', message: null });
+    expect(typed.keys.calls.filter((c) => c.startsWith('type:'))).toEqual(['type:Hi', 'type: there']);
+    expect(typed.seen).toEqual(['Slack']);
+
+    const kept = perApp('paste', [{ app: 'slack', mode: 'clipboard' }], slack);
+    expect(await kept.inserter.begin().finish('for later')).toEqual({ delivered: 'clipboard', message: null });
+    expect(kept.clipboard.content).toBe('for later');
+    expect(kept.keys.calls.filter((c) => c.startsWith('paste'))).toEqual([]);
+
+    const other = perApp('paste', [{ app: 'slack', mode: 'clipboard' }], { name: 'firefox', names: ['Navigator', 'firefox'] });
+    expect(await other.inserter.begin().finish('pasted')).toEqual({ delivered: 'pasted', message: null });
+  });
+
+  it('an app that cannot be told, or a failed lookup, gets the default; without rules the text never waits for the lookup', async () => {
+    expect(await perApp('paste', [{ app: 'slack', mode: 'clipboard' }], null).inserter.begin().finish('x')).toMatchObject({ delivered: 'pasted' });
+    expect(await perApp('paste', [{ app: 'slack', mode: 'clipboard' }], new Error('xprop died')).inserter.begin().finish('x')).toMatchObject({ delivered: 'pasted' });
+    const none = perApp('type', [], slack);
+    const session = none.inserter.begin();
+    session.partial('Hello');
+    await session.finish('Hello');
+    expect(none.asked).toEqual(['focusedApp']); // asked for Settings' recent apps only
+    expect(none.seen).toEqual(['Slack']);
+    expect(none.keys.text).toBe('Hello');
+  });
+
+  it('rules are edited one per app: replaced by name in any case, bounded, named', () => {
+    let rules = withAppRule([], ' firefox ', 'type') as AppInsertionRule[];
+    expect(rules).toEqual([{ app: 'firefox', mode: 'type' }]);
+    rules = withAppRule(rules, 'Code', 'paste') as AppInsertionRule[];
+    rules = withAppRule(rules, 'FIREFOX', 'clipboard') as AppInsertionRule[];
+    expect(rules).toEqual([{ app: 'FIREFOX', mode: 'clipboard' }, { app: 'Code', mode: 'paste' }]);
+    expect(withAppRule(rules, '   ', 'type')).toMatch(/Name the app/);
+    const full = Array.from({ length: 100 }, (_, i) => ({ app: `app${i}`, mode: 'paste' as const }));
+    expect(withAppRule(full, 'one more', 'type')).toMatch(/At most 100/);
+    expect(withAppRule(full, 'APP7', 'type')).toHaveLength(100);
+    expect(canonicalAppName('  Slack ')).toBe('slack');
+    expect(modeForApp(slack, rules)).toBeNull();
+    expect(modeForApp({ name: 'Code', names: ['code', 'Code'] }, rules)).toBe('paste');
   });
 });

@@ -94,6 +94,17 @@ describe('terminal detection', () => {
   });
 });
 
+describe('the focused app, for per-app modes', () => {
+  it('is named by its WM_CLASS class, matched by either string; null when X cannot say', async () => {
+    expect(await new XdotoolKeys(runner('"Navigator", "firefox"')).focusedApp()).toEqual({ name: 'firefox', names: ['Navigator', 'firefox'] });
+    expect(await new XdotoolKeys(runner('"code"')).focusedApp()).toEqual({ name: 'code', names: ['code'] });
+    expect(await new XdotoolKeys(runner(null)).focusedApp()).toBeNull();
+    const noXprop = runner('"code", "Code"');
+    noXprop.installed.delete('xprop');
+    expect(await new XdotoolKeys(noXprop).focusedApp()).toBeNull();
+  });
+});
+
 describe('XdotoolKeys', () => {
   it('sends the paste chord by keysym after releasing held modifiers (never re-pressing them)', async () => {
     const r = runner(null);
