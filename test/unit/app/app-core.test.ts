@@ -41,7 +41,7 @@ describe('AppCore', () => {
     const updated = await core.call('updateSettings', { insertion: { mode: 'clipboard' } });
     expect(updated).toMatchObject({ ok: true, value: { insertion: { mode: 'clipboard' } } });
     expect(await core.call('getSettings', undefined)).toMatchObject({ ok: true, value: { insertion: { mode: 'clipboard' } } });
-    expect(events).toEqual([{ name: 'settings', payload: expect.objectContaining({ insertion: { mode: 'clipboard', spaceBetween: true } }) }]);
+    expect(events).toEqual([{ name: 'settings', payload: expect.objectContaining({ insertion: { mode: 'clipboard', spaceBetween: true, perApp: [] } }) }]);
   });
 
   it('rejects unknown calls and invalid payloads with a clear error', async () => {

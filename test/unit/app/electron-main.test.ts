@@ -125,7 +125,7 @@ describe('Electron main process (electron replaced by a recording fake)', () => 
     expect(onDisk.insertion.mode).toBe('type');
     // The change is pushed to the window as an event.
     const [window] = FakeBrowserWindow.created;
-    expect(window.webContents.sent).toContainEqual({ channel: EVENT_CHANNELS.settings, payload: expect.objectContaining({ insertion: { mode: 'type', spaceBetween: true } }) });
+    expect(window.webContents.sent).toContainEqual({ channel: EVENT_CHANNELS.settings, payload: expect.objectContaining({ insertion: { mode: 'type', spaceBetween: true, perApp: [] } }) });
   });
 
   it('refuses calls from foreign frames, subframes and destroyed frames', async () => {

@@ -64,7 +64,7 @@ describe('harness server', () => {
     expect(results[1]).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringContaining('dropDatabase') } });
     expect(results[2]).toMatchObject({ ok: true, value: { insertion: { mode: 'type' } } });
     expect(results[3]).toMatchObject({ ok: true, value: { insertion: { mode: 'type' } } });
-    expect(messages).toContainEqual({ t: 'event', event: { name: 'settings', payload: expect.objectContaining({ insertion: { mode: 'type', spaceBetween: true } }) } });
+    expect(messages).toContainEqual({ t: 'event', event: { name: 'settings', payload: expect.objectContaining({ insertion: { mode: 'type', spaceBetween: true, perApp: [] } }) } });
     ws.close();
   });
 
