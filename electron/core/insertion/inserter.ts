@@ -35,34 +35,12 @@ export class Inserter implements InsertionSink {
 
   begin(): InsertionSession {
     const platform = this.options.platform();
-    const fallback = this.options.mode();
-    const rules = this.options.appRules?.() ?? [];
     const { spacing } = this.options;
     // Decided as the dictation starts: keys the user presses during it are not in the count
     // (ours are not either: the session holds them as ours until it ends).
     const separator = spacing && (this.options.spaceBetween?.() ?? true) ? spacing.separator() : null;
     const releaseOwn = spacing?.holdOwnInput() ?? (() => undefined);
-    // The app focused as the dictation starts is where its text goes: a rule naming it picks the
-    // mode (asked once; the text waits for the answer, a few milliseconds of xprop).
-    // Without rules it is asked only to tell Settings which apps the user dictates into, and the
-    // text does not wait for it.
-    const keys = platform.available ? platform.keys : null;
-    const asked: Promise<FocusedApp | null> = keys?.focusedApp && (rules.length > 0 || this.options.onFocusedApp)
-      ? keys.focusedApp().catch(() => null).then((app) => {
-        if (app) this.options.onFocusedApp?.(app);
-        return app;
-      })
-      : Promise.resolve(null);
-    const resolved: Promise<{ mode: InsertionMode; typer: LiveTyper | null }> = (rules.length > 0 ? asked : Promise.resolve(null))
-      .then((app) => {
-        const mode = modeForApp(app, rules) ?? fallback;
-        const typer = mode === 'type' && platform.available
-          ? new LiveTyper(platform.keys, {
-            holdBackPartialWord: this.options.holdBackPartialWord, mayTypeNow: this.options.mayTypeNow, keysTaken: this.options.keysTaken,
-          })
-          : null;
-        return { mode, typer };
-      });
+    const resolved = this.sessionMode(platform, this.options.mode(), this.options.appRules?.() ?? []);
     let aborted = false;
     const prepared = (mode: InsertionMode, text: string) => {
       const body = normalize(text);
@@ -91,6 +69,29 @@ export class Inserter implements InsertionSink {
         void resolved.then(({ typer }) => typer?.abort());
       },
     };
+  }
+
+  /**
+   * The session's mode, and its live typer when it types. The app focused as the dictation starts
+   * is where its text goes: a rule naming it picks the mode (asked once; the text waits for the
+   * answer, a few milliseconds of xprop). Without rules it is asked only to tell Settings which
+   * apps the user dictates into, and nothing waits for it.
+   */
+  private sessionMode(platform: PlatformInsertion, fallback: InsertionMode, rules: readonly AppInsertionRule[]): Promise<{ mode: InsertionMode; typer: LiveTyper | null }> {
+    const keys = platform.available ? platform.keys : null;
+    const asked: Promise<FocusedApp | null> = keys?.focusedApp && (rules.length > 0 || this.options.onFocusedApp)
+      ? keys.focusedApp().catch(() => null).then((app) => {
+        if (app) this.options.onFocusedApp?.(app);
+        return app;
+      })
+      : Promise.resolve(null);
+    return (rules.length > 0 ? asked : Promise.resolve(null)).then((app) => {
+      const mode = modeForApp(app, rules) ?? fallback;
+      const typer = mode === 'type' && keys
+        ? new LiveTyper(keys, { holdBackPartialWord: this.options.holdBackPartialWord, mayTypeNow: this.options.mayTypeNow, keysTaken: this.options.keysTaken })
+        : null;
+      return { mode, typer };
+    });
   }
 
   private async finish(mode: InsertionMode, platform: PlatformInsertion, typer: LiveTyper | null, text: string): Promise<InsertionOutcome> {
