@@ -19,7 +19,9 @@ const entries = [
   { in: 'electron/harness/cli.ts', out: 'dist/harness/server.cjs', platform: 'node', packages: 'external' },
 ];
 
-const external = ['electron', 'onnxruntime-node', 'uiohook-napi', '*.node'];
+// abstract-socket and x11: optional native pieces the D-Bus library requires only for abstract
+// bus addresses and X11 address discovery (a missing one fails that connection, which is reported).
+const external = ['electron', 'onnxruntime-node', 'uiohook-napi', '*.node', 'abstract-socket', 'x11'];
 // Left out of the bundles: see the stub's comment.
 const alias = { '@wasm-audio-decoders/opus-ml': path.join(root, 'build/stubs/opus-ml.mjs') };
 for (const e of entries) {

@@ -24,10 +24,13 @@ export const VAD_MODEL_DIR = 'native-models/vad';
 export const DEMO_MODEL_DIR = 'native-models/models/demo';
 
 /** Runtime dependencies compiled into the bundles, so the package needs no copy of them (the audio
- * decoders' WebAssembly is inlined in their JavaScript; opus-ml is left out, build/bundle.mjs). */
+ * decoders' WebAssembly is inlined in their JavaScript; opus-ml is left out, build/bundle.mjs; the
+ * D-Bus library and the packages only it uses). */
 export const BUNDLED_DEPENDENCIES = [
   'react', 'react-dom', 'scheduler', 'zustand',
   'mpg123-decoder', 'ogg-opus-decoder', 'opus-decoder', '@wasm-audio-decoders', 'codec-parser', 'simple-yenc', '@eshaz',
+  '@homebridge/dbus-native', 'event-stream', 'hexy', 'long', 'xml2js', 'duplexer', 'from', 'map-stream', 'pause-stream', 'split',
+  'stream-combiner', 'through',
 ];
 
 /** Dependencies used only by onnxruntime-node's install script, which we skip (.npmrc). */

@@ -6,7 +6,8 @@ import { clipboard, globalShortcut, screen, systemPreferences } from 'electron';
 import type { DesktopStatus, ViewName } from '../common/ipc-contract';
 import type { AppCore } from '../core/app/app-core';
 import { DictateAnywhere, dictationPortFrom, routeVoiceActivity, type CoordinatorSnapshot } from '../core/coordinator';
-import type { HotkeyStatus, PasteLastStatus } from '../core/hotkey';
+import { PortalShortcuts, type HotkeyStatus, type PasteLastStatus } from '../core/hotkey';
+import { linuxSession } from '../core/insertion';
 import type { ElectronClipboardLike } from '../core/insertion';
 import { Overlay } from './overlay';
 import { AppTray, trayStateOf, type TrayState } from './tray';
@@ -42,6 +43,8 @@ export class Desktop {
         globalShortcut,
         electronClipboard: syncClipboard(),
         accessibilityTrusted: process.platform === 'darwin' ? () => systemPreferences.isTrustedAccessibilityClient(false) : undefined,
+        // Wayland: hold-to-talk through the desktop portal (globalShortcut there hands on presses only).
+        portal: process.platform === 'linux' && linuxSession(process.env) === 'wayland' ? () => PortalShortcuts.connect() : undefined,
         // History off: null, and the coordinator pastes the last text it delivered itself.
         lastTranscript: () => (core.settings.get().history.enabled ? core.history.latestText('mic') : null),
         // Settings offers the apps dictated into for per-app modes.

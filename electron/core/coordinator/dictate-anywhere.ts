@@ -6,7 +6,8 @@
 import type { AppInsertionRule, DesktopStatus, HotkeyMode, InsertionMode } from '../../common/ipc-contract';
 import type { DictationService } from '../app/services';
 import {
-  HotkeyService, loadUiohook, probeHook, type GlobalShortcutLike, type HotkeyStatus, type KeyHook, type PasteLastStatus, type ProbeResult,
+  HotkeyService, loadUiohook, probeHook, type GlobalShortcutLike, type HotkeyStatus, type KeyHook, type PasteLastStatus, type PortalShortcutsLike,
+  type ProbeResult,
 } from '../hotkey';
 import {
   detectPlatformInsertion, DictationSpacing, Inserter, NodeCommandRunner, type CommandRunner, type ElectronClipboardLike, type PlatformInsertion,
@@ -84,6 +85,8 @@ export interface DictateAnywhereOptions {
   env?: NodeJS.ProcessEnv;
   probe?: () => Promise<ProbeResult>;
   loadHook?: () => Promise<KeyHook>;
+  /** Wayland: the desktop portal's global shortcuts, for hold-to-talk (see HotkeyServiceOptions.portal). */
+  portal?: () => Promise<PortalShortcutsLike>;
   /** What paste-last inserts (main: the newest dictation in History); default: the last one delivered here. */
   lastTranscript?: () => string | null;
   /** The apps dictated into changed (most recent first), for per-app rules in Settings. */
@@ -143,6 +146,7 @@ export class DictateAnywhere {
         ? { ok: false, reason: 'macOS has not given Voxtral Dictate the Accessibility permission (System Settings → Privacy & Security → Accessibility)' }
         : probeHook({ platform, env }))),
       loadHook: options.loadHook ?? loadUiohook,
+      portal: options.portal,
       platform,
     });
     // Escape cancels only while a dictation runs; the rest of the time the key is the apps'.

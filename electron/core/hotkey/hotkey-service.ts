@@ -10,6 +10,7 @@ import { KeystrokeAuditor } from './keystroke-audit';
 import { createMatcher, type HotkeyMatcher, type ModifierAloneMatcher, type RawKeyEvent } from './matcher';
 import { ModifierTracker } from './modifier-tracker';
 import { InputActivityTracker } from './input-activity';
+import type { PortalShortcutsLike } from './portal-shortcuts';
 import type { KeyHook } from './uiohook-source';
 
 /** Electron's globalShortcut, passed in by main. */
@@ -31,7 +32,8 @@ export interface HotkeyHandlers {
 export const CANCEL_KEY = 'Escape';
 
 export interface HotkeyStatus {
-  backend: 'hook' | 'shortcut' | 'none';
+  /** 'portal': the desktop portal's global shortcuts (Wayland), which report releases too. */
+  backend: 'hook' | 'portal' | 'shortcut' | 'none';
   /** Whether hold-to-talk (key-up) works; false means presses act as toggles. */
   holdToTalk: boolean;
   accelerator: string;
@@ -67,12 +69,19 @@ export interface HotkeyServiceOptions {
   globalShortcut?: GlobalShortcutLike;
   probe: () => Promise<ProbeResult>;
   loadHook: () => Promise<KeyHook>;
+  /**
+   * Where no hook can run (Wayland), the desktop portal's global shortcuts: connected on the first
+   * bind that needs it, kept for later ones. Absent: straight to globalShortcut.
+   */
+  portal?: () => Promise<PortalShortcutsLike>;
   platform?: NodeJS.Platform;
 }
 
 export class HotkeyService {
   private hook: KeyHook | null = null;
   private hookFailure: string | null = null;
+  private portal: PortalShortcutsLike | null = null;
+  private portalBound = false;
   private matcher: HotkeyMatcher | ModifierAloneMatcher | null = null;
   private registered: string | null = null;
   private binding: HotkeyBinding | null = null;
@@ -133,7 +142,16 @@ export class HotkeyService {
       this.keystrokes.setHotkey(binding, this.platform === 'linux' && reserved !== 'unsupported');
       return { backend: 'hook', holdToTalk: true, accelerator, message: null, conflicts, error: null };
     }
-    const reason = this.hookFailure ?? 'the global key hook is unavailable';
+    let reason = this.hookFailure ?? 'the global key hook is unavailable';
+    const viaPortal = await this.bindPortal(binding);
+    if (viaPortal?.ok) {
+      this.portalBound = true;
+      const asked = describeBinding(binding);
+      const message = viaPortal.trigger && viaPortal.trigger.replace(/\s+/g, '').toLowerCase() !== asked.toLowerCase()
+        ? `The desktop bound dictation to ${viaPortal.trigger}.` : null;
+      return { backend: 'portal', holdToTalk: true, accelerator, message, conflicts, error: null };
+    }
+    if (viaPortal) reason = `${reason}, and ${viaPortal.reason}`;
     if (binding.modifierOnly) {
       return {
         backend: 'none', holdToTalk: false, accelerator, conflicts, error: null,
@@ -152,6 +170,18 @@ export class HotkeyService {
       backend: 'none', holdToTalk: false, accelerator, conflicts, error: null,
       message: `No global hotkey: ${reason}${fallback === 'taken' ? ', and the shortcut is taken' : ''}. Use the tray menu or the window to dictate.`,
     };
+  }
+
+  /** The binding through the desktop portal, where one is offered; null when none is. */
+  private async bindPortal(binding: HotkeyBinding): Promise<{ ok: true; trigger: string | null } | { ok: false; reason: string } | null> {
+    if (!this.options.portal || binding.modifierOnly) return null;
+    try {
+      this.portal ??= await this.options.portal();
+    } catch (err) {
+      return { ok: false, reason: `the desktop portal's global shortcuts are unavailable (${err instanceof Error ? err.message : String(err)})` };
+    }
+    const { handlers } = this.options;
+    return this.portal.bind(binding, { down: () => handlers.down(), up: () => handlers.up() });
   }
 
   /**
@@ -248,6 +278,8 @@ export class HotkeyService {
     this.setCancelArmed(false);
     this.unbind();
     this.unbindPasteLast();
+    this.portal?.close();
+    this.portal = null;
     this.modifiers.reset();
     if (this.hook) {
       try {
@@ -329,6 +361,8 @@ export class HotkeyService {
   }
 
   private unbind(): void {
+    if (this.portalBound) this.portal?.unbind();
+    this.portalBound = false;
     this.matcher?.reset();
     this.matcher = null;
     this.binding = null;

@@ -6,3 +6,4 @@ export { probeHook, hookPreconditions, resolveHookModule, type ProbeResult } fro
 export { loadUiohook, type KeyHook } from './uiohook-source';
 export { InputActivityTracker, OWN_INPUT_SETTLE_MS, type InputActivity } from './input-activity';
 export { HotkeyService, type GlobalShortcutLike, type HotkeyHandlers, type HotkeyStatus, type PasteLastStatus } from './hotkey-service';
+export { PortalShortcuts, portalTrigger, type PortalBindResult, type PortalShortcutsLike } from './portal-shortcuts';

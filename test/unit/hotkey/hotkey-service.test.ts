@@ -356,3 +356,61 @@ describe('the paste-last hotkey', () => {
     expect(svc.inputActivity.serial()).toBe(before! + 1);
   });
 });
+
+describe('the desktop portal where no hook runs (Wayland)', () => {
+  class FakePortal {
+    handlers: { down(): void; up(): void } | null = null;
+    calls: string[] = [];
+    result: { ok: true; trigger: string | null } | { ok: false; reason: string } = { ok: true, trigger: 'Ctrl+Shift+Space' };
+    async bind(binding: { key: string }, handlers: { down(): void; up(): void }) {
+      this.calls.push(`bind ${binding.key}`);
+      if (this.result.ok) this.handlers = handlers;
+      return this.result;
+    }
+    unbind(): void { this.calls.push('unbind'); this.handlers = null; }
+    close(): void { this.calls.push('close'); }
+  }
+  function waylandService(portal: () => Promise<FakePortal>, shortcut = new FakeShortcut()) {
+    const log: string[] = [];
+    const svc = new HotkeyService({
+      handlers: { down: () => log.push('down'), up: () => log.push('up'), toggle: () => log.push('toggle'), cancel: () => log.push('cancel') },
+      globalShortcut: shortcut,
+      probe: async () => ({ ok: false, reason: 'Wayland does not let apps see key releases globally' }),
+      loadHook: async () => { throw new Error('no hook on Wayland'); },
+      portal,
+      platform: 'linux',
+    });
+    return { svc, log, shortcut };
+  }
+
+  it('binds through the portal for hold-to-talk: its press and release drive the handlers; no globalShortcut', async () => {
+    const portal = new FakePortal();
+    let connects = 0;
+    const { svc, log, shortcut } = waylandService(async () => { connects += 1; return portal; });
+    expect(await svc.apply('CommandOrControl+Shift+Space')).toMatchObject({ backend: 'portal', holdToTalk: true, message: null, error: null });
+    expect(shortcut.registered.size).toBe(0);
+    portal.handlers!.down();
+    portal.handlers!.up();
+    expect(log).toEqual(['down', 'up']);
+    portal.result = { ok: true, trigger: 'Super+D' }; // the user picked other keys in the desktop's dialog
+    expect(await svc.apply('Ctrl+Alt+D')).toMatchObject({ backend: 'portal', message: 'The desktop bound dictation to Super+D.' });
+    expect(await svc.apply('RightCtrl')).toMatchObject({ backend: 'none' }); // a lone modifier: neither the portal nor globalShortcut
+    expect(portal.calls).toEqual(['bind Space', 'unbind', 'bind D', 'unbind']);
+    expect(connects).toBe(1);
+    svc.stop();
+    expect(portal.calls.at(-1)).toBe('close');
+  });
+
+  it('falls back to globalShortcut (toggle) with both reasons when the portal is missing or the user declines', async () => {
+    const missing = waylandService(async () => { throw new Error('no GlobalShortcuts portal'); });
+    const status = await missing.svc.apply('Ctrl+Shift+Space');
+    expect(status).toMatchObject({ backend: 'shortcut', holdToTalk: false });
+    expect(status.message).toContain('Wayland does not let apps see key releases globally');
+    expect(status.message).toContain("the desktop portal's global shortcuts are unavailable (no GlobalShortcuts portal)");
+    const portal = new FakePortal();
+    portal.result = { ok: false, reason: 'the shortcut was not confirmed in the desktop’s dialog' };
+    const declined = waylandService(async () => portal);
+    expect((await declined.svc.apply('Ctrl+Shift+Space')).message).toContain('the shortcut was not confirmed');
+    expect([...declined.shortcut.registered.keys()]).toEqual(['Control+Shift+Space']);
+  });
+});
