@@ -17,6 +17,13 @@ const SHORTCUTS = 'org.freedesktop.portal.GlobalShortcuts';
 const REQUEST = 'org.freedesktop.portal.Request';
 const SESSION = 'org.freedesktop.portal.Session';
 const SHORTCUT_ID = 'dictate';
+/**
+ * Who we are to the portal: an app outside a sandbox tells it (xdg-desktop-portal 1.19+,
+ * org.freedesktop.host.portal.Registry) before its first request on the connection; the name is
+ * the desktop entry's (build/electron-builder.config.ts LINUX_DESKTOP_FILE), where the desktop
+ * keeps the binding. Older portals have no registry and guess.
+ */
+export const PORTAL_APP_ID = 'voxtral-dictate';
 /** The user may be asked to confirm the binding in a dialog. */
 const RESPONSE_TIMEOUT_MS = 120_000;
 
@@ -101,6 +108,9 @@ export class PortalShortcuts implements PortalShortcutsLike {
         portal.failure,
       ]);
       if (typeof variantValue(version) !== 'number') throw new Error('no GlobalShortcuts portal');
+      await portal.call({
+        destination: PORTAL, path: PORTAL_PATH, interface: 'org.freedesktop.host.portal.Registry', member: 'Register', signature: 'sa{sv}', body: [PORTAL_APP_ID, []],
+      }).catch(() => undefined);
       await portal.match(`type='signal',interface='${SHORTCUTS}',path='${PORTAL_PATH}'`);
       return portal;
     } catch (err) {

@@ -58,6 +58,8 @@ export class FakeShortcutsPortal {
   /** Each BindShortcuts: the session and each shortcut's id and preferred trigger. */
   readonly binds: { session: string; shortcuts: { id: string; trigger: unknown }[] }[] = [];
   readonly closedSessions: string[] = [];
+  /** App ids registered through org.freedesktop.host.portal.Registry (only when `registry`). */
+  readonly registered: string[] = [];
   /** The user's answer in the portal's dialog: 0 bound, 1 cancelled. */
   answer = 0;
   /** What the desktop says the keys are (null: no trigger_description). */
@@ -69,7 +71,7 @@ export class FakeShortcutsPortal {
     bus.connection.on('error', () => undefined); // a client gone mid-answer
   }
 
-  static async start(address: string, options: { version?: number } = {}): Promise<FakeShortcutsPortal> {
+  static async start(address: string, options: { version?: number; registry?: boolean } = {}): Promise<FakeShortcutsPortal> {
     const bus = (dbus as unknown as { sessionBus(o: { busAddress: string }): Bus }).sessionBus({ busAddress: address });
     await new Promise<void>((resolve, reject) => bus.invoke({
       destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'RequestName',
@@ -77,6 +79,11 @@ export class FakeShortcutsPortal {
     }, (err) => (err ? reject(new Error(String((err as { message?: string }).message ?? err))) : resolve())));
     const portal = new FakeShortcutsPortal(bus);
     portal.serve(options.version ?? 1);
+    if (options.registry) {
+      bus.exportInterface({ Register: (appId: string) => { portal.registered.push(appId); } }, PATH, {
+        name: 'org.freedesktop.host.portal.Registry', methods: { Register: ['sa{sv}', ''] }, properties: {}, signals: {},
+      });
+    }
     return portal;
   }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAccelerator, type HotkeyBinding } from '../../../electron/core/hotkey/accelerator';
-import { PortalShortcuts, portalTrigger } from '../../../electron/core/hotkey/portal-shortcuts';
+import { LINUX_DESKTOP_FILE } from '../../../build/electron-builder.config';
+import { PORTAL_APP_ID, PortalShortcuts, portalTrigger } from '../../../electron/core/hotkey/portal-shortcuts';
 import { FakeShortcutsPortal, PrivateBus } from './fake-portal';
 
 const binding = (accelerator: string): HotkeyBinding => {
@@ -50,6 +51,19 @@ describe('the desktop portal’s global shortcuts (Wayland hold-to-talk), over a
       portal.press();
       await new Promise((r) => setTimeout(r, 50));
       expect(log).toHaveLength(4);
+    } finally {
+      client.close();
+      portal.stop();
+    }
+  });
+
+  it('says who it is where the portal keeps a registry of host apps (the desktop entry’s name), and works without one', async () => {
+    const portal = await FakeShortcutsPortal.start(bus.address, { registry: true });
+    const client = await PortalShortcuts.connect(bus.address);
+    try {
+      expect(portal.registered).toEqual([PORTAL_APP_ID]);
+      expect(PORTAL_APP_ID).toBe(LINUX_DESKTOP_FILE.replace(/\.desktop$/, ''));
+      expect(await client.bind(binding('Ctrl+Shift+Space'), { down: () => undefined, up: () => undefined })).toMatchObject({ ok: true });
     } finally {
       client.close();
       portal.stop();
