@@ -36,6 +36,7 @@ export class Desktop {
     const disposers: (() => void)[] = [];
 
     let dictateAnywhere: DictateAnywhere | null = null;
+    let started: Desktop | null = null; // set below; a late hotkey status comes seconds after
     try {
       dictateAnywhere = await DictateAnywhere.start({
         port: dictationPortFrom(core.dictation),
@@ -45,6 +46,12 @@ export class Desktop {
         accessibilityTrusted: process.platform === 'darwin' ? () => systemPreferences.isTrustedAccessibilityClient(false) : undefined,
         // Wayland: hold-to-talk through the desktop portal (globalShortcut there hands on presses only).
         portal: process.platform === 'linux' && linuxSession(process.env) === 'wayland' ? () => PortalShortcuts.connect() : undefined,
+        onHotkeyStatus: (status) => {
+          const desk = dictateAnywhere;
+          if (!desk) return;
+          started?.reportHotkey(status, desk.pasteLastStatus, core);
+          core.setDesktopStatus({ hotkey: hotkeyState(status, desk.pasteLastStatus), insertion: desk.insertionStatus() });
+        },
         // History off: null, and the coordinator pastes the last text it delivered itself.
         lastTranscript: () => (core.settings.get().history.enabled ? core.history.latestText('mic') : null),
         // Settings offers the apps dictated into for per-app modes.
@@ -61,6 +68,7 @@ export class Desktop {
     const tray = createTray(options, dictateAnywhere, log);
     const overlay = new Overlay(options.preloadPath, () => screen.getPrimaryDisplay().workArea);
     const desktop = new Desktop(tray, overlay, dictateAnywhere, disposers);
+    started = desktop;
 
     // The tray shows the hotkey dictation while one runs, otherwise the core's state (a dictation
     // started in the window), so a live microphone always shows. The overlay is for dictating into

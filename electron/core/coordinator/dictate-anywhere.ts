@@ -87,6 +87,10 @@ export interface DictateAnywhereOptions {
   loadHook?: () => Promise<KeyHook>;
   /** Wayland: the desktop portal's global shortcuts, for hold-to-talk (see HotkeyServiceOptions.portal). */
   portal?: () => Promise<PortalShortcutsLike>;
+  /** The hotkey's status changed after applySettings() returned (the desktop's dialog was answered). */
+  onHotkeyStatus?: (status: HotkeyStatus) => void;
+  /** See HotkeyServiceOptions.portalAnswerWaitMs. */
+  portalAnswerWaitMs?: number;
   /** What paste-last inserts (main: the newest dictation in History); default: the last one delivered here. */
   lastTranscript?: () => string | null;
   /** The apps dictated into changed (most recent first), for per-app rules in Settings. */
@@ -147,6 +151,11 @@ export class DictateAnywhere {
         : probeHook({ platform, env }))),
       loadHook: options.loadHook ?? loadUiohook,
       portal: options.portal,
+      portalAnswerWaitMs: options.portalAnswerWaitMs,
+      onLateStatus: (status) => {
+        this.status = status;
+        options.onHotkeyStatus?.(status);
+      },
       platform,
     });
     // Escape cancels only while a dictation runs; the rest of the time the key is the apps'.

@@ -10,7 +10,7 @@ import { KeystrokeAuditor } from './keystroke-audit';
 import { createMatcher, type HotkeyMatcher, type ModifierAloneMatcher, type RawKeyEvent } from './matcher';
 import { ModifierTracker } from './modifier-tracker';
 import { InputActivityTracker } from './input-activity';
-import type { PortalShortcutsLike } from './portal-shortcuts';
+import type { PortalBindResult, PortalShortcutsLike } from './portal-shortcuts';
 import type { KeyHook } from './uiohook-source';
 
 /** Electron's globalShortcut, passed in by main. */
@@ -54,6 +54,8 @@ export interface HotkeyStatus {
 const PASTE_LAST_HOOK_LAG_MS = 30;
 const PASTE_LAST_RELEASE_WAIT_MS = 2000;
 const PASTE_LAST_BLIND_WAIT_MS = 250;
+/** apply() waits this long for the portal (a first binding may wait on the user's dialog). */
+const PORTAL_ANSWER_WAIT_MS = 3000;
 
 /** The paste-last-transcript hotkey: a press only, so globalShortcut alone serves it. */
 export interface PasteLastStatus {
@@ -74,6 +76,10 @@ export interface HotkeyServiceOptions {
    * bind that needs it, kept for later ones. Absent: straight to globalShortcut.
    */
   portal?: () => Promise<PortalShortcutsLike>;
+  /** How long apply() waits for the portal's answer before reporting that it waits (default 3 s). */
+  portalAnswerWaitMs?: number;
+  /** The portal answered after apply() returned: the binding's status now. */
+  onLateStatus?: (status: HotkeyStatus) => void;
   platform?: NodeJS.Platform;
 }
 
@@ -81,7 +87,10 @@ export class HotkeyService {
   private hook: KeyHook | null = null;
   private hookFailure: string | null = null;
   private portal: PortalShortcutsLike | null = null;
-  private portalBound = false;
+  /** A portal binding was asked for (answered or not) since the last unbind. */
+  private portalAsked = false;
+  /** Counts unbinds, so a portal answer for a binding since replaced is dropped. */
+  private generation = 0;
   private matcher: HotkeyMatcher | ModifierAloneMatcher | null = null;
   private registered: string | null = null;
   private binding: HotkeyBinding | null = null;
@@ -142,16 +151,32 @@ export class HotkeyService {
       this.keystrokes.setHotkey(binding, this.platform === 'linux' && reserved !== 'unsupported');
       return { backend: 'hook', holdToTalk: true, accelerator, message: null, conflicts, error: null };
     }
-    let reason = this.hookFailure ?? 'the global key hook is unavailable';
-    const viaPortal = await this.bindPortal(binding);
-    if (viaPortal?.ok) {
-      this.portalBound = true;
+    const reason = this.hookFailure ?? 'the global key hook is unavailable';
+    const viaPortal = this.bindPortal(binding);
+    if (!viaPortal) return this.withoutHook(binding, accelerator, conflicts, reason);
+    // The desktop may first ask the user to confirm the binding in a dialog: the app must not wait
+    // on that (main binds before it shows the tray), so past a moment the answer comes later.
+    const generation = this.generation;
+    const answered = (result: PortalBindResult): HotkeyStatus => {
+      if (!result.ok) return this.withoutHook(binding, accelerator, conflicts, `${reason}, and ${result.reason}`);
       const asked = describeBinding(binding);
-      const message = viaPortal.trigger && viaPortal.trigger.replace(/\s+/g, '').toLowerCase() !== asked.toLowerCase()
-        ? `The desktop bound dictation to ${viaPortal.trigger}.` : null;
+      const message = result.trigger && result.trigger.replace(/\s+/g, '').toLowerCase() !== asked.toLowerCase()
+        ? `The desktop bound dictation to ${result.trigger}.` : null;
       return { backend: 'portal', holdToTalk: true, accelerator, message, conflicts, error: null };
-    }
-    if (viaPortal) reason = `${reason}, and ${viaPortal.reason}`;
+    };
+    const first = await Promise.race([viaPortal, new Promise<null>((r) => setTimeout(() => r(null), this.options.portalAnswerWaitMs ?? PORTAL_ANSWER_WAIT_MS))]);
+    if (first) return answered(first);
+    void viaPortal.then((result) => {
+      if (generation === this.generation) this.options.onLateStatus?.(answered(result));
+    });
+    return {
+      backend: 'none', holdToTalk: false, accelerator, conflicts, error: null,
+      message: 'Confirm the shortcut in the desktop’s dialog: until then it does nothing.',
+    };
+  }
+
+  /** Without a hook or the portal: globalShortcut's presses toggle dictation. */
+  private withoutHook(binding: HotkeyBinding, accelerator: string, conflicts: string[], reason: string): HotkeyStatus {
     if (binding.modifierOnly) {
       return {
         backend: 'none', holdToTalk: false, accelerator, conflicts, error: null,
@@ -173,15 +198,22 @@ export class HotkeyService {
   }
 
   /** The binding through the desktop portal, where one is offered; null when none is. */
-  private async bindPortal(binding: HotkeyBinding): Promise<{ ok: true; trigger: string | null } | { ok: false; reason: string } | null> {
-    if (!this.options.portal || binding.modifierOnly) return null;
-    try {
-      this.portal ??= await this.options.portal();
-    } catch (err) {
-      return { ok: false, reason: `the desktop portal's global shortcuts are unavailable (${err instanceof Error ? err.message : String(err)})` };
-    }
+  private bindPortal(binding: HotkeyBinding): Promise<PortalBindResult> | null {
+    const connect = this.options.portal;
+    if (!connect || binding.modifierOnly) return null;
     const { handlers } = this.options;
-    return this.portal.bind(binding, { down: () => handlers.down(), up: () => handlers.up() });
+    this.portalAsked = true;
+    const generation = this.generation;
+    return (async (): Promise<PortalBindResult> => {
+      try {
+        this.portal ??= await connect();
+      } catch (err) {
+        return { ok: false, reason: `the desktop portal's global shortcuts are unavailable (${err instanceof Error ? err.message : String(err)})` };
+      }
+      // Replaced while connecting: nothing to bind.
+      if (generation !== this.generation) return { ok: false, reason: 'another binding replaced it' };
+      return this.portal.bind(binding, { down: () => handlers.down(), up: () => handlers.up() });
+    })();
   }
 
   /**
@@ -361,8 +393,10 @@ export class HotkeyService {
   }
 
   private unbind(): void {
-    if (this.portalBound) this.portal?.unbind();
-    this.portalBound = false;
+    this.generation += 1;
+    // Also one still waiting on the user's dialog: its session goes, so a late yes binds nothing.
+    if (this.portalAsked) this.portal?.unbind();
+    this.portalAsked = false;
     this.matcher?.reset();
     this.matcher = null;
     this.binding = null;

@@ -79,6 +79,8 @@ function dictEntry(dict: unknown, key: string): unknown {
 
 export class PortalShortcuts implements PortalShortcutsLike {
   private tokens = 0;
+  /** Counts bindings begun or ended: a binding still being made when it changes is stale. */
+  private binds = 0;
   private session: string | null = null;
   private handlers: { down(): void; up(): void } | null = null;
   private readonly pending = new Map<string, (response: number, results: unknown) => void>();
@@ -123,16 +125,23 @@ export class PortalShortcuts implements PortalShortcutsLike {
     const trigger = portalTrigger(binding);
     if (!trigger) return { ok: false, reason: 'the desktop portal binds only keys with modifiers' };
     this.endSession();
+    const mine = this.binds;
+    const replaced: PortalBindResult = { ok: false, reason: 'another binding replaced it' };
     try {
       const created = await this.request({ member: 'CreateSession', signature: 'a{sv}', body: (token: string) => [[['handle_token', ['s', token]], ['session_handle_token', ['s', `${token}s`]]]] });
       if (created.response !== 0) return { ok: false, reason: 'the desktop portal refused a shortcut session' };
       const session = dictEntry(created.results, 'session_handle');
       if (typeof session !== 'string') return { ok: false, reason: 'the desktop portal gave no shortcut session' };
+      if (mine !== this.binds) {
+        this.closeSession(session);
+        return replaced;
+      }
       this.session = session;
       const shortcut = [SHORTCUT_ID, [['description', ['s', 'Dictate (hold to talk)']], ['preferred_trigger', ['s', trigger]]]];
       const bound = await this.request({
         member: 'BindShortcuts', signature: 'oa(sa{sv})sa{sv}', body: (token: string) => [session, [shortcut], '', [['handle_token', ['s', token]]]],
       });
+      if (mine !== this.binds) return replaced; // its session was closed meanwhile
       if (bound.response !== 0) return { ok: false, reason: 'the shortcut was not confirmed in the desktop’s dialog' };
       const shortcuts = dictEntry(bound.results, 'shortcuts');
       const ours = Array.isArray(shortcuts) ? shortcuts.find((s) => Array.isArray(s) && s[0] === SHORTCUT_ID) as [string, unknown] | undefined : undefined;
@@ -162,11 +171,17 @@ export class PortalShortcuts implements PortalShortcutsLike {
     }
   }
 
+  /** Ends the current binding, and any still being made (it notices and closes its own session). */
   private endSession(): void {
+    this.binds += 1;
     this.handlers = null;
     const session = this.session;
     this.session = null;
-    if (!session || this.closed) return;
+    if (session) this.closeSession(session);
+  }
+
+  private closeSession(session: string): void {
+    if (this.closed) return;
     this.bus.invoke({ destination: PORTAL, path: session, interface: SESSION, member: 'Close' }, () => undefined);
   }
 

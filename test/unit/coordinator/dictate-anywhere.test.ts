@@ -143,6 +143,34 @@ describe('DictateAnywhere', () => {
     desk.dispose();
   });
 
+  it('Wayland: the hotkey binds through the portal for hold-to-talk; an answer after applySettings() is reported', async () => {
+    let answer!: (r: { ok: true; trigger: string | null }) => void;
+    let handlers: { down(): void; up(): void } | null = null;
+    const portal = {
+      bind: (_b: unknown, h: { down(): void; up(): void }) => new Promise<{ ok: true; trigger: string | null }>((r) => { answer = r; handlers = h; }),
+      unbind: () => undefined,
+      close: () => undefined,
+    };
+    const reported: string[] = [];
+    const service = new FakeService();
+    const desk = await DictateAnywhere.start({
+      port: dictationPortFrom(service), settings: () => ({ hotkey: { accelerator: 'Ctrl+Shift+F9', mode: 'hold' }, insertion: { mode: 'clipboard' } }),
+      runner: new FakeRunner(), platform: 'linux', env: { WAYLAND_DISPLAY: 'wayland-0' },
+      probe: async () => ({ ok: false, reason: 'Wayland does not let apps see key releases globally' }), loadHook: async () => { throw new Error('unused'); },
+      portal: async () => portal, portalAnswerWaitMs: 20, onHotkeyStatus: (s) => reported.push(s.backend),
+    });
+    expect(desk.hotkeyStatus).toMatchObject({ backend: 'none', message: expect.stringContaining('Confirm the shortcut') });
+    answer({ ok: true, trigger: null });
+    await expect.poll(() => reported).toEqual(['portal']);
+    expect(desk.hotkeyStatus).toMatchObject({ backend: 'portal', holdToTalk: true });
+    handlers!.down();
+    await settle();
+    expect(desk.coordinator.snapshot().state).toBe('recording');
+    handlers!.up();
+    await vi.waitFor(() => expect(service.calls).toEqual(['start', 'stop']));
+    desk.dispose();
+  });
+
   it('says what is missing for insertion', async () => {
     const { desk, runner } = await setup({ hotkey: { accelerator: 'F9', mode: 'hold' }, insertion: { mode: 'paste' } });
     runner.installed = new Set(['xclip']);

@@ -62,6 +62,8 @@ export class FakeShortcutsPortal {
   readonly registered: string[] = [];
   /** The user's answer in the portal's dialog: 0 bound, 1 cancelled. */
   answer = 0;
+  /** How long the dialog takes to be answered. */
+  bindDelayMs = 5;
   /** What the desktop says the keys are (null: no trigger_description). */
   triggerDescription: string | null = 'Ctrl+Shift+Space';
   private sessions: string[] = [];
@@ -106,8 +108,8 @@ export class FakeShortcutsPortal {
 
   private serve(version: number): void {
     const sender = (msg: { sender: string }) => msg.sender.replace(/^:/, '').replace(/\./g, '_');
-    const respond = (requestPath: string, response: number, results: unknown[]) =>
-      setTimeout(() => { if (!this.stopped) this.bus.sendSignal(requestPath, REQUEST, 'Response', 'ua{sv}', [response, results]); }, 5);
+    const respond = (requestPath: string, response: number, results: unknown[], delayMs = 5) =>
+      setTimeout(() => { if (!this.stopped) this.bus.sendSignal(requestPath, REQUEST, 'Response', 'ua{sv}', [response, results]); }, delayMs);
     const methods = {
       CreateSession: (options: unknown, msg: { sender: string }) => {
       const requestPath = `${PATH}/request/${sender(msg)}/${entry(options, 'handle_token')}`;
@@ -122,7 +124,7 @@ export class FakeShortcutsPortal {
       const list = shortcuts.map((s) => ({ id: (s as [string, unknown])[0], trigger: entry((s as [string, unknown])[1], 'preferred_trigger') }));
       this.binds.push({ session, shortcuts: list });
       const described = list.map((s) => [s.id, this.triggerDescription === null ? [] : [['trigger_description', ['s', this.triggerDescription]]]]);
-      respond(requestPath, this.answer, this.answer === 0 ? [['shortcuts', ['a(sa{sv})', described]]] : []);
+      respond(requestPath, this.answer, this.answer === 0 ? [['shortcuts', ['a(sa{sv})', described]]] : [], this.bindDelayMs);
       return requestPath;
     },
       version,

@@ -370,9 +370,11 @@ describe('the desktop portal where no hook runs (Wayland)', () => {
     unbind(): void { this.calls.push('unbind'); this.handlers = null; }
     close(): void { this.calls.push('close'); }
   }
-  function waylandService(portal: () => Promise<FakePortal>, shortcut = new FakeShortcut()) {
+  function waylandService(portal: () => Promise<FakePortal>, shortcut = new FakeShortcut(), late: unknown[] = []) {
     const log: string[] = [];
     const svc = new HotkeyService({
+      portalAnswerWaitMs: 30,
+      onLateStatus: (status) => late.push(status),
       handlers: { down: () => log.push('down'), up: () => log.push('up'), toggle: () => log.push('toggle'), cancel: () => log.push('cancel') },
       globalShortcut: shortcut,
       probe: async () => ({ ok: false, reason: 'Wayland does not let apps see key releases globally' }),
@@ -412,5 +414,38 @@ describe('the desktop portal where no hook runs (Wayland)', () => {
     const declined = waylandService(async () => portal);
     expect((await declined.svc.apply('Ctrl+Shift+Space')).message).toContain('the shortcut was not confirmed');
     expect([...declined.shortcut.registered.keys()]).toEqual(['Control+Shift+Space']);
+  });
+
+  it('does not wait on the desktop’s dialog: says it waits, then reports the answer; a replaced binding’s late answer is dropped', async () => {
+    class SlowPortal extends FakePortal {
+      answers: ((r: { ok: true; trigger: string | null } | { ok: false; reason: string }) => void)[] = [];
+      override async bind(binding: { key: string }, handlers: { down(): void; up(): void }) {
+        this.calls.push(`bind ${binding.key}`);
+        const result = await new Promise<{ ok: true; trigger: string | null } | { ok: false; reason: string }>((r) => this.answers.push(r));
+        if (result.ok) this.handlers = handlers;
+        return result;
+      }
+    }
+    const portal = new SlowPortal();
+    const late: { backend: string; holdToTalk: boolean; message: string | null }[] = [];
+    const { svc, shortcut } = waylandService(async () => portal, new FakeShortcut(), late);
+    expect(await svc.apply('Ctrl+Shift+Space')).toMatchObject({ backend: 'none', message: 'Confirm the shortcut in the desktop’s dialog: until then it does nothing.' });
+    portal.answers[0]({ ok: true, trigger: null });
+    await expect.poll(() => late).toEqual([expect.objectContaining({ backend: 'portal', holdToTalk: true, message: null })]);
+
+    const second = svc.apply('Ctrl+Alt+D'); // the user dismisses this one's dialog
+    await new Promise((r) => setTimeout(r, 40));
+    portal.answers[1]({ ok: false, reason: 'the shortcut was not confirmed in the desktop’s dialog' });
+    expect((await second).backend).toBe('none');
+    await expect.poll(() => late.length).toBe(2);
+    expect(late[1]).toMatchObject({ backend: 'shortcut', holdToTalk: false, message: expect.stringContaining('not confirmed') });
+    expect([...shortcut.registered.keys()]).toEqual(['Control+Alt+D']);
+
+    await svc.apply('Ctrl+Alt+E');
+    await svc.apply('F8'); // replaces E before its dialog was answered
+    portal.answers[2]({ ok: true, trigger: null });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(late).toHaveLength(2);
+    expect(portal.calls).toEqual(['bind Space', 'unbind', 'bind D', 'unbind', 'bind E', 'unbind', 'bind F8']);
   });
 });

@@ -85,6 +85,28 @@ describe('the desktop portal’s global shortcuts (Wayland hold-to-talk), over a
     }
   });
 
+  it('a binding replaced while its dialog is open binds nothing: its session is closed and its answer dropped', async () => {
+    const portal = await FakeShortcutsPortal.start(bus.address);
+    const client = await PortalShortcuts.connect(bus.address);
+    try {
+      const log: string[] = [];
+      portal.bindDelayMs = 150;
+      const first = client.bind(binding('Ctrl+Alt+A'), { down: () => log.push('a'), up: () => undefined });
+      await expect.poll(() => portal.binds.length).toBe(1);
+      const firstSession = portal.session;
+      portal.bindDelayMs = 5;
+      const second = client.bind(binding('Ctrl+Alt+B'), { down: () => log.push('b'), up: () => undefined });
+      expect(await second).toEqual({ ok: true, trigger: 'Ctrl+Shift+Space' });
+      expect(await first).toEqual({ ok: false, reason: 'another binding replaced it' });
+      expect(portal.closedSessions).toContain(firstSession);
+      portal.press();
+      await expect.poll(() => log).toEqual(['b']);
+    } finally {
+      client.close();
+      portal.stop();
+    }
+  });
+
   it('connecting fails clearly where no portal offers global shortcuts', async () => {
     await expect(PortalShortcuts.connect(bus.address)).rejects.toThrow();
     await expect(PortalShortcuts.connect('unix:path=/nonexistent/bus')).rejects.toThrow();
