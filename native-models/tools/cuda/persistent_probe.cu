@@ -16,6 +16,9 @@
 //   barriers       barriers and zeroing only
 //   kernels        the same phases, one launch per phase (no PDL), captured in one graph
 //   kernels-empty  those launches with no work
+//   ...+pairs      blocks meet in pairs (cluster barrier), one arrival per pair on the counter
+//   ...+xbf16      x staged from bf16 (half the bytes; timing only, values not the previous phase's)
+//   ...+both       both
 // and a trace (%globaltimer at each block's barrier pass) gives µs per phase by kind.
 // Not the engine's kernels: attention, norms, RoPE, biases and the residual are left out; the
 // engine's own per-kernel times at the same shapes are in docs/cuda-notes.md's v54 trace.
@@ -39,6 +42,7 @@ constexpr int kThreads = 512, kWarps = kThreads / 32;
 constexpr int kRows = 4;  // x rows (the encoder's frames per step)
 constexpr int kMaxPhases = 512;
 constexpr int kKinds = 4;
+constexpr int kOptCluster = 1, kOptXbf16 = 2;
 const char* const kKindNames[kKinds] = {"q/k/v 6144x1280", "wo 1280x2048", "w1/w3 10240x1280", "w2 1280x5120"};
 
 // One GEMV phase: n output rows, k columns, in units of 16 rows x ku columns (ku * 9 bytes each:
@@ -97,8 +101,13 @@ __device__ __forceinline__ uint32_t pack_bf16(float lo, float hi) {
 // (zeroed during phase p - 1) and zeroes buf (p + 2) % 3 for the next phase.
 __global__ void __launch_bounds__(kThreads, 1)
     probe(const uint8_t* __restrict__ w, float* b0, float* b1, float* b2, int nmax, int p0, int p1, int total, unsigned* counter,
-          unsigned long long* trace, int prefetch, int work, int wbuf_bytes) {
+          unsigned long long* trace, int prefetch, int work, int wbuf_bytes, int opt, const uint16_t* __restrict__ xb16) {
   extern __shared__ __align__(16) uint8_t smem[];
+  // opt & kOptCluster: blocks meet in pairs (a cluster barrier), and one arrival per pair goes to
+  // the counter; opt & kOptXbf16: x staged from a bf16 buffer (timing only: half the bytes of
+  // fp32, as a bf16 handoff between phases would read; its values are not the previous phase's).
+  const bool paired = opt & kOptCluster;
+  const unsigned arrivals = paired ? gridDim.x / 2 : gridDim.x;
   const auto buf = [&](int i) { return i == 0 ? b0 : i == 1 ? b1 : b2; };
   const int nb = gridDim.x, b = blockIdx.x, warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
   uint16_t* xs = reinterpret_cast<uint16_t*>(smem + 2 * static_cast<size_t>(wbuf_bytes));
@@ -125,7 +134,7 @@ __global__ void __launch_bounds__(kThreads, 1)
     if (ahead && !late) issue(p + 1);
     if (p > p0) {
       if (threadIdx.x == 0)
-        while (ld_acquire(counter) < static_cast<unsigned>((p - p0) * nb)) {
+        while (ld_acquire(counter) < static_cast<unsigned>(p - p0) * arrivals) {
         }
       __syncthreads();
     }
@@ -145,9 +154,23 @@ __global__ void __launch_bounds__(kThreads, 1)
     if (work >= 0) {
       constexpr int kMaxItems = 5;  // (kRows x 5120 / 8) / kThreads
       const int per_row = K / 8, items = kRows * per_row;
+      if (opt & kOptXbf16) {
+        uint4 v[kMaxItems];
+#pragma unroll
+        for (int j = 0; j < kMaxItems; ++j) {
+          const int i = threadIdx.x + j * kThreads;
+          if (i < items) v[j] = __ldcg(reinterpret_cast<const uint4*>(xb16 + static_cast<size_t>(i / per_row) * nmax + 8 * (i % per_row)));
+        }
+#pragma unroll
+        for (int j = 0; j < kMaxItems; ++j) {
+          const int i = threadIdx.x + j * kThreads;
+          if (i < items) *reinterpret_cast<uint4*>(xs + (i / per_row) * xld + 8 * (i % per_row)) = v[j];
+        }
+      }
       float4 a[kMaxItems], e[kMaxItems];
 #pragma unroll
       for (int j = 0; j < kMaxItems; ++j) {
+        if (opt & kOptXbf16) break;
         const int i = threadIdx.x + j * kThreads;
         if (i < items) {
           const float* src = in + static_cast<size_t>(i / per_row) * nmax + 8 * (i % per_row);
@@ -157,6 +180,7 @@ __global__ void __launch_bounds__(kThreads, 1)
       }
 #pragma unroll
       for (int j = 0; j < kMaxItems; ++j) {
+        if (opt & kOptXbf16) break;
         const int i = threadIdx.x + j * kThreads;
         if (i < items)
           *reinterpret_cast<uint4*>(xs + (i / per_row) * xld + 8 * (i % per_row)) =
@@ -197,10 +221,18 @@ __global__ void __launch_bounds__(kThreads, 1)
         }
       }
     }
-    __syncthreads();
-    if (threadIdx.x == 0) {
-      __threadfence();
-      atomicAdd(counter, 1u);
+    if (paired) {
+      // Both blocks' writes are ordered before the pair's one release-add (barrier cumulativity).
+      asm volatile("barrier.cluster.arrive.release.aligned;\n\tbarrier.cluster.wait.acquire.aligned;" ::: "memory");
+      unsigned rank;
+      asm volatile("mov.u32 %0, %%cluster_ctarank;" : "=r"(rank));
+      if (rank == 0 && threadIdx.x == 0) asm volatile("red.release.gpu.global.add.u32 [%0], 1;" ::"l"(counter) : "memory");
+    } else {
+      __syncthreads();
+      if (threadIdx.x == 0) {
+        __threadfence();
+        atomicAdd(counter, 1u);
+      }
     }
   }
   if (threadIdx.x == 0 && trace) trace[static_cast<size_t>(p1) * nb + b] = globaltimer();
@@ -224,6 +256,7 @@ struct Mode {
   bool persistent;
   int prefetch;  // 0 none, 1 before the barrier, 2 after x is staged
   int work;      // 1 all, 2 all but the weight loads (computed from what is in shared memory), 0 staging only, -1 nothing but barriers and zeroing
+  int opt = 0;   // kOptCluster | kOptXbf16
 };
 
 }  // namespace
@@ -247,8 +280,10 @@ int main(int argc, char** argv) {
   CHECK(cudaGetDeviceProperties(&prop, 0));
   const int nb = prop.multiProcessorCount;
   int wbuf = 0, maxk = 0;
+  // Sized for up to 8 blocks fewer than SMs (the paired modes may not fill every SM).
+  const int min_blocks = nb - 8;
   for (const Phase& p : ph) {
-    wbuf = std::max(wbuf, static_cast<int>(((p.units + nb - 1) / nb) * unit_bytes(p.ku)));
+    wbuf = std::max(wbuf, static_cast<int>(((p.units + min_blocks - 1) / min_blocks) * unit_bytes(p.ku)));
     maxk = std::max(maxk, p.k);
   }
   wbuf = (wbuf + 15) / 16 * 16;
@@ -286,6 +321,26 @@ int main(int argc, char** argv) {
   int occ = 0;
   CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&occ, probe, kThreads, smem));
   if (occ < 1) return std::fprintf(stderr, "the block does not fit an SM\n"), 1;
+  CHECK(cudaFuncSetAttribute(probe, cudaFuncAttributeNonPortableClusterSizeAllowed, 0));
+  int pairs = 0;
+  {
+    cudaLaunchConfig_t cfg = {};
+    cfg.gridDim = dim3(nb);
+    cfg.blockDim = dim3(kThreads);
+    cfg.dynamicSmemBytes = smem;
+    cudaLaunchAttribute attr;
+    attr.id = cudaLaunchAttributeClusterDimension;
+    attr.val.clusterDim.x = 2, attr.val.clusterDim.y = 1, attr.val.clusterDim.z = 1;
+    cfg.attrs = &attr;
+    cfg.numAttrs = 1;
+    CHECK(cudaOccupancyMaxActiveClusters(&pairs, probe, &cfg));
+  }
+  const int paired_blocks = 2 * std::min(pairs, nb / 2);
+  if (paired_blocks < min_blocks) return std::fprintf(stderr, "only %d blocks in pairs\n", paired_blocks), 1;
+  std::printf("pairs of blocks resident at once: %d (%d blocks in the paired modes)\n", pairs, paired_blocks);
+  uint16_t* dx16;
+  CHECK(cudaMalloc(&dx16, static_cast<size_t>(kRows) * nmax * 2));
+  CHECK(cudaMemset(dx16, 0, static_cast<size_t>(kRows) * nmax * 2));
 
   cudaStream_t st;
   CHECK(cudaStreamCreateWithFlags(&st, cudaStreamNonBlocking));
@@ -300,11 +355,24 @@ int main(int argc, char** argv) {
     cudaGraph_t g;
     CHECK(cudaStreamBeginCapture(st, cudaStreamCaptureModeGlobal));
     CHECK(cudaMemsetAsync(counter, 0, 4, st));
-    if (m.persistent) {
-      probe<<<nb, kThreads, smem, st>>>(dw, db[0], db[1], db[2], nmax, 0, total, total, counter, tr, m.prefetch, m.work, wbuf);
+    if (m.persistent && (m.opt & kOptCluster)) {
+      cudaLaunchConfig_t cfg = {};
+      cfg.gridDim = dim3(paired_blocks);
+      cfg.blockDim = dim3(kThreads);
+      cfg.dynamicSmemBytes = smem;
+      cfg.stream = st;
+      cudaLaunchAttribute attr;
+      attr.id = cudaLaunchAttributeClusterDimension;
+      attr.val.clusterDim.x = 2, attr.val.clusterDim.y = 1, attr.val.clusterDim.z = 1;
+      cfg.attrs = &attr;
+      cfg.numAttrs = 1;
+      CHECK(cudaLaunchKernelEx(&cfg, probe, static_cast<const uint8_t*>(dw), db[0], db[1], db[2], nmax, 0, total, total, counter, tr, m.prefetch,
+                               m.work, wbuf, m.opt, static_cast<const uint16_t*>(dx16)));
+    } else if (m.persistent) {
+      probe<<<nb, kThreads, smem, st>>>(dw, db[0], db[1], db[2], nmax, 0, total, total, counter, tr, m.prefetch, m.work, wbuf, m.opt, dx16);
     } else {
       for (int p = 0; p < total; ++p)
-        probe<<<nb, kThreads, smem, st>>>(dw, db[0], db[1], db[2], nmax, p, p + 1, total, counter, tr, 0, m.work, wbuf);
+        probe<<<nb, kThreads, smem, st>>>(dw, db[0], db[1], db[2], nmax, p, p + 1, total, counter, tr, 0, m.work, wbuf, m.opt, dx16);
     }
     CHECK(cudaStreamEndCapture(st, &g));
     cudaGraphExec_t e;
@@ -316,11 +384,14 @@ int main(int argc, char** argv) {
   const Mode modes[] = {{"persist", true, 1, 1},       {"persist-late", true, 2, 1}, {"persist-nopf", true, 0, 1},
                         {"persist-resident", true, 1, 2},
                         {"persist-empty", true, 1, 0}, {"barriers", true, 0, -1},    {"kernels", false, 0, 1},
-                        {"kernels-empty", false, 0, 0}};
+                        {"kernels-empty", false, 0, 0},
+                        {"late+pairs", true, 2, 1, kOptCluster}, {"late+xbf16", true, 2, 1, kOptXbf16},
+                        {"late+both", true, 2, 1, kOptCluster | kOptXbf16}, {"resident+both", true, 1, 2, kOptCluster | kOptXbf16},
+                        {"empty+both", true, 1, 0, kOptCluster | kOptXbf16}, {"barriers+pairs", true, 0, -1, kOptCluster}};
   bool ok = true;
   for (const Mode& m : modes) {
     // Correctness (work modes): the last phase's output against the host, from fresh inputs.
-    if (m.work == 1) {
+    if (m.work == 1 && !(m.opt & kOptXbf16)) {
       reset();
       cudaGraphExec_t e = capture(m, nullptr);
       CHECK(cudaGraphLaunch(e, st));
@@ -379,10 +450,12 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 3; ++i) CHECK(cudaGraphLaunch(e, st));
     CHECK(cudaStreamSynchronize(st));
     CHECK(cudaGraphExecDestroy(e));
-    std::vector<unsigned long long> tr(static_cast<size_t>(total + 1) * nb);
+    const int blocks = m.persistent && (m.opt & kOptCluster) ? paired_blocks : nb;
+    std::vector<unsigned long long> tr(static_cast<size_t>(total + 1) * blocks);
     CHECK(cudaMemcpy(tr.data(), trace, tr.size() * 8, cudaMemcpyDeviceToHost));
     std::vector<double> start(total + 1);
-    for (int p = 0; p <= total; ++p) start[p] = static_cast<double>(*std::max_element(tr.begin() + static_cast<size_t>(p) * nb, tr.begin() + static_cast<size_t>(p + 1) * nb));
+    for (int p = 0; p <= total; ++p)
+      start[p] = static_cast<double>(*std::max_element(tr.begin() + static_cast<size_t>(p) * blocks, tr.begin() + static_cast<size_t>(p + 1) * blocks));
     double kind_us[kKinds] = {0, 0, 0, 0};
     for (int p = 0; p < total; ++p) kind_us[p % kKinds] += (start[p + 1] - start[p]) / 1000.0 / layers;
     std::printf("%-14s %8.1f us per step, %6.2f us per layer; traced us per phase:", m.name, us_step, us_step / layers);
