@@ -48,7 +48,7 @@ export function AppModesSection({ rules, recentApps, knowsApps, onChange }: {
         </p>
       )}
       {rules.length > 0 && (
-        <ul className="replacement-list">
+        <ul className="app-rules">
           {rules.map((rule) => (
             <li key={rule.app}>
               <span>{rule.app}</span>
@@ -62,7 +62,7 @@ export function AppModesSection({ rules, recentApps, knowsApps, onChange }: {
           ))}
         </ul>
       )}
-      <form className="replacement-add" onSubmit={(e) => { e.preventDefault(); add(); }}>
+      <form className="app-add" onSubmit={(e) => { e.preventDefault(); add(); }}>
         <label htmlFor={appId}>App</label>
         <input id={appId} value={app} list={listId} spellCheck={false} onChange={(e) => setApp(e.target.value)} />
         <datalist id={listId}>{unruled.map((name) => <option key={name} value={name} />)}</datalist>
