@@ -283,6 +283,38 @@ describe('dictating into the focused app under X11', () => {
     }
   });
 
+  it.each(['paste', 'type'] as const)('“scratch that” (%s): the last dictation goes from the app, space and all; the earlier one stays', async (insertion) => {
+    mode = insertion;
+    hotkeyMode = 'toggle'; // typed live as spoken: the command's own words appear, then go
+    const dictate = async (port: DictationPort, expected: string) => {
+      activePort = port;
+      states = [];
+      await x.x('xdotool', ['key', XDOTOOL_HOTKEY]);
+      await waitFor('recording', () => coordinator.snapshot().state === 'recording');
+      await waitFor('all the words', () => port === replay ? coordinator.snapshot().text.trim() === EXPECTED : /scratch that/i.test(coordinator.snapshot().text));
+      if (insertion === 'type') {
+        // The stop tap waits for the typing to settle: keys of ours under its Ctrl+Shift would be
+        // Chromium shortcuts (the combined-mode test's reason; the next one covers a tap mid-batch).
+        let last = '';
+        let since = Date.now();
+        await waitFor('the live typing to settle', async () => {
+          const now = await page.inputValue('#target');
+          if (now !== last) { last = now; since = Date.now(); }
+          return Date.now() - since >= 300;
+        });
+      }
+      await x.x('xdotool', ['key', XDOTOOL_HOTKEY]);
+      await waitFor('idle', () => coordinator.snapshot().state === 'idle' && states.includes('inserting'));
+      await waitFor(`the target to read ${JSON.stringify(expected)}`, async () => (await page.inputValue('#target')) === expected);
+    };
+    const scratch = new ReplayDictationPort(tekken, tokensFor(tekken, ' Scratch that.'), { loadMs: 50, msPerToken: 20 });
+    await dictate(replay, EXPECTED);
+    await dictate(replay, `${EXPECTED} ${EXPECTED}`);
+    await dictate(scratch, EXPECTED);
+    expect(coordinator.snapshot()).toMatchObject({ error: null, notice: 'Removed the last dictation' });
+    expect(await readClipboard()).toBe(OLD_CLIPBOARD);
+  });
+
   it('per-app mode: a rule for the focused app (Chromium, by its window class) leaves the text on the clipboard; other apps paste', async () => {
     mode = 'paste';
     const dictate = async () => {

@@ -399,7 +399,7 @@ export class DictationCoordinator {
     if (this.text.trim() === '') this.notice = 'Nothing was heard';
     else if (outcome.delivered === 'none') this.error = outcome.message ?? 'The text could not be inserted';
     else this.notice = outcome.message;
-    if (this.text.trim() !== '') this.lastDelivered = this.text;
+    if (this.text.trim() !== '' && !outcome.command) this.lastDelivered = this.text;
     this.goIdle();
   }
 

@@ -38,6 +38,8 @@ export interface InsertionOutcome {
   delivered: 'pasted' | 'typed' | 'clipboard' | 'none';
   /** For people: what happened when it was not the plain case (fallbacks, missing tools). */
   message: string | null;
+  /** Set when the text was a spoken command ("scratch that") acted on instead of written. */
+  command?: 'scratch';
 }
 
 /** One dictation's worth of insertion: live pieces while recording, then the final text. */

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { validateHistoryEntry, type HistoryChange, type HistoryEntry, type HistoryPage, type Notice, type TranscriptSource } from '../../common/ipc-contract';
 import { check, isPlainObject } from '../../common/validate';
+import { isScratchCommand } from '../../common/voice-commands';
 import { moveAsideCorrupt, readJsonFile, removeStaleTemps, SerialQueue, writeJsonAtomic } from '../app/json-file';
 
 export const HISTORY_FILE_NAME = 'history.json';
@@ -77,9 +78,12 @@ export class HistoryStore {
     return { entries: matches.slice(0, limit).map(copy), total: matches.length };
   }
 
-  /** The newest finished entry's text from `source` that has words, or null (paste-last's source). */
+  /**
+   * The newest finished entry's text from `source` that has words and is not a spoken command
+   * ("scratch that"), or null: paste-last's source.
+   */
   latestText(source: TranscriptSource): string | null {
-    const entry = this.entries.find((e) => e.source === source && e.status !== 'recording' && e.text.trim() !== '');
+    const entry = this.entries.find((e) => e.source === source && e.status !== 'recording' && e.text.trim() !== '' && !isScratchCommand(e.text));
     return entry ? entry.text : null;
   }
 

@@ -12,14 +12,14 @@ import type { InputActivity } from '../hotkey/input-activity';
 const NO_SPACE_BEFORE = /^[\s.,;:!?…)\]}%'"’”»、。，．！？]/u;
 
 export class DictationSpacing {
-  private last: { endsWith: string; serial: number } | null = null;
+  private last: { text: string; serial: number } | null = null;
 
   constructor(private readonly activity: InputActivity) {}
 
   /** For a dictation starting now: what goes before its text (a space, or nothing). */
   separator(): (text: string) => string {
     const serial = this.activity.serial();
-    const continues = this.last !== null && serial !== null && serial === this.last.serial && !/\s/u.test(this.last.endsWith);
+    const continues = this.last !== null && serial !== null && serial === this.last.serial && !/\s$/u.test(this.last.text);
     return (text) => (continues && text !== '' && !NO_SPACE_BEFORE.test(text) ? ' ' : '');
   }
 
@@ -31,6 +31,15 @@ export class DictationSpacing {
   /** `text` reached the focused app (typed or pasted), caret after it; '' or null: it did not. */
   inserted(text: string | null): void {
     const serial = this.activity.serial();
-    this.last = text && serial !== null ? { endsWith: Array.from(text).at(-1)!, serial } : null;
+    this.last = text && serial !== null ? { text, serial } : null;
+  }
+
+  /**
+   * For a dictation starting now: the last one's text (its leading space included) when the caret
+   * must still be right after it, so "scratch that" can take exactly it back; else null.
+   */
+  previousIfUntouched(): string | null {
+    const serial = this.activity.serial();
+    return this.last !== null && serial !== null && serial === this.last.serial ? this.last.text : null;
   }
 }

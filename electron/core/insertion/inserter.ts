@@ -4,6 +4,7 @@
 
 import type { AppInsertionRule, InsertionMode } from '../../common/ipc-contract';
 import type { InsertionOutcome, InsertionSession, InsertionSink } from '../coordinator/types';
+import { isScratchCommand } from '../../common/voice-commands';
 import { modeForApp } from './app-rules';
 import type { DictationSpacing } from './dictation-spacing';
 import { LiveTyper, LiveTypingError } from './live-typer';
@@ -39,6 +40,8 @@ export class Inserter implements InsertionSink {
     // Decided as the dictation starts: keys the user presses during it are not in the count
     // (ours are not either: the session holds them as ours until it ends).
     const separator = spacing && (this.options.spaceBetween?.() ?? true) ? spacing.separator() : null;
+    // What "scratch that" may take back: the last dictation, if the caret is still right after it.
+    const previous = spacing?.previousIfUntouched() ?? null;
     const releaseOwn = spacing?.holdOwnInput() ?? (() => undefined);
     const resolved = this.sessionMode(platform, this.options.mode(), this.options.appRules?.() ?? []);
     let aborted = false;
@@ -53,6 +56,11 @@ export class Inserter implements InsertionSink {
       finish: async (finalText) => {
         try {
           const { mode, typer } = await resolved;
+          if (mode !== 'clipboard' && isScratchCommand(finalText)) {
+            const outcome = await this.scratch(platform, typer, previous);
+            spacing?.inserted(null); // what the caret follows now is not known
+            return outcome;
+          }
           const text = prepared(mode, finalText);
           const outcome = await this.finish(mode, platform, typer, text);
           // Nothing said: the caret is still where the last one left it.
@@ -69,6 +77,34 @@ export class Inserter implements InsertionSink {
         void resolved.then(({ typer }) => typer?.abort());
       },
     };
+  }
+
+  /**
+   * "Scratch that": the command's own words go (typed live, they are on screen), then the last
+   * dictation, by as many backspaces as it had characters. Only while the caret must still be
+   * right after it: any key or click since, and it could delete the user's own text.
+   */
+  private async scratch(platform: PlatformInsertion, typer: LiveTyper | null, previous: string | null): Promise<InsertionOutcome> {
+    const failed = (message: string): InsertionOutcome => ({ delivered: 'none', message, command: 'scratch' });
+    try {
+      if (typer) {
+        try {
+          await typer.finish('');
+        } catch (err) {
+          // Typing broke off (a chord pressed during it): what did reach the app goes by hand.
+          if (!(err instanceof LiveTypingError)) throw err;
+          if (err.typed !== '' && platform.available) await platform.keys.backspace(Array.from(err.typed).length);
+        }
+      }
+      if (previous === null) {
+        return failed('Nothing was removed: “scratch that” takes back the last dictation only while the text cursor is still right after it (no key pressed and no click since).');
+      }
+      if (!platform.available) return failed(`Nothing was removed: ${platform.reason}`);
+      await platform.keys.backspace(Array.from(previous).length);
+      return { delivered: 'typed', message: 'Removed the last dictation', command: 'scratch' };
+    } catch (err) {
+      return failed(`The last dictation could not be removed (${messageOf(err)}).`);
+    }
   }
 
   /**

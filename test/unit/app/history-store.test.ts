@@ -51,6 +51,8 @@ describe('HistoryStore', () => {
     expect(store.latestText('mic')).toBe('what I said');
     await store.edit(said.id, 'what I meant'); // corrected in History: that is what is pasted
     expect(store.latestText('mic')).toBe('what I meant');
+    await store.add({ ...meta, text: 'Scratch that.' }); // a spoken command, not a transcript to paste
+    expect(store.latestText('mic')).toBe('what I meant');
   });
 
   it('deletes one entry or clears all, on disk too, and reports each change', async () => {

@@ -475,6 +475,17 @@ describe('paste last transcript', () => {
     expect(insertion.inserted).toEqual(['as said', 'as said', 'corrected in History']);
   });
 
+  it('a spoken command (“scratch that”) is not the last transcript', async () => {
+    await dictate('wanted');
+    insertion.autoResolve = { delivered: 'typed', message: 'Removed the last dictation', command: 'scratch' };
+    await dictate('Scratch that.');
+    expect(coordinator.snapshot().notice).toBe('Removed the last dictation');
+    insertion.autoResolve = { delivered: 'pasted', message: null };
+    coordinator.pasteLast();
+    await flush();
+    expect(insertion.inserted.at(-1)).toBe('wanted');
+  });
+
   it('says so when there is nothing yet, or the source fails, and inserts nothing', async () => {
     coordinator.pasteLast();
     expect(coordinator.snapshot()).toMatchObject({ state: 'idle', notice: 'No transcript to paste yet' });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { InsertionMode } from '../../../electron/common/ipc-contract';
 import { InputActivityTracker, OWN_INPUT_SETTLE_MS } from '../../../electron/core/hotkey/input-activity';
 import type { RawKeyEvent } from '../../../electron/core/hotkey/matcher';
+import { isScratchCommand } from '../../../electron/common/voice-commands';
 import { DictationSpacing } from '../../../electron/core/insertion/dictation-spacing';
 import { Inserter } from '../../../electron/core/insertion/inserter';
 import type { PlatformInsertion } from '../../../electron/core/insertion/types';
@@ -116,5 +117,44 @@ describe('a space between consecutive dictations', () => {
     await dictate(' Three.');
     expect(keys.text.endsWith('Three.')).toBe(true);
     expect(keys.text).not.toContain(' Three.');
+  });
+});
+
+describe('“scratch that”', () => {
+  it('accepts the phrase alone, in any case and punctuation, and nothing more', () => {
+    for (const said of [' Scratch that.', 'scratch that', 'SCRATCH THAT!', ' Undo that.', '  scratch   that ,']) expect(isScratchCommand(said), said).toBe(true);
+    for (const said of ['scratch that itch', 'Please scratch that.', 'scratch', 'that', '']) expect(isScratchCommand(said), said).toBe(false);
+  });
+
+  it.each(['paste', 'type'] as const)('%s: removes the last dictation (its space too) and its own words typed live; the next one starts clean', async (mode) => {
+    const { keys, dictate } = setup(mode);
+    await dictate(' Keep this.');
+    await dictate(' Remove this.');
+    expect(keys.text).toBe('Keep this. Remove this.');
+    expect(await dictate(' Scratch that.')).toEqual({ delivered: 'typed', message: 'Removed the last dictation', command: 'scratch' });
+    expect(keys.text).toBe('Keep this.');
+    // Only one level: what the caret follows now is not known, so neither a space nor a second scratch.
+    expect(await dictate(' Scratch that.')).toMatchObject({ delivered: 'none', command: 'scratch', message: expect.stringContaining('Nothing was removed') });
+    await dictate(' Next.');
+    expect(keys.text).toBe('Keep this.Next.');
+  });
+
+  it('removes nothing once the user pressed a key or clicked since, or where no hook tells, and says why', async () => {
+    const moved = setup('paste');
+    await moved.dictate(' Hello.');
+    moved.activity.pointer();
+    expect(await moved.dictate(' Scratch that.')).toMatchObject({ delivered: 'none', command: 'scratch' });
+    expect(moved.keys.text).toBe('Hello.');
+    expect(moved.keys.calls.filter((c) => c.startsWith('backspace'))).toEqual([]);
+    const blind = setup('paste', { hooked: false });
+    await blind.dictate(' Hello.');
+    expect(await blind.dictate(' Scratch that.')).toMatchObject({ delivered: 'none', command: 'scratch' });
+    expect(blind.keys.text).toBe('Hello.');
+  });
+
+  it('clipboard mode writes the words like any others (nothing was typed to take back)', async () => {
+    const { keys, dictate } = setup('clipboard');
+    expect(await dictate(' Scratch that.')).toEqual({ delivered: 'clipboard', message: null });
+    expect(keys.calls).toEqual([]);
   });
 });
