@@ -11,15 +11,19 @@ import type { InputActivity } from '../hotkey/input-activity';
 /** Text that starts like this follows the last word directly. */
 const NO_SPACE_BEFORE = /^[\s.,;:!?…)\]}%'"’”»、。，．！？]/u;
 
+/** How many dictations "scratch that" can take back in a row. */
+const SCRATCH_DEPTH = 20;
+
 export class DictationSpacing {
-  private last: { text: string; serial: number } | null = null;
+  /** The dictations the caret has followed since the user's last press, oldest first. */
+  private run: { texts: string[]; serial: number } | null = null;
 
   constructor(private readonly activity: InputActivity) {}
 
   /** For a dictation starting now: what goes before its text (a space, or nothing). */
   separator(): (text: string) => string {
-    const serial = this.activity.serial();
-    const continues = this.last !== null && serial !== null && serial === this.last.serial && !/\s$/u.test(this.last.text);
+    const last = this.untouched()?.at(-1);
+    const continues = last !== undefined && !/\s$/u.test(last);
     return (text) => (continues && text !== '' && !NO_SPACE_BEFORE.test(text) ? ' ' : '');
   }
 
@@ -31,7 +35,12 @@ export class DictationSpacing {
   /** `text` reached the focused app (typed or pasted), caret after it; '' or null: it did not. */
   inserted(text: string | null): void {
     const serial = this.activity.serial();
-    this.last = text && serial !== null ? { text, serial } : null;
+    if (!text || serial === null) {
+      this.run = null;
+      return;
+    }
+    const texts = this.untouched() ?? [];
+    this.run = { texts: [...texts, text].slice(-SCRATCH_DEPTH), serial };
   }
 
   /**
@@ -39,7 +48,22 @@ export class DictationSpacing {
    * must still be right after it, so "scratch that" can take exactly it back; else null.
    */
   previousIfUntouched(): string | null {
+    return this.untouched()?.at(-1) ?? null;
+  }
+
+  /**
+   * "Scratch that" took the last one back: the caret follows the one before it again (our
+   * backspaces are not the user's presses), so another "scratch that" can take that one too.
+   */
+  scratched(): void {
+    const texts = this.untouched();
     const serial = this.activity.serial();
-    return this.last !== null && serial !== null && serial === this.last.serial ? this.last.text : null;
+    this.run = texts && texts.length > 1 && serial !== null ? { texts: texts.slice(0, -1), serial } : null;
+  }
+
+  /** The run of dictations the caret still follows (no press of the user's since), or null. */
+  private untouched(): string[] | null {
+    const serial = this.activity.serial();
+    return this.run !== null && serial !== null && serial === this.run.serial ? this.run.texts : null;
   }
 }

@@ -58,7 +58,9 @@ export class Inserter implements InsertionSink {
           const { mode, typer } = await resolved;
           if (mode !== 'clipboard' && isScratchCommand(finalText)) {
             const outcome = await this.scratch(platform, typer, previous);
-            spacing?.inserted(null); // what the caret follows now is not known
+            // Taken back: the caret follows the dictation before it again. Else unknown.
+            if (outcome.delivered === 'typed') spacing?.scratched();
+            else spacing?.inserted(null);
             return outcome;
           }
           const text = prepared(mode, finalText);

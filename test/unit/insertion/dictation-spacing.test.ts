@@ -133,10 +133,27 @@ describe('“scratch that”', () => {
     expect(keys.text).toBe('Keep this. Remove this.');
     expect(await dictate(' Scratch that.')).toEqual({ delivered: 'typed', message: 'Removed the last dictation', command: 'scratch' });
     expect(keys.text).toBe('Keep this.');
-    // Only one level: what the caret follows now is not known, so neither a space nor a second scratch.
-    expect(await dictate(' Scratch that.')).toMatchObject({ delivered: 'none', command: 'scratch', message: expect.stringContaining('Nothing was removed') });
+    // The caret follows "Keep this." again: the next one goes on after a space, or is taken back too.
     await dictate(' Next.');
-    expect(keys.text).toBe('Keep this.Next.');
+    expect(keys.text).toBe('Keep this. Next.');
+    await dictate(' Scratch that.');
+    await dictate(' Scratch that.');
+    expect(keys.text).toBe('');
+    expect(await dictate(' Scratch that.')).toMatchObject({ delivered: 'none', command: 'scratch', message: expect.stringContaining('Nothing was removed') });
+    await dictate(' Fresh start.');
+    expect(keys.text).toBe('Fresh start.');
+  });
+
+  it('takes back only the dictations since the user’s last press: older text is theirs to edit', async () => {
+    const { keys, activity, dictate } = setup('paste');
+    await dictate(' Before the click.');
+    activity.pointer();
+    keys.text += ' ';
+    await dictate(' After it.');
+    await dictate(' Scratch that.');
+    expect(keys.text).toBe('Before the click. ');
+    expect(await dictate(' Scratch that.')).toMatchObject({ delivered: 'none', command: 'scratch' });
+    expect(keys.text).toBe('Before the click. ');
   });
 
   it('removes nothing once the user pressed a key or clicked since, or where no hook tells, and says why', async () => {
