@@ -6,6 +6,7 @@ import type { AppInsertionRule, InsertionMode } from '../../common/ipc-contract'
 import type { InsertionOutcome, InsertionSession, InsertionSink } from '../coordinator/types';
 import { isScratchCommand } from '../../common/voice-commands';
 import { modeForApp } from './app-rules';
+import { keysBusy, waitForFreeKeys } from './free-keys';
 import type { DictationSpacing } from './dictation-spacing';
 import { LiveTyper, LiveTypingError } from './live-typer';
 import { DEFAULT_READ_TIMEOUT_MS, pasteText } from './paste';
@@ -102,6 +103,9 @@ export class Inserter implements InsertionSink {
         return failed('Nothing was removed: “scratch that” takes back the last dictation only while the text cursor is still right after it (no key pressed and no click since).');
       }
       if (!platform.available) return failed(`Nothing was removed: ${platform.reason}`);
+      // The stop tap may still hold the hotkey's key (its grab would take our first backspaces).
+      const gate = { keysTaken: this.options.keysTaken, mayTypeNow: this.options.mayTypeNow };
+      if (keysBusy(gate)) await waitForFreeKeys(gate);
       await platform.keys.backspace(Array.from(previous).length);
       return { delivered: 'typed', message: 'Removed the last dictation', command: 'scratch' };
     } catch (err) {

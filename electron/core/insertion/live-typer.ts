@@ -2,29 +2,15 @@
 // focused app, through one queue so pieces never interleave, then reconcile against the final
 // text at stop so nothing is lost or typed twice.
 
+import { keysBusy, waitForFreeKeys, type KeyGate } from './free-keys';
 import { KeysInterferedError, KeysPausedError, type KeyInjector } from './types';
 
-export interface LiveTyperOptions {
+export interface LiveTyperOptions extends KeyGate {
   /** Type a word only once the next whitespace arrives (apps with autocomplete prefer this). */
   holdBackPartialWord?: boolean;
-  /**
-   * False while the user holds keys that would turn typed text into shortcuts (a chord pressed to
-   * stop dictation); typing waits for it, up to MAX_WAIT_FOR_KEYS_MS.
-   */
-  mayTypeNow?: () => boolean;
-  /**
-   * True while typed keys could not reach the app at all: the user holds the hotkey's key, and on
-   * X11 its key grab takes every key until that key goes up (push-to-talk types on release; a
-   * stop tap lasts ~100 ms). Typing waits for it with no deadline but MAX_WAIT_FOR_RELEASE_MS,
-   * a guard against a release the hook never reported.
-   */
-  keysTaken?: () => boolean;
 }
 
-/** After this, type anyway (held modifiers are released first by the injector). */
-export const MAX_WAIT_FOR_KEYS_MS = 1500;
-export const MAX_WAIT_FOR_RELEASE_MS = 10 * 60_000;
-const KEYS_POLL_MS = 15;
+export { MAX_WAIT_FOR_KEYS_MS, MAX_WAIT_FOR_RELEASE_MS } from './free-keys';
 /** Retypes after keys turned into shortcuts, per piece, before typing is given up. */
 export const MAX_REPAIRS = 3;
 
@@ -82,29 +68,11 @@ export class LiveTyper {
   }
 
   private keysBusy(): boolean {
-    return this.keysTaken() || (this.options.mayTypeNow ? !this.options.mayTypeNow() : false);
+    return keysBusy(this.options);
   }
 
-  private keysTaken(): boolean {
-    return this.options.keysTaken ? this.options.keysTaken() : false;
-  }
-
-  private async waitForFreeKeys(): Promise<void> {
-    const start = Date.now();
-    // The modifiers' short wait counts from the hotkey's release: the chord's modifiers go up
-    // just after its key.
-    let released = start;
-    const waiting = (): boolean => {
-      const now = Date.now();
-      if (this.keysTaken()) {
-        released = now;
-        return now - start < MAX_WAIT_FOR_RELEASE_MS;
-      }
-      return this.keysBusy() && now - released < MAX_WAIT_FOR_KEYS_MS;
-    };
-    while (!this.aborted && waiting()) {
-      await new Promise((resolve) => setTimeout(resolve, KEYS_POLL_MS));
-    }
+  private waitForFreeKeys(): Promise<void> {
+    return waitForFreeKeys(this.options, () => this.aborted);
   }
 
   /**

@@ -169,6 +169,26 @@ describe('“scratch that”', () => {
     expect(blind.keys.text).toBe('Hello.');
   });
 
+  it('waits while the hotkey’s key is still down (its grab would take the first backspaces)', async () => {
+    const keys = new FakeKeys();
+    const clipboard = new FakeClipboard();
+    keys.onPaste = () => { keys.text += clipboard.content; };
+    const { activity } = tracker();
+    let held = false;
+    const inserter = new Inserter({
+      platform: () => ({ available: true, keys, clipboard, description: 'fake' }), mode: () => 'paste',
+      spacing: new DictationSpacing(activity), keysTaken: () => held,
+    });
+    await inserter.begin().finish(' Gone soon.');
+    held = true;
+    const scratching = inserter.begin().finish(' Scratch that.');
+    await new Promise((r) => setTimeout(r, 60));
+    expect(keys.calls.filter((c) => c.startsWith('backspace'))).toEqual([]);
+    held = false;
+    expect(await scratching).toMatchObject({ delivered: 'typed', command: 'scratch' });
+    expect(keys.text).toBe('');
+  });
+
   it('clipboard mode writes the words like any others (nothing was typed to take back)', async () => {
     const { keys, dictate } = setup('clipboard');
     expect(await dictate(' Scratch that.')).toEqual({ delivered: 'clipboard', message: null });
