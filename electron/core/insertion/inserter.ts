@@ -151,6 +151,9 @@ export class Inserter implements InsertionSink {
     if (mode === 'clipboard') return this.leaveOnClipboard(platform, text, null);
     if (!platform.available) return this.leaveOnClipboard(platform, text, platform.reason);
     try {
+      // A stop tap may still hold the hotkey's key, whose grab would take the paste chord. (Held
+      // modifiers alone do not wait: the injector lifts them for the chord.)
+      if (this.options.keysTaken?.()) await waitForFreeKeys({ keysTaken: this.options.keysTaken });
       const report = await pasteText(text, platform.keys, { clipboard: platform.clipboard, primary: platform.primary },
         this.options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS);
       if (!report.restored) {

@@ -189,6 +189,22 @@ describe('“scratch that”', () => {
     expect(keys.text).toBe('');
   });
 
+  it('a paste also waits while the hotkey’s key is down (not for modifiers: the chord lifts them)', async () => {
+    const keys = new FakeKeys();
+    const clipboard = new FakeClipboard();
+    keys.onPaste = () => { keys.text += clipboard.content; };
+    let held = true;
+    const inserter = new Inserter({
+      platform: () => ({ available: true, keys, clipboard, description: 'fake' }), mode: () => 'paste', keysTaken: () => held, mayTypeNow: () => false,
+    });
+    const pasting = inserter.begin().finish('Hello');
+    await new Promise((r) => setTimeout(r, 60));
+    expect(keys.calls.filter((c) => c.startsWith('paste'))).toEqual([]);
+    held = false;
+    expect(await pasting).toMatchObject({ delivered: 'pasted' });
+    expect(keys.text).toBe('Hello');
+  });
+
   it('clipboard mode writes the words like any others (nothing was typed to take back)', async () => {
     const { keys, dictate } = setup('clipboard');
     expect(await dictate(' Scratch that.')).toEqual({ delivered: 'clipboard', message: null });
