@@ -46,19 +46,15 @@ export class Desktop {
         accessibilityTrusted: process.platform === 'darwin' ? () => systemPreferences.isTrustedAccessibilityClient(false) : undefined,
         // Wayland: hold-to-talk through the desktop portal (globalShortcut there hands on presses only).
         portal: process.platform === 'linux' && linuxSession(process.env) === 'wayland' ? () => PortalShortcuts.connect() : undefined,
-        onHotkeyStatus: (status) => {
-          const desk = dictateAnywhere;
-          if (!desk) return;
-          started?.reportHotkey(status, desk.pasteLastStatus, core);
-          core.setDesktopStatus({ hotkey: hotkeyState(status, desk.pasteLastStatus), insertion: desk.insertionStatus() });
+        onHotkeyStatus: () => {
+          if (!dictateAnywhere) return;
+          started?.reportHotkey(dictateAnywhere, core);
+          publishDesktopStatus(core, dictateAnywhere);
         },
         // History off: null, and the coordinator pastes the last text it delivered itself.
         lastTranscript: () => (core.settings.get().history.enabled ? core.history.latestText('mic') : null),
         // Settings offers the apps dictated into for per-app modes.
-        onRecentApps: () => {
-          const desk = dictateAnywhere;
-          if (desk) core.setDesktopStatus({ hotkey: hotkeyState(desk.hotkeyStatus, desk.pasteLastStatus), insertion: desk.insertionStatus() });
-        },
+        onRecentApps: () => { if (dictateAnywhere) publishDesktopStatus(core, dictateAnywhere); },
       });
     } catch (err) {
       log('the global hotkey could not start', err);
@@ -89,10 +85,10 @@ export class Desktop {
 
     if (dictateAnywhere) {
       const desk = dictateAnywhere;
-      desktop.reportHotkey(desk.hotkeyStatus, desk.pasteLastStatus, core);
+      desktop.reportHotkey(desk, core);
       const insertion = desk.insertionStatus();
       if (!insertion.available) core.notify({ kind: 'info', message: `Text cannot be put into other apps yet: ${insertion.detail}` });
-      core.setDesktopStatus({ hotkey: hotkeyState(desk.hotkeyStatus, desk.pasteLastStatus), insertion });
+      publishDesktopStatus(core, desk);
       // Hands-free silence ends a hotkey dictation, and speech while armed starts one, through the
       // coordinator, so the text is inserted into the focused app.
       disposers.push(routeVoiceActivity(core.dictation, desk.coordinator));
@@ -116,9 +112,9 @@ export class Desktop {
         if (dictateAnywhere && bindings(settings.hotkey) !== lastBindings) {
           lastBindings = bindings(settings.hotkey);
           const desk = dictateAnywhere;
-          void desk.applySettings().then((status) => {
-            desktop.reportHotkey(status, desk.pasteLastStatus, core);
-            core.setDesktopStatus({ hotkey: hotkeyState(status, desk.pasteLastStatus), insertion: desk.insertionStatus() });
+          void desk.applySettings().then(() => {
+            desktop.reportHotkey(desk, core);
+            publishDesktopStatus(core, desk);
           }, (err) => log('hotkey re-bind failed', err));
         }
       }),
@@ -138,7 +134,10 @@ export class Desktop {
     this.tray?.destroy();
   }
 
-  private reportHotkey(status: HotkeyStatus | null, pasteLast: PasteLastStatus | null, core: AppCore): void {
+  /** The hotkeys' state in the tray, and any problem as a notice (the window may be closed). */
+  private reportHotkey(desk: DictateAnywhere, core: AppCore): void {
+    const status = desk.hotkeyStatus;
+    const pasteLast = desk.pasteLastStatus;
     if (!status) return;
     const works = status.backend !== 'none' && !status.error;
     this.tray?.update({ hotkey: works ? status.accelerator : null, warning: status.error ?? status.message });
@@ -146,6 +145,11 @@ export class Desktop {
     if (problem) core.notify({ kind: 'info', message: `Hotkey ${status.accelerator}: ${problem}` });
     if (pasteLast && !pasteLast.works) core.notify({ kind: 'info', message: `Paste-last hotkey ${pasteLast.accelerator}: ${pasteLast.message}` });
   }
+}
+
+/** What works outside the window, for Settings (the hotkeys, insertion, the apps dictated into). */
+function publishDesktopStatus(core: AppCore, desk: DictateAnywhere): void {
+  core.setDesktopStatus({ hotkey: hotkeyState(desk.hotkeyStatus, desk.pasteLastStatus), insertion: desk.insertionStatus() });
 }
 
 function hotkeyState(status: HotkeyStatus | null, pasteLast: PasteLastStatus | null): DesktopStatus['hotkey'] {

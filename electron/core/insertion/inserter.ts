@@ -6,7 +6,7 @@ import type { AppInsertionRule, InsertionMode } from '../../common/ipc-contract'
 import type { InsertionOutcome, InsertionSession, InsertionSink } from '../coordinator/types';
 import { isScratchCommand } from '../../common/voice-commands';
 import { modeForApp } from './app-rules';
-import { keysBusy, waitForFreeKeys } from './free-keys';
+import { waitForFreeKeys } from './free-keys';
 import type { DictationSpacing } from './dictation-spacing';
 import { LiveTyper, LiveTypingError } from './live-typer';
 import { DEFAULT_READ_TIMEOUT_MS, pasteText } from './paste';
@@ -104,8 +104,7 @@ export class Inserter implements InsertionSink {
       }
       if (!platform.available) return failed(`Nothing was removed: ${platform.reason}`);
       // The stop tap may still hold the hotkey's key (its grab would take our first backspaces).
-      const gate = { keysTaken: this.options.keysTaken, mayTypeNow: this.options.mayTypeNow };
-      if (keysBusy(gate)) await waitForFreeKeys(gate);
+      await waitForFreeKeys({ keysTaken: this.options.keysTaken, mayTypeNow: this.options.mayTypeNow });
       await platform.keys.backspace(Array.from(previous).length);
       return { delivered: 'typed', message: 'Removed the last dictation', command: 'scratch' };
     } catch (err) {
@@ -153,7 +152,7 @@ export class Inserter implements InsertionSink {
     try {
       // A stop tap may still hold the hotkey's key, whose grab would take the paste chord. (Held
       // modifiers alone do not wait: the injector lifts them for the chord.)
-      if (this.options.keysTaken?.()) await waitForFreeKeys({ keysTaken: this.options.keysTaken });
+      await waitForFreeKeys({ keysTaken: this.options.keysTaken });
       const report = await pasteText(text, platform.keys, { clipboard: platform.clipboard, primary: platform.primary },
         this.options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS);
       if (!report.restored) {
