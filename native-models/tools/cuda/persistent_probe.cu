@@ -322,17 +322,23 @@ int main(int argc, char** argv) {
   CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&occ, probe, kThreads, smem));
   if (occ < 1) return std::fprintf(stderr, "the block does not fit an SM\n"), 1;
   CHECK(cudaFuncSetAttribute(probe, cudaFuncAttributeNonPortableClusterSizeAllowed, 0));
-  int pairs = 0;
-  {
+  // A launch in clusters of two blocks (the paired modes); pair_attr must outlive each config.
+  cudaLaunchAttribute pair_attr;
+  pair_attr.id = cudaLaunchAttributeClusterDimension;
+  pair_attr.val.clusterDim.x = 2, pair_attr.val.clusterDim.y = 1, pair_attr.val.clusterDim.z = 1;
+  const auto pair_config = [&](int blocks, cudaStream_t stream) {
     cudaLaunchConfig_t cfg = {};
-    cfg.gridDim = dim3(nb);
+    cfg.gridDim = dim3(blocks);
     cfg.blockDim = dim3(kThreads);
     cfg.dynamicSmemBytes = smem;
-    cudaLaunchAttribute attr;
-    attr.id = cudaLaunchAttributeClusterDimension;
-    attr.val.clusterDim.x = 2, attr.val.clusterDim.y = 1, attr.val.clusterDim.z = 1;
-    cfg.attrs = &attr;
+    cfg.stream = stream;
+    cfg.attrs = &pair_attr;
     cfg.numAttrs = 1;
+    return cfg;
+  };
+  int pairs = 0;
+  {
+    const cudaLaunchConfig_t cfg = pair_config(nb, nullptr);
     CHECK(cudaOccupancyMaxActiveClusters(&pairs, probe, &cfg));
   }
   const int paired_blocks = 2 * std::min(pairs, nb / 2);
@@ -356,16 +362,7 @@ int main(int argc, char** argv) {
     CHECK(cudaStreamBeginCapture(st, cudaStreamCaptureModeGlobal));
     CHECK(cudaMemsetAsync(counter, 0, 4, st));
     if (m.persistent && (m.opt & kOptCluster)) {
-      cudaLaunchConfig_t cfg = {};
-      cfg.gridDim = dim3(paired_blocks);
-      cfg.blockDim = dim3(kThreads);
-      cfg.dynamicSmemBytes = smem;
-      cfg.stream = st;
-      cudaLaunchAttribute attr;
-      attr.id = cudaLaunchAttributeClusterDimension;
-      attr.val.clusterDim.x = 2, attr.val.clusterDim.y = 1, attr.val.clusterDim.z = 1;
-      cfg.attrs = &attr;
-      cfg.numAttrs = 1;
+      const cudaLaunchConfig_t cfg = pair_config(paired_blocks, st);
       CHECK(cudaLaunchKernelEx(&cfg, probe, static_cast<const uint8_t*>(dw), db[0], db[1], db[2], nmax, 0, total, total, counter, tr, m.prefetch,
                                m.work, wbuf, m.opt, static_cast<const uint16_t*>(dx16)));
     } else if (m.persistent) {
