@@ -123,7 +123,7 @@ export class PortalShortcuts implements PortalShortcutsLike {
 
   async bind(binding: HotkeyBinding, handlers: { down(): void; up(): void }): Promise<PortalBindResult> {
     const trigger = portalTrigger(binding);
-    if (!trigger) return { ok: false, reason: 'the desktop portal binds only keys with modifiers' };
+    if (!trigger) return { ok: false, reason: 'the desktop portal cannot bind a modifier key alone' };
     this.endSession();
     const mine = this.binds;
     const replaced: PortalBindResult = { ok: false, reason: 'another binding replaced it' };
