@@ -3,6 +3,7 @@
 // pieces passed in (globalShortcut, clipboard, accessibility check) and shows its state in the
 // tray and overlay; everything here is plain Node so tests drive it directly.
 
+import { canonicalAppName } from '../../common/app-insertion-rules';
 import type { AppInsertionRule, DesktopStatus, HotkeyMode, InsertionMode } from '../../common/ipc-contract';
 import type { DictationService } from '../app/services';
 import {
@@ -131,7 +132,7 @@ export class DictateAnywhere {
       spaceBetween: () => options.settings().insertion.spaceBetween ?? true,
       appRules: () => options.settings().insertion.perApp ?? [],
       onFocusedApp: (app) => {
-        const next = [app.name, ...this.recent.filter((name) => name.toLowerCase() !== app.name.toLowerCase())].slice(0, RECENT_APPS);
+        const next = [app.name, ...this.recent.filter((name) => canonicalAppName(name) !== canonicalAppName(app.name))].slice(0, RECENT_APPS);
         if (next.join('\n') === this.recent.join('\n')) return;
         this.recent = next;
         options.onRecentApps?.([...next]);

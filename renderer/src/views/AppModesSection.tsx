@@ -1,7 +1,7 @@
 // Per-app insertion modes: a mode for each named app (its window class), the default for the rest.
 
 import { useId, useState } from 'react';
-import { withAppRule } from '../../../electron/common/app-insertion-rules';
+import { canonicalAppName, withAppRule } from '../../../electron/common/app-insertion-rules';
 import type { AppInsertionRule, InsertionMode } from '../../../electron/common/ipc-contract';
 
 const MODE_LABELS: Record<InsertionMode, string> = { paste: 'Paste', type: 'Type live', clipboard: 'Clipboard only' };
@@ -32,7 +32,7 @@ export function AppModesSection({ rules, recentApps, knowsApps, onChange }: {
     setApp('');
     setProblem(null);
   };
-  const unruled = recentApps.filter((name) => !rules.some((rule) => rule.app.toLowerCase() === name.toLowerCase()));
+  const unruled = recentApps.filter((name) => !rules.some((rule) => canonicalAppName(rule.app) === canonicalAppName(name)));
 
   return (
     <div className="app-modes" data-testid="app-modes">
