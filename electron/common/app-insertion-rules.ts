@@ -1,5 +1,6 @@
 // Per-app insertion rules as Settings edits them and the inserter matches them: one rule per app,
-// named by its window class in any case ("firefox", "Slack").
+// named in any case as the system knows it (X11 window class "firefox", macOS app "Slack" or its
+// bundle id, Windows process "slack").
 
 import { MAX_APP_NAME_CHARS, MAX_APP_RULES, type AppInsertionRule, type InsertionMode } from './ipc-contract';
 

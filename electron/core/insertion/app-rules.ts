@@ -1,6 +1,7 @@
 // Per-app insertion modes (Settings → Text insertion → Per app): the rule naming the focused app
 // decides how a dictation's text reaches it; other apps get the default mode. Names match
-// case-insensitively, whole (the X11 window class or instance: "firefox", "code", "Slack").
+// case-insensitively, whole (X11 window class or instance, macOS app name or bundle id, Windows
+// process name).
 
 import { canonicalAppName } from '../../common/app-insertion-rules';
 import type { AppInsertionRule, InsertionMode } from '../../common/ipc-contract';

@@ -116,11 +116,11 @@ export class Inserter implements InsertionSink {
    * The session's mode, and its live typer when it types. The app focused as the dictation starts
    * is where its text goes: a rule naming it picks the mode (asked once; the text waits for the
    * answer, a few milliseconds of xprop). Without rules it is asked only to tell Settings which
-   * apps the user dictates into, and nothing waits for it.
+   * apps the user dictates into, and nothing waits for it; not where asking starts PowerShell.
    */
   private sessionMode(platform: PlatformInsertion, fallback: InsertionMode, rules: readonly AppInsertionRule[]): Promise<{ mode: InsertionMode; typer: LiveTyper | null }> {
     const keys = platform.available ? platform.keys : null;
-    const asked: Promise<FocusedApp | null> = keys?.focusedApp && (rules.length > 0 || this.options.onFocusedApp)
+    const asked: Promise<FocusedApp | null> = keys?.focusedApp && (rules.length > 0 || (this.options.onFocusedApp && !keys.focusedAppCostly))
       ? keys.focusedApp().catch(() => null).then((app) => {
         if (app) this.options.onFocusedApp?.(app);
         return app;

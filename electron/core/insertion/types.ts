@@ -15,13 +15,21 @@ export interface FocusedApp {
   names: string[];
 }
 
+/** A focused app from a command's output: one name per line, the first for people; null when none. */
+export function appFromLines(output: string): FocusedApp | null {
+  const names = output.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '' && line !== 'missing value');
+  return names.length > 0 ? { name: names[0], names } : null;
+}
+
 /** Synthesizes input into whatever app has keyboard focus. */
 export interface KeyInjector {
   readonly name: string;
   /** Terminals paste with Ctrl+Shift+V; everything else with Ctrl+V / Cmd+V. */
   focusedAppKind(): Promise<FocusedAppKind>;
-  /** The focused app, where this platform can tell (X11); absent or null where it cannot. */
+  /** The focused app, where this platform can tell (X11, macOS, Windows); absent or null where it cannot. */
   focusedApp?(): Promise<FocusedApp | null>;
+  /** Asking costs a process start of note (PowerShell): then only when a rule needs the answer. */
+  readonly focusedAppCostly?: boolean;
   /** Sends the paste chord by keysym, so non-QWERTY layouts still mean "paste". */
   sendPaste(kind: FocusedAppKind): Promise<void>;
   /**

@@ -3,12 +3,23 @@
 // Each call starts PowerShell (~0.3 s), fine for paste, slow-ish for live typing.
 
 import { runChecked, type CommandRunner } from './command-runner';
-import type { FocusedAppKind, KeyInjector } from './types';
+import { appFromLines, type FocusedApp, type FocusedAppKind, type KeyInjector } from './types';
 
 export class SendKeysInjector implements KeyInjector {
   readonly name = 'SendKeys';
+  readonly focusedAppCostly = true;
   constructor(private readonly runner: CommandRunner) {}
   async focusedAppKind(): Promise<FocusedAppKind> { return 'app'; }
+
+  /** The foreground window's process name ("slack", "Code"), as rules name Windows apps. */
+  async focusedApp(): Promise<FocusedApp | null> {
+    const script = 'Add-Type -Namespace Vxd -Name Fg -MemberDefinition \'[DllImport("user32.dll")] public static extern System.IntPtr GetForegroundWindow();'
+      + ' [DllImport("user32.dll")] public static extern uint GetWindowThreadProcessId(System.IntPtr w, out uint p);\';'
+      + ' $p = 0; [void][Vxd.Fg]::GetWindowThreadProcessId([Vxd.Fg]::GetForegroundWindow(), [ref]$p); (Get-Process -Id $p).ProcessName';
+    // The script travels on stdin ("-Command -"): its quotes never meet the command line's quoting.
+    const result = await this.runner.run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', '-'], { input: `${script}\n`, timeoutMs: 5000 });
+    return result.code === 0 ? appFromLines(result.stdout.toString('utf8')) : null;
+  }
   async sendPaste(kind: FocusedAppKind): Promise<void> {
     await this.send(kind === 'terminal' ? '^+v' : '^v');
   }

@@ -127,6 +127,10 @@ describe('per-app modes', () => {
     expect(none.asked).toEqual(['focusedApp']); // asked for Settings' recent apps only
     expect(none.seen).toEqual(['Slack']);
     expect(none.keys.text).toBe('Hello');
+    const costly = perApp('paste', [], slack);
+    (costly.keys as FakeKeys & { focusedAppCostly?: boolean }).focusedAppCostly = true;
+    await costly.inserter.begin().finish('x');
+    expect(costly.asked).toEqual([]); // not for a list, where asking starts PowerShell
   });
 
   it('rules are edited one per app: replaced by name in any case, bounded, named', () => {

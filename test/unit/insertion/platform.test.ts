@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectPlatformInsertion, linuxSession } from '../../../electron/core/insertion/platform';
-import { appleScriptString } from '../../../electron/core/insertion/macos';
-import { sendKeysEscape } from '../../../electron/core/insertion/windows';
+import { AppleScriptKeys, appleScriptString } from '../../../electron/core/insertion/macos';
+import { SendKeysInjector, sendKeysEscape } from '../../../electron/core/insertion/windows';
 import { FakeRunner } from './fakes';
 import { FakeElectronClipboard } from './electron-fake';
 
@@ -75,6 +75,29 @@ describe('detectPlatformInsertion', () => {
   it('Windows uses SendKeys', () => {
     const p = detectPlatformInsertion({ runner: withTools(), platform: 'win32', env: {}, electronClipboard: new FakeElectronClipboard() });
     expect(p.available && p.keys.name).toBe('SendKeys');
+  });
+});
+
+describe('the focused app on other platforms (per-app modes; commands as sent, not run on a Mac or Windows here)', () => {
+  it('macOS asks System Events for the frontmost app’s name and bundle id, only with the Accessibility permission', async () => {
+    const runner = new FakeRunner((file) => (file === 'osascript' ? () => ({ stdout: Buffer.from('Slack\ncom.tinyspeck.slackmacgap\n') }) : undefined));
+    const trusted = new AppleScriptKeys(runner, () => true);
+    expect(await trusted.focusedApp()).toEqual({ name: 'Slack', names: ['Slack', 'com.tinyspeck.slackmacgap'] });
+    expect(runner.runs[0].args[1]).toContain('whose frontmost is true');
+    expect(await new AppleScriptKeys(runner, () => false).focusedApp()).toBeNull();
+    expect(runner.runs).toHaveLength(1);
+    const failing = new FakeRunner((file) => (file === 'osascript' ? () => ({ code: 1 }) : undefined));
+    expect(await new AppleScriptKeys(failing, () => true).focusedApp()).toBeNull();
+  });
+
+  it('Windows asks the foreground window’s process name, the script on stdin', async () => {
+    const runner = new FakeRunner((file) => (file === 'powershell.exe' ? () => ({ stdout: Buffer.from('Code\r\n') }) : undefined));
+    expect(await new SendKeysInjector(runner).focusedApp()).toEqual({ name: 'Code', names: ['Code'] });
+    expect(runner.runs[0].args).toEqual(['-NoProfile', '-NonInteractive', '-Command', '-']);
+    expect(runner.runs[0].input).toContain('GetForegroundWindow');
+    const silent = new FakeRunner((file) => (file === 'powershell.exe' ? () => ({ stdout: Buffer.from('\r\n') }) : undefined));
+    expect(await new SendKeysInjector(silent).focusedApp()).toBeNull();
+    expect(new SendKeysInjector(runner).focusedAppCostly).toBe(true); // asked only when a rule needs it
   });
 });
 
