@@ -42,7 +42,12 @@ type Variant = [string, unknown];
 interface DbusMessage { type: number; path?: string; interface?: string; member?: string; body?: unknown[] }
 interface DbusBus {
   name: string | null;
-  connection: { on(event: 'message', listener: (msg: DbusMessage) => void): void; on(event: 'error', listener: (err: Error) => void): void; end(): void };
+  connection: {
+    on(event: 'message', listener: (msg: DbusMessage) => void): void;
+    on(event: 'error', listener: (err: Error) => void): void;
+    on(event: 'end', listener: () => void): void;
+    end(): void;
+  };
   invoke(msg: Record<string, unknown>, callback: (err: { name: string; message: string } | null, ...values: unknown[]) => void): void;
   addMatch(rule: string, callback: (err: unknown) => void): void;
 }
@@ -91,10 +96,16 @@ export class PortalShortcuts implements PortalShortcutsLike {
 
   private constructor(private readonly bus: DbusBus) {
     bus.connection.on('message', (msg) => this.onMessage(msg));
-    this.failure = new Promise<never>((_, reject) => bus.connection.on('error', (err) => {
-      this.closed = true;
-      reject(new Error(`the session bus is unreachable (${err.message})`));
-    }));
+    this.failure = new Promise<never>((_, reject) => {
+      bus.connection.on('error', (err) => {
+        this.closed = true;
+        reject(new Error(`the session bus is unreachable (${err.message})`));
+      });
+      bus.connection.on('end', () => {
+        this.closed = true;
+        reject(new Error('the session bus closed the connection'));
+      });
+    });
     this.failure.catch(() => undefined);
   }
 
@@ -103,12 +114,9 @@ export class PortalShortcuts implements PortalShortcutsLike {
     const bus = (dbus as unknown as { sessionBus(opts?: { busAddress?: string }): DbusBus }).sessionBus(busAddress ? { busAddress } : undefined);
     const portal = new PortalShortcuts(bus);
     try {
-      const version = await Promise.race([
-        portal.call<unknown>({
-          destination: PORTAL, path: PORTAL_PATH, interface: 'org.freedesktop.DBus.Properties', member: 'Get', signature: 'ss', body: [SHORTCUTS, 'version'],
-        }),
-        portal.failure,
-      ]);
+      const version = await portal.call<unknown>({
+        destination: PORTAL, path: PORTAL_PATH, interface: 'org.freedesktop.DBus.Properties', member: 'Get', signature: 'ss', body: [SHORTCUTS, 'version'],
+      });
       if (typeof variantValue(version) !== 'number') throw new Error('no GlobalShortcuts portal');
       await portal.call({
         destination: PORTAL, path: PORTAL_PATH, interface: 'org.freedesktop.host.portal.Registry', member: 'Register', signature: 'sa{sv}', body: [PORTAL_APP_ID, []],
@@ -209,6 +217,7 @@ export class PortalShortcuts implements PortalShortcutsLike {
     const path = `${PORTAL_PATH}/request/${sender}/${token}`;
     await this.match(`type='signal',interface='${REQUEST}',member='Response',path='${path}'`);
     const answered = new Promise<{ response: number; results: unknown }>((resolve, reject) => {
+      this.failure.catch(reject); // the bus went away: no Response will come
       const timer = setTimeout(() => { this.pending.delete(path); reject(new Error('no answer')); }, RESPONSE_TIMEOUT_MS);
       timer.unref?.();
       this.pending.set(path, (response, results) => { clearTimeout(timer); resolve({ response, results }); });
@@ -224,13 +233,16 @@ export class PortalShortcuts implements PortalShortcutsLike {
     return answered;
   }
 
+  /** One method call; fails with the connection too (a bus gone away answers nothing). */
   private call<T>(msg: Record<string, unknown>): Promise<T> {
-    return new Promise((resolve, reject) => {
+    const answer = new Promise<T>((resolve, reject) => {
       this.bus.invoke(msg, (err, value) => (err ? reject(new Error(err.message || err.name)) : resolve(value as T)));
     });
+    return Promise.race([answer, this.failure]);
   }
 
   private match(rule: string): Promise<void> {
-    return new Promise((resolve, reject) => this.bus.addMatch(rule, (err) => (err ? reject(new Error(String(err))) : resolve())));
+    const added = new Promise<void>((resolve, reject) => this.bus.addMatch(rule, (err) => (err ? reject(new Error(String(err))) : resolve())));
+    return Promise.race([added, this.failure]);
   }
 }

@@ -107,6 +107,21 @@ describe('the desktop portal’s global shortcuts (Wayland hold-to-talk), over a
     }
   });
 
+  it('a session bus that goes away fails the next binding with a reason instead of hanging', async () => {
+    const own = await PrivateBus.start();
+    const portal = await FakeShortcutsPortal.start(own.address);
+    const client = await PortalShortcuts.connect(own.address);
+    try {
+      expect(await client.bind(binding('Ctrl+Shift+Space'), { down: () => undefined, up: () => undefined })).toMatchObject({ ok: true });
+      own.stop();
+      const result = await client.bind(binding('Ctrl+Alt+D'), { down: () => undefined, up: () => undefined });
+      expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/^the desktop portal failed \(the session bus (closed the connection|is unreachable)/) });
+    } finally {
+      client.close();
+      portal.stop();
+    }
+  });
+
   it('connecting fails clearly where no portal offers global shortcuts', async () => {
     await expect(PortalShortcuts.connect(bus.address)).rejects.toThrow();
     await expect(PortalShortcuts.connect('unix:path=/nonexistent/bus')).rejects.toThrow();
