@@ -206,6 +206,7 @@ export class HotkeyService {
     const generation = this.generation;
     return (async (): Promise<PortalBindResult> => {
       try {
+        if (this.portal?.isClosed()) this.portal = null; // the bus went away: connect again
         this.portal ??= await connect();
       } catch (err) {
         return { ok: false, reason: `the desktop portal's global shortcuts are unavailable (${err instanceof Error ? err.message : String(err)})` };

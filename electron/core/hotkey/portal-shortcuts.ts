@@ -34,6 +34,8 @@ export interface PortalShortcutsLike {
   bind(binding: HotkeyBinding, handlers: { down(): void; up(): void }): Promise<PortalBindResult>;
   /** Drops the binding (its session); the connection stays for the next bind. */
   unbind(): void;
+  /** Whether the connection is gone (closed, or the bus went away): a new one is needed. */
+  isClosed(): boolean;
   close(): void;
 }
 
@@ -164,6 +166,10 @@ export class PortalShortcuts implements PortalShortcutsLike {
 
   unbind(): void {
     this.endSession();
+  }
+
+  isClosed(): boolean {
+    return this.closed;
   }
 
   /** Ends the connection, and with it the portal's session (the portal closes it then). */

@@ -149,6 +149,7 @@ describe('DictateAnywhere', () => {
     const portal = {
       bind: (_b: unknown, h: { down(): void; up(): void }) => new Promise<{ ok: true; trigger: string | null }>((r) => { answer = r; handlers = h; }),
       unbind: () => undefined,
+      isClosed: () => false,
       close: () => undefined,
     };
     const reported: string[] = [];

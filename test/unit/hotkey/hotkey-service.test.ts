@@ -368,6 +368,8 @@ describe('the desktop portal where no hook runs (Wayland)', () => {
       return this.result;
     }
     unbind(): void { this.calls.push('unbind'); this.handlers = null; }
+    closed = false;
+    isClosed(): boolean { return this.closed; }
     close(): void { this.calls.push('close'); }
   }
   function waylandService(portal: () => Promise<FakePortal>, shortcut = new FakeShortcut(), late: unknown[] = []) {
@@ -399,6 +401,9 @@ describe('the desktop portal where no hook runs (Wayland)', () => {
     expect(await svc.apply('RightCtrl')).toMatchObject({ backend: 'none' }); // a lone modifier: neither the portal nor globalShortcut
     expect(portal.calls).toEqual(['bind Space', 'unbind', 'bind D', 'unbind']);
     expect(connects).toBe(1);
+    portal.closed = true; // the session bus went away: the next binding connects again
+    await svc.apply('Ctrl+Shift+Space');
+    expect(connects).toBe(2);
     svc.stop();
     expect(portal.calls.at(-1)).toBe('close');
   });
