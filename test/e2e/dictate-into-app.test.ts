@@ -138,6 +138,16 @@ async function holdHotkeyWhile(during: () => Promise<void>, keys = XDOTOOL_HOTKE
   }
 }
 
+/** One push-to-talk dictation of SPOKEN (the replay), through to Idle after its insertion. */
+async function dictateHeld(): Promise<void> {
+  states = [];
+  await holdHotkeyWhile(async () => {
+    await waitFor('recording', () => coordinator.snapshot().state === 'recording');
+    await waitFor('all the words', () => coordinator.snapshot().text.trim() === EXPECTED);
+  });
+  await waitFor('idle', () => coordinator.snapshot().state === 'idle' && states.includes('inserting'));
+}
+
 beforeAll(async () => {
   x = await startXSession();
   // uiohook reads DISPLAY from this process's environment when it starts.
@@ -237,12 +247,7 @@ describe('dictating into the focused app under X11', () => {
   it('consecutive dictations: the next one goes on after a space; after the user presses Enter, it starts the new line clean', async () => {
     mode = 'paste';
     const dictateOnce = async (expected: string) => {
-      states = [];
-      await holdHotkeyWhile(async () => {
-        await waitFor('recording', () => coordinator.snapshot().state === 'recording');
-        await waitFor('all the words', () => coordinator.snapshot().text.trim() === EXPECTED);
-      });
-      await waitFor('idle', () => coordinator.snapshot().state === 'idle' && states.includes('inserting'));
+      await dictateHeld();
       await waitFor('the text', async () => (await page.inputValue('#target')) === expected);
     };
     await dictateOnce(EXPECTED);
@@ -257,12 +262,8 @@ describe('dictating into the focused app under X11', () => {
 
   it('paste last transcript: its chord pastes the last dictation again, after a space; the app never sees the chord', async () => {
     mode = 'paste';
-    await holdHotkeyWhile(async () => {
-      await waitFor('recording', () => coordinator.snapshot().state === 'recording');
-      await waitFor('all the words', () => coordinator.snapshot().text.trim() === EXPECTED);
-    });
+    await dictateHeld();
     await waitFor('the text', async () => (await page.inputValue('#target')) === EXPECTED);
-    await waitFor('idle', () => coordinator.snapshot().state === 'idle');
     expect(hotkeys.applyPasteLast('Ctrl+Alt+P', () => coordinator.pasteLast())).toEqual({ accelerator: 'Ctrl+Alt+P', works: true, message: null });
     try {
       await grab.ready();
@@ -317,23 +318,15 @@ describe('dictating into the focused app under X11', () => {
 
   it('per-app mode: a rule for the focused app (Chromium, by its window class) leaves the text on the clipboard; other apps paste', async () => {
     mode = 'paste';
-    const dictate = async () => {
-      states = [];
-      await holdHotkeyWhile(async () => {
-        await waitFor('recording', () => coordinator.snapshot().state === 'recording');
-        await waitFor('all the words', () => coordinator.snapshot().text.trim() === EXPECTED);
-      });
-      await waitFor('idle', () => coordinator.snapshot().state === 'idle' && states.includes('inserting'));
-    };
     appRules = [{ app: 'xterm', mode: 'type' }, { app: 'CHROMIUM', mode: 'clipboard' }];
-    await dictate();
+    await dictateHeld();
     expect(coordinator.snapshot().error).toBeNull();
     expect(await readClipboard()).toBe(EXPECTED);
     expect(await page.inputValue('#target')).toBe('');
     appRules = [{ app: 'xterm', mode: 'clipboard' }];
     await runner.detach('xclip', ['-selection', 'clipboard', '-i'], OLD_CLIPBOARD);
     await waitFor('the old clipboard to be set', async () => (await readClipboard()) === OLD_CLIPBOARD);
-    await dictate();
+    await dictateHeld();
     expect(await settledTargetText()).toBe(EXPECTED);
     expect(await readClipboard()).toBe(OLD_CLIPBOARD);
   });

@@ -231,7 +231,7 @@ export class HotkeyService {
     const binding = parsed.binding;
     const name = describeBinding(binding);
     if (binding.modifierOnly) return failed(`${name} alone cannot paste: choose a key with modifiers, e.g. Ctrl+Alt+V.`);
-    if (this.binding && sameChord(binding, this.binding)) return failed(`${name} is the dictation hotkey; choose another key for pasting.`);
+    if (this.binding && describeBinding(this.binding) === name) return failed(`${name} is the dictation hotkey; choose another key for pasting.`);
     const shortcut = this.options.globalShortcut;
     if (!shortcut) return failed('Global shortcuts are unavailable here.');
     const electronName = toElectronAccelerator(binding);
@@ -411,8 +411,4 @@ export class HotkeyService {
     }
     this.registered = null;
   }
-}
-
-function sameChord(a: HotkeyBinding, b: HotkeyBinding): boolean {
-  return a.key === b.key && a.modifiers.size === b.modifiers.size && [...a.modifiers].every((m) => b.modifiers.has(m));
 }

@@ -1,6 +1,6 @@
 // Our keys wait for the user's: while they hold a chord's modifiers, a typed key would be a
-// shortcut; while they hold the hotkey's key, X11's grab takes every key. Live typing and the
-// backspaces of "scratch that" both wait here before sending anything.
+// shortcut; while they hold the hotkey's key, X11's grab takes every key. Live typing, the
+// backspaces of "scratch that" and the paste chord (the grab only) wait here before sending.
 
 export interface KeyGate {
   /**
