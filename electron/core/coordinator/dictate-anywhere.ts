@@ -11,7 +11,7 @@ import {
   type ProbeResult,
 } from '../hotkey';
 import {
-  detectPlatformInsertion, DictationSpacing, Inserter, NodeCommandRunner, type CommandRunner, type ElectronClipboardLike, type PlatformInsertion,
+  ClipboardLender, detectPlatformInsertion, DictationSpacing, RETURN_AFTER_MS, Inserter, NodeCommandRunner, type CommandRunner, type ElectronClipboardLike, type PlatformInsertion,
 } from '../insertion';
 import { DictationCoordinator } from './coordinator';
 import type { DictationPort, PartialUpdate } from './types';
@@ -105,6 +105,9 @@ export class DictateAnywhere {
   readonly coordinator: DictationCoordinator;
   private readonly hotkeys: HotkeyService;
   private readonly detect: () => PlatformInsertion;
+  /** Pastes' clipboard loans, which may outlive the dictation (and the stores) that opened them. */
+  private readonly clipboardLender = new ClipboardLender(RETURN_AFTER_MS,
+    (err) => console.warn('Voxtral Dictate: could not give the clipboard back after a paste:', err));
   private accelerator: string | null = null;
   private pasteLastAccelerator: string | null = null;
   private status: HotkeyStatus | null = null;
@@ -118,7 +121,7 @@ export class DictateAnywhere {
     const runner = options.runner ?? new NodeCommandRunner(env);
     this.detect = () => detectPlatformInsertion({
       runner, platform, env, electronClipboard: options.electronClipboard, accessibilityTrusted: options.accessibilityTrusted,
-      keystrokeAudit: this.hotkeys.keystrokes,
+      keystrokeAudit: this.hotkeys.keystrokes, clipboardLender: this.clipboardLender,
     });
     // Live typing waits while the user holds modifiers (a chord's letters would be shortcuts), and
     // while the hotkey's key is down: its grab takes every key then (push-to-talk types on release).
@@ -206,6 +209,8 @@ export class DictateAnywhere {
   get cancelKeyWorks(): boolean { return this.hotkeys.cancelWorks; }
 
   dispose(): void {
+    // A paste's clipboard still lent goes back before the app does.
+    void this.clipboardLender.returnAll();
     this.offCancel();
     this.hotkeys.stop();
     this.coordinator.dispose();

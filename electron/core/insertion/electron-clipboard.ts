@@ -75,6 +75,7 @@ export class ElectronClipboardStore implements ClipboardStore {
         return 'unknown';
       },
       release: () => undefined,
+      holdsClipboard: () => this.clipboard.readText() === text,
     };
   }
 

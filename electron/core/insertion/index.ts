@@ -1,3 +1,4 @@
+export { ClipboardLender, RETURN_AFTER_MS } from './clipboard-loan';
 export { NodeCommandRunner, CommandError, type CommandRunner, type CommandResult } from './command-runner';
 export { DictationSpacing } from './dictation-spacing';
 export { Inserter, type InserterOptions } from './inserter';

@@ -1,9 +1,11 @@
 // Paste with the clipboard borrowed and given back: save every format, offer our text, send the
-// paste chord, wait for the target to read it, restore. Restoring before the target has read
-// the clipboard pastes the old content instead (Handy #502, VoiceInk #415), so we wait for the
-// read receipt where the store has one and for a settle delay where it does not.
+// paste chord, wait for the target to read it, give the clipboard back. Giving it back before
+// the target has read it pastes the old content instead (Handy #502, VoiceInk #415), and right
+// after the read can still empty the paste (clipboard-loan.ts), so we wait for the read receipt
+// where the store has one, a settle delay where it does not, and the give-back waits longer still
+// in the background.
 
-import type { ClipboardStore, KeyInjector, ReadReceipt } from './types';
+import type { KeyInjector, LentClipboard, ReadReceipt } from './types';
 
 /**
  * How long the target may take to read the clipboard after the chord before we give up. Apps
@@ -14,8 +16,8 @@ export const DEFAULT_READ_TIMEOUT_MS = 3000;
 
 /** The selections a paste may borrow: CLIPBOARD, and PRIMARY for terminals that paste only that. */
 export interface PasteStores {
-  clipboard: ClipboardStore;
-  primary?: ClipboardStore;
+  clipboard: LentClipboard;
+  primary?: LentClipboard;
 }
 
 export interface PasteReport {
@@ -24,7 +26,7 @@ export interface PasteReport {
   /** Which selection was borrowed (and given back). */
   selection: 'clipboard' | 'primary' | null;
   receipt: ReadReceipt;
-  /** True when the old clipboard is back; false when we left our text there (see message). */
+  /** True when the old clipboard goes back (once the paste settles); false when we left our text there. */
   restored: boolean;
   /** Clipboard formats that could not be restored. */
   dropped: readonly string[];
@@ -40,24 +42,21 @@ export async function pasteText(text: string, keys: KeyInjector, stores: PasteSt
     await keys.typeText(text);
     return { method: 'typed', selection: null, receipt: 'read', restored: true, dropped: [] };
   }
-  const snapshot = await clipboard.snapshot();
-  const offer = await clipboard.offer(text);
+  const lending = await clipboard.lend(text);
   let receipt: ReadReceipt = 'timeout';
   try {
-    offer.markChord();
+    lending.offer.markChord();
     await keys.sendPaste(kind);
-    receipt = await offer.waitForRead(readTimeoutMs);
+    receipt = await lending.offer.waitForRead(readTimeoutMs);
   } catch (err) {
-    offer.release();
-    await clipboard.restore(snapshot);
+    await lending.failed();
     throw err;
   }
-  offer.release();
   if (receipt === 'timeout') {
     // The app never read it, so it was not pasted: keep the text where the user can paste it.
-    await clipboard.writeText(text);
-    return { method: 'pasted', selection, receipt, restored: false, dropped: snapshot.dropped };
+    await lending.keep();
+    return { method: 'pasted', selection, receipt, restored: false, dropped: lending.dropped };
   }
-  await clipboard.restore(snapshot);
-  return { method: 'pasted', selection, receipt, restored: true, dropped: snapshot.dropped };
+  lending.settled();
+  return { method: 'pasted', selection, receipt, restored: true, dropped: lending.dropped };
 }

@@ -1,5 +1,6 @@
 // Picks how to reach the focused app on this machine, or says exactly what is missing.
 
+import { ClipboardLender } from './clipboard-loan';
 import type { CommandRunner } from './command-runner';
 import { combineClipboards, ElectronClipboardStore, type ElectronClipboardLike } from './electron-clipboard';
 import { AppleScriptKeys, MACOS_ACCESSIBILITY_MESSAGE } from './macos';
@@ -20,6 +21,11 @@ export interface PlatformOptions {
   accessibilityTrusted?: () => boolean;
   /** The global key hook's view of typed keys (X11), so keys that became shortcuts are retyped. */
   keystrokeAudit?: KeystrokeAudit;
+  /**
+   * Holds pastes' clipboard loans across dictations (the stores are made afresh per call, a loan
+   * may outlive one). Without it, a lender for this call alone.
+   */
+  clipboardLender?: ClipboardLender;
 }
 
 export type LinuxSession = 'x11' | 'wayland' | 'none';
@@ -34,7 +40,9 @@ export function detectPlatformInsertion(options: PlatformOptions): PlatformInser
   const { runner } = options;
   const platform = options.platform ?? process.platform;
   const env = options.env ?? process.env;
-  const electron = options.electronClipboard ? new ElectronClipboardStore(options.electronClipboard) : null;
+  const lender = options.clipboardLender ?? new ClipboardLender();
+  const electronStore = options.electronClipboard ? new ElectronClipboardStore(options.electronClipboard) : null;
+  const electron = electronStore ? lender.lent('clipboard', electronStore) : null;
 
   if (platform === 'darwin') {
     if (!electron) return { available: false, reason: 'On macOS the clipboard is reached through the app (Electron).', clipboard: null };
@@ -70,12 +78,12 @@ export function detectPlatformInsertion(options: PlatformOptions): PlatformInser
     return {
       available: false,
       reason: `Typing into other apps on X11 needs ${missingTools.join(' and ')} (e.g. \`sudo apt install ${missingTools.join(' ')}\`). Until then the text is left on the clipboard.`,
-      clipboard: electron ?? xclip,
+      clipboard: electron ?? (xclip && lender.lent('clipboard', xclip)),
     };
   }
-  const clipboard = electron && xclip ? combineClipboards(electron, xclip) : (xclip as ClipboardStore);
+  const clipboard = lender.lent('clipboard', electronStore && xclip ? combineClipboards(electronStore, xclip) : (xclip as ClipboardStore));
   // xterm and rxvt paste PRIMARY only; it is borrowed and given back the same way.
-  const primary = new XclipClipboardStore(runner, 'primary');
+  const primary = lender.lent('primary', new XclipClipboardStore(runner, 'primary'));
   const keys: XdotoolKeys = new XdotoolKeys(runner, async (text) => {
     const report = await pasteText(text, keys, { clipboard, primary });
     // Not read means not inserted: fail, so live typing falls back instead of losing the piece.

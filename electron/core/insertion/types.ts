@@ -144,6 +144,8 @@ export interface ClipboardOffer {
   waitForRead(timeoutMs: number): Promise<ReadReceipt>;
   /** Stops offering (restore() takes the selection over anyway). */
   release(): void;
+  /** Whether our text is still what the clipboard holds (no one has copied since). */
+  holdsClipboard(): boolean;
 }
 
 export interface ClipboardStore {
@@ -156,10 +158,32 @@ export interface ClipboardStore {
   restore(snapshot: ClipboardSnapshot): Promise<void>;
 }
 
+/** One paste's hold on the clipboard. */
+export interface Lending {
+  /** Our text on the clipboard, with its read receipt. */
+  readonly offer: ClipboardOffer;
+  /** Formats of the user's clipboard that the give-back cannot restore. */
+  readonly dropped: readonly string[];
+  /** The paste went through: give the clipboard back once no other paste follows. */
+  settled(): void;
+  /** The paste failed: give the clipboard back now. */
+  failed(): Promise<void>;
+  /** The app never read it: leave the text on the clipboard for good, where the user can paste it. */
+  keep(): Promise<void>;
+}
+
+/** A clipboard store whose pastes go through loans. */
+export interface LentClipboard {
+  readonly name: string;
+  lend(text: string): Promise<Lending>;
+  /** Leaves the text on the clipboard for good; a loan still open is not given back over it. */
+  writeText(text: string): Promise<void>;
+}
+
 /** The tools a platform needs, or exactly what is missing and how to get it. */
 export type PlatformInsertion =
-  | { available: true; keys: KeyInjector; clipboard: ClipboardStore; primary?: ClipboardStore; description: string }
-  | { available: false; reason: string; clipboard: ClipboardStore | null };
+  | { available: true; keys: KeyInjector; clipboard: LentClipboard; primary?: LentClipboard; description: string }
+  | { available: false; reason: string; clipboard: LentClipboard | null };
 
 export class InsertionError extends Error {
   constructor(message: string) {

@@ -109,6 +109,8 @@ export class XclipClipboardStore implements ClipboardStore {
         }
         return 'read';
       },
+      // xclip exits when another client takes the selection (or when it is killed).
+      holdsClipboard: () => !exited,
       release: () => {
         const timer = setTimeout(() => server.kill(), this.releaseGraceMs);
         timer.unref?.();

@@ -9,7 +9,7 @@ import { isScratchCommand } from '../../../electron/common/voice-commands';
 import { DictationSpacing } from '../../../electron/core/insertion/dictation-spacing';
 import { Inserter } from '../../../electron/core/insertion/inserter';
 import type { PlatformInsertion } from '../../../electron/core/insertion/types';
-import { FakeClipboard, FakeKeys } from './fakes';
+import { FakeClipboard, FakeKeys, lent } from './fakes';
 
 const down = (key: string | null, modifierKey: string | null = null): RawKeyEvent => ({ type: 'down', key, modifiers: new Set(), modifierKey });
 
@@ -50,7 +50,7 @@ function setup(mode: InsertionMode, options: { hooked?: boolean; spaceBetween?: 
   const keys = new FakeKeys();
   const clipboard = new FakeClipboard();
   keys.onPaste = () => { keys.text += clipboard.content; };
-  const platform: PlatformInsertion = { available: true, keys, clipboard, description: 'fake' };
+  const platform: PlatformInsertion = { available: true, keys, clipboard: lent(clipboard), description: 'fake' };
   const { activity, advance } = tracker(options.hooked ?? true);
   const inserter = new Inserter({
     platform: () => platform, mode: () => mode, spacing: new DictationSpacing(activity), spaceBetween: () => options.spaceBetween ?? true,
@@ -176,7 +176,7 @@ describe('“scratch that”', () => {
     const { activity } = tracker();
     let held = false;
     const inserter = new Inserter({
-      platform: () => ({ available: true, keys, clipboard, description: 'fake' }), mode: () => 'paste',
+      platform: () => ({ available: true, keys, clipboard: lent(clipboard), description: 'fake' }), mode: () => 'paste',
       spacing: new DictationSpacing(activity), keysTaken: () => held,
     });
     await inserter.begin().finish(' Gone soon.');
@@ -195,7 +195,7 @@ describe('“scratch that”', () => {
     keys.onPaste = () => { keys.text += clipboard.content; };
     let held = true;
     const inserter = new Inserter({
-      platform: () => ({ available: true, keys, clipboard, description: 'fake' }), mode: () => 'paste', keysTaken: () => held, mayTypeNow: () => false,
+      platform: () => ({ available: true, keys, clipboard: lent(clipboard), description: 'fake' }), mode: () => 'paste', keysTaken: () => held, mayTypeNow: () => false,
     });
     const pasting = inserter.begin().finish('Hello');
     await new Promise((r) => setTimeout(r, 60));

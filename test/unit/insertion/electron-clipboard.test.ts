@@ -15,7 +15,9 @@ describe('ElectronClipboardStore', () => {
     const offer = await store.offer('transcript');
     expect(cb.readText()).toBe('transcript');
     expect(await offer.waitForRead(1000)).toBe('unknown');
+    expect(offer.holdsClipboard()).toBe(true);
     await store.restore(snap);
+    expect(offer.holdsClipboard()).toBe(false);
     expect(cb.readText()).toBe('plain');
     expect(cb.readHTML()).toBe('<i>rich</i>');
     expect(cb.readRTF()).toBe('{\\rtf1 rich}');

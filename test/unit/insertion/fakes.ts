@@ -1,7 +1,8 @@
 // Recording fakes for the insertion module's boundaries.
 import type { CommandResult, CommandRunner, RunOptions, ServingProcess, StreamingProcess } from '../../../electron/core/insertion/command-runner';
+import { ClipboardLender } from '../../../electron/core/insertion/clipboard-loan';
 import type {
-  ClipboardOffer, ClipboardSnapshot, ClipboardStore, FocusedAppKind, KeyInjector, ReadReceipt,
+  ClipboardOffer, ClipboardSnapshot, ClipboardStore, FocusedAppKind, KeyInjector, LentClipboard, ReadReceipt,
 } from '../../../electron/core/insertion/types';
 
 /** Records what reaches the "app"; `text` is what the target window would show. */
@@ -48,6 +49,7 @@ export class FakeClipboard implements ClipboardStore {
       markChord: () => { this.log.push('mark'); },
       waitForRead: async () => { this.log.push('wait'); return this.receipt; },
       release: () => { this.log.push('release'); },
+      holdsClipboard: () => this.content === text,
     };
   }
   async writeText(text: string): Promise<void> { this.log.push(`write:${text}`); this.content = text; }
@@ -55,6 +57,11 @@ export class FakeClipboard implements ClipboardStore {
     this.log.push('restore');
     this.content = (snapshot as FakeSnapshot).content;
   }
+}
+
+/** `store` as the platform hands it out: lent, given back `returnAfterMs` after a paste settles. */
+export function lent(store: ClipboardStore, returnAfterMs = 0, lender = new ClipboardLender(returnAfterMs)): LentClipboard {
+  return lender.lent('clipboard', store);
 }
 
 type Handler = (args: readonly string[], options: RunOptions) => Partial<CommandResult> | Error;

@@ -1,19 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { InsertionMode } from '../../../electron/common/ipc-contract';
 import { Inserter } from '../../../electron/core/insertion/inserter';
 import type { AppInsertionRule } from '../../../electron/common/ipc-contract';
 import { canonicalAppName, withAppRule } from '../../../electron/common/app-insertion-rules';
 import { modeForApp } from '../../../electron/core/insertion/app-rules';
 import type { FocusedApp, PlatformInsertion } from '../../../electron/core/insertion/types';
-import { FakeClipboard, FakeKeys } from './fakes';
+import { FakeClipboard, FakeKeys, lent } from './fakes';
 
 function setup(mode: InsertionMode, available = true): { keys: FakeKeys; clipboard: FakeClipboard; inserter: Inserter } {
   const keys = new FakeKeys();
   const clipboard = new FakeClipboard();
   keys.onPaste = () => { keys.text += clipboard.content; };
   const platform: PlatformInsertion = available
-    ? { available: true, keys, clipboard, description: 'fake' }
-    : { available: false, reason: 'Typing into other apps on X11 needs xdotool.', clipboard };
+    ? { available: true, keys, clipboard: lent(clipboard), description: 'fake' }
+    : { available: false, reason: 'Typing into other apps on X11 needs xdotool.', clipboard: lent(clipboard) };
   return { keys, clipboard, inserter: new Inserter({ platform: () => platform, mode: () => mode }) };
 }
 
@@ -26,7 +26,8 @@ describe('Inserter', () => {
     const outcome = await session.finish(' Hello there.');
     expect(outcome).toEqual({ delivered: 'pasted', message: null });
     expect(keys.text).toBe('Hello there.');
-    expect(clipboard.content).toBe('previous');
+    // Given back once the paste has settled (clipboard-loan.ts; immediately here).
+    await vi.waitFor(() => expect(clipboard.content).toBe('previous'));
   });
 
   it('type mode types live pieces without the leading space, then the rest', async () => {
@@ -94,7 +95,7 @@ describe('per-app modes', () => {
       if (focused instanceof Error) throw focused;
       return focused;
     };
-    const platform: PlatformInsertion = { available: true, keys, clipboard, description: 'fake' };
+    const platform: PlatformInsertion = { available: true, keys, clipboard: lent(clipboard), description: 'fake' };
     const inserter = new Inserter({ platform: () => platform, mode: () => fallback, appRules: () => rules, onFocusedApp: (app) => seen.push(app.name) });
     return { keys, clipboard, inserter, asked, seen };
   }
