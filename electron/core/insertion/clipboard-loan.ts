@@ -10,7 +10,7 @@
 
 import type { ClipboardOffer, ClipboardSnapshot, ClipboardStore, Lending, LentClipboard } from './types';
 
-/** How long after the last paste's read (or settle) the clipboard goes back. */
+/** How long after the last paste's read (or its chord, where the store has no receipt) the clipboard goes back. */
 export const RETURN_AFTER_MS = 1000;
 
 export type Selection = 'clipboard' | 'primary';

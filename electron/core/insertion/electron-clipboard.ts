@@ -1,6 +1,7 @@
 // The clipboard through Electron's API (main process), used on every platform in the app: it
 // snapshots and restores all standard formats together (text, HTML, RTF, image, bookmark), which
-// no single command-line tool can. It has no read receipt, so an offer waits a settle delay.
+// no single command-line tool can. It has no read receipt: the loan's give-back, a second after
+// the chord (clipboard-loan.ts), is the settle delay, and nothing waits for it.
 // The electron module is passed in by main (core never imports electron).
 
 import type { ClipboardOffer, ClipboardSnapshot, ClipboardStore } from './types';
@@ -28,16 +29,11 @@ interface ElectronSnapshot extends ClipboardSnapshot {
 }
 
 const STANDARD = /^(text\/plain|text\/html|text\/rtf|image\/)/;
-/**
- * Without a receipt, wait this long after the chord before restoring. Slow targets (Electron
- * apps, KDE) need several hundred ms; OpenWhispr measured 450–1200 ms per platform.
- */
-export const DEFAULT_SETTLE_MS = 600;
 const MAX_CUSTOM_BYTES = 32 * 1024 * 1024;
 
 export class ElectronClipboardStore implements ClipboardStore {
   readonly name = 'electron';
-  constructor(private readonly clipboard: ElectronClipboardLike, private readonly settleMs = DEFAULT_SETTLE_MS) {}
+  constructor(private readonly clipboard: ElectronClipboardLike) {}
 
   async snapshot(): Promise<ClipboardSnapshot> {
     const formats = this.clipboard.availableFormats();
@@ -70,10 +66,9 @@ export class ElectronClipboardStore implements ClipboardStore {
     this.clipboard.writeText(text);
     return {
       markChord: () => undefined,
-      waitForRead: async () => {
-        await new Promise((resolve) => setTimeout(resolve, this.settleMs));
-        return 'unknown';
-      },
+      // Slow targets (Electron apps, KDE) read several hundred ms after the chord (OpenWhispr
+      // measured 450–1200 ms per platform): the give-back waits a second, the dictation does not.
+      waitForRead: async () => 'unknown',
       release: () => undefined,
       holdsClipboard: () => this.clipboard.readText() === text,
     };

@@ -2,8 +2,8 @@
 // paste chord, wait for the target to read it, give the clipboard back. Giving it back before
 // the target has read it pastes the old content instead (Handy #502, VoiceInk #415), and right
 // after the read can still empty the paste (clipboard-loan.ts), so we wait for the read receipt
-// where the store has one, a settle delay where it does not, and the give-back waits longer still
-// in the background.
+// where the store has one, and the give-back comes a second after it (or after the chord, where
+// the store has no receipt), in the background.
 
 import type { KeyInjector, LentClipboard, ReadReceipt } from './types';
 

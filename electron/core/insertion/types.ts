@@ -138,8 +138,8 @@ export interface ClipboardOffer {
    */
   markChord(): void;
   /**
-   * Resolves when the target has read the text ('read'), when this store cannot tell ('unknown':
-   * after a settle delay), or after timeoutMs ('timeout').
+   * Resolves when the target has read the text ('read'), at once when this store cannot tell
+   * ('unknown': the loan's give-back delay is then the settle), or after timeoutMs ('timeout').
    */
   waitForRead(timeoutMs: number): Promise<ReadReceipt>;
   /** Stops offering (restore() takes the selection over anyway). */

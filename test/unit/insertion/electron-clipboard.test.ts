@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { ClipboardLender } from '../../../electron/core/insertion/clipboard-loan';
+import { pasteText } from '../../../electron/core/insertion/paste';
+import { FakeKeys } from './fakes';
 import { ElectronClipboardStore } from '../../../electron/core/insertion/electron-clipboard';
 import { FakeElectronClipboard } from './electron-fake';
 
@@ -10,7 +13,7 @@ describe('ElectronClipboardStore', () => {
     cb.formats.set('text/html', '<i>rich</i>');
     cb.formats.set('text/rtf', '{\\rtf1 rich}');
     cb.formats.set('image/png', image);
-    const store = new ElectronClipboardStore(cb, 5);
+    const store = new ElectronClipboardStore(cb);
     const snap = await store.snapshot();
     const offer = await store.offer('transcript');
     expect(cb.readText()).toBe('transcript');
@@ -28,7 +31,7 @@ describe('ElectronClipboardStore', () => {
   it('keeps a lone custom format, and reports custom formats it cannot keep', async () => {
     const cb = new FakeElectronClipboard();
     cb.formats.set('application/x-app-data', Buffer.from('xyz'));
-    const store = new ElectronClipboardStore(cb, 1);
+    const store = new ElectronClipboardStore(cb);
     const snap = await store.snapshot();
     await store.offer('t');
     await store.restore(snap);
@@ -41,10 +44,32 @@ describe('ElectronClipboardStore', () => {
 
   it('an empty clipboard is cleared again on restore', async () => {
     const cb = new FakeElectronClipboard();
-    const store = new ElectronClipboardStore(cb, 1);
+    const store = new ElectronClipboardStore(cb);
     const snap = await store.snapshot();
     await store.offer('t');
     await store.restore(snap);
     expect(cb.availableFormats()).toEqual([]);
+  });
+
+  it('a paste waits for no settle delay: the loan gives every format back a second after the chord', async () => {
+    vi.useFakeTimers();
+    try {
+      const cb = new FakeElectronClipboard();
+      cb.formats.set('text/plain', 'mine');
+      cb.formats.set('text/html', '<b>mine</b>');
+      const keys = new FakeKeys();
+      let pasted = '';
+      keys.onPaste = () => { pasted = cb.readText(); };
+      const lender = new ClipboardLender(1000);
+      const report = await pasteText('dictated', keys, { clipboard: lender.lent('clipboard', new ElectronClipboardStore(cb)) });
+      expect(report).toMatchObject({ receipt: 'unknown', restored: true });
+      expect(pasted).toBe('dictated');
+      await vi.advanceTimersByTimeAsync(999);
+      expect(cb.readText()).toBe('dictated');
+      await vi.advanceTimersByTimeAsync(1);
+      expect([cb.readText(), cb.readHTML()]).toEqual(['mine', '<b>mine</b>']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
