@@ -54,13 +54,27 @@ export function trayStateOf(snapshot: CoordinatorSnapshot): TrayState {
   }
 }
 
+/**
+ * The hotkey in Electron's accelerator syntax, which a menu shows natively: Windows' "Win" is
+ * Electron's "Super"; a right-hand modifier alone ("Right Ctrl") is no accelerator Electron knows.
+ */
+export function menuAccelerator(hotkey: string | null): string | undefined {
+  if (!hotkey || hotkey.startsWith('Right ')) return undefined;
+  return hotkey.split('+').map((part) => (part === 'Win' ? 'Super' : part)).join('+');
+}
+
+/** A right-hand modifier alone goes into the label instead. */
+function loneModifierSuffix(hotkey: string | null): string {
+  return hotkey?.startsWith('Right ') ? ` (${hotkey})` : '';
+}
+
 export function trayMenuTemplate(view: TrayView, actions: TrayActions): MenuItemConstructorOptions[] {
   const busy = view.state === 'loading' || view.state === 'listening' || view.state === 'finishing';
   return [
     { label: `Voxtral Dictate — ${STATE_LABEL[view.state]}`, enabled: false },
     {
-      label: busy ? 'Stop dictation' : 'Start dictation',
-      accelerator: view.hotkey ?? undefined,
+      label: (busy ? 'Stop dictation' : 'Start dictation') + loneModifierSuffix(view.hotkey),
+      accelerator: menuAccelerator(view.hotkey),
       registerAccelerator: false, // the global hotkey is owned by the hotkey service
       click: () => actions.toggleDictation(),
     },

@@ -51,6 +51,17 @@ describe('renderer views against the real core', () => {
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('No model loaded. Choose a model file in Settings.'));
   });
 
+  it('dictation view: the hint names the hotkey as the platform writes it, and only where it works', async () => {
+    renderApp();
+    const hint = () => screen.getByTestId('transcript').textContent;
+    await waitFor(() => expect(hint()).toMatch(/^Press Start and speak\./)); // the harness: no global hotkey
+    const hotkey = { accelerator: 'Cmd+Shift+Space', works: true, holdToTalk: true, message: null, conflicts: [], pasteLast: null };
+    act(() => core.setDesktopStatus({ hotkey, insertion: null }));
+    await waitFor(() => expect(hint()).toMatch(/^Press Start or Cmd\+Shift\+Space and speak\./));
+    act(() => core.setDesktopStatus({ hotkey: { ...hotkey, works: false, message: 'taken by another app' }, insertion: null }));
+    await waitFor(() => expect(hint()).toMatch(/^Press Start and speak\./));
+  });
+
   it('dictation view: armed for start-on-speech reads "Waiting for speech"', async () => {
     renderApp();
     await waitFor(() => expect(store.getState().settings).not.toBeNull());

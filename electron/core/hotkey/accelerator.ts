@@ -19,9 +19,17 @@ const MODIFIER_ONLY_KEYS: Record<string, string> = {
   rightctrl: 'CtrlRight', rightcontrol: 'CtrlRight', rightalt: 'AltRight', rightoption: 'AltRight',
   rightshift: 'ShiftRight', rightsuper: 'MetaRight', rightmeta: 'MetaRight', rightcmd: 'MetaRight', rightcommand: 'MetaRight',
 };
-const MODIFIER_ONLY_NAMES: Record<string, string> = {
-  CtrlRight: 'Right Ctrl', AltRight: 'Right Alt', ShiftRight: 'Right Shift', MetaRight: 'Right Super',
+/** How each platform names the modifiers on its keys (and in its menus). */
+const MODIFIER_NAMES: Record<'darwin' | 'win32' | 'other', Record<Modifier, string>> = {
+  darwin: { ctrl: 'Ctrl', alt: 'Option', shift: 'Shift', meta: 'Cmd' },
+  win32: { ctrl: 'Ctrl', alt: 'Alt', shift: 'Shift', meta: 'Win' },
+  other: { ctrl: 'Ctrl', alt: 'Alt', shift: 'Shift', meta: 'Super' },
 };
+const MODIFIER_OF_RIGHT_KEY: Record<string, Modifier> = { CtrlRight: 'ctrl', AltRight: 'alt', ShiftRight: 'shift', MetaRight: 'meta' };
+
+function modifierNames(platform: NodeJS.Platform): Record<Modifier, string> {
+  return MODIFIER_NAMES[platform === 'darwin' || platform === 'win32' ? platform : 'other'];
+}
 
 export type ParseResult = { ok: true; binding: HotkeyBinding } | { ok: false; error: string };
 
@@ -55,7 +63,7 @@ export function parseAccelerator(accelerator: string, platform: NodeJS.Platform 
   const parts = accelerator.split('+').map((p) => p.trim());
   const alone = parts.map((p) => MODIFIER_ONLY_KEYS[p.toLowerCase()]).find(Boolean);
   if (alone) {
-    if (parts.length > 1) return { ok: false, error: `${MODIFIER_ONLY_NAMES[alone]} works as a hotkey only on its own ("${accelerator}").` };
+    if (parts.length > 1) return { ok: false, error: `Right ${modifierNames(platform)[MODIFIER_OF_RIGHT_KEY[alone]]} works as a hotkey only on its own ("${accelerator}").` };
     return { ok: true, binding: { modifiers: new Set(), key: alone, modifierOnly: true } };
   }
   const modifiers = new Set<Modifier>();
@@ -93,10 +101,15 @@ export function toElectronAccelerator(binding: HotkeyBinding): string {
   return [...mods, ELECTRON_NAMES[binding.key] ?? binding.key].join('+');
 }
 
-export function describeBinding(binding: HotkeyBinding): string {
-  if (binding.modifierOnly) return MODIFIER_ONLY_NAMES[binding.key] ?? binding.key;
-  const order: [Modifier, string][] = [['ctrl', 'Ctrl'], ['alt', 'Alt'], ['shift', 'Shift'], ['meta', 'Super']];
-  return [...order.filter(([m]) => binding.modifiers.has(m)).map(([, n]) => n), binding.key].join('+');
+/** The binding as people read it on this platform: "Ctrl+Shift+Space", "Cmd+Shift+Space", "Right Ctrl". */
+export function describeBinding(binding: HotkeyBinding, platform: NodeJS.Platform = process.platform): string {
+  const names = modifierNames(platform);
+  if (binding.modifierOnly) {
+    const modifier = MODIFIER_OF_RIGHT_KEY[binding.key];
+    return modifier ? `Right ${names[modifier]}` : binding.key;
+  }
+  const order: Modifier[] = ['ctrl', 'alt', 'shift', 'meta'];
+  return [...order.filter((m) => binding.modifiers.has(m)).map((m) => names[m]), binding.key].join('+');
 }
 
 const TYPING_KEYS = /^([A-Z0-9]|Space|Tab|Enter|Backspace|Semicolon|Equal|Comma|Minus|Period|Slash|Backquote|BracketLeft|Backslash|BracketRight|Quote)$/;
@@ -125,13 +138,14 @@ export function hotkeyConflicts(binding: HotkeyBinding, platform: NodeJS.Platfor
   const m = binding.modifiers;
   const only = (...mods: Modifier[]): boolean => m.size === mods.length && mods.every((x) => m.has(x));
   const conflicts: string[] = [];
-  const name = describeBinding(binding);
+  const name = describeBinding(binding, platform);
+  const names = modifierNames(platform);
   if (binding.modifierOnly) {
     if (binding.key === 'AltRight' && platform !== 'darwin') conflicts.push('Right Alt is AltGr on many keyboard layouts (for €, @, accents): choose Right Ctrl there.');
     return conflicts;
   }
   if ((m.size === 0 || only('shift')) && isTypingKey(binding.key)) {
-    conflicts.push(`${name} is a typing key: it would start dictation while you type. Add Ctrl, Alt or Super.`);
+    conflicts.push(`${name} is a typing key: it would start dictation while you type. Add ${names.ctrl}, ${names.alt} or ${names.meta}.`);
   }
   if (only('ctrl') && binding.key === 'Space') conflicts.push('Ctrl+Space switches the input method (IBus, Fcitx, Windows IME).');
   if (only('meta') && binding.key === 'Space') conflicts.push(platform === 'darwin' ? 'Cmd+Space opens Spotlight.' : 'Super+Space switches the keyboard layout on GNOME and Windows.');

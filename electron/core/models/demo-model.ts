@@ -12,8 +12,8 @@ export const DEMO_MODEL_DIR = path.join('native-models', 'models', 'demo');
 export const DEMO_MODEL_NOTICE =
   'Using the built-in demo model: a small model (8.6 M parameters) trained only on synthetic ' +
   'espeak-ng voices, so it understands synthetic-sounding English and little else. For real ' +
-  'dictation, pack the Voxtral Mini 4B Realtime checkpoint with ' +
-  '`npx voxtral pack --checkpoint DIR --out DIR --quant 4w` and choose its model.pte in Settings.';
+  'dictation, choose a Voxtral model in Settings, or make one there (Make a model) from Mistral\'s ' +
+  'Voxtral Mini 4B Realtime checkpoint.';
 
 /** The model files the engine should load. */
 export interface ModelFiles {

@@ -36,6 +36,8 @@ export function DictationView() {
   const left = progressStart && progress?.fraction != null ? timeLeft(progressStart, clock, progress.fraction) : null;
   const speaking = useAppState((s) => s.speaking);
   const settings = useAppState((s) => s.settings);
+  // The hotkey as the platform writes it ("Ctrl+Shift+Space", "Cmd+Shift+Space"), and only where it works.
+  const hotkey = useAppState((s) => (s.desktop?.hotkey?.works ? s.desktop.hotkey.accelerator : null));
   const start = useAppState((s) => s.startDictation);
   const stop = useAppState((s) => s.stopDictation);
   const cancel = useAppState((s) => s.cancelDictation);
@@ -110,7 +112,7 @@ export function DictationView() {
       <FileDropZone label="Drop audio files to transcribe them" onFiles={(files) => void transcribeDropped(files)}>
         <div className="transcript-box">
           <div ref={transcriptRef} className="transcript" data-testid="transcript" aria-live="polite" aria-label="Transcript">
-            {transcript || <span className="placeholder">{settings ? `Press Start or ${settings.hotkey.accelerator} and speak. Your words appear here as you talk. To transcribe recordings, drop audio files here.` : ' '}</span>}
+            {transcript || <span className="placeholder">{settings ? `Press ${hotkey ? `Start or ${hotkey}` : 'Start'} and speak. Your words appear here as you talk. To transcribe recordings, drop audio files here.` : ' '}</span>}
           </div>
           <div className="transcript-actions">
             <CopyButton text={transcript} />

@@ -126,6 +126,14 @@ describe('tray', () => {
   };
   const view: TrayView = { state: 'idle', hotkey: 'Ctrl+Shift+Space', startAtLogin: false, warning: null };
 
+  it('shows the hotkey in Electron\'s accelerator syntax, or in the label where Electron has none for it', () => {
+    const start = (hotkey: string | null) => trayMenuTemplate({ ...view, hotkey }, actions).find((i) => String(i.label).startsWith('Start dictation'))!;
+    expect(start('Option+Shift+Cmd+Space')).toMatchObject({ label: 'Start dictation', accelerator: 'Option+Shift+Cmd+Space' });
+    expect(start('Ctrl+Win+D')).toMatchObject({ label: 'Start dictation', accelerator: 'Ctrl+Super+D' });
+    expect(start('Right Ctrl')).toMatchObject({ label: 'Start dictation (Right Ctrl)', accelerator: undefined });
+    expect(start(null)).toMatchObject({ label: 'Start dictation', accelerator: undefined });
+  });
+
   it('has start/stop, settings, history, start at login and quit, each wired to its action', () => {
     log.length = 0;
     const items = trayMenuTemplate(view, actions);

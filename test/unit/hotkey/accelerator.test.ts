@@ -65,3 +65,18 @@ describe('hotkeyConflicts', () => {
     expect(hotkeyConflicts(parse('F9'))).toEqual([]);
   });
 });
+
+describe('describeBinding', () => {
+  it('names the modifiers as each platform writes them on its keys', () => {
+    const accel = 'CommandOrControl+Alt+Shift+Space';
+    expect(describeBinding(parse(accel, 'linux'), 'linux')).toBe('Ctrl+Alt+Shift+Space');
+    expect(describeBinding(parse(accel, 'darwin'), 'darwin')).toBe('Option+Shift+Cmd+Space');
+    expect(describeBinding(parse('Super+D', 'linux'), 'linux')).toBe('Super+D');
+    expect(describeBinding(parse('Super+D', 'win32'), 'win32')).toBe('Win+D');
+    expect(describeBinding(parse('RightSuper', 'darwin'), 'darwin')).toBe('Right Cmd');
+    expect(describeBinding(parse('RightAlt', 'darwin'), 'darwin')).toBe('Right Option');
+    expect(describeBinding(parse('RightSuper', 'win32'), 'win32')).toBe('Right Win');
+    expect(parseAccelerator('Shift+RightOption', 'darwin')).toEqual({ ok: false, error: 'Right Option works as a hotkey only on its own ("Shift+RightOption").' });
+    expect(hotkeyConflicts(parse('Shift+A', 'darwin'), 'darwin')).toEqual(['Shift+A is a typing key: it would start dictation while you type. Add Ctrl, Option or Cmd.']);
+  });
+});
