@@ -28,6 +28,8 @@ export const CALL_CHANNELS = {
   cancelConversion: 'dictate:model:convert-cancel',
   downloadCheckpoint: 'dictate:model:download',
   cancelDownload: 'dictate:model:download-cancel',
+  getUpdateStatus: 'dictate:updates:status',
+  checkForUpdates: 'dictate:updates:check',
 } as const;
 
 export const EVENT_CHANNELS = {
@@ -45,6 +47,7 @@ export const EVENT_CHANNELS = {
   desktop: 'dictate:event:desktop',
   conversion: 'dictate:event:conversion',
   download: 'dictate:event:download',
+  update: 'dictate:event:update',
 } as const;
 
 /** The renderer asks for a port on this channel (ipcRenderer.send, no payload). */

@@ -5,7 +5,7 @@
 
 import {
   arrayOf, bool, float32Array, int, isPlainObject, literal, none, nullable, num, object, oneOf,
-  optional, partialObject, recordOf, scalar, str, taggedUnion, type Validator,
+  optional, partialObject, recordOf, scalar, str, taggedUnion, ValidationError, type Validator,
 } from './validate';
 import {
   AUDIO_PORT_CHANNEL, AUDIO_PORT_REQUEST_CHANNEL, AUDIO_PORT_WINDOW_MESSAGE, CALL_CHANNELS, DROPPED_FILE_CHANNEL, EVENT_CHANNELS,
@@ -112,6 +112,8 @@ export interface Settings {
   showOverlay: boolean;
   /** Short tones when a dictation starts, stops, is cancelled or fails (default off). */
   playSounds: boolean;
+  /** Ask the release feed once a day whether a newer version is out (default on; sends nothing else). */
+  checkForUpdates: boolean;
 }
 
 /** In `app` (its window class, any case), put text in by `mode`. */
@@ -176,6 +178,7 @@ export const settingsSectionValidators: { [K in keyof Settings]: Validator<Setti
   startAtLogin: bool,
   showOverlay: bool,
   playSounds: bool,
+  checkForUpdates: bool,
 };
 
 export const validateSettings: Validator<Settings> = object<Settings>(settingsSectionValidators);
@@ -192,6 +195,7 @@ export const validateSettingsPatch: Validator<SettingsPatch> = object<SettingsPa
   startAtLogin: optional(bool),
   showOverlay: optional(bool),
   playSounds: optional(bool),
+  checkForUpdates: optional(bool),
 });
 
 // ── Models and backends ─────────────────────────────────────────────────────────────────────────
@@ -344,6 +348,27 @@ export type NoticeKind = (typeof NOTICE_KINDS)[number];
 export interface Notice {
   kind: NoticeKind;
   message: string;
+  /** A web page the notice points to (https only; it opens in the browser). */
+  link?: { label: string; url: string };
+}
+
+// ── Updates ─────────────────────────────────────────────────────────────────────────────────────
+
+export const UPDATE_STATES = ['off', 'idle', 'checking', 'current', 'available', 'failed'] as const;
+export type UpdateState = (typeof UPDATE_STATES)[number];
+
+/**
+ * Whether a newer release is out. 'off': this build or the user does not check (message says
+ * which); 'current': the running version is the newest; 'available': `latest` is newer (its
+ * release page in `url`); 'failed': the last check did not get an answer (message says why).
+ */
+export interface UpdateStatus {
+  state: UpdateState;
+  current: string;
+  latest: { version: string; url: string } | null;
+  /** Epoch ms of the last answered or failed check. */
+  checkedAt: number | null;
+  message: string | null;
 }
 
 // ── History ─────────────────────────────────────────────────────────────────────────────────────
@@ -478,6 +503,9 @@ export interface CallMap {
   downloadCheckpoint: { request: { dir: string }; response: { jobId: string } };
   /** Stops it; what arrived is kept and the next download resumes it. */
   cancelDownload: { request: { jobId: string }; response: { cancelled: boolean } };
+  getUpdateStatus: { request: void; response: UpdateStatus };
+  /** Asks the release feed now (Settings' "Check now"); 'update' events follow too. */
+  checkForUpdates: { request: void; response: UpdateStatus };
 }
 
 export type CallName = keyof CallMap;
@@ -513,6 +541,7 @@ export interface EventMap {
   desktop: DesktopStatus;
   conversion: ConversionStatus;
   download: DownloadStatus;
+  update: UpdateStatus;
 }
 
 export type EventName = keyof EventMap;
@@ -636,7 +665,24 @@ const historyEntry = object<HistoryEntry>({
 
 const historyPage = object<HistoryPage>({ entries: arrayOf(historyEntry, { max: 100_000 }), total: int(0, Number.MAX_SAFE_INTEGER) });
 
-const notice = object<Notice>({ kind: oneOf(NOTICE_KINDS), message: str({ max: 4000 }) });
+const httpsUrl: Validator<string> = (v, p = '') => {
+  const url = str({ min: 1, max: 2000 })(v, p);
+  if (!/^https:\/\/[^\s]+$/.test(url)) throw new ValidationError(p, 'must be an https URL');
+  return url;
+};
+
+const notice = object<Notice>({
+  kind: oneOf(NOTICE_KINDS), message: str({ max: 4000 }),
+  link: optional(object<NonNullable<Notice['link']>>({ label: str({ min: 1, max: 200 }), url: httpsUrl })),
+});
+
+const updateStatus = object<UpdateStatus>({
+  state: oneOf(UPDATE_STATES),
+  current: str({ max: 100 }),
+  latest: nullable(object<NonNullable<UpdateStatus['latest']>>({ version: str({ min: 1, max: 100 }), url: httpsUrl })),
+  checkedAt: nullable(num({ min: 0 })),
+  message: nullable(str({ max: 4000 })),
+});
 
 const desktopStatus = object<DesktopStatus>({
   hotkey: nullable(object<NonNullable<DesktopStatus['hotkey']>>({
@@ -683,6 +729,8 @@ export const requestValidators: { [K in CallName]: Validator<CallRequest<K>> } =
   cancelConversion: object({ jobId: id }),
   downloadCheckpoint: object({ dir: path }),
   cancelDownload: object({ jobId: id }),
+  getUpdateStatus: none,
+  checkForUpdates: none,
 };
 
 export const responseValidators: { [K in CallName]: Validator<CallResponse<K>> } = {
@@ -723,6 +771,8 @@ export const responseValidators: { [K in CallName]: Validator<CallResponse<K>> }
   cancelConversion: object({ cancelled: bool }),
   downloadCheckpoint: object({ jobId: id }),
   cancelDownload: object({ cancelled: bool }),
+  getUpdateStatus: updateStatus,
+  checkForUpdates: updateStatus,
 };
 
 export function resultValidator<T>(value: Validator<T>): Validator<Result<T>> {
@@ -767,6 +817,7 @@ export const eventValidators: { [K in EventName]: Validator<EventMap[K]> } = {
     detail: str({ max: 4000 }),
     error: nullable(appError),
   }),
+  update: updateStatus,
 };
 
 export const validateDroppedFile: Validator<DroppedFile> = object<DroppedFile>({ purpose: oneOf(DROPPED_FILE_PURPOSES), path });

@@ -7,6 +7,7 @@ import { EVENT_CHANNELS, type ViewName } from '../common/ipc-contract';
 import { AppCore } from '../core/app/app-core';
 import { notifyFileJobs } from '../core/app/file-job-notifier';
 import { NativeModelService } from '../core/app/native-model-service';
+import { RELEASES_FEED } from '../core/app/update-checker';
 import { createNativeDictation } from '../core/dictation';
 import { bundledPackRunner } from '../core/models/checkpoint-converter';
 import { linuxSession } from '../core/insertion';
@@ -57,6 +58,8 @@ async function start(): Promise<void> {
   core = await AppCore.create({
     configDir: app.getPath('userData'), files: electronFileChooser, models: new NativeModelService(),
     createDictation: (deps) => createNativeDictation(deps), packRunner: bundledPackRunner(),
+    // An installed app asks for newer releases; a checkout running `npm start` is updated by git.
+    updates: app.isPackaged ? { feedUrl: RELEASES_FEED, currentVersion: app.getVersion() } : undefined,
   });
   registerIpc(ipcMain, core);
   forwardEvents(core, () => BrowserWindow.getAllWindows());

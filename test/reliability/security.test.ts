@@ -38,7 +38,7 @@ const VALID: Record<CallName, unknown> = {
   transcribeFile: { path: '/tmp/a.wav' }, cancelFileTranscription: { jobId: 'j1' }, takePendingNotices: undefined,
   chooseFile: { purpose: 'audio' }, getDesktopStatus: undefined,
   convertCheckpoint: { checkpointDir: '/ckpt', outDir: '/out', quant: '4w' }, cancelConversion: { jobId: 'j1' },
-  downloadCheckpoint: { dir: '/ckpt' }, cancelDownload: { jobId: 'j1' },
+  downloadCheckpoint: { dir: '/ckpt' }, cancelDownload: { jobId: 'j1' }, getUpdateStatus: undefined, checkForUpdates: undefined,
 };
 
 /** Payloads no channel accepts (for channels without a request, anything but nothing). */

@@ -622,6 +622,53 @@ describe('Settings: Make a model (a real pack in a worker thread)', () => {
   });
 });
 
+describe('Settings: new versions', () => {
+  it('a newer release is announced once with its page, Settings says so, and "Check now" asks again', async () => {
+    const { createServer } = await import('node:http');
+    const { nodeFetch } = await import('../unit/models/fake-hub');
+    let tag = 'v0.2.0';
+    let asked = 0;
+    const server = createServer((_req, res) => {
+      asked += 1;
+      res.end(JSON.stringify({ tag_name: tag, html_url: `https://github.com/voxtral-dictate/voxtral-dictate/releases/tag/${tag}`, draft: false, prerelease: false }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await core.close();
+      const { port } = server.address() as { port: number };
+      core = await AppCore.create({
+        configDir: dir, log: () => undefined,
+        updates: { feedUrl: `http://127.0.0.1:${port}/latest`, currentVersion: '0.1.0', fetch: nodeFetch, firstCheckDelayMs: 0 },
+      });
+      renderApp();
+      const link = await screen.findByRole('link', { name: 'See what is new and download it' }, { timeout: 5000 });
+      expect(link.closest('.notice')?.textContent).toContain('Voxtral Dictate 0.2.0 is out (this is 0.1.0).');
+      expect(link.getAttribute('href')).toBe('https://github.com/voxtral-dictate/voxtral-dictate/releases/tag/v0.2.0');
+
+      fireEvent.click(tab('Settings'));
+      await waitFor(() => expect(screen.getByTestId('update-status').textContent).toContain('Version 0.2.0 is out; this is 0.1.0.'));
+      tag = 'v0.1.0';
+      fireEvent.click(within(screen.getByTestId('update-status')).getByRole('button', { name: 'Check now' }));
+      await waitFor(() => expect(screen.getByTestId('update-status').textContent).toMatch(/^Version 0\.1\.0 is the newest \(checked /));
+      expect(asked).toBe(2);
+
+      fireEvent.click(screen.getByRole('checkbox', { name: /Check for new versions/ }));
+      await waitFor(() => expect(core.settings.get().checkForUpdates).toBe(false));
+      expect(screen.queryByTestId('update-status')).toBeNull();
+      expect(await core.call('checkForUpdates', undefined)).toMatchObject({ ok: true, value: { state: 'off', message: 'Checking for new versions is off.' } });
+      expect(asked).toBe(2);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a build without a release feed (the harness, a checkout) says it does not check', async () => {
+    renderApp();
+    fireEvent.click(tab('Settings'));
+    await waitFor(() => expect(screen.getByTestId('update-status').textContent).toBe('This build does not check for new versions.'));
+  });
+});
+
 describe('Settings: Download the checkpoint, then make the model from it', () => {
   it('downloads from the Hub into the chosen folder, which becomes the checkpoint to make from', async () => {
     const { makeCheckpoint } = await import('../../native-models/js/checkpoint/make-checkpoint');

@@ -22,6 +22,7 @@ import { SettingsError, SettingsStore } from '../settings/settings-store';
 import { SerialQueue } from './json-file';
 import { AppFailure } from './app-failure';
 import { HistoryRecorder } from './history-recorder';
+import { UpdateChecker } from './update-checker';
 import type { DictationService, FileChooser, ModelService } from './services';
 import { UnavailableDictationService, UnavailableFileChooser, UnavailableModelService } from './unavailable-services';
 
@@ -49,6 +50,11 @@ export interface AppCoreOptions {
   log?: (message: string, err?: unknown) => void;
   /** Total size of the recordings kept (tests: small); default RecordingStore's. */
   maxRecordingBytes?: number;
+  /**
+   * The release feed asked for newer versions (main: GitHub's, with the app's version); absent,
+   * the app never asks (the harness, tests) and Settings says so.
+   */
+  updates?: { feedUrl: string; currentVersion: string; fetch?: typeof fetch; firstCheckDelayMs?: number };
 }
 
 type Handlers = { [K in CallName]: (request: CallRequest<K>) => Promise<CallResponse<K>> };
@@ -62,6 +68,7 @@ export class AppCore {
   private readonly disposers: (() => void)[] = [];
   private readonly handlers: Handlers;
   private readonly retention: RecordingRetention | null;
+  private readonly updates: UpdateChecker;
   private noticesTaken = false;
   private desktopStatus: DesktopStatus = { hotkey: null, insertion: null };
 
@@ -79,7 +86,20 @@ export class AppCore {
     packRunner: PackRunner | null,
     download: DownloaderOptions,
     maxRecordingBytes: number | undefined,
+    configDir: string,
+    updates: AppCoreOptions['updates'],
   ) {
+    this.updates = new UpdateChecker({
+      currentVersion: updates?.currentVersion ?? '0.0.0', feedUrl: updates?.feedUrl ?? null, fetch: updates?.fetch,
+      enabled: () => settings.get().checkForUpdates, stateDir: configDir,
+      onStatus: (status) => this.emit({ name: 'update', payload: status }),
+      announce: (status) => this.noticeLater({
+        kind: 'info',
+        message: `Voxtral Dictate ${status.latest?.version} is out (this is ${status.current}).`,
+        link: { label: 'See what is new and download it', url: status.latest!.url },
+      }),
+    });
+    this.updates.start(updates?.firstCheckDelayMs);
     this.downloader = new CheckpointDownloader((status) => this.emit({ name: 'download', payload: status }), download);
     this.converter = new CheckpointConverter(packRunner, (status) => {
       void this.conversionEvents.run(() => this.conversionFinished(status)).catch((err) => log('conversion event failed', err));
@@ -92,6 +112,7 @@ export class AppCore {
         this.emit({ name: 'settings', payload: value });
         void history.setMaxEntries(value.history.maxEntries).catch((err) => log('history prune failed', err));
         this.retention?.settingsChanged(value);
+        this.updates.settingChanged();
       }),
       history.onChange((change) => {
         this.retention?.historyChanged(change);
@@ -130,7 +151,7 @@ export class AppCore {
     }) ?? new UnavailableDictationService(settingsNow);
     const models = options.models ?? new UnavailableModelService();
     created = new AppCore(settings, history, recorder, recordings, timings, dictation, models, options.files ?? new UnavailableFileChooser(), notices, log,
-      options.packRunner ?? null, options.download ?? {}, options.maxRecordingBytes);
+      options.packRunner ?? null, options.download ?? {}, options.maxRecordingBytes, options.configDir, options.updates);
     return created;
   }
 
@@ -195,6 +216,7 @@ export class AppCore {
   /** Stops dictation, writes pending history; call once on quit. */
   async close(): Promise<void> {
     for (const dispose of this.disposers) dispose();
+    this.updates.dispose();
     await this.converter.dispose().catch((err) => this.log('conversion cancel failed', err));
     await this.downloader.dispose();
     await this.conversionEvents.run(async () => undefined);
@@ -265,6 +287,8 @@ export class AppCore {
       cancelConversion: async ({ jobId }) => ({ cancelled: await this.converter.cancel(jobId) }),
       downloadCheckpoint: async ({ dir }) => this.downloader.start(dir),
       cancelDownload: async ({ jobId }) => ({ cancelled: await this.downloader.cancel(jobId) }),
+      getUpdateStatus: async () => this.updates.status(),
+      checkForUpdates: () => this.updates.check(),
       takePendingNotices: async () => {
         const notices = this.pendingNotices;
         this.pendingNotices = [];

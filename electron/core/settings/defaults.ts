@@ -24,5 +24,7 @@ export function defaultSettings(): Settings {
     showOverlay: true,
     // Off: the overlay shows the same, and a start tone can reach the microphone.
     playSounds: false,
+    // On: a dictation app is installed once and forgotten; only the release feed is asked.
+    checkForUpdates: true,
   };
 }

@@ -8,7 +8,11 @@ export function Notices() {
     <div className="notices" role="status">
       {notices.map((notice) => (
         <div key={notice.id} className={`notice notice-${notice.kind}`}>
-          <span>{notice.message}</span>
+          <span>
+            {notice.message}
+            {/* https only (the contract checks); main opens it in the browser. */}
+            {notice.link && <>{' '}<a href={notice.link.url} target="_blank" rel="noreferrer">{notice.link.label}</a></>}
+          </span>
           <button type="button" className="link" aria-label="Dismiss" onClick={() => dismiss(notice.id)}>Dismiss</button>
         </div>
       ))}

@@ -41,6 +41,7 @@ export function connectStore(store: AppStore, client: VoxtralClient): () => void
     client.on('desktop', (status) => s().applyDesktopStatus(status)),
     client.on('conversion', (status) => s().applyConversion(status)),
     client.on('download', (status) => s().applyDownload(status)),
+    client.on('update', (status) => s().applyUpdateStatus(status)),
   ];
   void (async () => {
     await s().loadSettings();

@@ -7,6 +7,7 @@ export const createSettingsSlice = (client: VoxtralClient): StateCreator<AppStat
   settings: null,
   backends: [],
   desktop: null,
+  update: null,
   settingsError: null,
   lastSavedAt: null,
   modelSummary: null,
@@ -14,13 +15,14 @@ export const createSettingsSlice = (client: VoxtralClient): StateCreator<AppStat
   inspectingModel: false,
 
   async loadSettings() {
-    const [settings, backends, desktop] = await Promise.all([
-      client.call('getSettings'), client.call('listBackends'), client.call('getDesktopStatus'),
+    const [settings, backends, desktop, update] = await Promise.all([
+      client.call('getSettings'), client.call('listBackends'), client.call('getDesktopStatus'), client.call('getUpdateStatus'),
     ]);
     if (settings.ok) set({ settings: settings.value });
     else set({ settingsError: settings.error.message });
     if (backends.ok) set({ backends: backends.value });
     if (desktop.ok) set({ desktop: desktop.value });
+    if (update.ok) set({ update: update.value });
   },
 
   async updateSettings(patch) {
@@ -63,4 +65,11 @@ export const createSettingsSlice = (client: VoxtralClient): StateCreator<AppStat
 
   applySettings: (settings) => set({ settings }),
   applyDesktopStatus: (desktop) => set({ desktop }),
+  applyUpdateStatus: (update) => set({ update }),
+
+  async checkForUpdates() {
+    const result = await client.call('checkForUpdates');
+    if (result.ok) set({ update: result.value });
+    else set({ settingsError: result.error.message });
+  },
 });

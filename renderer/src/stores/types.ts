@@ -1,6 +1,6 @@
 import type {
   AppError, BackendInfo, ConversionStatus, DesktopStatus, DownloadStatus, DictationStatus, EngineProgress, ErrorEvent, FinalTranscript, HistoryEntry,
-  ModelSummary, Notice, PartialTranscript, QuantOption, Settings, SettingsPatch, SpeechActivity, ViewName,
+  ModelSummary, Notice, PartialTranscript, QuantOption, Settings, SettingsPatch, SpeechActivity, UpdateStatus, ViewName,
 } from '../../../electron/common/ipc-contract';
 
 export type { ViewName };
@@ -15,6 +15,8 @@ export interface SettingsSlice {
   backends: BackendInfo[];
   /** Whether the global hotkey and insertion work here (null until known). */
   desktop: DesktopStatus | null;
+  /** Whether a newer version is out (null until known). */
+  update: UpdateStatus | null;
   /** The last failed settings change, in plain words; cleared by the next success. */
   settingsError: string | null;
   lastSavedAt: number | null;
@@ -29,6 +31,9 @@ export interface SettingsSlice {
   chooseModelFile(which: 'pte' | 'ptd'): Promise<void>;
   applySettings(settings: Settings): void;
   applyDesktopStatus(status: DesktopStatus): void;
+  applyUpdateStatus(status: UpdateStatus): void;
+  /** Asks the release feed now (Settings' "Check now"). */
+  checkForUpdates(): Promise<void>;
 }
 
 export interface DictationSlice {

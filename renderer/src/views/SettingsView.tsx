@@ -9,6 +9,7 @@ import { ConvertSection } from './ConvertSection';
 import { MicrophoneTest } from './MicrophoneTest';
 import { ModelSection } from './ModelSection';
 import { ReplacementsSection } from './ReplacementsSection';
+import { UpdateStatusLine } from './UpdateStatusLine';
 
 const INSERTION_OPTIONS: readonly { value: InsertionMode; label: string; description: string }[] = [
   { value: 'paste', label: 'Paste', description: 'Puts the text in the focused app through the clipboard, then restores what was on it.' },
@@ -168,6 +169,13 @@ export function SettingsView() {
           onChange={(playSounds) => save({ playSounds })}
         />
         <Toggle label="Start at login" checked={settings.startAtLogin} onChange={(startAtLogin) => save({ startAtLogin })} />
+        <Toggle
+          label="Check for new versions"
+          description="Asks the project's release page once a day whether a newer version is out. Nothing about you or your dictations is sent."
+          checked={settings.checkForUpdates}
+          onChange={(checkForUpdates) => save({ checkForUpdates })}
+        />
+        <UpdateStatusLine />
         <Toggle label="Keep history" description="Transcripts are stored only on this computer." checked={settings.history.enabled} onChange={(enabled) => section('history')({ enabled })} />
         {settings.history.enabled && (
           <SelectField

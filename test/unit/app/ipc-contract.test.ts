@@ -60,6 +60,15 @@ describe('ipc contract', () => {
     expect(check(eventValidators.progress, { stage: 'loading-model', fraction: 1.5, jobId: null }).ok).toBe(false);
   });
 
+  it('lets a notice point only to an https page (main opens it in the browser)', () => {
+    const notice = (url: string) => check(eventValidators.notice, { kind: 'info', message: 'New version', link: { label: 'Download', url } });
+    expect(notice('https://github.com/voxtral-dictate/voxtral-dictate/releases/tag/v0.2.0').ok).toBe(true);
+    for (const url of ['http://example.com/', 'javascript:alert(1)', 'file:///etc/passwd', 'https://a b']) {
+      expect(notice(url), url).toMatchObject({ ok: false, message: 'link.url must be an https URL' });
+    }
+    expect(check(eventValidators.notice, { kind: 'info', message: 'plain' }).ok).toBe(true);
+  });
+
   it('accepts audio frames only as bounded Float32Arrays', () => {
     expect(check(validateAudioPortMessage, { type: 'frame', seq: 0, samples: new Float32Array(1280) }).ok).toBe(true);
     expect(check(validateAudioPortMessage, { type: 'end' }).ok).toBe(true);

@@ -57,22 +57,24 @@ export async function startFakeHub(checkpointDir: string): Promise<FakeHub> {
 }
 
 /**
- * Just the part of fetch the download uses, over node:http: the renderer tests run in happy-dom,
+ * Just the part of fetch the download and the update check use, over node:http: the renderer tests run in happy-dom,
  * whose fetch is a browser's (same-origin rules) where the core's would be Node's.
  */
 export const nodeFetch = ((url: string, init?: { signal?: AbortSignal; headers?: Record<string, string> }) =>
   new Promise((resolve, reject) => {
     const req = get(url, { headers: init?.headers, signal: init?.signal }, (res: IncomingMessage) => {
       const status = res.statusCode ?? 0;
+      const text = async () => {
+        let body = '';
+        for await (const chunk of res) body += chunk;
+        return body;
+      };
       resolve({
         ok: status >= 200 && status < 300,
         status,
         body: res,
-        json: async () => {
-          let text = '';
-          for await (const chunk of res) text += chunk;
-          return JSON.parse(text);
-        },
+        text,
+        json: async () => JSON.parse(await text()),
       });
     });
     req.on('error', reject);
