@@ -63,17 +63,17 @@ export class ClipboardLender {
     const open = this.loans.get(selection);
     if (open?.timer) clearTimeout(open.timer);
     // Someone copied since our last offer: theirs is the content to give back, not the old one.
-    const extends_ = open && open.offer.holdsClipboard() ? open : null;
-    if (open && !extends_) this.close(selection);
-    const snapshot = extends_ ? extends_.snapshot : await store.snapshot();
+    const continued = open && open.offer.holdsClipboard() ? open : null;
+    if (open && !continued) this.close(selection);
+    const snapshot = continued ? continued.snapshot : await store.snapshot();
     let offer: ClipboardOffer;
     try {
       offer = await store.offer(text);
     } catch (err) {
-      if (extends_) await this.giveBack(selection);
+      if (continued) await this.giveBack(selection);
       throw err;
     }
-    extends_?.offer.release();
+    continued?.offer.release();
     const loan: Loan = { store, snapshot, offer, timer: null };
     this.loans.set(selection, loan);
     const current = (): boolean => this.loans.get(selection) === loan;
