@@ -124,6 +124,10 @@ describe('“scratch that”', () => {
   it('accepts the phrase alone, in any case and punctuation, and nothing more', () => {
     for (const said of [' Scratch that.', 'scratch that', 'SCRATCH THAT!', ' Undo that.', '  scratch   that ,']) expect(isScratchCommand(said), said).toBe(true);
     for (const said of ['scratch that itch', 'Please scratch that.', 'scratch', 'that', '']) expect(isScratchCommand(said), said).toBe(false);
+    for (const said of [' Efface ça.', 'Annule ca !', ' Streich das.', 'Lösch das!', ' Borra eso.', '¡Deshaz eso!', ' Cancella questo.', ' Apaga isso.', ' Schrap dat.']) {
+      expect(isScratchCommand(said), said).toBe(true);
+    }
+    for (const said of ['Efface ça et recommence.', 'Das streich ich.', 'No borra eso']) expect(isScratchCommand(said), said).toBe(false);
   });
 
   it.each(['paste', 'type'] as const)('%s: removes the last dictation (its space too) and its own words typed live; the next one starts clean', async (mode) => {
