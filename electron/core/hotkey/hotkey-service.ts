@@ -146,7 +146,7 @@ export class HotkeyService {
       // Also grab it through globalShortcut when we can, so the key does not reach the focused app,
       // and so a clash with another app's shortcut is detected.
       const reserved = this.reserve(binding, () => undefined);
-      if (reserved === 'taken') conflicts.push(`${describeBinding(binding, this.platform)} is already taken by another application.`);
+      if (reserved === 'taken') conflicts.push(`${this.describe(binding)} is already taken by another application.`);
       // Either way an X11 key grab holds the chord now (ours or the other app's).
       this.keystrokes.setHotkey(binding, this.platform === 'linux' && reserved !== 'unsupported');
       return { backend: 'hook', holdToTalk: true, accelerator, message: null, conflicts, error: null };
@@ -159,7 +159,7 @@ export class HotkeyService {
     const generation = this.generation;
     const answered = (result: PortalBindResult): HotkeyStatus => {
       if (!result.ok) return this.withoutHook(binding, accelerator, conflicts, `${reason}, and ${result.reason}`);
-      const asked = describeBinding(binding, this.platform);
+      const asked = this.describe(binding);
       const message = result.trigger && result.trigger.replace(/\s+/g, '').toLowerCase() !== asked.toLowerCase()
         ? `The desktop bound dictation to ${result.trigger}.` : null;
       return { backend: 'portal', holdToTalk: true, accelerator, message, conflicts, error: null };
@@ -180,7 +180,7 @@ export class HotkeyService {
     if (binding.modifierOnly) {
       return {
         backend: 'none', holdToTalk: false, accelerator, conflicts, error: null,
-        message: `${describeBinding(binding, this.platform)} alone works only with the key hook (${reason}); choose a key with modifiers, e.g. Ctrl+Shift+Space.`,
+        message: `${this.describe(binding)} alone works only with the key hook (${reason}); choose a key with modifiers, e.g. Ctrl+Shift+Space.`,
       };
     }
     const fallback = this.reserve(binding, () => this.options.handlers.toggle());
@@ -190,7 +190,7 @@ export class HotkeyService {
         message: `Hold-to-talk is unavailable (${reason}); the hotkey toggles dictation instead.`,
       };
     }
-    if (fallback === 'taken') conflicts.push(`${describeBinding(binding, this.platform)} is already taken by another application.`);
+    if (fallback === 'taken') conflicts.push(`${this.describe(binding)} is already taken by another application.`);
     return {
       backend: 'none', holdToTalk: false, accelerator, conflicts, error: null,
       message: `No global hotkey: ${reason}${fallback === 'taken' ? ', and the shortcut is taken' : ''}. Use the tray menu or the window to dictate.`,
@@ -229,9 +229,9 @@ export class HotkeyService {
     const parsed = parseAccelerator(accelerator, this.platform);
     if (!parsed.ok) return failed(parsed.error);
     const binding = parsed.binding;
-    const name = describeBinding(binding, this.platform);
+    const name = this.describe(binding);
     if (binding.modifierOnly) return failed(`${name} alone cannot paste: choose a key with modifiers, e.g. Ctrl+Alt+V.`);
-    if (this.binding && describeBinding(this.binding, this.platform) === name) return failed(`${name} is the dictation hotkey; choose another key for pasting.`);
+    if (this.binding && this.describe(this.binding) === name) return failed(`${name} is the dictation hotkey; choose another key for pasting.`);
     const shortcut = this.options.globalShortcut;
     if (!shortcut) return failed('Global shortcuts are unavailable here.');
     const electronName = toElectronAccelerator(binding);
@@ -349,6 +349,11 @@ export class HotkeyService {
       this.hookFailure = `the global key hook failed to start (${err instanceof Error ? err.message : String(err)})`;
       return null;
     }
+  }
+
+  /** A binding as this platform labels its keys (messages, and the paste-last chord's comparison). */
+  private describe(binding: HotkeyBinding): string {
+    return describeBinding(binding, this.platform);
   }
 
   private reserve(binding: HotkeyBinding, callback: () => void): 'ok' | 'taken' | 'unsupported' {
