@@ -62,10 +62,13 @@ export class UpdateChecker {
     this.schedule(firstDelayMs);
   }
 
-  /** The setting changed: turned off, the status says so; turned on, a check comes soon. */
+  /** The settings changed: turned off, the status says so; turned on, a check comes soon. */
   settingChanged(): void {
-    if (!this.options.enabled()) this.set(this.idle());
-    else if (this.current.state === 'off') this.schedule(FIRST_CHECK_DELAY_MS);
+    const enabled = this.options.enabled();
+    if (!this.options.feedUrl || enabled === (this.current.state !== 'off')) return;
+    this.set(this.idle());
+    if (enabled) this.schedule(FIRST_CHECK_DELAY_MS);
+    else this.dispose();
   }
 
   /** Checks now (Settings' "Check now", and the schedule); one check at a time. */

@@ -78,7 +78,11 @@ describe('UpdateChecker', () => {
     expect(seen).toEqual([]);
     enabled = true;
     off.updates.settingChanged();
+    expect(off.updates.status()).toMatchObject({ state: 'idle', message: null }); // not "off" beside a ticked box
     expect(await off.updates.check()).toMatchObject({ state: 'available' });
+    enabled = false;
+    off.updates.settingChanged();
+    expect(off.updates.status()).toMatchObject({ state: 'off', latest: null });
     off.updates.dispose();
     const none = checker(null, await tempDir());
     expect(await none.updates.check()).toMatchObject({ state: 'off', message: 'This build does not check for new versions.' });
