@@ -6,7 +6,7 @@ export function UpdateStatusLine() {
   const enabled = useAppState((s) => s.settings?.checkForUpdates ?? false);
   const check = useAppState((s) => s.checkForUpdates);
   if (!update || !enabled) return null;
-  if (update.state === 'off') return <p className="hint" data-testid="update-status">{update.message}</p>;
+  if (update.state === 'off') return <p className="hint update-status" data-testid="update-status">{update.message}</p>;
   const checked = update.checkedAt !== null ? ` (checked ${new Date(update.checkedAt).toLocaleString()})` : '';
   return (
     <div className="update-status" data-testid="update-status">
