@@ -2,7 +2,7 @@
 // the overlay, all following the core. The pieces live in electron/core/coordinator (plain Node)
 // and electron/main/{tray,overlay}.ts; this file only connects them to AppCore and Electron.
 
-import { clipboard, globalShortcut, screen, systemPreferences } from 'electron';
+import { clipboard, globalShortcut, screen, shell, systemPreferences } from 'electron';
 import type { DesktopStatus, ViewName } from '../common/ipc-contract';
 import type { AppCore } from '../core/app/app-core';
 import { DictateAnywhere, dictationPortFrom, routeVoiceActivity, type CoordinatorSnapshot } from '../core/coordinator';
@@ -119,6 +119,7 @@ export class Desktop {
         }
       }),
       core.onEvent((event) => {
+        if (event.name === 'update') tray?.update({ update: event.payload.latest }); // kept through a re-check or a failed one
         if (event.name !== 'state') return;
         updateTray();
         followOverlay();
@@ -190,6 +191,8 @@ function createTray(options: DesktopOptions, desk: DictateAnywhere | null, log: 
       },
       openSettings: () => options.showWindow('settings'),
       openHistory: () => options.showWindow('history'),
+      // The contract lets only https pages through (UpdateStatus.latest.url).
+      openUpdate: (url) => void shell.openExternal(url).catch((err) => log('open the release page', err)),
       setStartAtLogin: (enabled) => void core.settings.update({ startAtLogin: enabled }).catch((err) => log('start at login', err)),
       quit: options.quit,
     }, { state: core.dictation.status().state as TrayState, hotkey: null, startAtLogin: core.settings.get().startAtLogin, warning: null });

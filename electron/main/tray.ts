@@ -13,6 +13,8 @@ export interface TrayActions {
   cancelDictation(): void;
   openSettings(): void;
   openHistory(): void;
+  /** Opens a newer release's page in the browser. */
+  openUpdate(url: string): void;
   setStartAtLogin(enabled: boolean): void;
   quit(): void;
 }
@@ -24,6 +26,8 @@ export interface TrayView {
   startAtLogin: boolean;
   /** A degraded hotkey or insertion path, said once in the tooltip. */
   warning: string | null;
+  /** A newer release, offered in the menu (the window may never be opened). */
+  update?: { version: string; url: string } | null;
 }
 
 const STATE_LABEL: Record<TrayState, string> = {
@@ -81,6 +85,7 @@ export function trayMenuTemplate(view: TrayView, actions: TrayActions): MenuItem
     // Escape does the same while a hotkey dictation runs (shown, not registered: the hotkey service owns it).
     ...(busy ? [{ label: 'Cancel dictation', accelerator: 'Escape', registerAccelerator: false, click: () => actions.cancelDictation() }] : []),
     { type: 'separator' },
+    ...(view.update ? [{ label: `Version ${view.update.version} is out…`, click: () => actions.openUpdate(view.update!.url) }] : []),
     { label: 'Settings…', click: () => actions.openSettings() },
     { label: 'History…', click: () => actions.openHistory() },
     { label: 'Start at login', type: 'checkbox', checked: view.startAtLogin, click: (item) => actions.setStartAtLogin(item.checked) },

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DesktopStatus, DictationStatus, Notice, ViewName } from '../../../electron/common/ipc-contract';
-import { AppCore } from '../../../electron/core/app/app-core';
+import { AppCore, type AppCoreOptions } from '../../../electron/core/app/app-core';
 import { FakeBrowserWindow, FakeTray, type createFakeElectron } from './fake-electron';
 import { ScriptedDictation } from './scripted-dictation';
 import { useTempDirs } from './temp-dir';
@@ -26,9 +26,9 @@ const cores: AppCore[] = [];
 // Registered after useTempDirs, so it runs first: queued settings writes land before the dir goes.
 afterEach(async () => { await Promise.all(cores.splice(0).map((c) => c.close())); });
 
-async function setup() {
+async function setup(updates?: AppCoreOptions['updates']) {
   const dictation = new ScriptedDictation();
-  const core = await AppCore.create({ configDir: await tempDir(), createDictation: () => dictation, log: () => undefined });
+  const core = await AppCore.create({ configDir: await tempDir(), createDictation: () => dictation, log: () => undefined, updates });
   cores.push(core);
   const notices: Notice[] = [];
   core.onEvent((e) => { if (e.name === 'notice') notices.push(e.payload); });
@@ -130,5 +130,23 @@ describe('desktop integration (hotkey, tray, overlay) on the real core', () => {
     item('Quit Voxtral Dictate').click();
     expect(quits()).toBe(1);
     desktop.dispose();
+  });
+
+  it('tray menu offers a newer release (the window may never be opened) and opens its page', async () => {
+    const { createServer } = await import('node:http');
+    const page = 'https://github.com/voxtral-dictate/voxtral-dictate/releases/tag/v0.2.0';
+    const server = createServer((_req, res) => res.end(JSON.stringify({ tag_name: 'v0.2.0', html_url: page, draft: false, prerelease: false })));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const { desktop } = await setup({ feedUrl: `http://127.0.0.1:${port}/latest`, currentVersion: '0.1.0', firstCheckDelayMs: 0 });
+      const offered = () => FakeTray.created.at(-1)!.menu.find((m) => m.label === 'Version 0.2.0 is out…');
+      await expect.poll(offered, { timeout: 5000 }).toBeTruthy();
+      offered()!.click();
+      expect(h.fake.module.shell.opened.at(-1)).toBe(page);
+      desktop.dispose();
+    } finally {
+      server.close();
+    }
   });
 });

@@ -121,6 +121,7 @@ describe('tray', () => {
     cancelDictation: () => log.push('cancel'),
     openSettings: () => log.push('settings'),
     openHistory: () => log.push('history'),
+    openUpdate: (url) => log.push(`update:${url}`),
     setStartAtLogin: (v) => log.push(`login:${v}`),
     quit: () => log.push('quit'),
   };
