@@ -80,8 +80,12 @@ export class Desktop {
     };
     const updateTray = () => {
       const coordinatorBusy = snapshot !== null && (snapshot.state !== 'idle' || snapshot.error !== null);
-      tray?.update({ state: coordinatorBusy ? trayStateOf(snapshot!) : (core.dictation.status().state as TrayState) });
+      tray?.update({
+        state: coordinatorBusy ? trayStateOf(snapshot!) : (core.dictation.status().state as TrayState),
+        canCopyLast: dictateAnywhere ? dictateAnywhere.coordinator.latestText() !== null : undefined,
+      });
     };
+    updateTray();
 
     if (dictateAnywhere) {
       const desk = dictateAnywhere;
@@ -120,6 +124,7 @@ export class Desktop {
       }),
       core.onEvent((event) => {
         if (event.name === 'update') tray?.update({ update: event.payload.latest }); // kept through a re-check or a failed one
+        if (event.name === 'history') updateTray(); // "Copy last dictation" follows History
         if (event.name !== 'state') return;
         updateTray();
         followOverlay();
@@ -191,6 +196,7 @@ function createTray(options: DesktopOptions, desk: DictateAnywhere | null, log: 
       },
       openSettings: () => options.showWindow('settings'),
       openHistory: () => options.showWindow('history'),
+      copyLast: () => void desk?.copyLast().catch((err) => log('copy the last dictation', err)),
       // The contract lets only https pages through (UpdateStatus.latest.url).
       openUpdate: (url) => void shell.openExternal(url).catch((err) => log('open the release page', err)),
       setStartAtLogin: (enabled) => void core.settings.update({ startAtLogin: enabled }).catch((err) => log('start at login', err)),

@@ -15,6 +15,8 @@ export interface TrayActions {
   openHistory(): void;
   /** Opens a newer release's page in the browser. */
   openUpdate(url: string): void;
+  /** Puts the newest dictation on the clipboard. */
+  copyLast(): void;
   setStartAtLogin(enabled: boolean): void;
   quit(): void;
 }
@@ -28,6 +30,8 @@ export interface TrayView {
   warning: string | null;
   /** A newer release, offered in the menu (the window may never be opened). */
   update?: { version: string; url: string } | null;
+  /** "Copy last dictation": undefined where it is not offered, false while there is none. */
+  canCopyLast?: boolean;
 }
 
 const STATE_LABEL: Record<TrayState, string> = {
@@ -84,6 +88,7 @@ export function trayMenuTemplate(view: TrayView, actions: TrayActions): MenuItem
     },
     // Escape does the same while a hotkey dictation runs (shown, not registered: the hotkey service owns it).
     ...(busy ? [{ label: 'Cancel dictation', accelerator: 'Escape', registerAccelerator: false, click: () => actions.cancelDictation() }] : []),
+    ...(view.canCopyLast !== undefined ? [{ label: 'Copy last dictation', enabled: view.canCopyLast, click: () => actions.copyLast() }] : []),
     { type: 'separator' },
     ...(view.update ? [{ label: `Version ${view.update.version} is out…`, click: () => actions.openUpdate(view.update!.url) }] : []),
     { label: 'Settings…', click: () => actions.openSettings() },

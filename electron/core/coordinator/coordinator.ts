@@ -91,6 +91,18 @@ export class DictationCoordinator {
   cancel(): void { this.enqueue(() => this.onCancel()); }
   /** The paste-last hotkey: the newest transcript into the focused app again. */
   pasteLast(): void { this.enqueue(() => this.onPasteLast()); }
+
+  /** What paste-last would put in: History's newest dictation, else the last one delivered; null when none. */
+  latestText(): string | null {
+    let text: string | null = null;
+    try {
+      text = this.lastTranscript?.() ?? null;
+    } catch {
+      // an unreadable history is the same as an empty one here
+    }
+    text ??= this.lastDelivered;
+    return typeof text === 'string' && text.trim() !== '' ? text : null;
+  }
   /** Hands-free: the VAD heard enough silence. Ends a recording dictation like a toggle-off; never starts one. */
   silenceStop(): void { this.enqueue(() => { if (this.state === 'recording' || this.state === 'arming') this.requestStop(); }); }
   /** Start-on-speech: the VAD heard speech while armed. Starts a latched dictation from Idle only. */
@@ -288,15 +300,9 @@ export class DictationCoordinator {
       this.emit();
       return;
     }
-    let text: string | null = null;
-    try {
-      text = this.lastTranscript?.() ?? null;
-    } catch {
-      // an unreadable history is the same as an empty one here
-    }
-    text ??= this.lastDelivered;
+    const text = this.latestText();
     this.error = null;
-    if (typeof text !== 'string' || text.trim() === '') {
+    if (text === null) {
       this.notice = NOTHING_TO_PASTE_NOTICE;
       this.emit();
       return;

@@ -196,6 +196,19 @@ export class DictateAnywhere {
   get pasteLastStatus(): PasteLastStatus | null { return this.pasteLast; }
 
   /**
+   * Puts the newest dictation (paste-last's) on the clipboard for good: the tray's "Copy last
+   * dictation". Through the lent clipboard, so a paste's give-back never lands over it. False when
+   * there is nothing to copy or no clipboard here.
+   */
+  async copyLast(): Promise<boolean> {
+    const text = this.coordinator.latestText();
+    const clipboard = this.detect().clipboard;
+    if (text === null || !clipboard) return false;
+    await clipboard.writeText(text);
+    return true;
+  }
+
+  /**
    * Whether text can reach other apps here, and if not, exactly what is missing; whether per-app
    * rules can tell the focused app (X11), and the apps dictated into lately.
    */

@@ -71,6 +71,8 @@ describe('desktop integration (hotkey, tray, overlay) on the real core', () => {
     await expect.poll(pasteLast).toEqual({ accelerator: 'Ctrl+Alt+V', works: true, message: null });
     const texts: string[] = [];
     desktop.dictateAnywhere!.coordinator.onChange((s) => { if (s.state === 'inserting') texts.push(s.text); });
+    // The tray offers it too ("Copy last dictation"), enabled once History has one.
+    expect(FakeTray.created.at(-1)!.menu.find((m) => m.label === 'Copy last dictation')).toMatchObject({ enabled: true });
     h.fake.module.globalShortcut.registered.get('Control+Alt+V')!();
     await expect.poll(() => texts).toEqual(['the newest dictation']);
     await expect.poll(() => desktop.dictateAnywhere!.coordinator.snapshot().state).toBe('idle');
@@ -122,6 +124,7 @@ describe('desktop integration (hotkey, tray, overlay) on the real core', () => {
     const { core, desktop, shown, quits } = await setup();
     const menu = FakeTray.created.at(-1)!.menu;
     const item = (label: string) => menu.find((m) => m.label === label);
+    expect(item('Copy last dictation')).toMatchObject({ enabled: false }); // nothing dictated yet
     item('Settings…').click();
     item('History…').click();
     expect(shown).toEqual(['settings', 'history']);

@@ -108,6 +108,19 @@ describe('DictateAnywhere', () => {
     desk.dispose();
   });
 
+  it('copyLast puts paste-last’s text on the clipboard for good (the tray’s item); with none, nothing', async () => {
+    const settings: DictateAnywhereSettings = { hotkey: { accelerator: 'Ctrl+Shift+F9', mode: 'hold' }, insertion: { mode: 'clipboard' } };
+    let newest: string | null = null;
+    const { desk, runner } = await setup(settings, { lastTranscript: () => newest });
+    expect(desk.coordinator.latestText()).toBeNull();
+    expect(await desk.copyLast()).toBe(false);
+    expect(runner.detached).toEqual([]);
+    newest = 'from History';
+    expect(await desk.copyLast()).toBe(true);
+    expect(runner.detached).toEqual([{ file: 'xclip', args: ['-selection', 'clipboard', '-i', '-t', 'UTF8_STRING'], input: 'from History' }]);
+    desk.dispose();
+  });
+
   it('per-app: the focused app’s rule picks the mode; the apps dictated into are reported, most recent first', async () => {
     let windowClass = '"Navigator", "firefox"';
     const runner = new FakeRunner((file) => {

@@ -122,6 +122,7 @@ describe('tray', () => {
     openSettings: () => log.push('settings'),
     openHistory: () => log.push('history'),
     openUpdate: (url) => log.push(`update:${url}`),
+    copyLast: () => log.push('copy-last'),
     setStartAtLogin: (v) => log.push(`login:${v}`),
     quit: () => log.push('quit'),
   };
@@ -133,6 +134,15 @@ describe('tray', () => {
     expect(start('Ctrl+Win+D')).toMatchObject({ label: 'Start dictation', accelerator: 'Ctrl+Super+D' });
     expect(start('Right Ctrl')).toMatchObject({ label: 'Start dictation (Right Ctrl)', accelerator: undefined });
     expect(start(null)).toMatchObject({ label: 'Start dictation', accelerator: undefined });
+  });
+
+  it('offers "Copy last dictation" where the desktop can, enabled while there is one', () => {
+    const copy = (canCopyLast?: boolean) => trayMenuTemplate({ ...view, canCopyLast }, actions).find((i) => i.label === 'Copy last dictation');
+    expect(copy()).toBeUndefined();
+    expect(copy(false)).toMatchObject({ enabled: false });
+    log.length = 0;
+    (copy(true)!.click as () => void)();
+    expect(log).toEqual(['copy-last']);
   });
 
   it('has start/stop, settings, history, start at login and quit, each wired to its action', () => {
