@@ -149,6 +149,9 @@ export class AppTray {
 
   update(change: Partial<TrayView>): void {
     const next = { ...this.view, ...change };
+    // History changes come every half second while one dictates: rebuild the menu (re-exported
+    // over D-Bus on Linux) only when something in it changed.
+    if (JSON.stringify(next) === JSON.stringify(this.view)) return;
     const iconChanged = next.state !== this.view.state;
     this.view = next;
     if (iconChanged) this.tray.setImage(trayIcon(next.state));

@@ -179,6 +179,11 @@ describe('tray', () => {
     record.handlers.click();
     expect(log).toEqual(['toggle']);
     expect(trayTooltip({ ...view, hotkey: null })).toBe('Voxtral Dictate — Ready');
+    // Nothing changed (History's half-second updates while one dictates): no menu rebuilt.
+    const menus = recorded.menus.length;
+    tray.update({ state: 'listening' });
+    tray.update({ warning: 'Hold-to-talk is unavailable' });
+    expect(recorded.menus.length).toBe(menus);
   });
 
   it('maps coordinator states, keeping an error visible until the next dictation', () => {
