@@ -149,10 +149,9 @@ struct Shape {
   int M, dim, hidden;
 };
 
-// One layer, fused: block s owns hidden slice s and adds its w2 columns' products into `out`.
-__global__ void __launch_bounds__(kThreads) fused_ffn(const uint8_t* __restrict__ w13, const uint8_t* __restrict__ w2s, const float* x,
-                                                      float* out, Shape S) {
-  extern __shared__ __align__(16) uint8_t smem[];
+// Both FFN forms' start: x staged (after the previous layer, PDL), this block's hidden slice in
+// shared memory (returned: [M][32] bf16 in pair order).
+__device__ const uint16_t* ffn_hidden(uint8_t* smem, const uint8_t* w13, const float* x, Shape S) {
   uint16_t* xs = reinterpret_cast<uint16_t*>(smem);
   float* red = reinterpret_cast<float*>(smem + 2 * S.M * x_ld(S.dim) + 16);
   uint16_t* hs = reinterpret_cast<uint16_t*>(red + 4 * 16 * 8);
@@ -161,31 +160,36 @@ __global__ void __launch_bounds__(kThreads) fused_ffn(const uint8_t* __restrict_
   stage_f32(xs, x, S.M, S.dim, S.dim);
   __syncthreads();
   hidden_slice(w13, blockIdx.x, S.dim, xs, S.M, red, hs);
+  return hs;
+}
+
+// A unit's sums for output rows [16 tile, 16 tile + 16) added into `out` (the x rows that exist).
+__device__ __forceinline__ void add_tile(float* out, const float (&acc)[4], int tile, Shape S) {
+  const int lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3, row = tile * 16 + g;
+  if (t >= 2) return;
+  if (2 * t < S.M) atomicAdd(out + static_cast<size_t>(2 * t) * S.dim + row, acc[0]), atomicAdd(out + static_cast<size_t>(2 * t) * S.dim + row + 8, acc[2]);
+  if (2 * t + 1 < S.M) atomicAdd(out + static_cast<size_t>(2 * t + 1) * S.dim + row, acc[1]), atomicAdd(out + static_cast<size_t>(2 * t + 1) * S.dim + row + 8, acc[3]);
+}
+
+// One layer, fused: block s owns hidden slice s and adds its w2 columns' products into `out`.
+__global__ void __launch_bounds__(kThreads) fused_ffn(const uint8_t* __restrict__ w13, const uint8_t* __restrict__ w2s, const float* x,
+                                                      float* out, Shape S) {
+  extern __shared__ __align__(16) uint8_t smem[];
+  const uint16_t* hs = ffn_hidden(smem, w13, x, S);
   // w2's columns [32s, 32s + 32): its dim / 16 row tiles, one unit (16 x 32) each, contiguous per slice.
-  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3, tiles = S.dim / 16;
+  const int warp = threadIdx.x >> 5, tiles = S.dim / 16;
   const uint8_t* mine = w2s + static_cast<size_t>(blockIdx.x) * tiles * unit_bytes(kSlice);
   for (int r = warp; r < tiles; r += kWarps) {
     float acc[4] = {0, 0, 0, 0};
     unit_dot(acc, mine + static_cast<size_t>(r) * unit_bytes(kSlice), kSlice, 0, 1, hs, x_ld(kSlice), 0, S.M);
-    if (t < 2) {
-      const int row = r * 16 + g;
-      if (2 * t < S.M) atomicAdd(out + static_cast<size_t>(2 * t) * S.dim + row, acc[0]), atomicAdd(out + static_cast<size_t>(2 * t) * S.dim + row + 8, acc[2]);
-      if (2 * t + 1 < S.M) atomicAdd(out + static_cast<size_t>(2 * t + 1) * S.dim + row, acc[1]), atomicAdd(out + static_cast<size_t>(2 * t + 1) * S.dim + row + 8, acc[3]);
-    }
+    add_tile(out, acc, r, S);
   }
 }
 
 // Two kernels: w1/w3 (+ SiLU·mul) writing h as bf16 ...
 __global__ void __launch_bounds__(kThreads) w13_kernel(const uint8_t* __restrict__ w13, const float* x, uint16_t* h, Shape S) {
   extern __shared__ __align__(16) uint8_t smem[];
-  uint16_t* xs = reinterpret_cast<uint16_t*>(smem);
-  float* red = reinterpret_cast<float*>(smem + 2 * S.M * x_ld(S.dim) + 16);
-  uint16_t* hs = reinterpret_cast<uint16_t*>(red + 4 * 16 * 8);
-  pdl_launch();
-  pdl_wait();
-  stage_f32(xs, x, S.M, S.dim, S.dim);
-  __syncthreads();
-  hidden_slice(w13, blockIdx.x, S.dim, xs, S.M, red, hs);
+  const uint16_t* hs = ffn_hidden(smem, w13, x, S);
   // h in global memory in pair order too, so w2 stages it with plain 16-byte copies.
   for (int i = threadIdx.x; i < S.M * kSlice; i += blockDim.x) {
     const int m = i / kSlice, u = i % kSlice;
@@ -201,17 +205,13 @@ __global__ void __launch_bounds__(kThreads) w2_kernel(const uint8_t* __restrict_
   pdl_wait();
   stage_bf16(hs, h, S.M, S.hidden);
   __syncthreads();
-  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, t = lane & 3;
+  const int warp = threadIdx.x >> 5;
   const int slices = S.hidden / kW2Ku, units = (S.dim / 16) * slices;
   for (int u = blockIdx.x * kWarps + warp; u < units; u += gridDim.x * kWarps) {
     const int tile = u / slices, ks = u % slices;
     float acc[4] = {0, 0, 0, 0};
     unit_dot(acc, w2u + static_cast<size_t>(u) * unit_bytes(kW2Ku), kW2Ku, 0, kW2Ku / 32, hs, x_ld(S.hidden), ks * kW2Ku, S.M);
-    if (t < 2) {
-      const int row = tile * 16 + g;
-      if (2 * t < S.M) atomicAdd(out + static_cast<size_t>(2 * t) * S.dim + row, acc[0]), atomicAdd(out + static_cast<size_t>(2 * t) * S.dim + row + 8, acc[2]);
-      if (2 * t + 1 < S.M) atomicAdd(out + static_cast<size_t>(2 * t + 1) * S.dim + row, acc[1]), atomicAdd(out + static_cast<size_t>(2 * t + 1) * S.dim + row + 8, acc[3]);
-    }
+    add_tile(out, acc, tile, S);
   }
 }
 
