@@ -321,7 +321,10 @@ export interface SpeechActivity {
 export interface DesktopStatus {
   /** null where there is no global hotkey at all (the browser harness). */
   hotkey: {
+    /** As set (the accelerator syntax). */
     accelerator: string;
+    /** As this platform labels its keys ("Ctrl+Shift+Space", "Option+Shift+Cmd+Space", "Right Ctrl"). */
+    label: string;
     /** Pressing it does something (hold-to-talk or toggle). */
     works: boolean;
     holdToTalk: boolean;
@@ -687,6 +690,7 @@ const updateStatus = object<UpdateStatus>({
 const desktopStatus = object<DesktopStatus>({
   hotkey: nullable(object<NonNullable<DesktopStatus['hotkey']>>({
     accelerator: str({ max: 100 }),
+    label: str({ max: 100 }),
     works: bool,
     holdToTalk: bool,
     message: nullable(str({ max: 4000 })),

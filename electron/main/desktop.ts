@@ -6,7 +6,7 @@ import { clipboard, globalShortcut, screen, shell, systemPreferences } from 'ele
 import type { DesktopStatus, ViewName } from '../common/ipc-contract';
 import type { AppCore } from '../core/app/app-core';
 import { DictateAnywhere, dictationPortFrom, routeVoiceActivity, type CoordinatorSnapshot } from '../core/coordinator';
-import { PortalShortcuts, type HotkeyStatus, type PasteLastStatus } from '../core/hotkey';
+import { hotkeyLabels, PortalShortcuts, type HotkeyStatus, type PasteLastStatus } from '../core/hotkey';
 import { linuxSession } from '../core/insertion';
 import type { ElectronClipboardLike } from '../core/insertion';
 import { Overlay } from './overlay';
@@ -146,7 +146,8 @@ export class Desktop {
     const pasteLast = desk.pasteLastStatus;
     if (!status) return;
     const works = status.backend !== 'none' && !status.error;
-    this.tray?.update({ hotkey: works ? status.accelerator : null, warning: status.error ?? status.message });
+    const { label, menuAccelerator } = hotkeyLabels(status.accelerator);
+    this.tray?.update({ hotkey: works ? label : null, hotkeyAccelerator: works ? menuAccelerator : null, warning: status.error ?? status.message });
     const problem = status.error ?? status.message;
     if (problem) core.notify({ kind: 'info', message: `Hotkey ${status.accelerator}: ${problem}` });
     if (pasteLast && !pasteLast.works) core.notify({ kind: 'info', message: `Paste-last hotkey ${pasteLast.accelerator}: ${pasteLast.message}` });
@@ -162,6 +163,7 @@ function hotkeyState(status: HotkeyStatus | null, pasteLast: PasteLastStatus | n
   if (!status) return null;
   return {
     accelerator: status.accelerator,
+    label: hotkeyLabels(status.accelerator).label,
     works: status.backend !== 'none' && !status.error,
     holdToTalk: status.holdToTalk,
     message: status.error ?? status.message,

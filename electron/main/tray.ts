@@ -25,6 +25,8 @@ export interface TrayView {
   state: TrayState;
   /** The hotkey as the user sees it, e.g. "Ctrl+Shift+Space"; null when none works. */
   hotkey: string | null;
+  /** The same in Electron's accelerator syntax, shown natively by the menu; null where a menu cannot show it (Right Ctrl alone). */
+  hotkeyAccelerator?: string | null;
   startAtLogin: boolean;
   /** A degraded hotkey or insertion path, said once in the tooltip. */
   warning: string | null;
@@ -62,27 +64,14 @@ export function trayStateOf(snapshot: CoordinatorSnapshot): TrayState {
   }
 }
 
-/**
- * The hotkey in Electron's accelerator syntax, which a menu shows natively: Windows' "Win" is
- * Electron's "Super"; a right-hand modifier alone ("Right Ctrl") is no accelerator Electron knows.
- */
-export function menuAccelerator(hotkey: string | null): string | undefined {
-  if (!hotkey || hotkey.startsWith('Right ')) return undefined;
-  return hotkey.split('+').map((part) => (part === 'Win' ? 'Super' : part)).join('+');
-}
-
-/** A right-hand modifier alone goes into the label instead. */
-function loneModifierSuffix(hotkey: string | null): string {
-  return hotkey?.startsWith('Right ') ? ` (${hotkey})` : '';
-}
-
 export function trayMenuTemplate(view: TrayView, actions: TrayActions): MenuItemConstructorOptions[] {
   const busy = view.state === 'loading' || view.state === 'listening' || view.state === 'finishing';
   return [
     { label: `Voxtral Dictate — ${STATE_LABEL[view.state]}`, enabled: false },
     {
-      label: (busy ? 'Stop dictation' : 'Start dictation') + loneModifierSuffix(view.hotkey),
-      accelerator: menuAccelerator(view.hotkey),
+      // A hotkey the menu cannot show as an accelerator goes into the label.
+      label: (busy ? 'Stop dictation' : 'Start dictation') + (view.hotkey && !view.hotkeyAccelerator ? ` (${view.hotkey})` : ''),
+      accelerator: view.hotkeyAccelerator ?? undefined,
       registerAccelerator: false, // the global hotkey is owned by the hotkey service
       click: () => actions.toggleDictation(),
     },

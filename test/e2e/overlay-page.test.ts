@@ -98,7 +98,7 @@ describe('overlay page in Chromium', () => {
     dictation.state('listening');
     await expect.poll(() => pill().textContent()).toContain('Listening');
     expect(await page.getByLabel('Escape cancels').count()).toBe(0); // the harness has no hotkey
-    harness.core.setDesktopStatus({ hotkey: { accelerator: 'F9', works: true, holdToTalk: true, message: null, conflicts: [], pasteLast: null }, insertion: null });
+    harness.core.setDesktopStatus({ hotkey: { accelerator: 'F9', label: 'F9', works: true, holdToTalk: true, message: null, conflicts: [], pasteLast: null }, insertion: null });
     await expect.poll(() => page.getByLabel('Escape cancels').count()).toBe(1);
     dictation.state('idle');
     await expect.poll(() => pill().count()).toBe(0);

@@ -55,9 +55,9 @@ describe('renderer views against the real core', () => {
     renderApp();
     const hint = () => screen.getByTestId('transcript').textContent;
     await waitFor(() => expect(hint()).toMatch(/^Press Start and speak\./)); // the harness: no global hotkey
-    const hotkey = { accelerator: 'Cmd+Shift+Space', works: true, holdToTalk: true, message: null, conflicts: [], pasteLast: null };
+    const hotkey = { accelerator: 'CommandOrControl+Shift+Space', label: 'Shift+Cmd+Space', works: true, holdToTalk: true, message: null, conflicts: [], pasteLast: null };
     act(() => core.setDesktopStatus({ hotkey, insertion: null }));
-    await waitFor(() => expect(hint()).toMatch(/^Press Start or Cmd\+Shift\+Space and speak\./));
+    await waitFor(() => expect(hint()).toMatch(/^Press Start or Shift\+Cmd\+Space and speak\./));
     act(() => core.setDesktopStatus({ hotkey: { ...hotkey, works: false, message: 'taken by another app' }, insertion: null }));
     await waitFor(() => expect(hint()).toMatch(/^Press Start and speak\./));
   });
@@ -186,7 +186,7 @@ describe('renderer views against the real core', () => {
     await waitFor(() => expect(core.settings.get().hotkey.pasteLast).toBe('Alt+Shift+Z'));
     expect(core.settings.get().hotkey.accelerator).toBe('CommandOrControl+Shift+Space'); // the dictation hotkey is untouched
     const status = (pasteLast: { accelerator: string; works: boolean; message: string | null } | null) => act(() => core.setDesktopStatus({
-      hotkey: { accelerator: 'F9', works: true, holdToTalk: true, message: null, conflicts: [], pasteLast }, insertion: null,
+      hotkey: { accelerator: 'F9', label: 'F9', works: true, holdToTalk: true, message: null, conflicts: [], pasteLast }, insertion: null,
     }));
     status({ accelerator: 'Alt+Shift+Z', works: true, message: null });
     await waitFor(() => expect(screen.getByTestId('paste-last-status').textContent).toBe('Alt+Shift+Z pastes your last dictation into the focused app.'));
@@ -260,13 +260,13 @@ describe('renderer views against the real core', () => {
     await screen.findByRole('radio', { name: /Hold or tap/ });
     expect(screen.queryByTestId('hotkey-status')).toBeNull(); // the harness has no global hotkey: nothing to say
     act(() => core.setDesktopStatus({
-      hotkey: { accelerator: 'Ctrl+Space', works: true, holdToTalk: false, message: 'Hold-to-talk is unavailable (Wayland); the hotkey toggles dictation instead.', conflicts: ['Ctrl+Space switches input methods.'], pasteLast: null },
+      hotkey: { accelerator: 'Ctrl+Space', label: 'Ctrl+Space', works: true, holdToTalk: false, message: 'Hold-to-talk is unavailable (Wayland); the hotkey toggles dictation instead.', conflicts: ['Ctrl+Space switches input methods.'], pasteLast: null },
       insertion: { available: false, detail: 'install xdotool', knowsApps: false, recentApps: [] },
     }));
     await waitFor(() => expect(screen.getByTestId('hotkey-status').textContent).toContain('the hotkey toggles dictation instead'));
     expect(screen.getByTestId('hotkey-status').textContent).toContain('Ctrl+Space switches input methods.');
     expect(screen.getByTestId('insertion-status').textContent).toBe('Text cannot reach other apps yet: install xdotool');
-    act(() => core.setDesktopStatus({ hotkey: { accelerator: 'F9', works: true, holdToTalk: true, message: null, conflicts: [], pasteLast: null }, insertion: { available: true, detail: 'xdotool', knowsApps: true, recentApps: [] } }));
+    act(() => core.setDesktopStatus({ hotkey: { accelerator: 'F9', label: 'F9', works: true, holdToTalk: true, message: null, conflicts: [], pasteLast: null }, insertion: { available: true, detail: 'xdotool', knowsApps: true, recentApps: [] } }));
     await waitFor(() => expect(screen.getByTestId('hotkey-status').textContent).toBe('F9 works everywhere: hold to talk or tap to toggle.'));
     expect(screen.queryByTestId('insertion-status')).toBeNull();
   });

@@ -112,6 +112,17 @@ export function describeBinding(binding: HotkeyBinding, platform: NodeJS.Platfor
   return [...order.filter((m) => binding.modifiers.has(m)).map((m) => names[m]), binding.key].join('+');
 }
 
+/**
+ * A hotkey setting as this platform's people read it, and the accelerator a menu can show for it
+ * (null for a lone right-hand modifier, which menus cannot show); an invalid one reads as written.
+ */
+export function hotkeyLabels(accelerator: string, platform: NodeJS.Platform = process.platform): { label: string; menuAccelerator: string | null } {
+  const parsed = parseAccelerator(accelerator, platform);
+  if (!parsed.ok) return { label: accelerator, menuAccelerator: null };
+  const { binding } = parsed;
+  return { label: describeBinding(binding, platform), menuAccelerator: binding.modifierOnly ? null : toElectronAccelerator(binding) };
+}
+
 const TYPING_KEYS = /^([A-Z0-9]|Space|Tab|Enter|Backspace|Semicolon|Equal|Comma|Minus|Period|Slash|Backquote|BracketLeft|Backslash|BracketRight|Quote)$/;
 
 /** Keys that type text (or edit it): live typing presses them too. */

@@ -1,4 +1,4 @@
-export { parseAccelerator, toElectronAccelerator, describeBinding, hotkeyConflicts, type HotkeyBinding, type Modifier } from './accelerator';
+export { parseAccelerator, toElectronAccelerator, describeBinding, hotkeyConflicts, hotkeyLabels, type HotkeyBinding, type Modifier } from './accelerator';
 export { HotkeyMatcher, type RawKeyEvent } from './matcher';
 export { ModifierTracker } from './modifier-tracker';
 export { KeystrokeAuditor } from './keystroke-audit';

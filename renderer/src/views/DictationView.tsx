@@ -37,7 +37,7 @@ export function DictationView() {
   const speaking = useAppState((s) => s.speaking);
   const settings = useAppState((s) => s.settings);
   // The hotkey as the platform writes it ("Ctrl+Shift+Space", "Cmd+Shift+Space"), and only where it works.
-  const hotkey = useAppState((s) => (s.desktop?.hotkey?.works ? s.desktop.hotkey.accelerator : null));
+  const hotkey = useAppState((s) => (s.desktop?.hotkey?.works ? s.desktop.hotkey.label : null));
   const start = useAppState((s) => s.startDictation);
   const stop = useAppState((s) => s.stopDictation);
   const cancel = useAppState((s) => s.cancelDictation);

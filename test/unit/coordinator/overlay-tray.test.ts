@@ -48,6 +48,7 @@ vi.mock('electron', () => {
 });
 
 import type { CoordinatorSnapshot } from '../../../electron/core/coordinator';
+import { hotkeyLabels } from '../../../electron/core/hotkey';
 import { Overlay, OVERLAY_URL, overlayBounds, overlayWindowOptions } from '../../../electron/main/overlay';
 import {
   AppTray, trayIconBitmap, trayMenuTemplate, trayStateOf, trayTooltip, type TrayActions, type TrayView,
@@ -126,14 +127,18 @@ describe('tray', () => {
     setStartAtLogin: (v) => log.push(`login:${v}`),
     quit: () => log.push('quit'),
   };
-  const view: TrayView = { state: 'idle', hotkey: 'Ctrl+Shift+Space', startAtLogin: false, warning: null };
+  const view: TrayView = { state: 'idle', hotkey: 'Ctrl+Shift+Space', hotkeyAccelerator: 'Control+Shift+Space', startAtLogin: false, warning: null };
 
-  it('shows the hotkey in Electron\'s accelerator syntax, or in the label where Electron has none for it', () => {
-    const start = (hotkey: string | null) => trayMenuTemplate({ ...view, hotkey }, actions).find((i) => String(i.label).startsWith('Start dictation'))!;
-    expect(start('Option+Shift+Cmd+Space')).toMatchObject({ label: 'Start dictation', accelerator: 'Option+Shift+Cmd+Space' });
-    expect(start('Ctrl+Win+D')).toMatchObject({ label: 'Start dictation', accelerator: 'Ctrl+Super+D' });
-    expect(start('Right Ctrl')).toMatchObject({ label: 'Start dictation (Right Ctrl)', accelerator: undefined });
-    expect(start(null)).toMatchObject({ label: 'Start dictation', accelerator: undefined });
+  it('shows the hotkey as Electron\'s accelerator where it has one (as hotkeyLabels gives it), else in the label', () => {
+    const start = (setting: string | null, platform: NodeJS.Platform) => {
+      const names = setting === null ? null : hotkeyLabels(setting, platform);
+      return trayMenuTemplate({ ...view, hotkey: names?.label ?? null, hotkeyAccelerator: names?.menuAccelerator ?? null }, actions)
+        .find((i) => String(i.label).startsWith('Start dictation'))!;
+    };
+    expect(start('CommandOrControl+Shift+Space', 'darwin')).toMatchObject({ label: 'Start dictation', accelerator: 'Shift+Super+Space' });
+    expect(start('Ctrl+Win+D', 'win32')).toMatchObject({ label: 'Start dictation', accelerator: 'Control+Super+D' });
+    expect(start('RightCtrl', 'linux')).toMatchObject({ label: 'Start dictation (Right Ctrl)', accelerator: undefined });
+    expect(start(null, 'linux')).toMatchObject({ label: 'Start dictation', accelerator: undefined });
   });
 
   it('offers "Copy last dictation" where the desktop can, enabled while there is one', () => {
@@ -149,7 +154,7 @@ describe('tray', () => {
     log.length = 0;
     const items = trayMenuTemplate(view, actions);
     const byLabel = (l: string) => items.find((i) => i.label === l)!;
-    expect(byLabel('Start dictation')).toMatchObject({ accelerator: 'Ctrl+Shift+Space', registerAccelerator: false });
+    expect(byLabel('Start dictation')).toMatchObject({ accelerator: 'Control+Shift+Space', registerAccelerator: false });
     for (const label of ['Start dictation', 'Settings…', 'History…', 'Quit Voxtral Dictate']) {
       (byLabel(label).click as () => void)();
     }

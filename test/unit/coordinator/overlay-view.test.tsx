@@ -87,7 +87,7 @@ describe('OverlayView', () => {
   });
 
   it('hints that Escape cancels where the global hotkey works, while loading or listening', () => {
-    const desktop = (works: boolean): OverlayEvent => ({ type: 'desktop', desktop: { hotkey: { accelerator: 'F9', works, holdToTalk: works, message: null, conflicts: [], pasteLast: null }, insertion: null } });
+    const desktop = (works: boolean): OverlayEvent => ({ type: 'desktop', desktop: { hotkey: { accelerator: 'F9', label: 'F9', works, holdToTalk: works, message: null, conflicts: [], pasteLast: null }, insertion: null } });
     const listening = run(desktop(true), status('loading'), status('listening'));
     expect(listening.escCancels).toBe(true);
     expect(run(desktop(true), status('listening'), status('idle'), status('loading')).escCancels).toBe(true); // kept across dictations

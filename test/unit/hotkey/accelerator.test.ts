@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeBinding, hotkeyConflicts, parseAccelerator, toElectronAccelerator, type HotkeyBinding } from '../../../electron/core/hotkey/accelerator';
+import { describeBinding, hotkeyConflicts, hotkeyLabels, parseAccelerator, toElectronAccelerator, type HotkeyBinding } from '../../../electron/core/hotkey/accelerator';
 
 function parse(accel: string, platform: NodeJS.Platform = 'linux'): HotkeyBinding {
   const r = parseAccelerator(accel, platform);
@@ -78,5 +78,12 @@ describe('describeBinding', () => {
     expect(describeBinding(parse('RightSuper', 'win32'), 'win32')).toBe('Right Win');
     expect(parseAccelerator('Shift+RightOption', 'darwin')).toEqual({ ok: false, error: 'Right Option works as a hotkey only on its own ("Shift+RightOption").' });
     expect(hotkeyConflicts(parse('Shift+A', 'darwin'), 'darwin')).toEqual(['Shift+A is a typing key: it would start dictation while you type. Add Ctrl, Option or Cmd.']);
+  });
+
+  it('hotkeyLabels: a setting as the platform reads it and as a menu accelerator; an invalid one as written', () => {
+    expect(hotkeyLabels('CommandOrControl+Shift+Space', 'darwin')).toEqual({ label: 'Shift+Cmd+Space', menuAccelerator: 'Shift+Super+Space' });
+    expect(hotkeyLabels('CommandOrControl+Shift+Space', 'linux')).toEqual({ label: 'Ctrl+Shift+Space', menuAccelerator: 'Control+Shift+Space' });
+    expect(hotkeyLabels('RightCtrl', 'linux')).toEqual({ label: 'Right Ctrl', menuAccelerator: null });
+    expect(hotkeyLabels('Ctrl+Shift', 'linux')).toEqual({ label: 'Ctrl+Shift', menuAccelerator: null });
   });
 });
