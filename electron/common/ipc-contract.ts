@@ -331,8 +331,8 @@ export interface DesktopStatus {
     /** What degraded and why, in plain words. */
     message: string | null;
     conflicts: string[];
-    /** The paste-last-transcript hotkey; null when none is set. */
-    pasteLast: { accelerator: string; works: boolean; message: string | null } | null;
+    /** The paste-last-transcript hotkey (as set, and as labelled here); null when none is set. */
+    pasteLast: { accelerator: string; label: string; works: boolean; message: string | null } | null;
   } | null;
   /**
    * null where text is never put into other apps (the browser harness). knowsApps: per-app modes
@@ -696,7 +696,7 @@ const desktopStatus = object<DesktopStatus>({
     message: nullable(str({ max: 4000 })),
     conflicts: arrayOf(str({ max: 4000 }), { max: 50 }),
     pasteLast: nullable(object<NonNullable<NonNullable<DesktopStatus['hotkey']>['pasteLast']>>({
-      accelerator: str({ max: 100 }), works: bool, message: nullable(str({ max: 4000 })),
+      accelerator: str({ max: 100 }), label: str({ max: 100 }), works: bool, message: nullable(str({ max: 4000 })),
     })),
   })),
   insertion: nullable(object<NonNullable<DesktopStatus['insertion']>>({

@@ -149,8 +149,8 @@ export class Desktop {
     const { label, menuAccelerator } = hotkeyLabels(status.accelerator);
     this.tray?.update({ hotkey: works ? label : null, hotkeyAccelerator: works ? menuAccelerator : null, warning: status.error ?? status.message });
     const problem = status.error ?? status.message;
-    if (problem) core.notify({ kind: 'info', message: `Hotkey ${status.accelerator}: ${problem}` });
-    if (pasteLast && !pasteLast.works) core.notify({ kind: 'info', message: `Paste-last hotkey ${pasteLast.accelerator}: ${pasteLast.message}` });
+    if (problem) core.notify({ kind: 'info', message: `Hotkey ${label}: ${problem}` });
+    if (pasteLast && !pasteLast.works) core.notify({ kind: 'info', message: `Paste-last hotkey ${hotkeyLabels(pasteLast.accelerator).label}: ${pasteLast.message}` });
   }
 }
 
@@ -168,7 +168,7 @@ function hotkeyState(status: HotkeyStatus | null, pasteLast: PasteLastStatus | n
     holdToTalk: status.holdToTalk,
     message: status.error ?? status.message,
     conflicts: status.conflicts,
-    pasteLast: pasteLast ? { ...pasteLast } : null,
+    pasteLast: pasteLast ? { ...pasteLast, label: hotkeyLabels(pasteLast.accelerator).label } : null,
   };
 }
 

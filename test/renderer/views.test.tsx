@@ -185,12 +185,12 @@ describe('renderer views against the real core', () => {
     fireEvent.keyDown(window, { code: 'KeyZ', key: 'Z', altKey: true, shiftKey: true });
     await waitFor(() => expect(core.settings.get().hotkey.pasteLast).toBe('Alt+Shift+Z'));
     expect(core.settings.get().hotkey.accelerator).toBe('CommandOrControl+Shift+Space'); // the dictation hotkey is untouched
-    const status = (pasteLast: { accelerator: string; works: boolean; message: string | null } | null) => act(() => core.setDesktopStatus({
+    const status = (pasteLast: { accelerator: string; label: string; works: boolean; message: string | null } | null) => act(() => core.setDesktopStatus({
       hotkey: { accelerator: 'F9', label: 'F9', works: true, holdToTalk: true, message: null, conflicts: [], pasteLast }, insertion: null,
     }));
-    status({ accelerator: 'Alt+Shift+Z', works: true, message: null });
-    await waitFor(() => expect(screen.getByTestId('paste-last-status').textContent).toBe('Alt+Shift+Z pastes your last dictation into the focused app.'));
-    status({ accelerator: 'Alt+Shift+Z', works: false, message: 'Alt+Shift+Z is already taken by another application.' });
+    status({ accelerator: 'Alt+Shift+Z', label: 'Option+Shift+Z', works: true, message: null });
+    await waitFor(() => expect(screen.getByTestId('paste-last-status').textContent).toBe('Option+Shift+Z pastes your last dictation into the focused app.'));
+    status({ accelerator: 'Alt+Shift+Z', label: 'Alt+Shift+Z', works: false, message: 'Alt+Shift+Z is already taken by another application.' });
     await waitFor(() => expect(screen.getByTestId('paste-last-status').textContent).toBe('Alt+Shift+Z is already taken by another application.'));
     fireEvent.click(screen.getByRole('button', { name: 'Clear' }));
     await waitFor(() => expect(core.settings.get().hotkey.pasteLast).toBe(''));
@@ -266,8 +266,9 @@ describe('renderer views against the real core', () => {
     await waitFor(() => expect(screen.getByTestId('hotkey-status').textContent).toContain('the hotkey toggles dictation instead'));
     expect(screen.getByTestId('hotkey-status').textContent).toContain('Ctrl+Space switches input methods.');
     expect(screen.getByTestId('insertion-status').textContent).toBe('Text cannot reach other apps yet: install xdotool');
-    act(() => core.setDesktopStatus({ hotkey: { accelerator: 'F9', label: 'F9', works: true, holdToTalk: true, message: null, conflicts: [], pasteLast: null }, insertion: { available: true, detail: 'xdotool', knowsApps: true, recentApps: [] } }));
-    await waitFor(() => expect(screen.getByTestId('hotkey-status').textContent).toBe('F9 works everywhere: hold to talk or tap to toggle.'));
+    // Named as the platform labels its keys, not as set.
+    act(() => core.setDesktopStatus({ hotkey: { accelerator: 'CommandOrControl+Shift+F9', label: 'Shift+Cmd+F9', works: true, holdToTalk: true, message: null, conflicts: [], pasteLast: null }, insertion: { available: true, detail: 'xdotool', knowsApps: true, recentApps: [] } }));
+    await waitFor(() => expect(screen.getByTestId('hotkey-status').textContent).toBe('Shift+Cmd+F9 works everywhere: hold to talk or tap to toggle.'));
     expect(screen.queryByTestId('insertion-status')).toBeNull();
   });
 
