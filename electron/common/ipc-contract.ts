@@ -106,8 +106,7 @@ export interface Settings {
     threshold: number;
   };
   history: { enabled: boolean; maxEntries: number; keepAudio: KeepAudio };
-  /** Words said → text written, applied as the transcript streams (whole words, any case). */
-  replacements: { rules: ReplacementRule[] };
+  replacements: ReplacementSettings;
   startAtLogin: boolean;
   showOverlay: boolean;
   /** Short tones when a dictation starts, stops, is cancelled or fails (default off). */
@@ -133,6 +132,19 @@ export interface ReplacementRule {
 export const MAX_REPLACEMENT_RULES = 500;
 export const MAX_SPOKEN_CHARS = 200;
 export const MAX_WRITTEN_CHARS = 2000;
+
+/**
+ * rules: words said → text written, applied as the transcript streams (whole words, any case).
+ * words: the user's names and terms, written exactly as listed where a heard word is the same in
+ * another case or a near miss of one (optional in the type so settings written before it existed
+ * still type-check; read as [] when absent).
+ */
+export type ReplacementSettings = {
+  rules: ReplacementRule[];
+  words?: string[];
+};
+export const MAX_VOCABULARY_WORDS = 500;
+export const MAX_VOCABULARY_WORD_CHARS = 60;
 
 export type SettingsPatch = {
   [K in keyof Settings]?: Settings[K] extends Record<string, unknown> ? Partial<Settings[K]> : Settings[K];
@@ -162,6 +174,7 @@ const sectionShapes: SectionShapes = {
   history: { enabled: bool, maxEntries: int(1, 100_000), keepAudio: oneOf(KEEP_AUDIO) },
   replacements: {
     rules: arrayOf(object<ReplacementRule>({ spoken: str({ min: 1, max: MAX_SPOKEN_CHARS }), written: str({ max: MAX_WRITTEN_CHARS }) }), { max: MAX_REPLACEMENT_RULES }),
+    words: optional(arrayOf(str({ min: 1, max: MAX_VOCABULARY_WORD_CHARS }), { max: MAX_VOCABULARY_WORDS })),
   },
 };
 

@@ -272,6 +272,29 @@ describe('renderer views against the real core', () => {
     expect(screen.queryByTestId('insertion-status')).toBeNull();
   });
 
+  it('settings view: the user\'s words are added (several at once, a word again in another case replacing it), refused when not one word, removed, and saved', async () => {
+    renderApp();
+    fireEvent.click(tab('Settings'));
+    const card = await screen.findByTestId('vocabulary');
+    const input = within(card).getByLabelText('Words');
+    const add = within(card).getByRole('button', { name: 'Add' });
+    const saved = async () => JSON.parse(await readFile(path.join(dir, 'settings.json'), 'utf8')).replacements.words;
+
+    fireEvent.change(input, { target: { value: 'voxtral, Kubernetes' } });
+    fireEvent.click(add);
+    await waitFor(async () => expect(await saved()).toEqual(['voxtral', 'Kubernetes']));
+    expect((input as HTMLInputElement).value).toBe('');
+    fireEvent.change(input, { target: { value: 'Voxtral' } });
+    fireEvent.click(add);
+    await waitFor(async () => expect(await saved()).toEqual(['Kubernetes', 'Voxtral']));
+    fireEvent.change(input, { target: { value: 'C++' } });
+    fireEvent.click(add);
+    expect(within(card).getByRole('alert').textContent).toMatch(/^"C\+\+" is not one word of letters and digits/);
+    fireEvent.click(within(card).getByRole('button', { name: 'Remove Kubernetes' }));
+    await waitFor(async () => expect(await saved()).toEqual(['Voxtral']));
+    expect(core.settings.get().replacements).toEqual({ rules: [], words: ['Voxtral'] });
+  });
+
   it('shows a notice when the core had to repair the settings file', async () => {
     await core.close();
     const { writeFile } = await import('node:fs/promises');

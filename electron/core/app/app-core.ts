@@ -249,7 +249,7 @@ export class AppCore {
 
   private createHandlers(recorder: HistoryRecorder): Handlers {
     const { settings, history, dictation, models, files } = this;
-    const entries = new HistoryActions(history, this.recordings, this.timings, files, () => settings.get().replacements.rules);
+    const entries = new HistoryActions(history, this.recordings, this.timings, files, () => settings.get().replacements);
     return {
       getSettings: async () => settings.get(),
       updateSettings: (patch) => settings.update(patch),

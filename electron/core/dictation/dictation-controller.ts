@@ -250,6 +250,7 @@ export class DictationController implements DictationService {
     const job = new FileTranscription({
       path: filePath,
       replacements: this.options.settings().replacements.rules,
+      words: this.options.settings().replacements.words ?? [],
       acquire: () => this.host.acquire(config, (fraction) => this.progress(fraction)),
       emit: (event) => this.emit(event),
       setState: (state, error) => this.setState(state, job.jobId, 'file', error),
@@ -298,7 +299,8 @@ export class DictationController implements DictationService {
   }
 
   private open(d: Dictation, engine: LoadedEngine): void {
-    const transcript = new TranscriptBuilder(engine.tokenizer, this.options.settings().replacements.rules);
+    const { rules, words } = this.options.settings().replacements;
+    const transcript = new TranscriptBuilder(engine.tokenizer, rules, words ?? []);
     d.transcript = transcript;
     const lag = new LagMonitor({
       now: this.now,

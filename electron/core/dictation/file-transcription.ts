@@ -20,8 +20,9 @@ const PROGRESS_STEP = 0.01;
 
 export interface FileTranscriptionOptions {
   path: string;
-  /** The user's replacements, as when the job started. */
+  /** The user's replacements and words, as when the job started. */
   replacements?: readonly ReplacementRule[];
+  words?: readonly string[];
   acquire: () => Promise<LoadedEngine>;
   emit: (event: DictationEvent) => void;
   setState: (state: DictationState, error?: AppError | null) => void;
@@ -84,7 +85,7 @@ export class FileTranscription {
   private async transcribe(engine: LoadedEngine, samples: Float32Array): Promise<FinalTranscript> {
     const { emit, setState } = this.options;
     const sessionId = this.jobId; // the controller reports a file job's state under its job id
-    const transcript = new TranscriptBuilder(engine.tokenizer, this.options.replacements);
+    const transcript = new TranscriptBuilder(engine.tokenizer, this.options.replacements, this.options.words);
     const total = Math.max(1, samples.length);
     let reported = 0;
     let engineError: Error | null = null;

@@ -5,11 +5,14 @@
 //
 // Matching: whole words, case-insensitive, runs of whitespace in a rule equal to one space, the
 // longest spoken form first. A rule that writes nothing also drops one space beside it, so
-// "I um like" becomes "I like", not "I  like".
+// "I um like" becomes "I like", not "I  like". Then the user's words (vocabulary.ts): a word no
+// rule took is written as a listed word it stands for; a word that may still grow into one is held
+// until it ends.
 
 import type { ReplacementRule } from '../../common/ipc-contract';
 import type { TimedText } from '../../common/subtitles';
 import { normalizeSpoken } from '../../common/replacement-rules';
+import { compileVocabulary, couldBeListed, spellAsListed, type VocabularyTerm } from './vocabulary';
 
 interface Rule {
   words: string; // lower case, single spaces
@@ -52,12 +55,14 @@ function matchRule(rule: Rule, text: string, at: number, final: boolean): Match 
 /** Applies compiled rules to a text that arrives in pieces; `output` only ever grows. */
 export class StreamingReplacer {
   private readonly rules: Rule[];
+  private readonly terms: VocabularyTerm[];
   private input = ''; // the held tail, after one character already decided
   private consumed = 0; // input[0, consumed) is decided
   private out = '';
 
-  constructor(rules: readonly ReplacementRule[]) {
+  constructor(rules: readonly ReplacementRule[], words: readonly string[] = []) {
     this.rules = compileRules(rules);
+    this.terms = compileVocabulary(words);
   }
 
   get output(): string {
@@ -83,7 +88,7 @@ export class StreamingReplacer {
     this.input += piece;
     const text = this.input;
     const before = this.out.length;
-    if (this.rules.length === 0) {
+    if (this.rules.length === 0 && this.terms.length === 0) {
       this.out += text.slice(this.consumed);
       this.consumed = text.length;
     }
@@ -121,20 +126,31 @@ export class StreamingReplacer {
       if (m.kind === 'rule' && !waiting) return m;
       if (m.kind === 'wait') waiting = true;
     }
-    return waiting ? { kind: 'wait' } : { kind: 'none' };
+    return waiting ? { kind: 'wait' } : this.listedWord(text, at, final);
+  }
+
+  /** The user's word that the word starting at `at` stands for; 'wait' while it may still grow into one. */
+  private listedWord(text: string, at: number, final: boolean): Match {
+    if (this.terms.length === 0 || !isWordChar(text[at]) || isWordChar(text[at - 1])) return { kind: 'none' };
+    let end = at;
+    while (isWordChar(text[end])) end += 1;
+    const heard = text.slice(at, end);
+    if (end >= text.length && !final) return couldBeListed(heard.toLowerCase(), this.terms) ? { kind: 'wait' } : { kind: 'none' };
+    const written = spellAsListed(heard, this.terms);
+    return written === null ? { kind: 'none' } : { kind: 'rule', rule: { words: heard.toLowerCase(), written }, end };
   }
 }
 
 /**
- * The user's rules on timed words (a transcribed file's subtitles), as on its text: the words go
+ * The user's rules and words on timed words (a transcribed file's subtitles), as on its text: the words go
  * through the same streaming replacer, and what comes out is timed by the words it came from,
  * from the first one the replacer had held back to the one that let it out: one for one where the
  * count is the same, else evenly over their span (a phrase replaced spans the words it replaced).
  * Line breaks a rule writes become spaces: a cue's lines are the subtitle's own.
  */
-export function applyToWords(words: readonly TimedText[], rules: readonly ReplacementRule[]): TimedText[] {
-  if (compileRules(rules).length === 0) return words.map((w) => ({ ...w }));
-  const replacer = new StreamingReplacer(rules);
+export function applyToWords(words: readonly TimedText[], rules: readonly ReplacementRule[], listed: readonly string[] = []): TimedText[] {
+  if (compileRules(rules).length === 0 && compileVocabulary(listed).length === 0) return words.map((w) => ({ ...w }));
+  const replacer = new StreamingReplacer(rules, listed);
   const out: TimedText[] = [];
   const ends: number[] = []; // input offset where each word pushed so far ends
   let pushed = 0;

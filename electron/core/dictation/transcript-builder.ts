@@ -2,8 +2,8 @@
 // detokenizer (a UTF-8 character split across tokens waits until it is whole); leading whitespace
 // is dropped (Tekken words start with a space), so `text` only ever grows and `appended` is exact.
 // A stream that went on after an early EOS (ContinuousSession) gives ids by segment; the segments'
-// text is joined by the same SegmentedDecoder the CLI uses. The user's replacements apply here, so
-// the UI, live typing, the final insert and history all see the same text.
+// text is joined by the same SegmentedDecoder the CLI uses. The user's replacements and words apply
+// here, so the UI, live typing, the final insert and history all see the same text.
 
 import { SegmentedDecoder } from '../../../native-models/js/continuation';
 import type { Tekken } from '../../../native-models/js/tokenizer/tekken';
@@ -22,9 +22,9 @@ export class TranscriptBuilder {
   private started = false;
   private readonly ids: number[] = [];
 
-  constructor(tokenizer: Tekken, replacements: readonly ReplacementRule[] = []) {
+  constructor(tokenizer: Tekken, replacements: readonly ReplacementRule[] = [], words: readonly string[] = []) {
     this.decoder = new SegmentedDecoder(tokenizer);
-    this.replacer = new StreamingReplacer(replacements);
+    this.replacer = new StreamingReplacer(replacements, words);
   }
 
   get text(): string {

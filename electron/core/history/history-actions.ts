@@ -4,7 +4,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { HistoryEntry, HistoryPage, ReplacementRule } from '../../common/ipc-contract';
+import type { HistoryEntry, HistoryPage, ReplacementSettings } from '../../common/ipc-contract';
 import { formatSubtitles, subtitleCues } from '../../common/subtitles';
 import { AppFailure } from '../app/app-failure';
 import type { FileChooser, SaveFileRequest } from '../app/services';
@@ -20,7 +20,7 @@ export class HistoryActions {
     private readonly recordings: RecordingStore | null,
     private readonly timings: WordTimingsStore,
     private readonly files: FileChooser,
-    private readonly replacements: () => readonly ReplacementRule[],
+    private readonly replacements: () => Readonly<ReplacementSettings>,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -59,7 +59,7 @@ export class HistoryActions {
     return { path: file, count: n };
   }
 
-  /** A transcribed file's entry as SubRip or WebVTT where the user picks, with their replacements. */
+  /** A transcribed file's entry as SubRip or WebVTT where the user picks, with their replacements and words. */
   async saveSubtitles(id: string): Promise<{ path: string | null }> {
     const entry = this.history.get(id);
     const words = entry ? await this.timings.read(id) : null;
@@ -70,7 +70,8 @@ export class HistoryActions {
     });
     if (!file) return { path: null };
     const format = path.extname(file).toLowerCase() === '.vtt' ? 'vtt' : 'srt';
-    await writeFile(file, formatSubtitles(subtitleCues(applyToWords(words, this.replacements())), format), 'utf8');
+    const { rules, words: listed } = this.replacements();
+    await writeFile(file, formatSubtitles(subtitleCues(applyToWords(words, rules, listed ?? [])), format), 'utf8');
     return { path: file };
   }
 

@@ -19,7 +19,7 @@ export function defaultSettings(): Settings {
     // Recordings for a week: a dictation can be played back or transcribed again (after an engine
     // failure, or with a better model) without keeping every word ever said.
     history: { enabled: true, maxEntries: 5000, keepAudio: 'week' },
-    replacements: { rules: [] },
+    replacements: { rules: [], words: [] },
     startAtLogin: false,
     showOverlay: true,
     // Off: the overlay shows the same, and a start tone can reach the microphone.

@@ -9,6 +9,7 @@ import { ConvertSection } from './ConvertSection';
 import { MicrophoneTest } from './MicrophoneTest';
 import { ModelSection } from './ModelSection';
 import { ReplacementsSection } from './ReplacementsSection';
+import { VocabularySection } from './VocabularySection';
 import { UpdateStatusLine } from './UpdateStatusLine';
 
 const INSERTION_OPTIONS: readonly { value: InsertionMode; label: string; description: string }[] = [
@@ -158,6 +159,7 @@ export function SettingsView() {
       </div>
 
       <ReplacementsSection rules={settings.replacements.rules} onChange={(rules) => section('replacements')({ rules })} />
+      <VocabularySection words={settings.replacements.words ?? []} onChange={(words) => section('replacements')({ words })} />
 
       <div className="card">
         <h3>General</h3>

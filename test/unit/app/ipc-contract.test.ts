@@ -98,4 +98,16 @@ describe('voice activity in the contract', () => {
     expect(check(validateSettingsPatch, { handsFree: { startOnSpeech: 1 } }).ok).toBe(false);
     expect(defaultSettings().handsFree.startOnSpeech).toBe(false);
   });
+
+  it('validates the user\'s words: optional (settings from before them load), non-empty, bounded', () => {
+    expect(defaultSettings().replacements).toEqual({ rules: [], words: [] });
+    const older = defaultSettings() as unknown as Record<string, any>;
+    delete older.replacements.words;
+    expect(check(validateSettings, older).ok).toBe(true);
+    expect(check(validateSettingsPatch, { replacements: { words: ['Voxtral', 'GitHub'] } }).ok).toBe(true);
+    expect(check(validateSettingsPatch, { replacements: { words: [''] } }).ok).toBe(false);
+    expect(check(validateSettingsPatch, { replacements: { words: ['x'.repeat(61)] } }).ok).toBe(false);
+    expect(check(validateSettingsPatch, { replacements: { words: Array.from({ length: 501 }, (_, i) => `w${i}`) } }).ok).toBe(false);
+    expect(check(validateSettingsPatch, { replacements: { words: 'Voxtral' } }).ok).toBe(false);
+  });
 });

@@ -13,6 +13,7 @@ import { check } from '../../../electron/common/validate';
 import { transcribeFile, type TranscribeResult } from '../../../electron/cli/commands/transcribe';
 import type { DictationEvent } from '../../../electron/core/app/services';
 import { DictationController } from '../../../electron/core/dictation';
+import { compileVocabulary, spellAsListed } from '../../../electron/core/dictation/vocabulary';
 import { SILENT_INPUT_MESSAGE } from '../../../electron/core/dictation/silent-input-monitor';
 import { EngineHost } from '../../../electron/core/engine/engine-host';
 import type { EngineApi } from '../../../electron/core/engine/types';
@@ -269,6 +270,36 @@ describe('DictationController on the real engine', () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/^Transcription is [34] s behind your voice: this computer runs the model more slowly than you speak\. Nothing is lost; the text catches up after you stop\. An NVIDIA GPU \(Settings → Run on\) keeps up/);
     await controller.cancel();
+    await controller.dispose();
+  });
+
+  it('writes the user\'s words as listed in partials, the final and a file\'s transcript alike', async () => {
+    // A word of the (random) model's own transcript, listed in upper case: every whole-word
+    // occurrence comes out so (near misses of it too, word by word, as spellAsListed says).
+    const text = reference.text.trimStart();
+    const word = text.match(/[\p{L}\p{N}]{2,}/u)?.[0];
+    expect(word).toBeTruthy();
+    const listed = [word!.toUpperCase()];
+    const terms = compileVocabulary(listed);
+    const expected = text.replace(/[\p{L}\p{N}]+/gu, (w) => spellAsListed(w, terms) ?? w);
+    expect(expected).not.toBe(text);
+    const settings = settingsFor(tiny);
+    settings.replacements = { rules: [], words: listed };
+    const controller = new DictationController({ settings: () => settings, vad: null });
+    const { of } = record(controller);
+    await controller.start();
+    framesOf(speechSamples()).forEach((f, seq) => controller.pushAudio(f, seq));
+    const final = await controller.stop();
+    expect(final!.text).toBe(expected);
+    let shown = '';
+    for (const p of of('partial')) {
+      expect(p.text).toBe(shown + p.appended);
+      shown = p.text;
+    }
+    expect(shown).toBe(expected);
+    const { jobId } = await controller.transcribeFile(SPEECH_WAV);
+    await expect.poll(() => of('final').length, { timeout: 30_000 }).toBe(2);
+    expect(of('final')[1]).toMatchObject({ jobId, text: expected });
     await controller.dispose();
   });
 

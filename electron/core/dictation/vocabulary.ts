@@ -1,0 +1,118 @@
+// The user's words ("Voxtral", "Kubernetes", "iPhone"): names and terms written exactly as listed.
+// A heard word is written as a listed one when it is the same word in another case, the same word
+// with a plural ending ("iphones" → "iPhones"), or a near miss that sounds the same. Voxtral has no
+// prompt to bias in a streaming session, so this is the lever a dictation app has, as Handy's
+// custom words are.
+//
+// Near misses are kept narrow on purpose, because a wrong "correction" of an ordinary word is worse
+// than a missed one: only for listed words of 5 letters or more, 1 edit (2 from 9 letters), the
+// first letter the same, and each edit one that a listener could mishear: a vowel for a vowel, a
+// consonant for one of its sound class (Soundex's: b f p v / c g j k q s x z / d t / m n), or a
+// vowel or a doubled letter more or less. So "voxtrel" and "kubernetis" are corrected, "clause"
+// never becomes "Claude" (s and d sound apart).
+
+import { isVocabularyWord } from '../../common/replacement-rules';
+
+const VOWELS = new Set('aeiouy');
+const SOUND_CLASS: Record<string, number> = {};
+['bfpv', 'cgjkqsxz', 'dt', 'mn'].forEach((letters, i) => {
+  for (const c of letters) SOUND_CLASS[c] = i + 1;
+});
+
+export const MIN_NEAR_MISS_CHARS = 5;
+
+export interface VocabularyTerm {
+  /** As listed (the casing it is written with). */
+  word: string;
+  lower: string;
+}
+
+export function compileVocabulary(words: readonly string[]): VocabularyTerm[] {
+  const seen = new Set<string>();
+  const out: VocabularyTerm[] = [];
+  for (const word of words) {
+    const trimmed = word.trim();
+    const lower = trimmed.toLowerCase();
+    if (!isVocabularyWord(trimmed) || seen.has(lower)) continue;
+    seen.add(lower);
+    out.push({ word: trimmed, lower });
+  }
+  return out;
+}
+
+/** Edits a near miss may have: 1, or 2 from 9 letters; none below MIN_NEAR_MISS_CHARS. */
+function allowedEdits(length: number): number {
+  return length < MIN_NEAR_MISS_CHARS ? 0 : length < 9 ? 1 : 2;
+}
+
+/** One letter heard for another that sounds alike: vowel for vowel, or the same consonant class. */
+function soundsAlike(a: string, b: string): boolean {
+  if (VOWELS.has(a) || VOWELS.has(b)) return VOWELS.has(a) && VOWELS.has(b);
+  const ca = SOUND_CLASS[a], cb = SOUND_CLASS[b];
+  return ca !== undefined && ca === cb;
+}
+
+/** A letter that may be heard extra or missed: a vowel, or one doubling its neighbour. */
+function slight(word: string, i: number): boolean {
+  const c = word[i];
+  return VOWELS.has(c) || c === word[i - 1] || c === word[i + 1];
+}
+
+/**
+ * The fewest mishearing edits (soundsAlike substitutions, slight insertions or deletions) from
+ * `heard` to `term`, both lower case; more than `limit` as limit + 1.
+ */
+function mishearingDistance(heard: string, term: string, limit: number): number {
+  const n = heard.length, m = term.length;
+  if (Math.abs(n - m) > limit) return limit + 1;
+  const far = limit + 1;
+  let prev = Array.from({ length: m + 1 }, (_, j) => (j <= limit && [...term.slice(0, j)].every((_, k) => slight(term, k)) ? j : far));
+  for (let i = 1; i <= n; i += 1) {
+    const row = new Array<number>(m + 1).fill(far);
+    row[0] = prev[0] + (slight(heard, i - 1) ? 1 : far);
+    for (let j = 1; j <= m; j += 1) {
+      const a = heard[i - 1], b = term[j - 1];
+      let best = prev[j - 1] + (a === b ? 0 : soundsAlike(a, b) ? 1 : far);
+      best = Math.min(best, prev[j] + (slight(heard, i - 1) ? 1 : far)); // heard has an extra letter
+      best = Math.min(best, row[j - 1] + (slight(term, j - 1) ? 1 : far)); // heard missed one
+      row[j] = Math.min(best, far);
+    }
+    prev = row;
+  }
+  return Math.min(prev[m], far);
+}
+
+const PLURAL = /^(?:s|es)$/;
+
+/**
+ * How `heard` (one word) should be written: the listed word (with a plural ending kept), or null
+ * when no listed word is meant or it is already written so.
+ */
+export function spellAsListed(heard: string, terms: readonly VocabularyTerm[]): string | null {
+  if (terms.length === 0 || !isVocabularyWord(heard)) return null;
+  const lower = heard.toLowerCase();
+  let best: { written: string; edits: number } | null = null;
+  for (const term of terms) {
+    if (lower === term.lower) return heard === term.word ? null : term.word;
+    if (lower.startsWith(term.lower) && PLURAL.test(lower.slice(term.lower.length))) {
+      const ending = heard.slice(term.lower.length);
+      // "iPhones", not "iPhoneS": the ending follows the listed word's last letter.
+      const last = term.word[term.word.length - 1];
+      const written = term.word + (last === last.toLowerCase() ? ending.toLowerCase() : ending.toUpperCase());
+      return written === heard ? null : written;
+    }
+    const limit = allowedEdits(term.lower.length);
+    if (limit === 0 || lower[0] !== term.lower[0] || lower.length < MIN_NEAR_MISS_CHARS) continue;
+    const edits = mishearingDistance(lower, term.lower, limit);
+    if (edits <= limit && (!best || edits < best.edits)) best = { written: term.word, edits };
+  }
+  return best && best.written !== heard ? best.written : null;
+}
+
+/**
+ * Whether a word that starts with `partial` (lower case, still growing) could end up written as a
+ * listed word: the streaming replacer holds it back only then.
+ */
+export function couldBeListed(partial: string, terms: readonly VocabularyTerm[]): boolean {
+  return terms.some((t) => t.lower[0] === partial[0]);
+}
