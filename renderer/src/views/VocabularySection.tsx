@@ -28,12 +28,11 @@ export function VocabularySection({ words, onChange }: { words: readonly string[
         for phrases, add a replacement.
       </p>
       {words.length > 0 && (
-        <ul className="replacement-list">
+        <ul className="word-chips">
           {words.map((word) => (
             <li key={word}>
               <span>{word}</span>
-              <button type="button" className="button secondary" aria-label={`Remove ${word}`}
-                onClick={() => onChange(words.filter((w) => w !== word))}>Remove</button>
+              <button type="button" aria-label={`Remove ${word}`} title="Remove" onClick={() => onChange(words.filter((w) => w !== word))}>×</button>
             </li>
           ))}
         </ul>
