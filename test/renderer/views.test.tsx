@@ -354,8 +354,36 @@ describe('renderer views against the real core', () => {
     fireEvent.click(within(row()).getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(row().querySelector('.history-text')?.textContent).toBe('Meet Anna at the park.'));
     expect(core.history.get(entry.id)?.text).toBe('Meet Anna at the park.');
+    expect(screen.queryByTestId('learned-words')).toBeNull(); // an ordinary word corrected: nothing to learn
     expect(await core.call('editHistoryEntry', { id: running.id, text: 'x' })).toMatchObject({ ok: false, error: { code: 'busy' } });
     expect(await core.call('editHistoryEntry', { id: '00000000-0000-4000-8000-000000000000', text: 'x' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('history view: words a correction taught are offered for Your words, added in one click or declined', async () => {
+    const meta = { model: null, backend: 'cpu', dtype: 'fp32', source: 'mic' } as const;
+    const entry = await core.history.add({ ...meta, text: 'the voxtrel fork is on github now' });
+    renderApp();
+    fireEvent.click(tab('History'));
+    const row = () => screen.getAllByTestId('history-entry').find((e) => e.dataset.entryId === entry.id)!;
+    await waitFor(() => expect(screen.getAllByTestId('history-entry')).toHaveLength(1));
+    const correct = (text: string) => {
+      fireEvent.click(within(row()).getByRole('button', { name: 'Edit' }));
+      fireEvent.change(within(row()).getByLabelText('Transcript text'), { target: { value: text } });
+      fireEvent.click(within(row()).getByRole('button', { name: 'Save' }));
+    };
+    correct('The Voxtral fork is on GitHub now');
+    const prompt = await within(row()).findByTestId('learned-words');
+    expect(within(prompt).getAllByRole('button').map((b) => b.textContent)).toEqual(['Add “Voxtral” to your words', 'Add “GitHub” to your words', 'No thanks']);
+    fireEvent.click(within(prompt).getByRole('button', { name: 'Add “GitHub” to your words' }));
+    await waitFor(() => expect(core.settings.get().replacements.words).toEqual(['GitHub']));
+    await waitFor(() => expect(within(row()).getAllByRole('button', { name: /to your words$/ }).map((b) => b.textContent)).toEqual(['Add “Voxtral” to your words']));
+    fireEvent.click(within(row()).getByRole('button', { name: 'No thanks' }));
+    await waitFor(() => expect(screen.queryByTestId('learned-words')).toBeNull());
+    expect(core.settings.get().replacements.words).toEqual(['GitHub']);
+    // A word already listed is not offered again.
+    correct('The Voxtral fork is on GitHub now.');
+    await waitFor(() => expect(core.history.get(entry.id)?.text).toBe('The Voxtral fork is on GitHub now.'));
+    expect(screen.queryByTestId('learned-words')).toBeNull();
   });
 
   it('history view: entries from the core, clear all with confirmation', async () => {

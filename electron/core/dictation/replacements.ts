@@ -12,7 +12,7 @@
 import type { ReplacementRule } from '../../common/ipc-contract';
 import type { TimedText } from '../../common/subtitles';
 import { normalizeSpoken } from '../../common/replacement-rules';
-import { compileVocabulary, couldBeListed, spellAsListed, type VocabularyTerm } from './vocabulary';
+import { compileVocabulary, couldBeListed, spellAsListed, type VocabularyTerm } from '../../common/vocabulary';
 
 interface Rule {
   words: string; // lower case, single spaces

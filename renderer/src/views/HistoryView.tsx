@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
-import { recordingUrl } from '../../../electron/common/ipc-contract';
+import { recordingUrl, type HistoryEntry } from '../../../electron/common/ipc-contract';
+import { wordsLearnedFromEdit } from '../../../electron/common/vocabulary';
 import { CopyButton } from '../components/CopyButton';
 import { useAppState } from '../stores/store-context';
 import { formatDateTime, formatDuration } from './format';
 import { HistoryEntryText } from './HistoryEntryText';
+import { LearnedWordsPrompt } from './LearnedWordsPrompt';
 
 export function HistoryView() {
   const entries = useAppState((s) => s.historyEntries);
@@ -17,6 +19,17 @@ export function HistoryView() {
   const saveSubtitles = useAppState((s) => s.saveSubtitles);
   const edit = useAppState((s) => s.editHistoryEntry);
   const [editing, setEditing] = useState<string | null>(null);
+  // Words the last correction taught (History → Edit), offered for Your words under that entry.
+  const [learned, setLearned] = useState<{ id: string; words: string[] } | null>(null);
+  const listed = useAppState((s) => s.settings?.replacements.words);
+  const saveEdit = async (entry: HistoryEntry, text: string) => {
+    const ok = await edit(entry.id, text);
+    if (ok) {
+      const words = wordsLearnedFromEdit(entry.text, text, listed ?? []);
+      setLearned(words.length > 0 ? { id: entry.id, words } : null);
+    }
+    return ok;
+  };
   const retranscribe = useAppState((s) => s.retranscribeHistoryEntry);
   // One job at a time, and not while dictating: the engine is busy.
   const busy = useAppState((s) => s.fileJob !== null || (s.status.state !== 'idle' && s.status.state !== 'error'));
@@ -69,7 +82,10 @@ export function HistoryView() {
                 {entry.status !== 'done' && <span className="tag warn">{entry.status === 'recording' ? 'recording' : 'interrupted'}</span>}
               </div>
               <HistoryEntryText key={`${entry.id}:${editing === entry.id}`} entry={entry} editing={editing === entry.id}
-                onDone={() => setEditing(null)} save={(text) => edit(entry.id, text)} />
+                onDone={() => setEditing(null)} save={(text) => saveEdit(entry, text)} />
+              {learned?.id === entry.id && editing !== entry.id && (
+                <LearnedWordsPrompt words={learned.words} onDone={(words) => setLearned(words.length > 0 ? { id: entry.id, words } : null)} />
+              )}
               {entry.audio && (
                 // preload="none": nothing is read until the user plays it.
                 <audio className="history-audio" controls preload="none" src={recordingUrl(entry.id)} aria-label={`Recording of ${formatDateTime(entry.createdAt)}`} />

@@ -13,7 +13,7 @@ import { check } from '../../../electron/common/validate';
 import { transcribeFile, type TranscribeResult } from '../../../electron/cli/commands/transcribe';
 import type { DictationEvent } from '../../../electron/core/app/services';
 import { DictationController } from '../../../electron/core/dictation';
-import { compileVocabulary, spellAsListed } from '../../../electron/core/dictation/vocabulary';
+import { compileVocabulary, spellAsListed } from '../../../electron/common/vocabulary';
 import { SILENT_INPUT_MESSAGE } from '../../../electron/core/dictation/silent-input-monitor';
 import { EngineHost } from '../../../electron/core/engine/engine-host';
 import type { EngineApi } from '../../../electron/core/engine/types';

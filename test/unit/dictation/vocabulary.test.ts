@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_VOCABULARY_WORDS } from '../../../electron/common/ipc-contract';
 import { isVocabularyWord, withWords } from '../../../electron/common/replacement-rules';
 import { applyToWords, StreamingReplacer } from '../../../electron/core/dictation/replacements';
-import { compileVocabulary, spellAsListed } from '../../../electron/core/dictation/vocabulary';
+import { compileVocabulary, spellAsListed, wordsLearnedFromEdit } from '../../../electron/common/vocabulary';
 
 const terms = compileVocabulary(['Voxtral', 'Kubernetes', 'GitHub', 'iPhone', 'Claude', 'PyTorch', 'Zod', 'Mistral']);
 const spell = (heard: string) => spellAsListed(heard, terms);
@@ -105,5 +105,27 @@ describe('editing the word list', () => {
     expect(withWords([], 'x'.repeat(61))).toMatch(/too long/);
     expect(withWords(Array.from({ length: MAX_VOCABULARY_WORDS }, (_, i) => `w${i}`), 'more')).toBe(`There can be at most ${MAX_VOCABULARY_WORDS} words.`);
     expect(isVocabularyWord('Ünïcödé')).toBe(true);
+  });
+});
+
+describe('words learned from a correction', () => {
+  const learned = (before: string, after: string, listed: string[] = []) => wordsLearnedFromEdit(before, after, listed);
+
+  it('offers the words the user changed into what listing them would have written', () => {
+    expect(learned('I pushed it to github today', 'I pushed it to GitHub today')).toEqual(['GitHub']);
+    expect(learned('the voxtrel model and kubernetis', 'the Voxtral model and Kubernetes')).toEqual(['Voxtral', 'Kubernetes']);
+    expect(learned('I met paris there', 'I met Paris there')).toEqual(['Paris']); // a name mid-sentence
+    expect(learned('github and github', 'GitHub and GitHub')).toEqual(['GitHub']); // once
+    expect(learned('the voxtrel fork', 'The Voxtral fork')).toEqual(['Voxtral']); // changed side by side, the sentence's capital left
+  });
+
+  it('leaves grammar, rewrites, phrases and words already listed', () => {
+    expect(learned('the cat sat. the dog ran', 'The cat sat. The dog ran')).toEqual([]); // sentence starts
+    expect(learned('I like cats', 'I like dogs')).toEqual([]);
+    expect(learned('at the bark', 'at the park')).toEqual([]); // short: not a near miss
+    expect(learned('I use vox troll daily', 'I use Voxtral daily')).toEqual([]); // two words into one: a replacement's job
+    expect(learned('on github', 'on GitHub', ['github'])).toEqual([]);
+    expect(learned('same text', 'same text')).toEqual([]);
+    expect(learned('', 'GitHub')).toEqual([]);
   });
 });

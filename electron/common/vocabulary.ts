@@ -11,7 +11,7 @@
 // vowel or a doubled letter more or less. So "voxtrel" and "kubernetis" are corrected, "clause"
 // never becomes "Claude" (s and d sound apart).
 
-import { isVocabularyWord } from '../../common/replacement-rules';
+import { isVocabularyWord } from './replacement-rules';
 
 const VOWELS = new Set('aeiouy');
 const SOUND_CLASS: Record<string, number> = {};
@@ -115,4 +115,60 @@ export function spellAsListed(heard: string, terms: readonly VocabularyTerm[]): 
  */
 export function couldBeListed(partial: string, terms: readonly VocabularyTerm[]): boolean {
   return terms.some((t) => t.lower[0] === partial[0]);
+}
+
+const WORD_RUN = /[\p{L}\p{N}]+/gu;
+
+/** The words of `text` with where they start. */
+function wordsOf(text: string): { word: string; at: number }[] {
+  return [...text.matchAll(WORD_RUN)].map((m) => ({ word: m[0], at: m.index ?? 0 }));
+}
+
+/** Whether the word at `at` starts a sentence (the text's start, or after . ! ? or a line break). */
+function startsSentence(text: string, at: number): boolean {
+  const before = text.slice(0, at).trimEnd();
+  return before === '' || /[.!?\n]$/u.test(text.slice(0, at).replace(/[ \t"'“”‘’()]+$/u, ''));
+}
+
+/**
+ * Words the user taught by correcting a transcript (History → Edit): each word they changed into
+ * another, one for one, that listing would have written so (spellAsListed): "github" → "GitHub",
+ * "voxtrel" → "Voxtral". Not a capital the sentence's start asks for ("the" → "The"), nor a word
+ * already listed in any case. In the order of the text, each once.
+ */
+export function wordsLearnedFromEdit(before: string, after: string, listed: readonly string[]): string[] {
+  const a = wordsOf(before), b = wordsOf(after);
+  // Longest common subsequence of the words (case-sensitive), then the gaps between matches: a
+  // gap of as many words on each side is words changed one for one (others are rewrites).
+  const n = a.length, m = b.length;
+  if (n * m > 4_000_000) return []; // an entry far longer than a dictation: not worth the table
+  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i -= 1)
+    for (let j = m - 1; j >= 0; j -= 1) lcs[i][j] = a[i].word === b[j].word ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const known = new Set(listed.map((w) => w.toLowerCase()));
+  const out: string[] = [];
+  const consider = (from: { word: string; at: number }, to: { word: string; at: number }) => {
+    const lower = to.word.toLowerCase();
+    if (known.has(lower) || !isVocabularyWord(to.word)) return;
+    // Only the first letter capitalised, where a sentence starts: grammar, not a name.
+    const capitalOnly = from.word.toLowerCase() === lower && to.word.slice(1) === from.word.slice(1);
+    if (capitalOnly && startsSentence(after, to.at)) return;
+    if (spellAsListed(from.word, compileVocabulary([to.word])) !== to.word) return;
+    known.add(lower);
+    out.push(to.word);
+  };
+  let i = 0, j = 0, gi = 0, gj = 0;
+  const closeGap = () => {
+    if (i - gi === j - gj) for (let k = 0; k < i - gi; k += 1) consider(a[gi + k], b[gj + k]);
+  };
+  while (i < n && j < m) {
+    if (a[i].word === b[j].word) {
+      closeGap();
+      i += 1, j += 1, gi = i, gj = j;
+    } else if (lcs[i + 1][j] >= lcs[i][j + 1]) i += 1;
+    else j += 1;
+  }
+  i = n, j = m;
+  closeGap();
+  return out;
 }
