@@ -273,46 +273,12 @@ describe('DictationController on the real engine', () => {
     await controller.dispose();
   });
 
-  it('writes the user\'s words as listed in partials, the final and a file\'s transcript alike', async () => {
-    // A word of the (random) model's own transcript, listed in upper case: every whole-word
-    // occurrence comes out so (near misses of it too, word by word, as spellAsListed says).
-    const text = reference.text.trimStart();
-    const word = text.match(/[\p{L}\p{N}]{2,}/u)?.[0];
-    expect(word).toBeTruthy();
-    const listed = [word!.toUpperCase()];
-    const terms = compileVocabulary(listed);
-    const expected = text.replace(/[\p{L}\p{N}]+/gu, (w) => spellAsListed(w, terms) ?? w);
-    expect(expected).not.toBe(text);
-    const settings = settingsFor(tiny);
-    settings.replacements = { rules: [], words: listed };
-    const controller = new DictationController({ settings: () => settings, vad: null });
-    const { of } = record(controller);
-    await controller.start();
-    framesOf(speechSamples()).forEach((f, seq) => controller.pushAudio(f, seq));
-    const final = await controller.stop();
-    expect(final!.text).toBe(expected);
-    let shown = '';
-    for (const p of of('partial')) {
-      expect(p.text).toBe(shown + p.appended);
-      shown = p.text;
-    }
-    expect(shown).toBe(expected);
-    const { jobId } = await controller.transcribeFile(SPEECH_WAV);
-    await expect.poll(() => of('final').length, { timeout: 30_000 }).toBe(2);
-    expect(of('final')[1]).toMatchObject({ jobId, text: expected });
-    await controller.dispose();
-  });
-
-  it('applies the user\'s replacements to partials, the final and a file\'s transcript alike', async () => {
-    // A word of the (random) model's own transcript, replaced wherever it stands as a whole word.
-    const text = reference.text.trimStart();
-    const word = text.match(/[\p{L}\p{N}]{2,}/u)?.[0];
-    expect(word).toBeTruthy();
-    const whole = new RegExp(`(?<![\\p{L}\\p{N}])${word!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'giu');
-    const expected = text.replace(whole, '<W>');
-    expect(expected).not.toBe(text);
-    const settings = settingsFor(tiny);
-    settings.replacements = { rules: [{ spoken: word!.toUpperCase(), written: '<W>' }] };
+  /**
+   * One dictation of the speech fixture and one transcription of its file under `settings`: the
+   * final, the text the partials built (each partial's text = the last one's + what it appended)
+   * and the file's final all equal `expected`, and the partials carry the reference's ids.
+   */
+  async function sameTextEverywhere(settings: Settings, expected: string) {
     const controller = new DictationController({ settings: () => settings, vad: null });
     const { of } = record(controller);
     await controller.start();
@@ -330,6 +296,34 @@ describe('DictationController on the real engine', () => {
     await expect.poll(() => of('final').length, { timeout: 30_000 }).toBe(2);
     expect(of('final')[1]).toMatchObject({ jobId, text: expected });
     await controller.dispose();
+  }
+
+  it('writes the user\'s words as listed in partials, the final and a file\'s transcript alike', async () => {
+    // A word of the (random) model's own transcript, listed in upper case: every whole-word
+    // occurrence comes out so (near misses of it too, word by word, as spellAsListed says).
+    const text = reference.text.trimStart();
+    const word = text.match(/[\p{L}\p{N}]{2,}/u)?.[0];
+    expect(word).toBeTruthy();
+    const listed = [word!.toUpperCase()];
+    const terms = compileVocabulary(listed);
+    const expected = text.replace(/[\p{L}\p{N}]+/gu, (w) => spellAsListed(w, terms) ?? w);
+    expect(expected).not.toBe(text);
+    const settings = settingsFor(tiny);
+    settings.replacements = { rules: [], words: listed };
+    await sameTextEverywhere(settings, expected);
+  }, 60_000);
+
+  it('applies the user\'s replacements to partials, the final and a file\'s transcript alike', async () => {
+    // A word of the (random) model's own transcript, replaced wherever it stands as a whole word.
+    const text = reference.text.trimStart();
+    const word = text.match(/[\p{L}\p{N}]{2,}/u)?.[0];
+    expect(word).toBeTruthy();
+    const whole = new RegExp(`(?<![\\p{L}\\p{N}])${word!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'giu');
+    const expected = text.replace(whole, '<W>');
+    expect(expected).not.toBe(text);
+    const settings = settingsFor(tiny);
+    settings.replacements = { rules: [{ spoken: word!.toUpperCase(), written: '<W>' }] };
+    await sameTextEverywhere(settings, expected);
   }, 60_000);
 
   it('transcribes a WAV file with rising progress, the same ids, and a final tagged with the job', async () => {
