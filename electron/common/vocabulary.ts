@@ -126,8 +126,8 @@ function wordsOf(text: string): { word: string; at: number }[] {
 
 /** Whether the word at `at` starts a sentence (the text's start, or after . ! ? or a line break). */
 function startsSentence(text: string, at: number): boolean {
-  const before = text.slice(0, at).trimEnd();
-  return before === '' || /[.!?\n]$/u.test(text.slice(0, at).replace(/[ \t"'“”‘’()]+$/u, ''));
+  const before = text.slice(0, at).replace(/[ \t"'“”‘’()]+$/u, '');
+  return before === '' || /[.!?\n]$/u.test(before);
 }
 
 /**
@@ -137,11 +137,18 @@ function startsSentence(text: string, at: number): boolean {
  * already listed in any case. In the order of the text, each once.
  */
 export function wordsLearnedFromEdit(before: string, after: string, listed: readonly string[]): string[] {
-  const a = wordsOf(before), b = wordsOf(after);
+  let a = wordsOf(before), b = wordsOf(after);
+  // The words both texts start and end with are unchanged: an edit is usually a few words, so the
+  // table below covers only what lies between.
+  let head = 0, tail = 0;
+  while (head < a.length && head < b.length && a[head].word === b[head].word) head += 1;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail].word === b[b.length - 1 - tail].word) tail += 1;
+  a = a.slice(head, a.length - tail);
+  b = b.slice(head, b.length - tail);
   // Longest common subsequence of the words (case-sensitive), then the gaps between matches: a
   // gap of as many words on each side is words changed one for one (others are rewrites).
   const n = a.length, m = b.length;
-  if (n * m > 4_000_000) return []; // an entry far longer than a dictation: not worth the table
+  if (n * m > 1_000_000) return []; // most of a long entry rewritten: nothing to learn word by word
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i -= 1)
     for (let j = m - 1; j >= 0; j -= 1) lcs[i][j] = a[i].word === b[j].word ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);

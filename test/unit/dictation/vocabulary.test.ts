@@ -117,6 +117,9 @@ describe('words learned from a correction', () => {
     expect(learned('I met paris there', 'I met Paris there')).toEqual(['Paris']); // a name mid-sentence
     expect(learned('github and github', 'GitHub and GitHub')).toEqual(['GitHub']); // once
     expect(learned('the voxtrel fork', 'The Voxtral fork')).toEqual(['Voxtral']); // changed side by side, the sentence's capital left
+    // A long transcribed file with one word fixed: only the words between the unchanged start and end are compared.
+    const filler = Array.from({ length: 3000 }, (_, i) => `word${i}`).join(' ');
+    expect(learned(`${filler} on github ${filler}`, `${filler} on GitHub ${filler}`)).toEqual(['GitHub']);
   });
 
   it('leaves grammar, rewrites, phrases and words already listed', () => {
