@@ -11,7 +11,8 @@
 // vowel or a doubled letter more or less. So "voxtrel" and "kubernetis" are corrected, "clause"
 // never becomes "Claude" (s and d sound apart).
 
-import { isVocabularyWord } from './replacement-rules';
+import type { ReplacementRule, ReplacementSettings } from './ipc-contract';
+import { isVocabularyWord, normalizeSpoken } from './replacement-rules';
 
 const VOWELS = new Set('aeiouy');
 const SOUND_CLASS: Record<string, number> = {};
@@ -130,13 +131,21 @@ function startsSentence(text: string, at: number): boolean {
   return before === '' || /[.!?\n]$/u.test(before);
 }
 
+/** What a correction taught (History → Edit): words for the list, and phrases heard for one word. */
+export interface EditLessons {
+  words: string[];
+  replacements: ReplacementRule[];
+}
+
 /**
- * Words the user taught by correcting a transcript (History → Edit): each word they changed into
- * another, one for one, that listing would have written so (spellAsListed): "github" → "GitHub",
- * "voxtrel" → "Voxtral". Not a capital the sentence's start asks for ("the" → "The"), nor a word
- * already listed in any case. In the order of the text, each once.
+ * What the user taught by correcting a transcript: each word they changed into another, one for
+ * one, that listing would have written so (spellAsListed: "github" → "GitHub", "voxtrel" →
+ * "Voxtral"), not a capital the sentence's start asks for ("the" → "The") nor a word already
+ * listed; and each run of 2 or 3 words they joined into one that sounds like them run together
+ * ("vox troll" → "Voxtral", "git hub" → "GitHub"), as a replacement, unless one is set for those
+ * words. In the order of the text, each once.
  */
-export function wordsLearnedFromEdit(before: string, after: string, listed: readonly string[]): string[] {
+export function lessonsFromEdit(before: string, after: string, settings: Readonly<ReplacementSettings>): EditLessons {
   let a = wordsOf(before), b = wordsOf(after);
   // The words both texts start and end with are unchanged: an edit is usually a few words, so the
   // table below covers only what lies between.
@@ -145,28 +154,42 @@ export function wordsLearnedFromEdit(before: string, after: string, listed: read
   while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail].word === b[b.length - 1 - tail].word) tail += 1;
   a = a.slice(head, a.length - tail);
   b = b.slice(head, b.length - tail);
+  const lessons: EditLessons = { words: [], replacements: [] };
   // Longest common subsequence of the words (case-sensitive), then the gaps between matches: a
-  // gap of as many words on each side is words changed one for one (others are rewrites).
+  // gap of as many words on each side is words changed one for one; 2 or 3 words for one may be
+  // a phrase misheard for it; anything else is a rewrite.
   const n = a.length, m = b.length;
-  if (n * m > 1_000_000) return []; // most of a long entry rewritten: nothing to learn word by word
+  if (n * m > 1_000_000) return lessons; // most of a long entry rewritten: nothing to learn word by word
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i -= 1)
     for (let j = m - 1; j >= 0; j -= 1) lcs[i][j] = a[i].word === b[j].word ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-  const known = new Set(listed.map((w) => w.toLowerCase()));
-  const out: string[] = [];
-  const consider = (from: { word: string; at: number }, to: { word: string; at: number }) => {
+  const knownWords = new Set((settings.words ?? []).map((w) => w.toLowerCase()));
+  const knownSpoken = new Set(settings.rules.map((r) => normalizeSpoken(r.spoken)));
+  const word = (from: { word: string }, to: { word: string; at: number }) => {
     const lower = to.word.toLowerCase();
-    if (known.has(lower) || !isVocabularyWord(to.word)) return;
+    if (knownWords.has(lower) || !isVocabularyWord(to.word)) return;
     // Only the first letter capitalised, where a sentence starts: grammar, not a name.
     const capitalOnly = from.word.toLowerCase() === lower && to.word.slice(1) === from.word.slice(1);
     if (capitalOnly && startsSentence(after, to.at)) return;
     if (spellAsListed(from.word, compileVocabulary([to.word])) !== to.word) return;
-    known.add(lower);
-    out.push(to.word);
+    knownWords.add(lower);
+    lessons.words.push(to.word);
+  };
+  const phrase = (from: readonly { word: string }[], to: { word: string }) => {
+    const spoken = from.map((w) => w.word).join(' ');
+    const joined = spoken.replace(/ /g, '').toLowerCase(), target = to.word.toLowerCase();
+    if (knownSpoken.has(normalizeSpoken(spoken)) || !isVocabularyWord(to.word) || target.length < MIN_NEAR_MISS_CHARS) return;
+    if (joined[0] !== target[0] && !soundsAlike(joined[0], target[0])) return;
+    // One edit more than a single word may have: the run's own boundaries blur it.
+    const limit = allowedEdits(target.length) + 1;
+    if (mishearingDistance(joined, target, limit) > limit) return;
+    knownSpoken.add(normalizeSpoken(spoken));
+    lessons.replacements.push({ spoken, written: to.word });
   };
   let i = 0, j = 0, gi = 0, gj = 0;
   const closeGap = () => {
-    if (i - gi === j - gj) for (let k = 0; k < i - gi; k += 1) consider(a[gi + k], b[gj + k]);
+    if (i - gi === j - gj) for (let k = 0; k < i - gi; k += 1) word(a[gi + k], b[gj + k]);
+    else if (j - gj === 1 && i - gi >= 2 && i - gi <= 3) phrase(a.slice(gi, i), b[gj]);
   };
   while (i < n && j < m) {
     if (a[i].word === b[j].word) {
@@ -177,5 +200,5 @@ export function wordsLearnedFromEdit(before: string, after: string, listed: read
   }
   i = n, j = m;
   closeGap();
-  return out;
+  return lessons;
 }

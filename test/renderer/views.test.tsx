@@ -359,9 +359,9 @@ describe('renderer views against the real core', () => {
     expect(await core.call('editHistoryEntry', { id: '00000000-0000-4000-8000-000000000000', text: 'x' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 
-  it('history view: words a correction taught are offered for Your words, added in one click or declined', async () => {
+  it('history view: what a correction taught is offered (words for Your words, a phrase as a replacement), added in one click or declined', async () => {
     const meta = { model: null, backend: 'cpu', dtype: 'fp32', source: 'mic' } as const;
-    const entry = await core.history.add({ ...meta, text: 'the voxtrel fork is on github now' });
+    const entry = await core.history.add({ ...meta, text: 'the voxtrel fork is on github now, ask vox troll' });
     renderApp();
     fireEvent.click(tab('History'));
     const row = () => screen.getAllByTestId('history-entry').find((e) => e.dataset.entryId === entry.id)!;
@@ -371,18 +371,23 @@ describe('renderer views against the real core', () => {
       fireEvent.change(within(row()).getByLabelText('Transcript text'), { target: { value: text } });
       fireEvent.click(within(row()).getByRole('button', { name: 'Save' }));
     };
-    correct('The Voxtral fork is on GitHub now');
+    correct('The Voxtral fork is on GitHub now, ask Voxtral');
     const prompt = await within(row()).findByTestId('learned-words');
-    expect(within(prompt).getAllByRole('button').map((b) => b.textContent)).toEqual(['Add “Voxtral” to your words', 'Add “GitHub” to your words', 'No thanks']);
+    expect(within(prompt).getAllByRole('button').map((b) => b.textContent)).toEqual([
+      'Add “Voxtral” to your words', 'Add “GitHub” to your words', 'Write “vox troll” as “Voxtral”', 'No thanks',
+    ]);
     fireEvent.click(within(prompt).getByRole('button', { name: 'Add “GitHub” to your words' }));
     await waitFor(() => expect(core.settings.get().replacements.words).toEqual(['GitHub']));
-    await waitFor(() => expect(within(row()).getAllByRole('button', { name: /to your words$/ }).map((b) => b.textContent)).toEqual(['Add “Voxtral” to your words']));
+    fireEvent.click(within(row()).getByRole('button', { name: 'Write “vox troll” as “Voxtral”' }));
+    await waitFor(() => expect(core.settings.get().replacements.rules).toEqual([{ spoken: 'vox troll', written: 'Voxtral' }]));
+    await waitFor(() => expect(within(row()).getAllByRole('button').filter((b) => b.closest('[data-testid="learned-words"]')).map((b) => b.textContent))
+      .toEqual(['Add “Voxtral” to your words', 'No thanks']));
     fireEvent.click(within(row()).getByRole('button', { name: 'No thanks' }));
     await waitFor(() => expect(screen.queryByTestId('learned-words')).toBeNull());
-    expect(core.settings.get().replacements.words).toEqual(['GitHub']);
+    expect(core.settings.get().replacements).toEqual({ rules: [{ spoken: 'vox troll', written: 'Voxtral' }], words: ['GitHub'] });
     // A word already listed is not offered again.
-    correct('The Voxtral fork is on GitHub now.');
-    await waitFor(() => expect(core.history.get(entry.id)?.text).toBe('The Voxtral fork is on GitHub now.'));
+    correct('The Voxtral fork is on GitHub now, ask Voxtral.');
+    await waitFor(() => expect(core.history.get(entry.id)?.text).toBe('The Voxtral fork is on GitHub now, ask Voxtral.'));
     expect(screen.queryByTestId('learned-words')).toBeNull();
   });
 

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import { recordingUrl, type HistoryEntry } from '../../../electron/common/ipc-contract';
-import { wordsLearnedFromEdit } from '../../../electron/common/vocabulary';
+import { lessonsFromEdit, type EditLessons } from '../../../electron/common/vocabulary';
 import { CopyButton } from '../components/CopyButton';
 import { useAppState } from '../stores/store-context';
 import { formatDateTime, formatDuration } from './format';
 import { HistoryEntryText } from './HistoryEntryText';
-import { LearnedWordsPrompt } from './LearnedWordsPrompt';
+import { LearnedWordsPrompt, withoutLesson } from './LearnedWordsPrompt';
 
 export function HistoryView() {
   const entries = useAppState((s) => s.historyEntries);
@@ -19,14 +19,14 @@ export function HistoryView() {
   const saveSubtitles = useAppState((s) => s.saveSubtitles);
   const edit = useAppState((s) => s.editHistoryEntry);
   const [editing, setEditing] = useState<string | null>(null);
-  // Words the last correction taught (History → Edit), offered for Your words under that entry.
-  const [learned, setLearned] = useState<{ id: string; words: string[] } | null>(null);
-  const listed = useAppState((s) => s.settings?.replacements.words);
+  // What the last correction taught (History → Edit), offered under that entry.
+  const [learned, setLearned] = useState<{ id: string; lessons: EditLessons } | null>(null);
+  const replacements = useAppState((s) => s.settings?.replacements);
   const saveEdit = async (entry: HistoryEntry, text: string) => {
     const ok = await edit(entry.id, text);
     if (ok) {
-      const words = wordsLearnedFromEdit(entry.text, text, listed ?? []);
-      setLearned(words.length > 0 ? { id: entry.id, words } : null);
+      const lessons = lessonsFromEdit(entry.text, text, replacements ?? { rules: [] });
+      setLearned(lessons.words.length + lessons.replacements.length > 0 ? { id: entry.id, lessons } : null);
     }
     return ok;
   };
@@ -84,7 +84,11 @@ export function HistoryView() {
               <HistoryEntryText key={`${entry.id}:${editing === entry.id}`} entry={entry} editing={editing === entry.id}
                 onDone={() => setEditing(null)} save={(text) => saveEdit(entry, text)} />
               {learned?.id === entry.id && editing !== entry.id && (
-                <LearnedWordsPrompt words={learned.words} onDone={(words) => setLearned(words.length > 0 ? { id: entry.id, words } : null)} />
+                <LearnedWordsPrompt lessons={learned.lessons} onDismiss={() => setLearned(null)} onTaken={(taken) => setLearned((prev) => {
+                  // From the latest state: two lessons taken in quick succession both go.
+                  const lessons = prev && withoutLesson(prev.lessons, taken);
+                  return prev && lessons ? { id: prev.id, lessons } : null;
+                })} />
               )}
               {entry.audio && (
                 // preload="none": nothing is read until the user plays it.

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_VOCABULARY_WORDS } from '../../../electron/common/ipc-contract';
 import { isVocabularyWord, withWords } from '../../../electron/common/replacement-rules';
 import { applyToWords, StreamingReplacer } from '../../../electron/core/dictation/replacements';
-import { compileVocabulary, spellAsListed, wordsLearnedFromEdit } from '../../../electron/common/vocabulary';
+import { compileVocabulary, lessonsFromEdit, spellAsListed } from '../../../electron/common/vocabulary';
 
 const terms = compileVocabulary(['Voxtral', 'Kubernetes', 'GitHub', 'iPhone', 'Claude', 'PyTorch', 'Zod', 'Mistral']);
 const spell = (heard: string) => spellAsListed(heard, terms);
@@ -108,8 +108,9 @@ describe('editing the word list', () => {
   });
 });
 
-describe('words learned from a correction', () => {
-  const learned = (before: string, after: string, listed: string[] = []) => wordsLearnedFromEdit(before, after, listed);
+describe('what a correction teaches', () => {
+  const learned = (before: string, after: string, listed: string[] = []) => lessonsFromEdit(before, after, { rules: [], words: listed }).words;
+  const phrases = (before: string, after: string, rules = [] as { spoken: string; written: string }[]) => lessonsFromEdit(before, after, { rules }).replacements;
 
   it('offers the words the user changed into what listing them would have written', () => {
     expect(learned('I pushed it to github today', 'I pushed it to GitHub today')).toEqual(['GitHub']);
@@ -122,13 +123,25 @@ describe('words learned from a correction', () => {
     expect(learned(`${filler} on github ${filler}`, `${filler} on GitHub ${filler}`)).toEqual(['GitHub']);
   });
 
-  it('leaves grammar, rewrites, phrases and words already listed', () => {
+  it('leaves grammar, rewrites and words already listed', () => {
     expect(learned('the cat sat. the dog ran', 'The cat sat. The dog ran')).toEqual([]); // sentence starts
     expect(learned('I like cats', 'I like dogs')).toEqual([]);
     expect(learned('at the bark', 'at the park')).toEqual([]); // short: not a near miss
-    expect(learned('I use vox troll daily', 'I use Voxtral daily')).toEqual([]); // two words into one: a replacement's job
     expect(learned('on github', 'on GitHub', ['github'])).toEqual([]);
     expect(learned('same text', 'same text')).toEqual([]);
     expect(learned('', 'GitHub')).toEqual([]);
+  });
+
+  it('offers a run of 2 or 3 words joined into one that sounds like them as a replacement', () => {
+    expect(phrases('I use vox troll daily', 'I use Voxtral daily')).toEqual([{ spoken: 'vox troll', written: 'Voxtral' }]);
+    expect(phrases('push it to git hub now', 'push it to GitHub now')).toEqual([{ spoken: 'git hub', written: 'GitHub' }]);
+    expect(lessonsFromEdit('I use vox troll daily', 'I use Voxtral daily', { rules: [] }).words).toEqual([]);
+  });
+
+  it('leaves phrases rewritten into another word, runs too long, and phrases already replaced', () => {
+    expect(phrases('I think so', 'Maybe so')).toEqual([]);
+    expect(phrases('we went to the big city', 'we went to Boston')).toEqual([]); // 4 words for 1: a rewrite
+    expect(phrases('in the morning', 'in Manchester')).toEqual([]); // sounds nothing alike
+    expect(phrases('I use vox troll daily', 'I use Voxtral daily', [{ spoken: 'Vox  Troll', written: 'VX' }])).toEqual([]);
   });
 });
