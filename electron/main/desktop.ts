@@ -2,13 +2,13 @@
 // the overlay, all following the core. The pieces live in electron/core/coordinator (plain Node)
 // and electron/main/{tray,overlay}.ts; this file only connects them to AppCore and Electron.
 
-import { clipboard, globalShortcut, screen, shell, systemPreferences } from 'electron';
+import { clipboard, ClipboardItem, globalShortcut, screen, shell, systemPreferences } from 'electron';
 import type { DesktopStatus, ViewName } from '../common/ipc-contract';
 import type { AppCore } from '../core/app/app-core';
 import { DictateAnywhere, dictationPortFrom, routeVoiceActivity, type CoordinatorSnapshot } from '../core/coordinator';
 import { hotkeyLabels, PortalShortcuts, type HotkeyStatus, type PasteLastStatus } from '../core/hotkey';
 import { linuxSession } from '../core/insertion';
-import type { ElectronClipboardLike } from '../core/insertion';
+import type { ElectronClipboardApi } from '../core/insertion';
 import { Overlay } from './overlay';
 import { AppTray, trayStateOf, type TrayState } from './tray';
 
@@ -42,7 +42,7 @@ export class Desktop {
         port: dictationPortFrom(core.dictation),
         settings: () => core.settings.get(),
         globalShortcut,
-        electronClipboard: syncClipboard(),
+        electronClipboard: electronClipboard(),
         accessibilityTrusted: process.platform === 'darwin' ? () => systemPreferences.isTrustedAccessibilityClient(false) : undefined,
         // Wayland: hold-to-talk through the desktop portal (globalShortcut there hands on presses only).
         portal: process.platform === 'linux' && linuxSession(process.env) === 'wayland' ? () => PortalShortcuts.connect() : undefined,
@@ -172,15 +172,9 @@ function hotkeyState(status: HotkeyStatus | null, pasteLast: PasteLastStatus | n
   };
 }
 
-/**
- * Electron's clipboard when it still has the synchronous API the inserter snapshots with; Electron
- * 45's typings only declare the async W3C-style one, so check at run time and otherwise let the
- * inserter use the system tools (xclip and friends).
- */
-function syncClipboard(): ElectronClipboardLike | undefined {
-  const candidate = clipboard as unknown as Partial<Record<keyof ElectronClipboardLike, unknown>>;
-  const needed: (keyof ElectronClipboardLike)[] = ['availableFormats', 'readText', 'readHTML', 'readRTF', 'readImage', 'readBuffer', 'write', 'writeBuffer', 'writeText', 'clear'];
-  return needed.every((name) => typeof candidate[name] === 'function') ? (clipboard as unknown as ElectronClipboardLike) : undefined;
+/** Electron's clipboard (the W3C-shaped one of Electron 44+) and its item class, for the inserter. */
+function electronClipboard(): ElectronClipboardApi {
+  return { clipboard, makeItem: (payloads) => new ClipboardItem(payloads) };
 }
 
 function createTray(options: DesktopOptions, desk: DictateAnywhere | null, log: (message: string, err?: unknown) => void): AppTray | null {

@@ -11,7 +11,7 @@ import {
   type ProbeResult,
 } from '../hotkey';
 import {
-  ClipboardLender, detectPlatformInsertion, DictationSpacing, RETURN_AFTER_MS, Inserter, NodeCommandRunner, type CommandRunner, type ElectronClipboardLike, type PlatformInsertion,
+  ClipboardLender, detectPlatformInsertion, DictationSpacing, RETURN_AFTER_MS, Inserter, NodeCommandRunner, type CommandRunner, type ElectronClipboardApi, type PlatformInsertion,
 } from '../insertion';
 import { DictationCoordinator } from './coordinator';
 import type { DictationPort, PartialUpdate } from './types';
@@ -79,7 +79,7 @@ export interface DictateAnywhereOptions {
   port: DictationPort;
   settings: () => DictateAnywhereSettings;
   globalShortcut?: GlobalShortcutLike;
-  electronClipboard?: ElectronClipboardLike;
+  electronClipboard?: ElectronClipboardApi;
   accessibilityTrusted?: () => boolean;
   runner?: CommandRunner;
   platform?: NodeJS.Platform;

@@ -63,8 +63,11 @@ export class ClipboardLender {
     const open = this.loans.get(selection);
     if (open?.timer) clearTimeout(open.timer);
     // Someone copied since our last offer: theirs is the content to give back, not the old one.
-    const continued = open && open.offer.holdsClipboard() ? open : null;
-    if (open && !continued) this.close(selection);
+    const held = open ? await open.offer.holdsClipboard().catch(() => false) : false;
+    const stillOpen = open && this.loans.get(selection) === open; // not given back meanwhile
+    const continued = stillOpen && held ? open : null;
+    if (stillOpen && !continued) this.close(selection);
+    if (open && !stillOpen) await this.returning.get(selection);
     const snapshot = continued ? continued.snapshot : await store.snapshot();
     let offer: ClipboardOffer;
     try {
@@ -105,10 +108,18 @@ export class ClipboardLender {
   private giveBack(selection: Selection): Promise<void> {
     const loan = this.loans.get(selection);
     if (!loan) return this.returning.get(selection) ?? Promise.resolve();
-    const ours = loan.offer.holdsClipboard();
-    this.close(selection);
-    if (!ours) return Promise.resolve();
-    const done = loan.store.restore(loan.snapshot).catch(this.onReturnFailed).finally(() => {
+    // Out of the map at once, so a second give-back or a new loan waits on this one.
+    if (loan.timer) clearTimeout(loan.timer);
+    this.loans.delete(selection);
+    const done = (async () => {
+      let ours = false;
+      try {
+        ours = await loan.offer.holdsClipboard();
+      } finally {
+        loan.offer.release();
+      }
+      if (ours) await loan.store.restore(loan.snapshot);
+    })().catch(this.onReturnFailed).finally(() => {
       if (this.returning.get(selection) === done) this.returning.delete(selection);
     });
     this.returning.set(selection, done);

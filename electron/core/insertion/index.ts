@@ -5,7 +5,7 @@ export { Inserter, type InserterOptions } from './inserter';
 export { LiveTyper, LiveTypingError, settledPrefix, commonPrefixLength } from './live-typer';
 export { pasteText, type PasteReport } from './paste';
 export { detectPlatformInsertion, linuxSession, type PlatformOptions } from './platform';
-export { ElectronClipboardStore, combineClipboards, type ElectronClipboardLike } from './electron-clipboard';
+export { ElectronClipboardStore, combineClipboards, passThroughMarkers, type ElectronClipboardApi, type ElectronClipboardLike } from './electron-clipboard';
 export { XclipClipboardStore } from './xclip-clipboard';
 export { XdotoolKeys } from './xdotool-keys';
 export { isTerminal, parseWmClass } from './terminals';

@@ -2,7 +2,7 @@
 
 import { ClipboardLender } from './clipboard-loan';
 import type { CommandRunner } from './command-runner';
-import { combineClipboards, ElectronClipboardStore, type ElectronClipboardLike } from './electron-clipboard';
+import { combineClipboards, ElectronClipboardStore, type ElectronClipboardApi } from './electron-clipboard';
 import { AppleScriptKeys, MACOS_ACCESSIBILITY_MESSAGE } from './macos';
 import { pasteText } from './paste';
 import { InsertionError, type ClipboardStore, type KeystrokeAudit, type PlatformInsertion } from './types';
@@ -15,8 +15,8 @@ export interface PlatformOptions {
   runner: CommandRunner;
   platform?: NodeJS.Platform;
   env?: NodeJS.ProcessEnv;
-  /** Electron's clipboard, when running inside the app. */
-  electronClipboard?: ElectronClipboardLike;
+  /** Electron's clipboard and its item class, when running inside the app. */
+  electronClipboard?: ElectronClipboardApi;
   /** macOS: systemPreferences.isTrustedAccessibilityClient(false). */
   accessibilityTrusted?: () => boolean;
   /** The global key hook's view of typed keys (X11), so keys that became shortcuts are retyped. */
@@ -41,7 +41,7 @@ export function detectPlatformInsertion(options: PlatformOptions): PlatformInser
   const platform = options.platform ?? process.platform;
   const env = options.env ?? process.env;
   const lender = options.clipboardLender ?? new ClipboardLender();
-  const electronStore = options.electronClipboard ? new ElectronClipboardStore(options.electronClipboard) : null;
+  const electronStore = options.electronClipboard ? new ElectronClipboardStore(options.electronClipboard, platform) : null;
   const electron = electronStore ? lender.lent('clipboard', electronStore) : null;
 
   if (platform === 'darwin') {

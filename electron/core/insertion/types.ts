@@ -145,7 +145,7 @@ export interface ClipboardOffer {
   /** Stops offering (restore() takes the selection over anyway). */
   release(): void;
   /** Whether our text is still what the clipboard holds (no one has copied since). */
-  holdsClipboard(): boolean;
+  holdsClipboard(): Promise<boolean>;
 }
 
 export interface ClipboardStore {

@@ -7,7 +7,7 @@
 //
 // Limit: one xclip process serves one format, so restore keeps the most useful format (text if
 // there was any, otherwise the first other format, e.g. image/png) and lists the rest as dropped.
-// In the Electron app, ElectronClipboardStore snapshots and restores every standard format.
+// In the Electron app, ElectronClipboardStore snapshots and restores every format.
 
 import { CommandError, type CommandRunner } from './command-runner';
 import type { ClipboardOffer, ClipboardSnapshot, ClipboardStore, ReadReceipt } from './types';
@@ -110,7 +110,7 @@ export class XclipClipboardStore implements ClipboardStore {
         return 'read';
       },
       // xclip exits when another client takes the selection (or when it is killed).
-      holdsClipboard: () => !exited,
+      holdsClipboard: async () => !exited,
       release: () => {
         const timer = setTimeout(() => server.kill(), this.releaseGraceMs);
         timer.unref?.();

@@ -42,6 +42,29 @@ describe('ClipboardLender', () => {
     expect(clipboard.content).toBe('previous');
   });
 
+  it('a paste that comes while the give-back is still asking whom the clipboard holds waits for the old content to return, then snapshots that', async () => {
+    const clipboard = new FakeClipboard();
+    const keys = app(clipboard);
+    const lender = new ClipboardLender(1000);
+    const stores = { clipboard: lender.lent('clipboard', clipboard) };
+    await pasteText('first', keys, stores);
+    // Electron's clipboard answers asynchronously: the check outlasts the next paste's start.
+    const offerOf = clipboard.offer.bind(clipboard);
+    clipboard.offer = async (text) => {
+      const offer = await offerOf(text);
+      return { ...offer, holdsClipboard: () => new Promise<boolean>((resolve) => setTimeout(() => resolve(clipboard.content === text), 50)) };
+    };
+    await pasteText(' second', keys, stores);
+    await vi.advanceTimersByTimeAsync(1000); // the give-back starts its 50 ms check
+    const third = pasteText(' third', keys, stores);
+    await vi.advanceTimersByTimeAsync(50);
+    await third;
+    await vi.advanceTimersByTimeAsync(1050);
+    expect(keys.text).toBe('first second third');
+    expect(clipboard.content).toBe('previous');
+    expect(clipboard.log.filter((entry) => entry === 'snapshot' || entry === 'restore')).toEqual(['snapshot', 'restore', 'snapshot', 'restore']);
+  });
+
   it('whoever copies during the loan wins: no give-back over their copy, and the next paste gives theirs back', async () => {
     const clipboard = new FakeClipboard();
     const keys = app(clipboard);

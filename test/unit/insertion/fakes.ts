@@ -49,7 +49,7 @@ export class FakeClipboard implements ClipboardStore {
       markChord: () => { this.log.push('mark'); },
       waitForRead: async () => { this.log.push('wait'); return this.receipt; },
       release: () => { this.log.push('release'); },
-      holdsClipboard: () => this.content === text,
+      holdsClipboard: async () => this.content === text,
     };
   }
   async writeText(text: string): Promise<void> { this.log.push(`write:${text}`); this.content = text; }

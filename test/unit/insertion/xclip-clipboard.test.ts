@@ -78,12 +78,12 @@ describe('XclipClipboardStore', () => {
     const served = runner.served[0];
     served.lines('  Waiting for selection request number 1');
     const offer = await offerPromise;
-    expect(offer.holdsClipboard()).toBe(true);
+    expect(await offer.holdsClipboard()).toBe(true);
     offer.release();
     served.exit();
     await new Promise((r) => setTimeout(r, 60));
     expect(served.killed).toBe(false);
-    expect(offer.holdsClipboard()).toBe(false); // someone else owns the clipboard now
+    expect(await offer.holdsClipboard()).toBe(false); // someone else owns the clipboard now
   });
 
   it('a read before the chord (a clipboard manager) is not taken for the target reading it', async () => {
