@@ -172,8 +172,12 @@ function hotkeyState(status: HotkeyStatus | null, pasteLast: PasteLastStatus | n
   };
 }
 
-/** Electron's clipboard (the W3C-shaped one of Electron 44+) and its item class, for the inserter. */
-function electronClipboard(): ElectronClipboardApi {
+/**
+ * Electron's clipboard (the W3C-shaped one of Electron 44+) and its item class, for the inserter;
+ * checked at run time, so an Electron without them leaves insertion saying what is missing.
+ */
+function electronClipboard(): ElectronClipboardApi | undefined {
+  if (typeof clipboard?.read !== 'function' || typeof ClipboardItem !== 'function') return undefined;
   return { clipboard, makeItem: (payloads) => new ClipboardItem(payloads) };
 }
 

@@ -1,6 +1,7 @@
-// Which permission requests the app grants: the microphone, audio only, to its own pages. The
-// renderer never needs the camera, location, notifications or anything else, so all of those
-// are refused, and so is any request from a page that is not the app's.
+// Which permission requests the app grants to its own pages: the microphone, audio only, and
+// writing text to the clipboard (History's Copy, through navigator.clipboard). The renderer never
+// needs the camera, location, notifications, reading the clipboard or anything else, so all of
+// those are refused, and so is any request from a page that is not the app's.
 
 import { isAppUrl } from './app-origin';
 
@@ -13,7 +14,8 @@ export interface PermissionQuery {
 }
 
 export function isPermissionAllowed(query: PermissionQuery): boolean {
-  if (query.permission !== 'media') return false;
   if (!isAppUrl(query.requestingUrl)) return false;
+  if (query.permission === 'clipboard-sanitized-write') return true;
+  if (query.permission !== 'media') return false;
   return query.mediaTypes.length > 0 && query.mediaTypes.every((type) => type === 'audio');
 }

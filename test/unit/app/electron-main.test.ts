@@ -63,7 +63,7 @@ describe('Electron main process (electron replaced by a recording fake)', () => 
     expect(window.loadedUrl).toBe(APP_PAGE);
   });
 
-  it('grants only the microphone, audio only, and only to the app page', () => {
+  it('grants only the microphone (audio only) and writing to the clipboard, and only to the app page', () => {
     const request = h.fake.sessionState.permissionRequest!;
     const decide = (permission: string, requestingUrl: string, mediaTypes?: string[]) => {
       let granted: boolean | undefined;
@@ -76,7 +76,9 @@ describe('Electron main process (electron replaced by a recording fake)', () => 
     expect(decide('media', 'https://evil.example/', ['audio'])).toBe(false);
     expect(decide('media', 'app://voxtral.evil/index.html', ['audio'])).toBe(false);
     expect(decide('media', 'file:///tmp/index.html', ['audio'])).toBe(false);
-    for (const other of ['geolocation', 'notifications', 'camera', 'clipboard-read', 'midi', 'openExternal', 'fullscreen']) {
+    expect(decide('clipboard-sanitized-write', APP_PAGE)).toBe(true); // History's Copy
+    expect(decide('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
+    for (const other of ['geolocation', 'notifications', 'camera', 'clipboard-read', 'deprecated-sync-clipboard-read', 'midi', 'openExternal', 'fullscreen']) {
       expect(decide(other, APP_PAGE), other).toBe(false);
     }
     const checkPermission = h.fake.sessionState.permissionCheck!;
