@@ -5,7 +5,7 @@
 //
 // Two more runs use the real native engine (the tiny packed reference model) instead of the replay.
 //
-// Needs: Xvfb, openbox, xdotool, xclip, xprop, setxkbmap, chromium, xterm (see .ci/run) and the
+// Needs: Xvfb, openbox, xdotool, xclip, xprop, setxkbmap, chromium, xterm (see .ci/run), vxd-x11-offer and the
 // built engine addon.
 
 import { spawn } from 'node:child_process';
@@ -17,7 +17,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { AppInsertionRule, HotkeyMode, InsertionMode } from '../../electron/common/ipc-contract';
 import { DictationCoordinator, type CoordinatorState, type DictationPort } from '../../electron/core/coordinator';
 import { HotkeyService, loadUiohook, OWN_INPUT_SETTLE_MS, probeHook } from '../../electron/core/hotkey';
-import { detectPlatformInsertion, DictationSpacing, Inserter, LiveTyper, NodeCommandRunner, XdotoolKeys, type KeystrokeAudit, type PlatformInsertion } from '../../electron/core/insertion';
+import { detectPlatformInsertion, DictationSpacing, Inserter, LiveTyper, NodeCommandRunner, X11_OFFER_HELPER, XdotoolKeys, type KeystrokeAudit, type PlatformInsertion } from '../../electron/core/insertion';
 import { loadModel, type EngineModel } from '../../native-models/js/engine';
 import { pack } from '../../native-models/js/pack/pack';
 import { readWavFile } from '../../native-models/js/audio/load-audio';
@@ -184,8 +184,10 @@ beforeAll(async () => {
     platform: 'linux',
   });
   runner = new NodeCommandRunner(x.env);
-  platform = detectPlatformInsertion({ runner, env: x.env, platform: 'linux', keystrokeAudit: hotkeys.keystrokes });
-  expect(platform.available).toBe(true);
+  // As the app ships it: pastes are offered through vxd-x11-offer (built with the engine).
+  const x11OfferHelper = path.resolve(__dirname, '../..', X11_OFFER_HELPER);
+  platform = detectPlatformInsertion({ runner, env: x.env, platform: 'linux', keystrokeAudit: hotkeys.keystrokes, x11OfferHelper });
+  expect(platform.available && platform.description).toBe('X11 (xdotool, xclip, vxd-x11-offer)');
   // As DictateAnywhere wires it: live typing waits while the user holds modifiers, and while the
   // hotkey's key is down (its grab takes every key).
   const inserter = new Inserter({

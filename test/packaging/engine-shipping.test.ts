@@ -3,8 +3,8 @@
 // beside cmake-js' intermediate files, exactly where cmake-js puts the real ones. The package must
 // carry the addon and the backend unpacked (loadable by Node and by the addon's own dlopen), and none
 // of the build debris. A CPU-only build (no backend library) must still package.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,8 @@ function buildStandInEngine(dir: string, withCuda: boolean): void {
   if (withCuda) {
     writeFileSync(path.join(dir, 'backend.c'), BACKEND_SOURCE);
     execFileSync('cc', ['-shared', '-fPIC', path.join(dir, 'backend.c'), '-o', path.join(dir, 'libvxd_backend_cuda.so')]);
+    // The full build has libX11's headers, so its X11 paste offer helper too (the real one).
+    execFileSync('cc', ['-O2', path.join(repoRoot, 'native-models/desktop/x11_offer.c'), '-o', path.join(dir, 'vxd-x11-offer'), '-lX11']);
   }
   writeFileSync(path.join(dir, 'CMakeFiles/vxd_addon.dir/addon.o'), 'object file');
   writeFileSync(path.join(dir, 'vxd_addon.exp'), 'export list');
@@ -84,8 +86,8 @@ describe.each([
     shipped = openAsar(path.join(unpackedDir, 'resources/app.asar')).entries.filter((e) => e.path.startsWith(`${ENGINE_DIR}/`));
   }, 180_000);
 
-  it('carries the addon and the backend libraries, unpacked, and no build debris', () => {
-    const expected = withCuda ? ['libvxd_backend_cuda.so', 'vxd_addon.node'] : ['vxd_addon.node'];
+  it('carries the addon, the backend libraries and the X11 offer helper, unpacked, and no build debris', () => {
+    const expected = withCuda ? ['libvxd_backend_cuda.so', 'vxd-x11-offer', 'vxd_addon.node'] : ['vxd_addon.node'];
     expect(shipped.map((e) => e.path.slice(ENGINE_DIR.length + 1)).sort()).toEqual(expected);
     expect(shipped.every((e) => e.unpacked)).toBe(true);
     expect(listFiles(unpackedEngine).sort()).toEqual(expected);
@@ -99,6 +101,14 @@ describe.each([
     const probed = execFileSync(process.execPath, ['-e', 'console.log(require(process.argv[1]).probeCuda())', addon], { encoding: 'utf8' });
     // 7: the backend library was found beside the addon; -1: no backend shipped, CPU only.
     expect(Number(probed.trim())).toBe(withCuda ? 7 : -1);
+  });
+
+  it.runIf(withCuda)('the X11 offer helper stays a program that runs from app.asar.unpacked', () => {
+    const helper = path.join(unpackedEngine, 'vxd-x11-offer');
+    expect(statSync(helper).mode & 0o111).not.toBe(0);
+    const run = spawnSync(helper, ['-no-such-option'], { encoding: 'utf8', input: '' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^usage: vxd-x11-offer/);
   });
 
   it('links only against Node-API, so the one build runs in any Electron version', () => {

@@ -80,6 +80,8 @@ export interface DictateAnywhereOptions {
   settings: () => DictateAnywhereSettings;
   globalShortcut?: GlobalShortcutLike;
   electronClipboard?: ElectronClipboardApi;
+  /** X11: the offer helper the app ships (PlatformOptions.x11OfferHelper). */
+  x11OfferHelper?: string | null;
   accessibilityTrusted?: () => boolean;
   runner?: CommandRunner;
   platform?: NodeJS.Platform;
@@ -120,7 +122,8 @@ export class DictateAnywhere {
     const env = options.env ?? process.env;
     const runner = options.runner ?? new NodeCommandRunner(env);
     this.detect = () => detectPlatformInsertion({
-      runner, platform, env, electronClipboard: options.electronClipboard, accessibilityTrusted: options.accessibilityTrusted,
+      runner, platform, env, electronClipboard: options.electronClipboard, x11OfferHelper: options.x11OfferHelper,
+      accessibilityTrusted: options.accessibilityTrusted,
       keystrokeAudit: this.hotkeys.keystrokes, clipboardLender: this.clipboardLender,
     });
     // Live typing waits while the user holds modifiers (a chord's letters would be shortcuts), and

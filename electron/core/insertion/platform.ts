@@ -8,7 +8,7 @@ import { pasteText } from './paste';
 import { InsertionError, type ClipboardStore, type KeystrokeAudit, type PlatformInsertion } from './types';
 import { WtypeKeys, YdotoolKeys, waylandMissing } from './wayland';
 import { SendKeysInjector } from './windows';
-import { XclipClipboardStore } from './xclip-clipboard';
+import { RELEASE_GRACE_MS, XclipClipboardStore } from './xclip-clipboard';
 import { XdotoolKeys } from './xdotool-keys';
 
 export interface PlatformOptions {
@@ -17,6 +17,8 @@ export interface PlatformOptions {
   env?: NodeJS.ProcessEnv;
   /** Electron's clipboard and its item class, when running inside the app. */
   electronClipboard?: ElectronClipboardApi;
+  /** X11: the path of the offer helper (vxd-x11-offer), when the app has one; else xclip offers. */
+  x11OfferHelper?: string | null;
   /** macOS: systemPreferences.isTrustedAccessibilityClient(false). */
   accessibilityTrusted?: () => boolean;
   /** The global key hook's view of typed keys (X11), so keys that became shortcuts are retyped. */
@@ -73,7 +75,8 @@ export function detectPlatformInsertion(options: PlatformOptions): PlatformInser
   }
 
   const missingTools = ['xdotool', 'xclip'].filter((tool) => !runner.has(tool));
-  const xclip: ClipboardStore | null = runner.has('xclip') ? new XclipClipboardStore(runner) : null;
+  const helper = options.x11OfferHelper ?? null;
+  const xclip: ClipboardStore | null = runner.has('xclip') ? new XclipClipboardStore(runner, 'clipboard', RELEASE_GRACE_MS, helper) : null;
   if (missingTools.length > 0) {
     return {
       available: false,
@@ -83,11 +86,11 @@ export function detectPlatformInsertion(options: PlatformOptions): PlatformInser
   }
   const clipboard = lender.lent('clipboard', electronStore && xclip ? combineClipboards(electronStore, xclip) : (xclip as ClipboardStore));
   // xterm and rxvt paste PRIMARY only; it is borrowed and given back the same way.
-  const primary = lender.lent('primary', new XclipClipboardStore(runner, 'primary'));
+  const primary = lender.lent('primary', new XclipClipboardStore(runner, 'primary', RELEASE_GRACE_MS, helper));
   const keys: XdotoolKeys = new XdotoolKeys(runner, async (text) => {
     const report = await pasteText(text, keys, { clipboard, primary });
     // Not read means not inserted: fail, so live typing falls back instead of losing the piece.
     if (report.receipt === 'timeout') throw new InsertionError(`the app did not take the pasted characters "${text}"`);
   }, options.keystrokeAudit ?? null);
-  return { available: true, keys, clipboard, primary, description: 'X11 (xdotool, xclip)' };
+  return { available: true, keys, clipboard, primary, description: helper ? 'X11 (xdotool, xclip, vxd-x11-offer)' : 'X11 (xdotool, xclip)' };
 }

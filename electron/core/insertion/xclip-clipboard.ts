@@ -5,12 +5,52 @@
 // the target app has actually read our text and can restore the old clipboard without racing it
 // (the failure behind "the old clipboard got pasted" in other apps).
 //
+// Where the app ships `vxd-x11-offer` (native-models/desktop/x11_offer.c) the offer goes through
+// it instead: it serves the text with KDE's pass-through hint beside it (pass-through.ts), which
+// xclip's one target cannot, and reports reads of the text alone. If it cannot make the offer
+// (no display, text too large for one transfer, a broken binary), xclip makes it.
+//
 // Limit: one xclip process serves one format, so restore keeps the most useful format (text if
 // there was any, otherwise the first other format, e.g. image/png) and lists the rest as dropped.
 // In the Electron app, ElectronClipboardStore snapshots and restores every format.
 
 import { CommandError, type CommandRunner } from './command-runner';
+import { passThroughMarkers } from './pass-through';
 import type { ClipboardOffer, ClipboardSnapshot, ClipboardStore, ReadReceipt } from './types';
+
+/** Where the build puts the offer helper, beside the addon (repository- or app-relative). */
+export const X11_OFFER_HELPER = 'native-models/build/Release/vxd-x11-offer';
+
+/** The process that serves an offer, and what its output lines mean. */
+interface OfferServer {
+  name: string;
+  file: string;
+  args: string[];
+  /** A fresh reader of its lines: 'owning' once the selection is ours, 'read' per read of the text. */
+  lines(): (line: string) => 'owning' | 'read' | null;
+}
+
+function xclipServer(selection: string): OfferServer {
+  return {
+    name: 'xclip',
+    file: 'xclip',
+    args: ['-selection', selection, '-verbose', '-i', '-t', 'UTF8_STRING'],
+    lines: () => {
+      let seen = 0; // the first "number 1" line means "now owning, nothing served yet"
+      return (line) => (/Waiting for selection request number \d+/.test(line) ? (++seen === 1 ? 'owning' : 'read') : null);
+    },
+  };
+}
+
+function helperServer(helper: string, selection: string): OfferServer {
+  const hints = passThroughMarkers('linux').flatMap(({ format, payload }) => (typeof payload === 'string' ? ['-hint', `${format}=${payload}`] : []));
+  return {
+    name: 'vxd-x11-offer',
+    file: helper,
+    args: ['-selection', selection, ...hints],
+    lines: () => (line) => (line === 'owning' ? 'owning' : line.startsWith('served ') ? 'read' : null),
+  };
+}
 
 /** Targets that describe the selection rather than hold its content. */
 const META_TARGETS = new Set([
@@ -36,8 +76,11 @@ interface XclipSnapshot extends ClipboardSnapshot {
 
 export class XclipClipboardStore implements ClipboardStore {
   readonly name = 'xclip';
+  private helperFailed = false;
+
+  /** `offerHelper`: the path of vxd-x11-offer, which makes offers where it can. */
   constructor(private readonly runner: CommandRunner, private readonly selection = 'clipboard',
-    private readonly releaseGraceMs = RELEASE_GRACE_MS) {}
+    private readonly releaseGraceMs = RELEASE_GRACE_MS, private readonly offerHelper: string | null = null) {}
 
   async snapshot(): Promise<XclipSnapshot> {
     const listing = await this.runner.run('xclip', ['-selection', this.selection, '-o', '-t', 'TARGETS'], { timeoutMs: 2000 });
@@ -60,16 +103,31 @@ export class XclipClipboardStore implements ClipboardStore {
   }
 
   async offer(text: string): Promise<ClipboardOffer> {
-    const server = this.runner.serve('xclip', ['-selection', this.selection, '-verbose', '-i', '-t', 'UTF8_STRING'], text);
-    let served = -1; // the first "number 1" line means "now owning, nothing served yet"
+    if (this.offerHelper && !this.helperFailed) {
+      try {
+        return await this.serveOffer(text, helperServer(this.offerHelper, this.selection));
+      } catch {
+        this.helperFailed = true; // xclip makes this store's offers; it says so if it cannot either
+      }
+    }
+    return this.serveOffer(text, xclipServer(this.selection));
+  }
+
+  private async serveOffer(text: string, spec: OfferServer): Promise<ClipboardOffer> {
+    const server = this.runner.serve(spec.file, spec.args, text);
+    const lineMeaning = spec.lines();
+    let served = -1; // -1 until the selection is ours, then the reads of the text
     let servedAtChord = 0;
     let readAt = 0;
     const waiters = new Set<() => void>();
     let exited = false;
     server.onLine((line) => {
-      if (!/Waiting for selection request number \d+/.test(line)) return;
-      served += 1;
-      if (served > 0) readAt = Date.now();
+      const meaning = lineMeaning(line);
+      if (meaning === 'owning') served = Math.max(served, 0);
+      else if (meaning === 'read') {
+        served = Math.max(served, 0) + 1;
+        readAt = Date.now();
+      } else return;
       for (const w of waiters) w();
     });
     void server.exited.then(() => {
@@ -92,7 +150,7 @@ export class XclipClipboardStore implements ClipboardStore {
     const owning = await until(() => served >= 0 || exited, OWNERSHIP_TIMEOUT_MS);
     if (!owning || served < 0) {
       server.kill();
-      throw new CommandError('xclip could not take the clipboard (is DISPLAY set and the X server reachable?)');
+      throw new CommandError(`${spec.name} could not take the clipboard (is DISPLAY set and the X server reachable?)`);
     }
     return {
       markChord: () => { servedAtChord = Math.max(0, served); },

@@ -118,4 +118,33 @@ describe('XclipClipboardStore', () => {
     runner.served[0].exit();
     await expect(offerPromise).rejects.toThrow(/could not take the clipboard/);
   });
+
+  it('with the offer helper: the hint goes with the text, and a helper that cannot offer hands this store’s offers to xclip', async () => {
+    const runner = new FakeRunner();
+    const store = new XclipClipboardStore(runner, 'primary', 30, '/app/vxd-x11-offer');
+    const first = store.offer('é');
+    await Promise.resolve();
+    const helper = runner.served[0];
+    expect(helper).toMatchObject({ file: '/app/vxd-x11-offer', args: ['-selection', 'primary', '-hint', 'x-kde-passwordManagerHint=secret'], input: 'é' });
+    helper.lines('owning');
+    const offer = await first;
+    offer.markChord();
+    const receipt = offer.waitForRead(1000);
+    helper.lines('served UTF8_STRING');
+    expect(await receipt).toBe('read');
+    offer.release();
+
+    const second = store.offer('ü');
+    await Promise.resolve();
+    runner.served[1].exit(); // e.g. the text does not fit one transfer
+    await new Promise((r) => setTimeout(r, 0));
+    expect(runner.served[2]).toMatchObject({ file: 'xclip', args: ['-selection', 'primary', '-verbose', '-i', '-t', 'UTF8_STRING'], input: 'ü' });
+    runner.served[2].lines('  Waiting for selection request number 1');
+    await second;
+    const third = store.offer('ß');
+    await Promise.resolve();
+    expect(runner.served[3].file).toBe('xclip'); // not asked again
+    runner.served[3].lines('  Waiting for selection request number 1');
+    await third;
+  });
 });
