@@ -77,7 +77,7 @@ export class ElectronClipboardStore implements ClipboardStore {
           dropped.push(`${type} (unreadable: ${err instanceof Error ? err.message : String(err)})`);
           continue;
         }
-        if (payload instanceof Blob) {
+        if (isBlobLike(payload)) {
           if (bytes + payload.size > MAX_SNAPSHOT_BYTES) {
             dropped.push(`${type} (the clipboard holds more than ${MAX_SNAPSHOT_BYTES} bytes)`);
             continue;
@@ -115,6 +115,11 @@ export class ElectronClipboardStore implements ClipboardStore {
     if (items.length > 0) await this.api.clipboard.write(items.map((item) => this.api.makeItem(item)));
     else await this.api.clipboard.clear();
   }
+}
+
+/** By shape, not `instanceof`: Electron's Blob need not be this realm's class. */
+function isBlobLike(payload: Blob | ClipboardBookmarkLike): payload is Blob {
+  return typeof (payload as Blob).arrayBuffer === 'function' && typeof (payload as Blob).size === 'number';
 }
 
 function osFormatName(type: string): string | null {
