@@ -7,6 +7,7 @@ import { AppleScriptKeys, MACOS_ACCESSIBILITY_MESSAGE } from './macos';
 import { pasteText } from './paste';
 import { InsertionError, type ClipboardStore, type KeystrokeAudit, type PlatformInsertion } from './types';
 import { WtypeKeys, YdotoolKeys, waylandMissing } from './wayland';
+import { WlClipboardStore } from './wl-clipboard';
 import { SendKeysInjector } from './windows';
 import { RELEASE_GRACE_MS, XclipClipboardStore } from './xclip-clipboard';
 import { XdotoolKeys } from './xdotool-keys';
@@ -31,6 +32,9 @@ export interface PlatformOptions {
 }
 
 export type LinuxSession = 'x11' | 'wayland' | 'none';
+
+export const WL_CLIPBOARD_MISSING = 'Pasting into other apps on Wayland needs wl-clipboard (e.g. `sudo apt install wl-clipboard`): '
+  + 'an app in the background cannot set the clipboard itself there.';
 
 export function linuxSession(env: NodeJS.ProcessEnv): LinuxSession {
   if (env.WAYLAND_DISPLAY || env.XDG_SESSION_TYPE === 'wayland') return 'wayland';
@@ -66,12 +70,16 @@ export function detectPlatformInsertion(options: PlatformOptions): PlatformInser
   }
   if (session === 'wayland') {
     const desktop = env.XDG_CURRENT_DESKTOP ?? '';
+    // The app is in the background while the user dictates: only wl-clipboard reaches the
+    // clipboard then (wl-clipboard.ts), not Electron's.
+    const wl = runner.has('wl-copy') && runner.has('wl-paste') ? lender.lent('clipboard', new WlClipboardStore(runner)) : null;
     const missing = waylandMissing((tool) => runner.has(tool), desktop);
-    if (missing) return { available: false, reason: missing, clipboard: electron };
-    if (!electron) return { available: false, reason: 'On Wayland the clipboard is reached through the app (Electron).', clipboard: null };
+    // Without wl-clipboard nothing reaches the clipboard from the background: say so, not "it is on the clipboard".
+    if (!wl) return { available: false, reason: [WL_CLIPBOARD_MISSING, missing].filter(Boolean).join(' '), clipboard: null };
+    if (missing) return { available: false, reason: `${missing} Until then the text is left on the clipboard.`, clipboard: wl };
     const wlroots = !/gnome|kde|plasma/i.test(desktop);
     const keys = wlroots && runner.has('wtype') ? new WtypeKeys(runner) : new YdotoolKeys(runner);
-    return { available: true, keys, clipboard: electron, description: `Wayland (${keys.name})` };
+    return { available: true, keys, clipboard: wl, description: `Wayland (${keys.name}, wl-clipboard)` };
   }
 
   const missingTools = ['xdotool', 'xclip'].filter((tool) => !runner.has(tool));

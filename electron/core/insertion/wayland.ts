@@ -62,5 +62,5 @@ export function waylandMissing(has: (tool: string) => boolean, desktop: string):
   const hint = wlroots
     ? 'install wtype (e.g. `sudo apt install wtype`), or ydotool with its ydotoold service running'
     : `${desktop || 'this desktop'} does not support wtype's virtual-keyboard protocol: install ydotool and run ydotoold with access to /dev/uinput, or start the app under XWayland (--ozone-platform=x11)`;
-  return `Typing into other apps on Wayland needs a helper: ${hint}. Until then the text is left on the clipboard.`;
+  return `Typing into other apps on Wayland needs a helper: ${hint}.`;
 }

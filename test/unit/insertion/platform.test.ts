@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectPlatformInsertion, linuxSession } from '../../../electron/core/insertion/platform';
+import { detectPlatformInsertion, linuxSession, WL_CLIPBOARD_MISSING } from '../../../electron/core/insertion/platform';
 import { AppleScriptKeys, appleScriptString } from '../../../electron/core/insertion/macos';
 import { SendKeysInjector, sendKeysEscape } from '../../../electron/core/insertion/windows';
 import { FakeRunner } from './fakes';
@@ -41,20 +41,33 @@ describe('detectPlatformInsertion', () => {
 
   it('Wayland on GNOME without ydotool explains that wtype cannot work there', () => {
     const env = { WAYLAND_DISPLAY: 'wayland-0', XDG_CURRENT_DESKTOP: 'ubuntu:GNOME' };
+    const p = detectPlatformInsertion({ runner: withTools('wtype', 'wl-copy', 'wl-paste'), platform: 'linux', env, electronClipboard: new FakeElectronClipboard() });
+    expect(p.available).toBe(false);
+    if (!p.available) {
+      expect(p.reason).toMatch(/does not support wtype.*ydotool.*Until then the text is left on the clipboard/);
+      expect(p.clipboard?.name).toBe('wl-clipboard');
+    }
+  });
+
+  it('Wayland without wl-clipboard says the clipboard cannot be reached from the background, not that the text is on it', () => {
+    const env = { WAYLAND_DISPLAY: 'wayland-1', XDG_CURRENT_DESKTOP: 'sway' };
     const p = detectPlatformInsertion({ runner: withTools('wtype'), platform: 'linux', env, electronClipboard: new FakeElectronClipboard() });
     expect(p.available).toBe(false);
-    if (!p.available) expect(p.reason).toMatch(/does not support wtype.*ydotool/);
+    if (!p.available) {
+      expect(p.reason).toBe(WL_CLIPBOARD_MISSING);
+      expect(p.clipboard).toBeNull();
+    }
   });
 
   it('Wayland on Sway uses wtype', () => {
     const env = { WAYLAND_DISPLAY: 'wayland-1', XDG_CURRENT_DESKTOP: 'sway' };
-    const p = detectPlatformInsertion({ runner: withTools('wtype'), platform: 'linux', env, electronClipboard: new FakeElectronClipboard() });
-    expect(p.available && p.keys.name).toBe('wtype');
+    const p = detectPlatformInsertion({ runner: withTools('wtype', 'wl-copy', 'wl-paste'), platform: 'linux', env, electronClipboard: new FakeElectronClipboard() });
+    expect(p.available && [p.keys.name, p.clipboard.name, p.description]).toEqual(['wtype', 'wl-clipboard', 'Wayland (wtype, wl-clipboard)']);
   });
 
   it('Wayland on GNOME with ydotool pastes with Shift+Insert, the one chord no layout moves', async () => {
     const env = { WAYLAND_DISPLAY: 'wayland-0', XDG_CURRENT_DESKTOP: 'GNOME' };
-    const runner = withTools('ydotool');
+    const runner = withTools('ydotool', 'wl-copy', 'wl-paste');
     const p = detectPlatformInsertion({ runner, platform: 'linux', env, electronClipboard: new FakeElectronClipboard() });
     expect(p.available && p.keys.name).toBe('ydotool');
     if (p.available) await p.keys.sendPaste('app');

@@ -1,0 +1,94 @@
+// The Wayland clipboard store under a real compositor (headless sway), with the app in the
+// background as it is while the user dictates: wl-clipboard reaches the clipboard without focus.
+// A paste is modelled by a target that reads the clipboard at the chord (wl-paste).
+//
+// Needs: sway, wl-clipboard (see .ci/run).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClipboardLender, NodeCommandRunner, pasteText, WlClipboardStore } from '../../electron/core/insertion';
+import { FakeKeys } from '../unit/insertion/fakes';
+import { startWaylandSession, type WaylandSession } from './support/wayland-session';
+
+let wl: WaylandSession;
+let runner: NodeCommandRunner;
+
+beforeAll(async () => {
+  wl = await startWaylandSession();
+  runner = new NodeCommandRunner(wl.env);
+}, 30_000);
+
+afterAll(async () => {
+  await wl?.stop();
+});
+
+async function paste(type = 'text/plain'): Promise<string> {
+  const r = await runner.run('wl-paste', ['--no-newline', '--type', type], { timeoutMs: 3000 });
+  if (r.code !== 0) throw new Error(`wl-paste --type ${type}: ${r.stderr}`);
+  return r.stdout.toString('utf8');
+}
+
+async function copy(text: string, type = 'text/plain;charset=utf-8'): Promise<void> {
+  await runner.detach('wl-copy', ['--type', type], text);
+  await eventually(`the clipboard to hold ${type}`, async () => (await paste(type).catch(() => '')) === text);
+}
+
+async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+}
+
+describe('WlClipboardStore on a Wayland compositor', () => {
+  it('a paste offers the dictation, and the user’s clipboard comes back a second after the chord', async () => {
+    await copy('the user’s text');
+    const keys = new FakeKeys();
+    let readAtChord = '';
+    keys.onPaste = () => { void paste().then((t) => { readAtChord = t; }); };
+    const lender = new ClipboardLender(1000);
+    const report = await pasteText('dictated, naïvely ✓', keys, { clipboard: lender.lent('clipboard', new WlClipboardStore(runner, 300)) });
+    expect(report).toMatchObject({ method: 'pasted', receipt: 'unknown', restored: true });
+    await eventually('the target to read the paste', async () => readAtChord !== '');
+    expect(readAtChord).toBe('dictated, naïvely ✓');
+    await eventually('the clipboard to come back', async () => (await paste()) === 'the user’s text');
+    expect(lender.isLent('clipboard')).toBe(false);
+  });
+
+  it('whoever copies during the loan wins: the offer sees it lost the clipboard, and nothing is given back over it', async () => {
+    await copy('old');
+    const store = new WlClipboardStore(runner, 300);
+    const lender = new ClipboardLender(600);
+    const lending = await lender.lent('clipboard', store).lend('dictated');
+    expect(await paste()).toBe('dictated');
+    expect(await lending.offer.holdsClipboard()).toBe(true);
+    lending.settled();
+    await copy('copied by the user');
+    await eventually('the offer to see it lost the clipboard', async () => !(await lending.offer.holdsClipboard()));
+    await new Promise((r) => setTimeout(r, 800)); // past the give-back
+    expect(await paste()).toBe('copied by the user');
+  });
+
+  it('restores a clipboard that held no text (an image) in its own type, and an empty one empty', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0xff, 0]);
+    await runner.detach('wl-copy', ['--type', 'image/png'], png);
+    const readPng = async (): Promise<Buffer> => (await runner.run('wl-paste', ['--type', 'image/png'], { timeoutMs: 3000 })).stdout;
+    await eventually('the image to be copied', async () => (await readPng()).equals(png));
+    const store = new WlClipboardStore(runner, 300);
+    const snap = await store.snapshot();
+    expect(snap.formats).toEqual(['image/png']);
+    const offer = await store.offer('t');
+    offer.release();
+    await store.restore(snap);
+    await eventually('the image to come back, byte for byte', async () => (await readPng()).equals(png));
+
+    await runner.detach('wl-copy', ['--clear'], '');
+    await eventually('the clipboard to be empty', async () => (await runner.run('wl-paste', ['--list-types'])).code !== 0);
+    const empty = await store.snapshot();
+    expect(empty.formats).toEqual([]);
+    const again = await store.offer('t');
+    again.release();
+    await store.restore(empty);
+    await eventually('the clipboard to be empty again', async () => (await runner.run('wl-paste', ['--list-types'])).code !== 0);
+  });
+});
