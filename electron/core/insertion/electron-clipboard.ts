@@ -1,11 +1,12 @@
 // The clipboard through Electron's clipboard module (main process): macOS and Windows, and X11's
 // snapshot and restore, in the app (on Wayland the app in the background cannot reach the
-// clipboard itself: wl-clipboard.ts). Electron 44 gave it the W3C shape: read() returns ClipboardItems, write() commits items
-// atomically. So one read snapshots every format the clipboard holds (the standard MIME types and
-// the platform's own, which Electron surfaces as `electron application/osclipboard;format="…"`),
-// and one write puts them all back, which no command-line tool and not the old synchronous API
-// could do. It has no read receipt: the loan's give-back, a second after the chord
-// (clipboard-loan.ts), is the settle delay, and nothing waits for it.
+// clipboard itself: wl-clipboard.ts). Electron 44 gave it the W3C shape: read() returns
+// ClipboardItems, write() commits items atomically. So one read snapshots every format the
+// clipboard holds (the standard MIME types and the platform's own, which Electron surfaces as
+// `electron application/osclipboard;format="…"`), and one write puts them all back, which no
+// command-line tool and not the old synchronous API could do. It has no read receipt: the loan's
+// give-back, a second after the chord (clipboard-loan.ts), is the settle delay, and nothing waits
+// for it.
 //
 // A paste's offer carries the platform's "only passing through" markers (pass-through.ts), so
 // clipboard managers leave a transcript on its way into an app out of their history.
