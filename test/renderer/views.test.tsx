@@ -219,7 +219,7 @@ describe('renderer views against the real core', () => {
     fireEvent.click(within(card).getByRole('button', { name: 'Remove Slack' }));
     await waitFor(() => expect(core.settings.get().insertion.perApp).toEqual([]));
     act(() => core.setDesktopStatus({ hotkey: null, insertion: { available: true, detail: 'wtype', knowsApps: false, recentApps: [] } }));
-    await waitFor(() => expect(within(card).getByTestId('app-modes-unavailable').textContent).toContain('Wayland does not'));
+    await waitFor(() => expect(within(card).getByTestId('app-modes-unavailable').textContent).toContain('on Wayland only sway and Hyprland do'));
   });
 
   it('settings view: replacements are added, replaced by spoken form, removed, and saved by the core', async () => {

@@ -9,6 +9,8 @@ export { ElectronClipboardStore, combineClipboards, type ElectronClipboardApi, t
 export { passThroughMarkers, type PassThroughMarker } from './pass-through';
 export { XclipClipboardStore, X11_OFFER_HELPER } from './xclip-clipboard';
 export { WlClipboardStore } from './wl-clipboard';
+export { WtypeKeys, YdotoolKeys } from './wayland';
+export { waylandFocusLookup, type WaylandFocusLookup } from './wayland-focus';
 export { XdotoolKeys } from './xdotool-keys';
 export { isTerminal, parseWmClass } from './terminals';
 export * from './types';

@@ -7,6 +7,7 @@ import { AppleScriptKeys, MACOS_ACCESSIBILITY_MESSAGE } from './macos';
 import { pasteText } from './paste';
 import { InsertionError, type ClipboardStore, type KeystrokeAudit, type PlatformInsertion } from './types';
 import { WtypeKeys, YdotoolKeys, waylandMissing } from './wayland';
+import { waylandFocusLookup } from './wayland-focus';
 import { WlClipboardStore } from './wl-clipboard';
 import { SendKeysInjector } from './windows';
 import { RELEASE_GRACE_MS, XclipClipboardStore } from './xclip-clipboard';
@@ -78,8 +79,9 @@ export function detectPlatformInsertion(options: PlatformOptions): PlatformInser
     if (!wl) return { available: false, reason: [WL_CLIPBOARD_MISSING, missing].filter(Boolean).join(' '), clipboard: null };
     if (missing) return { available: false, reason: `${missing} Until then the text is left on the clipboard.`, clipboard: wl };
     const wlroots = !/gnome|kde|plasma/i.test(desktop);
-    const keys = wlroots && runner.has('wtype') ? new WtypeKeys(runner) : new YdotoolKeys(runner);
-    return { available: true, keys, clipboard: wl, description: `Wayland (${keys.name}, wl-clipboard)` };
+    const focus = waylandFocusLookup(runner, env);
+    const keys = wlroots && runner.has('wtype') ? new WtypeKeys(runner, focus) : new YdotoolKeys(runner, focus);
+    return { available: true, keys, clipboard: wl, description: `Wayland (${keys.name}, wl-clipboard${focus ? ', the focused app from the compositor' : ''})` };
   }
 
   const missingTools = ['xdotool', 'xclip'].filter((tool) => !runner.has(tool));

@@ -4,13 +4,29 @@
 // uinput, and sends raw keycodes, so its typing assumes a US layout).
 
 import { runChecked, type CommandRunner } from './command-runner';
-import type { FocusedAppKind, KeyInjector } from './types';
+import { appKindOf } from './terminals';
+import type { FocusedApp, FocusedAppKind, KeyInjector } from './types';
+import type { WaylandFocusLookup } from './wayland-focus';
 
-export class WtypeKeys implements KeyInjector {
+/**
+ * Wayland tells no client which window has focus; where the compositor answers (sway, Hyprland:
+ * wayland-focus.ts) terminals get their paste chord and per-app modes work. Elsewhere every app is
+ * an 'app', and focusedApp stays absent (Settings then says per-app modes cannot tell apps apart).
+ */
+abstract class WaylandKeys {
+  readonly focusedApp?: () => Promise<FocusedApp | null>;
+  constructor(protected readonly runner: CommandRunner, focus: WaylandFocusLookup | null) {
+    if (focus) this.focusedApp = focus;
+  }
+  async focusedAppKind(): Promise<FocusedAppKind> {
+    const app = this.focusedApp ? await this.focusedApp().catch(() => null) : null;
+    return app ? appKindOf(app.names) : 'app';
+  }
+}
+
+export class WtypeKeys extends WaylandKeys implements KeyInjector {
   readonly name = 'wtype';
-  constructor(private readonly runner: CommandRunner) {}
-  // Wayland does not tell other clients which window has focus.
-  async focusedAppKind(): Promise<FocusedAppKind> { return 'app'; }
+  constructor(runner: CommandRunner, focus: WaylandFocusLookup | null = null) { super(runner, focus); }
   async sendPaste(kind: FocusedAppKind): Promise<void> {
     // wtype ships its own keymap, so the keysym "v" is layout-safe.
     const args = kind === 'terminal'
@@ -28,19 +44,20 @@ export class WtypeKeys implements KeyInjector {
 }
 
 /** Linux input-event codes: physical positions, read through the user's layout by the compositor. */
-const KEY = { LEFTSHIFT: 42, INSERT: 110, BACKSPACE: 14 } as const;
+const KEY = { LEFTCTRL: 29, LEFTSHIFT: 42, V: 47, INSERT: 110, BACKSPACE: 14 } as const;
 
-export class YdotoolKeys implements KeyInjector {
+export class YdotoolKeys extends WaylandKeys implements KeyInjector {
   readonly name = 'ydotool';
-  constructor(private readonly runner: CommandRunner) {}
-  async focusedAppKind(): Promise<FocusedAppKind> { return 'app'; }
+  constructor(runner: CommandRunner, focus: WaylandFocusLookup | null = null) { super(runner, focus); }
   /**
    * Shift+Insert, not Ctrl+V: ydotool sends positions, and the V position is another letter on
-   * Dvorak or AZERTY (Ctrl+K, …), while Insert is Insert on every layout. GTK, Qt, Chromium,
-   * Firefox and most terminals paste on Shift+Insert.
+   * Dvorak (Ctrl+K), while Insert is Insert on every layout; GTK, Qt, Chromium and Firefox paste
+   * the clipboard on it. Terminals (known only where the compositor says which app has focus)
+   * paste PRIMARY on Shift+Insert (foot, Alacritty, kitty, Konsole), so they get Ctrl+Shift+V at
+   * V's QWERTY position, which QWERTZ, AZERTY and Colemak share.
    */
-  async sendPaste(): Promise<void> {
-    const down = [KEY.LEFTSHIFT, KEY.INSERT];
+  async sendPaste(kind: FocusedAppKind = 'app'): Promise<void> {
+    const down = kind === 'terminal' ? [KEY.LEFTCTRL, KEY.LEFTSHIFT, KEY.V] : [KEY.LEFTSHIFT, KEY.INSERT];
     const events = [...down.map((k) => `${k}:1`), ...[...down].reverse().map((k) => `${k}:0`)];
     await runChecked(this.runner, 'ydotool', ['key', ...events]);
   }

@@ -39,12 +39,12 @@ export function AppModesSection({ rules, recentApps, knowsApps, onChange }: {
       <h4>Per app</h4>
       <p className="hint">
         Some apps take text better one way: type live into a chat, paste into an editor, leave it on the clipboard for a
-        remote desktop. Name the app by its window class on Linux (e.g. firefox, code), its name on macOS (Slack), its
-        process name on Windows (slack); other apps use the mode above.
+        remote desktop. Name the app by its window class on Linux (e.g. firefox, code; its app id on Wayland, e.g. foot),
+        its name on macOS (Slack), its process name on Windows (slack); other apps use the mode above.
       </p>
       {knowsApps === false && (
         <p className="warning" data-testid="app-modes-unavailable">
-          This system does not tell which app has focus (Wayland does not): every app gets the mode above.
+          This system does not tell which app has focus (on Wayland only sway and Hyprland do): every app gets the mode above.
         </p>
       )}
       {rules.length > 0 && (

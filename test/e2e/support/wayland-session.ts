@@ -1,5 +1,5 @@
 // A private Wayland session for end-to-end tests: headless sway (wlroots, with the data-control
-// protocol wl-clipboard uses), on its own runtime folder. sway refuses to run as root, so under
+// protocol wl-clipboard uses, and its IPC for the focused window), on its own runtime folder. sway refuses to run as root, so under
 // root (CI) it runs as nobody, and clients reach its socket as root. stop() ends it.
 
 import { spawn } from 'node:child_process';
@@ -48,6 +48,9 @@ export async function startWaylandSession(): Promise<WaylandSession> {
     throw new Error(`headless sway did not start (apt install sway wl-clipboard): ${log.trim().split('\n').slice(-3).join(' | ')}`);
   }
   env.WAYLAND_DISPLAY = socket;
+  // swaymsg finds sway through SWAYSOCK, as every client sway starts does.
+  const ipc = readdirSync(runtime).find((f) => f.startsWith('sway-ipc.') && f.endsWith('.sock'));
+  if (ipc) env.SWAYSOCK = path.join(runtime, ipc);
   return {
     env,
     stop: async () => {
