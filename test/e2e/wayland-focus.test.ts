@@ -1,12 +1,16 @@
 // The focused app on Wayland, asked of the compositor (sway's IPC through swaymsg) with a real
 // window open: a terminal (foot) is told apart from other apps, so it gets Ctrl+Shift+V, and
-// per-app modes can name it.
+// per-app modes can name it; then a whole paste into it as the app makes one (wl-clipboard,
+// wtype), read back from what the terminal's shell received.
 //
-// Needs: sway, foot (see .ci/run).
+// Needs: sway, foot, wtype, wl-clipboard (see .ci/run).
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeCommandRunner, waylandFocusLookup, WtypeKeys, YdotoolKeys } from '../../electron/core/insertion';
+import { ClipboardLender, detectPlatformInsertion, NodeCommandRunner, pasteText, waylandFocusLookup, WtypeKeys, YdotoolKeys } from '../../electron/core/insertion';
 import { startWaylandSession, type WaylandSession } from './support/wayland-session';
 
 let wl: WaylandSession;
@@ -14,7 +18,7 @@ let runner: NodeCommandRunner;
 const windows: ChildProcess[] = [];
 
 beforeAll(async () => {
-  wl = await startWaylandSession();
+  wl = await startWaylandSession({ keyboard: true });
   runner = new NodeCommandRunner(wl.env);
 }, 30_000);
 
@@ -23,10 +27,10 @@ afterAll(async () => {
   await wl?.stop();
 });
 
-/** Opens a foot window with this app id and waits until sway has focused it. */
-async function openFoot(appId: string): Promise<void> {
+/** Opens a foot window with this app id (running `command`) and waits until sway has focused it. */
+async function openFoot(appId: string, command: string[] = []): Promise<void> {
   const lookup = waylandFocusLookup(runner, wl.env)!;
-  windows.push(spawn('foot', ['--app-id', appId], { env: wl.env, stdio: 'ignore' }));
+  windows.push(spawn('foot', ['--app-id', appId, ...command], { env: wl.env, stdio: 'ignore' }));
   const deadline = Date.now() + 5000;
   while ((await lookup())?.name !== appId) {
     if (Date.now() > deadline) throw new Error(`sway did not focus the ${appId} window`);
@@ -65,3 +69,53 @@ describe('the focused app on sway', () => {
     expect(new WtypeKeys(runner, null).focusedApp).toBeUndefined();
   });
 });
+
+describe('a paste into a terminal on sway, end to end', () => {
+  it('the dictation reaches the terminal’s shell through Ctrl+Shift+V, and the clipboard comes back', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vxd-foot-'));
+    try {
+      const received = path.join(dir, 'line.txt');
+      // The earlier tests' windows go first, so that the focused foot is this one.
+      for (const w of windows.splice(0)) w.kill();
+      const lookup = waylandFocusLookup(runner, wl.env)!;
+      await eventually('the earlier windows to close', async () => (await lookup()) === null);
+      await runner.detach('wl-copy', ['--type', 'text/plain;charset=utf-8'], 'the user’s text');
+      await openFoot('foot', ['sh', '-c', `read line; printf %s "$line" > '${received}'; sleep 30`]);
+      // Focused is not yet ready for keys: a window just mapped drops those that come before it
+      // has taken the keyboard's focus (a user's window has had it for long).
+      await new Promise((r) => setTimeout(r, 700));
+      const platform = detectPlatformInsertion({ runner, platform: 'linux', env: wl.env, clipboardLender: new ClipboardLender(1000) });
+      expect(platform.available && platform.description).toBe('Wayland (wtype, wl-clipboard, the focused app from the compositor)');
+      if (!platform.available) return;
+      const kind = await platform.keys.focusedAppKind();
+      expect(kind).toBe('terminal');
+      const report = await pasteText('naïve dictation ✓', platform.keys, { clipboard: platform.clipboard });
+      expect(report).toMatchObject({ method: 'pasted', restored: true });
+      // The terminal fetches the pasted text from the clipboard's owner after the chord: an Enter
+      // sent at once would overtake it.
+      await new Promise((r) => setTimeout(r, 400));
+      await runner.run('wtype', ['-k', 'Return']);
+      await eventually('the shell to receive the line', async () => readIfThere(received) === 'naïve dictation ✓');
+      await eventually('the clipboard to come back', async () =>
+        (await runner.run('wl-paste', ['--no-newline'])).stdout.toString('utf8') === 'the user’s text');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function readIfThere(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 4000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -2,7 +2,7 @@
 // protocol wl-clipboard uses, and its IPC for the focused window), on its own runtime folder. sway refuses to run as root, so under
 // root (CI) it runs as nobody, and clients reach its socket as root. stop() ends it.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,12 @@ export interface WaylandSession {
 
 const NOBODY = 65534;
 
-export async function startWaylandSession(): Promise<WaylandSession> {
+/**
+ * `keyboard`: give the seat a keyboard that stays (a long-lived wtype), as a desktop has one:
+ * headless sway has none, and a window that appeared without one never binds it, so the
+ * short-lived virtual keyboards of the wtype calls under test would type into nothing.
+ */
+export async function startWaylandSession(options: { keyboard?: boolean } = {}): Promise<WaylandSession> {
   const runtime = mkdtempSync(path.join(tmpdir(), 'vxd-wayland-'));
   const asRoot = process.getuid?.() === 0;
   if (asRoot) chownSync(runtime, NOBODY, NOBODY);
@@ -51,9 +56,16 @@ export async function startWaylandSession(): Promise<WaylandSession> {
   // swaymsg finds sway through SWAYSOCK, as every client sway starts does.
   const ipc = readdirSync(runtime).find((f) => f.startsWith('sway-ipc.') && f.endsWith('.sock'));
   if (ipc) env.SWAYSOCK = path.join(runtime, ipc);
+  const keyboard = options.keyboard ? spawn('wtype', ['-s', '3600000'], { env, stdio: 'ignore' }) : null;
+  for (const deadline = Date.now() + 3000; keyboard && Date.now() < deadline;) {
+    const seats = spawnSync('swaymsg', ['-t', 'get_seats', '-r'], { env, encoding: 'utf8' });
+    if (/"capabilities":\s*[1-9]/.test(seats.stdout ?? '')) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
   return {
     env,
     stop: async () => {
+      keyboard?.kill();
       if (sway.exitCode === null && sway.signalCode === null) {
         sway.kill('SIGTERM');
         await new Promise((r) => { sway.once('exit', r); setTimeout(r, 2000); });
