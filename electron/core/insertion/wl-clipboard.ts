@@ -19,7 +19,7 @@ const TEXT_TYPE = 'text/plain;charset=utf-8';
 /** Types wl-copy offers by itself beside a text type (and wl-paste lists back). */
 const TEXT_TYPES = [TEXT_TYPE, 'text/plain', 'UTF8_STRING', 'STRING', 'TEXT'];
 const OWNERSHIP_TIMEOUT_MS = 2000;
-const OWNERSHIP_POLL_MS = 15;
+const OWNERSHIP_POLL_MS = 25;
 
 interface WlSnapshot extends ClipboardSnapshot {
   readonly kept: { type: string; data: Buffer } | null;
@@ -50,15 +50,16 @@ export class WlClipboardStore implements ClipboardStore {
     let exited = false;
     void server.exited.then(() => { exited = true; });
     // wl-copy says nothing when it owns the clipboard: it does once our text reads back. The
-    // paste chord must not go out before.
+    // paste chord must not go out before. Each look is a wl-paste (on GNOME a momentary
+    // surface), so the first waits for wl-copy to have started rather than fail at once.
     const deadline = Date.now() + OWNERSHIP_TIMEOUT_MS;
-    while (!(await this.holds(text))) {
+    do {
+      await new Promise((r) => setTimeout(r, OWNERSHIP_POLL_MS));
       if (exited || Date.now() > deadline) {
         server.kill();
         throw new CommandError('wl-copy could not take the clipboard (is the Wayland session reachable?)');
       }
-      await new Promise((r) => setTimeout(r, OWNERSHIP_POLL_MS));
-    }
+    } while (!(await this.holds(text)));
     return {
       markChord: () => undefined,
       waitForRead: async () => 'unknown',
