@@ -48,9 +48,9 @@ const appFiles = [
   // Backend libraries (e.g. the CUDA backend) ship only where they were built; the engine probes for
   // them at run time, so a CPU-only build simply has none.
   `${NATIVE_ENGINE_DIR}/*.{so,dylib,dll}`,
+  `${NATIVE_ENGINE_DIR}/*.so.*`,
   // Linux: the X11 paste offer helper (native-models/desktop/x11_offer.c), where libX11 was found.
   `${NATIVE_ENGINE_DIR}/vxd-x11-offer`,
-  `${NATIVE_ENGINE_DIR}/*.so.*`,
   // The Silero VAD model and its licence (electron/core/vad/model-path.ts looks for it unpacked).
   `${VAD_MODEL_DIR}/*.onnx`,
   `${VAD_MODEL_DIR}/LICENSE*`,

@@ -27,12 +27,13 @@ let unpackedDir: string;
 let asar: AsarArchive;
 let artifacts: string[];
 
-/** The engine's build output that was staged: the addon and any backend libraries beside it. */
-function engineBuild(): { addons: string[]; backendLibs: string[] } {
+/** The engine's build output that was staged: the addon, any backend libraries and the X11 offer helper beside it. */
+function engineBuild(): { addons: string[]; backendLibs: string[]; helpers: string[] } {
   const files = listFiles(path.join(projectDir, ENGINE_DIR)).filter((f) => !f.includes('/'));
   return {
     addons: files.filter((f) => f.endsWith('.node')),
     backendLibs: files.filter((f) => /\.(so(\.\d+)*|dylib|dll)$/.test(f)),
+    helpers: files.filter((f) => f === 'vxd-x11-offer'),
   };
 }
 
@@ -155,7 +156,11 @@ describe(`Linux package (${realDist ? 'real dist/' : 'staged fake build'}, ${pro
       expect(built.addons, 'the engine addon is built (npm run build:native)').toContain('vxd_addon.node');
     }
     const shippedEngine = asar.entries.filter((e) => e.path.startsWith(`${ENGINE_DIR}/`)).map((e) => e.path.slice(ENGINE_DIR.length + 1));
-    expect(shippedEngine.sort()).toEqual([...built.addons, ...built.backendLibs].sort());
+    expect(shippedEngine.sort()).toEqual([...built.addons, ...built.backendLibs, ...built.helpers].sort());
+    for (const helper of built.helpers) {
+      const run = spawnSync(unpackedPath(`${ENGINE_DIR}/${helper}`), ['-no-such-option'], { encoding: 'utf8', input: '' });
+      expect(run.status, `${helper} runs from app.asar.unpacked`).toBe(2);
+    }
     for (const addon of built.addons) {
       const loaded = loadInNode(unpackedPath(`${ENGINE_DIR}/${addon}`));
       expect(loaded.ok, `${addon}: ${loaded.output}`).toBe(true);
