@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClipboardLender, NodeCommandRunner, pasteText, WlClipboardStore } from '../../electron/core/insertion';
 import { FakeKeys } from '../unit/insertion/fakes';
+import { eventually } from './support/eventually';
 import { startWaylandSession, type WaylandSession } from './support/wayland-session';
 
 let wl: WaylandSession;
@@ -32,13 +33,6 @@ async function copy(text: string, type = 'text/plain;charset=utf-8'): Promise<vo
   await eventually(`the clipboard to hold ${type}`, async () => (await paste(type).catch(() => '')) === text);
 }
 
-async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 3000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
 
 describe('WlClipboardStore on a Wayland compositor', () => {
   it('a paste offers the dictation, and the user’s clipboard comes back a second after the chord', async () => {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClipboardLender, detectPlatformInsertion, NodeCommandRunner, pasteText, waylandFocusLookup, WtypeKeys, YdotoolKeys } from '../../electron/core/insertion';
+import { eventually } from './support/eventually';
 import { startWaylandSession, type WaylandSession } from './support/wayland-session';
 
 let wl: WaylandSession;
@@ -112,10 +113,3 @@ function readIfThere(file: string): string | null {
   }
 }
 
-async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 4000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

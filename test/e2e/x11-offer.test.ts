@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeCommandRunner, XclipClipboardStore, X11_OFFER_HELPER } from '../../electron/core/insertion';
+import { eventually } from './support/eventually';
 import { startXSession, type XSession } from './support/x-session';
 
 const helper = path.resolve(__dirname, '../..', X11_OFFER_HELPER);
@@ -31,13 +32,6 @@ afterAll(async () => {
 const read = (target: string, selection = 'clipboard'): Promise<string> =>
   x.x('xclip', ['-selection', selection, '-o', '-t', target]);
 
-async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 3000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('vxd-x11-offer, the X11 paste offer', () => {
   it('offers the text with the pass-through hint beside it; only a read of the text is the target’s', async () => {

@@ -28,6 +28,17 @@ export interface ServingProcess {
   kill(): void;
 }
 
+/**
+ * Ends a clipboard server that was offering a paste, after `graceMs`: it may still be answering
+ * a request addressed to it, and killing it mid-request leaves the requesting app (Chromium: its
+ * whole page) waiting for data that never comes. A server that exits first is left alone.
+ */
+export function endAfterGrace(server: ServingProcess, graceMs: number): void {
+  const timer = setTimeout(() => server.kill(), graceMs);
+  timer.unref?.();
+  void server.exited.then(() => clearTimeout(timer));
+}
+
 /** A process fed on stdin as it runs (xdotool's script mode, one command per line). */
 export interface StreamingProcess {
   /** Writes to stdin; after the process has exited, the text is dropped. */

@@ -11,7 +11,7 @@
 // format (text if there was any) and lists the rest as dropped; and it reports no reads, so the
 // loan's give-back a second after the chord is the settle, as with Electron's clipboard.
 
-import { CommandError, type CommandRunner } from './command-runner';
+import { CommandError, endAfterGrace, type CommandRunner } from './command-runner';
 import type { ClipboardOffer, ClipboardSnapshot, ClipboardStore } from './types';
 import { MAX_SNAPSHOT_BYTES, RELEASE_GRACE_MS } from './xclip-clipboard';
 
@@ -65,12 +65,7 @@ export class WlClipboardStore implements ClipboardStore {
       waitForRead: async () => 'unknown',
       // wl-copy --foreground exits once another client takes the clipboard.
       holdsClipboard: async () => !exited,
-      release: () => {
-        // It may still be answering the target's paste: let it finish, as with xclip.
-        const timer = setTimeout(() => server.kill(), this.releaseGraceMs);
-        timer.unref?.();
-        void server.exited.then(() => clearTimeout(timer));
-      },
+      release: () => endAfterGrace(server, this.releaseGraceMs),
     };
   }
 

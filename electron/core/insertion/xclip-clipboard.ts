@@ -14,7 +14,7 @@
 // there was any, otherwise the first other format, e.g. image/png) and lists the rest as dropped.
 // In the Electron app, ElectronClipboardStore snapshots and restores every format.
 
-import { CommandError, type CommandRunner } from './command-runner';
+import { CommandError, endAfterGrace, type CommandRunner } from './command-runner';
 import { passThroughMarkers } from './pass-through';
 import type { ClipboardOffer, ClipboardSnapshot, ClipboardStore, ReadReceipt } from './types';
 
@@ -169,11 +169,7 @@ export class XclipClipboardStore implements ClipboardStore {
       },
       // xclip exits when another client takes the selection (or when it is killed).
       holdsClipboard: async () => !exited,
-      release: () => {
-        const timer = setTimeout(() => server.kill(), this.releaseGraceMs);
-        timer.unref?.();
-        void server.exited.then(() => clearTimeout(timer));
-      },
+      release: () => endAfterGrace(server, this.releaseGraceMs),
     };
   }
 
