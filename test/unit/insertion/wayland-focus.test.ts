@@ -9,7 +9,7 @@ function runnerAnswering(file: string, stdout: string): FakeRunner {
   return runner;
 }
 
-describe('the focused app on Wayland (commands as sent; sway itself runs in test/e2e/wayland-focus.test.ts)', () => {
+describe('the focused app on Wayland (commands as sent; sway itself runs in test/e2e/wayland-desktop.test.ts)', () => {
   it('sway: an XWayland window is named by its WM_CLASS, as on X11', async () => {
     const tree = { nodes: [{ nodes: [{ focused: false, app_id: 'firefox' }, { focused: true, app_id: null, window_properties: { class: 'XTerm', instance: 'xterm' } }] }] };
     const runner = runnerAnswering('swaymsg', JSON.stringify(tree));

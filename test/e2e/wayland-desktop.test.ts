@@ -1,7 +1,8 @@
-// The focused app on Wayland, asked of the compositor (sway's IPC through swaymsg) with a real
-// window open: a terminal (foot) is told apart from other apps, so it gets Ctrl+Shift+V, and
-// per-app modes can name it; then a whole paste into it as the app makes one (wl-clipboard,
-// wtype), read back from what the terminal's shell received.
+// Dictating into apps on Wayland under a real compositor (headless sway): the focused app, asked
+// of sway's IPC through swaymsg with a real window open (a terminal, foot, is told apart from
+// other apps, so it gets Ctrl+Shift+V, and per-app modes can name it); a whole paste into it as
+// the app makes one (wl-clipboard, wtype); and live typing with wtype. What arrived is read back
+// from the line the terminal's shell received.
 //
 // Needs: sway, foot, wtype, wl-clipboard (see .ci/run).
 
@@ -99,6 +100,28 @@ describe('a paste into a terminal on sway, end to end', () => {
       await eventually('the shell to receive the line', async () => readIfThere(received) === 'naïve dictation ✓');
       await eventually('the clipboard to come back', async () =>
         (await runner.run('wl-paste', ['--no-newline'])).stdout.toString('utf8') === 'the user’s text');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('live typing into a terminal on sway', () => {
+  it('wtype types the settled text, takes back what changed with backspaces, accents and symbols included', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vxd-foot-'));
+    try {
+      const received = path.join(dir, 'line.txt');
+      for (const w of windows.splice(0)) w.kill();
+      const lookup = waylandFocusLookup(runner, wl.env)!;
+      await eventually('the earlier windows to close', async () => (await lookup()) === null);
+      await openFoot('foot', ['sh', '-c', `read line; printf %s "$line" > '${received}'; sleep 30`]);
+      await new Promise((r) => setTimeout(r, 700)); // as above: a window just mapped drops early keys
+      const keys = new WtypeKeys(runner, lookup);
+      await keys.typeText('Helo');
+      await keys.backspace(1);
+      await keys.typeText('lo, wörld ✓');
+      await runner.run('wtype', ['-k', 'Return']);
+      await eventually('the shell to receive the line', async () => readIfThere(received) === 'Hello, wörld ✓');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
