@@ -49,8 +49,9 @@ const appFiles = [
   // them at run time, so a CPU-only build simply has none.
   `${NATIVE_ENGINE_DIR}/*.{so,dylib,dll}`,
   `${NATIVE_ENGINE_DIR}/*.so.*`,
-  // Linux: the X11 paste offer helper (native-models/desktop/x11_offer.c), where libX11 was found.
+  // Linux: the paste offer helpers (native-models/desktop/), where libX11 / libwayland were found.
   `${NATIVE_ENGINE_DIR}/vxd-x11-offer`,
+  `${NATIVE_ENGINE_DIR}/vxd-wl-offer`,
   // The Silero VAD model and its licence (electron/core/vad/model-path.ts looks for it unpacked).
   `${VAD_MODEL_DIR}/*.onnx`,
   `${VAD_MODEL_DIR}/LICENSE*`,

@@ -8,7 +8,7 @@ import type { AppCore } from '../core/app/app-core';
 import { DictateAnywhere, dictationPortFrom, routeVoiceActivity, type CoordinatorSnapshot } from '../core/coordinator';
 import { hotkeyLabels, PortalShortcuts, type HotkeyStatus, type PasteLastStatus } from '../core/hotkey';
 import { findBundledFile } from '../core/app/bundled-file';
-import { linuxSession, X11_OFFER_HELPER, type ElectronClipboardApi } from '../core/insertion';
+import { linuxSession, WAYLAND_OFFER_HELPER, X11_OFFER_HELPER, type ElectronClipboardApi } from '../core/insertion';
 import { Overlay } from './overlay';
 import { AppTray, trayStateOf, type TrayState } from './tray';
 
@@ -44,6 +44,7 @@ export class Desktop {
         globalShortcut,
         electronClipboard: electronClipboard(),
         x11OfferHelper: process.platform === 'linux' ? findBundledFile(X11_OFFER_HELPER) : null,
+        waylandOfferHelper: process.platform === 'linux' ? findBundledFile(WAYLAND_OFFER_HELPER) : null,
         accessibilityTrusted: process.platform === 'darwin' ? () => systemPreferences.isTrustedAccessibilityClient(false) : undefined,
         // Wayland: hold-to-talk through the desktop portal (globalShortcut there hands on presses only).
         portal: process.platform === 'linux' && linuxSession(process.env) === 'wayland' ? () => PortalShortcuts.connect() : undefined,

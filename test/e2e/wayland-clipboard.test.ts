@@ -1,15 +1,22 @@
 // The Wayland clipboard store under a real compositor (headless sway), with the app in the
-// background as it is while the user dictates: wl-clipboard reaches the clipboard without focus.
-// A paste is modelled by a target that reads the clipboard at the chord (wl-paste).
+// background as it is while the user dictates: wl-clipboard reaches the clipboard without focus,
+// and vxd-wl-offer (native-models/desktop/wl_offer.c) offers through the data-control protocol
+// with the pass-through hint and a read receipt. A paste is modelled by a target that reads the
+// clipboard at the chord (wl-paste).
 //
-// Needs: sway, wl-clipboard (see .ci/run).
+// Needs: sway, wl-clipboard (see .ci/run), and vxd-wl-offer, built with the engine where
+// libwayland-client's headers are (npm run build:native).
 
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClipboardLender, NodeCommandRunner, pasteText, WlClipboardStore } from '../../electron/core/insertion';
+import { ClipboardLender, NodeCommandRunner, pasteText, WAYLAND_OFFER_HELPER, WlClipboardStore } from '../../electron/core/insertion';
 import { FakeKeys } from '../unit/insertion/fakes';
 import { eventually } from './support/eventually';
 import { startWaylandSession, type WaylandSession } from './support/wayland-session';
 
+const helper = path.resolve(__dirname, '../..', WAYLAND_OFFER_HELPER);
+const HINT = 'x-kde-passwordManagerHint';
 let wl: WaylandSession;
 let runner: NodeCommandRunner;
 
@@ -84,5 +91,44 @@ describe('WlClipboardStore on a Wayland compositor', () => {
     again.release();
     await store.restore(empty);
     await eventually('the clipboard to be empty again', async () => (await runner.run('wl-paste', ['--list-types'])).code !== 0);
+  });
+});
+
+describe('vxd-wl-offer, the data-control offer', () => {
+  it('offers the text with the pass-through hint beside it; only a read of the text is the target’s', async () => {
+    expect(existsSync(helper), `${helper} is built with the engine where libwayland-client's headers are (apt install libwayland-dev)`).toBe(true);
+    await copy('old');
+    const store = new WlClipboardStore(runner, 300, helper);
+    const offer = await store.offer('naïve café ✓');
+    offer.markChord();
+    const types = (await runner.run('wl-paste', ['--list-types'])).stdout.toString('utf8').split('\n');
+    expect(types).toEqual(expect.arrayContaining(['text/plain;charset=utf-8', 'text/plain', HINT]));
+    expect(await paste(HINT)).toBe('secret'); // what a clipboard manager looks at
+    expect(await offer.waitForRead(300)).toBe('timeout');
+    expect(await paste()).toBe('naïve café ✓');
+    expect(await offer.waitForRead(2000)).toBe('read');
+    expect(await offer.holdsClipboard()).toBe(true);
+    await copy('copied by the user');
+    await eventually('the helper to give up the clipboard', async () => !(await offer.holdsClipboard()));
+    offer.release();
+  });
+
+  it('a paste through it has a read receipt: the give-back counts from the target’s read, not from the chord', async () => {
+    await copy('the user’s text');
+    const keys = new FakeKeys();
+    keys.onPaste = () => { void paste(); };
+    const lender = new ClipboardLender(1000);
+    const report = await pasteText('dictated', keys, { clipboard: lender.lent('clipboard', new WlClipboardStore(runner, 300, helper)) });
+    expect(report).toMatchObject({ method: 'pasted', receipt: 'read', restored: true });
+    await eventually('the clipboard to come back', async () => (await paste()) === 'the user’s text');
+  });
+
+  it('where the helper cannot make the offer, wl-copy makes it (without the hint)', async () => {
+    const store = new WlClipboardStore(runner, 300, path.join(path.dirname(helper), 'no-such-helper'));
+    const offer = await store.offer('through wl-copy');
+    expect(await paste()).toBe('through wl-copy');
+    expect((await runner.run('wl-paste', ['--list-types'])).stdout.toString('utf8').split('\n')).not.toContain(HINT);
+    expect(await offer.waitForRead(100)).toBe('unknown');
+    offer.release();
   });
 });

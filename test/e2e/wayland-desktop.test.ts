@@ -4,14 +4,14 @@
 // the app makes one (wl-clipboard, wtype); and live typing with wtype. What arrived is read back
 // from the line the terminal's shell received.
 //
-// Needs: sway, foot, wtype, wl-clipboard (see .ci/run).
+// Needs: sway, foot, wtype, wl-clipboard (see .ci/run) and vxd-wl-offer (built with the engine).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClipboardLender, detectPlatformInsertion, NodeCommandRunner, pasteText, waylandFocusLookup, WtypeKeys, YdotoolKeys } from '../../electron/core/insertion';
+import { ClipboardLender, detectPlatformInsertion, NodeCommandRunner, pasteText, WAYLAND_OFFER_HELPER, waylandFocusLookup, WtypeKeys, YdotoolKeys } from '../../electron/core/insertion';
 import { eventually } from './support/eventually';
 import { startWaylandSession, type WaylandSession } from './support/wayland-session';
 
@@ -86,13 +86,15 @@ describe('a paste into a terminal on sway, end to end', () => {
       // Focused is not yet ready for keys: a window just mapped drops those that come before it
       // has taken the keyboard's focus (a user's window has had it for long).
       await new Promise((r) => setTimeout(r, 700));
-      const platform = detectPlatformInsertion({ runner, platform: 'linux', env: wl.env, clipboardLender: new ClipboardLender(1000) });
+      // As the app ships it: offers through vxd-wl-offer (sway has data-control), with a receipt.
+      const waylandOfferHelper = path.resolve(__dirname, '../..', WAYLAND_OFFER_HELPER);
+      const platform = detectPlatformInsertion({ runner, platform: 'linux', env: wl.env, clipboardLender: new ClipboardLender(1000), waylandOfferHelper });
       expect(platform.available && platform.description).toBe('Wayland (wtype, wl-clipboard, the focused app from the compositor)');
       if (!platform.available) return;
       const kind = await platform.keys.focusedAppKind();
       expect(kind).toBe('terminal');
       const report = await pasteText('naïve dictation ✓', platform.keys, { clipboard: platform.clipboard });
-      expect(report).toMatchObject({ method: 'pasted', restored: true });
+      expect(report).toMatchObject({ method: 'pasted', receipt: 'read', restored: true });
       // The terminal fetches the pasted text from the clipboard's owner after the chord: an Enter
       // sent at once would overtake it.
       await new Promise((r) => setTimeout(r, 400));

@@ -27,13 +27,13 @@ let unpackedDir: string;
 let asar: AsarArchive;
 let artifacts: string[];
 
-/** The engine's build output that was staged: the addon, any backend libraries and the X11 offer helper beside it. */
+/** The engine's build output that was staged: the addon, any backend libraries and the paste offer helpers beside it. */
 function engineBuild(): { addons: string[]; backendLibs: string[]; helpers: string[] } {
   const files = listFiles(path.join(projectDir, ENGINE_DIR)).filter((f) => !f.includes('/'));
   return {
     addons: files.filter((f) => f.endsWith('.node')),
     backendLibs: files.filter((f) => /\.(so(\.\d+)*|dylib|dll)$/.test(f)),
-    helpers: files.filter((f) => f === 'vxd-x11-offer'),
+    helpers: files.filter((f) => f === 'vxd-x11-offer' || f === 'vxd-wl-offer'),
   };
 }
 

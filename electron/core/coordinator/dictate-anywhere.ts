@@ -80,8 +80,9 @@ export interface DictateAnywhereOptions {
   settings: () => DictateAnywhereSettings;
   globalShortcut?: GlobalShortcutLike;
   electronClipboard?: ElectronClipboardApi;
-  /** X11: the offer helper the app ships (PlatformOptions.x11OfferHelper). */
+  /** The offer helpers the app ships (PlatformOptions.x11OfferHelper, waylandOfferHelper). */
   x11OfferHelper?: string | null;
+  waylandOfferHelper?: string | null;
   accessibilityTrusted?: () => boolean;
   runner?: CommandRunner;
   platform?: NodeJS.Platform;
@@ -122,7 +123,8 @@ export class DictateAnywhere {
     const env = options.env ?? process.env;
     const runner = options.runner ?? new NodeCommandRunner(env);
     this.detect = () => detectPlatformInsertion({
-      runner, platform, env, electronClipboard: options.electronClipboard, x11OfferHelper: options.x11OfferHelper,
+      runner, platform, env, electronClipboard: options.electronClipboard,
+      x11OfferHelper: options.x11OfferHelper, waylandOfferHelper: options.waylandOfferHelper,
       accessibilityTrusted: options.accessibilityTrusted,
       keystrokeAudit: this.hotkeys.keystrokes, clipboardLender: this.clipboardLender,
     });

@@ -7,7 +7,7 @@ export { pasteText, type PasteReport } from './paste';
 export { detectPlatformInsertion, linuxSession, WL_CLIPBOARD_MISSING, type PlatformOptions } from './platform';
 export { ElectronClipboardStore, combineClipboards, type ElectronClipboardApi, type ElectronClipboardLike } from './electron-clipboard';
 export { passThroughMarkers, type PassThroughMarker } from './pass-through';
-export { XclipClipboardStore, X11_OFFER_HELPER } from './xclip-clipboard';
+export { XclipClipboardStore, X11_OFFER_HELPER, WAYLAND_OFFER_HELPER } from './xclip-clipboard';
 export { WlClipboardStore } from './wl-clipboard';
 export { WtypeKeys, YdotoolKeys } from './wayland';
 export { waylandFocusLookup, type WaylandFocusLookup } from './wayland-focus';

@@ -10,7 +10,8 @@ import { WtypeKeys, YdotoolKeys, waylandMissing } from './wayland';
 import { waylandFocusLookup } from './wayland-focus';
 import { WlClipboardStore } from './wl-clipboard';
 import { SendKeysInjector } from './windows';
-import { RELEASE_GRACE_MS, XclipClipboardStore } from './xclip-clipboard';
+import { RELEASE_GRACE_MS } from './offer-server';
+import { XclipClipboardStore } from './xclip-clipboard';
 import { XdotoolKeys } from './xdotool-keys';
 
 export interface PlatformOptions {
@@ -21,6 +22,8 @@ export interface PlatformOptions {
   electronClipboard?: ElectronClipboardApi;
   /** X11: the path of the offer helper (vxd-x11-offer), when the app has one; else xclip offers. */
   x11OfferHelper?: string | null;
+  /** Wayland: the path of vxd-wl-offer, when the app has one; else wl-copy offers. */
+  waylandOfferHelper?: string | null;
   /** macOS: systemPreferences.isTrustedAccessibilityClient(false). */
   accessibilityTrusted?: () => boolean;
   /** The global key hook's view of typed keys (X11), so keys that became shortcuts are retyped. */
@@ -73,7 +76,7 @@ export function detectPlatformInsertion(options: PlatformOptions): PlatformInser
     const desktop = env.XDG_CURRENT_DESKTOP ?? '';
     // The app is in the background while the user dictates: only wl-clipboard reaches the
     // clipboard then (wl-clipboard.ts), not Electron's.
-    const wl = runner.has('wl-copy') && runner.has('wl-paste') ? lender.lent('clipboard', new WlClipboardStore(runner)) : null;
+    const wl = runner.has('wl-copy') && runner.has('wl-paste') ? lender.lent('clipboard', new WlClipboardStore(runner, RELEASE_GRACE_MS, options.waylandOfferHelper ?? null)) : null;
     const missing = waylandMissing((tool) => runner.has(tool), desktop);
     // Without wl-clipboard nothing reaches the clipboard from the background: say so, not "it is on the clipboard".
     if (!wl) return { available: false, reason: [WL_CLIPBOARD_MISSING, missing].filter(Boolean).join(' '), clipboard: null };

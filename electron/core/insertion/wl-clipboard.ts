@@ -7,13 +7,17 @@
 // 6.7). wl-clipboard reaches the clipboard without focus: the data-control protocol on wlroots
 // compositors and KDE, a momentary surface on GNOME.
 //
-// Limits: wl-copy serves one type (its text aliases aside), so restore keeps the most useful
-// format (text if there was any) and lists the rest as dropped; and it reports no reads, so the
-// loan's give-back a second after the chord is the settle, as with Electron's clipboard.
+// Where the app ships `vxd-wl-offer` (native-models/desktop/wl_offer.c) and the compositor has
+// the data-control protocol (sway, Hyprland, KDE), the offer goes through it: the text with KDE's
+// pass-through hint beside it, and a read receipt (offer-server.ts). Elsewhere (GNOME) wl-copy
+// offers: one type (its text aliases aside) and no reads reported, so the loan's give-back a
+// second after the chord is the settle, as with Electron's clipboard. Restore keeps the most
+// useful format (text if there was any) and lists the rest as dropped.
 
 import { CommandError, endAfterGrace, type CommandRunner } from './command-runner';
 import type { ClipboardOffer, ClipboardSnapshot, ClipboardStore } from './types';
-import { MAX_SNAPSHOT_BYTES, RELEASE_GRACE_MS } from './xclip-clipboard';
+import { helperServer, RELEASE_GRACE_MS, serveOffer } from './offer-server';
+import { MAX_SNAPSHOT_BYTES } from './xclip-clipboard';
 
 const TEXT_TYPE = 'text/plain;charset=utf-8';
 /** Types wl-copy offers by itself beside a text type (and wl-paste lists back). */
@@ -27,7 +31,11 @@ interface WlSnapshot extends ClipboardSnapshot {
 
 export class WlClipboardStore implements ClipboardStore {
   readonly name = 'wl-clipboard';
-  constructor(private readonly runner: CommandRunner, private readonly releaseGraceMs = RELEASE_GRACE_MS) {}
+  private helperFailed = false;
+
+  /** `offerHelper`: the path of vxd-wl-offer, which makes offers where the compositor has data-control. */
+  constructor(private readonly runner: CommandRunner, private readonly releaseGraceMs = RELEASE_GRACE_MS,
+    private readonly offerHelper: string | null = null) {}
 
   async snapshot(): Promise<WlSnapshot> {
     const listing = await this.runner.run('wl-paste', ['--list-types'], { timeoutMs: 2000 });
@@ -46,6 +54,17 @@ export class WlClipboardStore implements ClipboardStore {
   }
 
   async offer(text: string): Promise<ClipboardOffer> {
+    if (this.offerHelper && !this.helperFailed) {
+      try {
+        return await serveOffer(this.runner, text, helperServer(this.offerHelper, []), this.releaseGraceMs);
+      } catch {
+        this.helperFailed = true; // no data-control here (GNOME): wl-copy makes this store's offers
+      }
+    }
+    return this.offerThroughWlCopy(text);
+  }
+
+  private async offerThroughWlCopy(text: string): Promise<ClipboardOffer> {
     const server = this.runner.serve('wl-copy', ['--foreground', '--type', TEXT_TYPE], text);
     let exited = false;
     void server.exited.then(() => { exited = true; });
