@@ -18,10 +18,10 @@
 #include <unistd.h>
 #include <wayland-client.h>
 
+#include "read_text.h"
 #include "wlr-data-control-unstable-v1-client-protocol.h"
 
 #define MAX_HINTS 8
-#define MAX_TEXT_BYTES (64u << 20)
 
 static const char *const TEXT_TYPES[] = {"text/plain;charset=utf-8", "text/plain", "UTF8_STRING", "TEXT"};
 #define TEXT_TYPE_COUNT (sizeof TEXT_TYPES / sizeof TEXT_TYPES[0])
@@ -112,27 +112,6 @@ static void registry_global_remove(void *data, struct wl_registry *registry, uin
 }
 static const struct wl_registry_listener registry_listener = {registry_global, registry_global_remove};
 
-static int read_all(FILE *in, unsigned char **out, size_t *len) {
-  size_t cap = 4096, n = 0;
-  unsigned char *buf = malloc(cap);
-  if (!buf) return -1;
-  for (;;) {
-    if (n == cap) {
-      if (cap >= MAX_TEXT_BYTES) { free(buf); return -1; }
-      cap *= 2;
-      unsigned char *grown = realloc(buf, cap);
-      if (!grown) { free(buf); return -1; }
-      buf = grown;
-    }
-    size_t got = fread(buf + n, 1, cap - n, in);
-    if (got == 0) break;
-    n += got;
-  }
-  *out = buf;
-  *len = n;
-  return 0;
-}
-
 static int usage(void) {
   fprintf(stderr, "usage: vxd-wl-offer [-hint TYPE=VALUE]... < text\n");
   return 2;
@@ -153,7 +132,7 @@ int main(int argc, char **argv) {
     o.hint_count++;
     i++;
   }
-  if (read_all(stdin, &o.text, &o.text_len) != 0) { fprintf(stderr, "vxd-wl-offer: cannot read the text\n"); return 2; }
+  if (vxd_read_text(stdin, &o.text, &o.text_len) != 0) { fprintf(stderr, "vxd-wl-offer: cannot read the text\n"); return 2; }
 
   struct wl_display *display = wl_display_connect(NULL);
   if (!display) { fprintf(stderr, "vxd-wl-offer: cannot reach the Wayland compositor (is WAYLAND_DISPLAY set?)\n"); return 3; }

@@ -18,8 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "read_text.h"
+
 #define MAX_HINTS 8
-#define MAX_TEXT_BYTES (64u << 20)
 
 typedef struct {
   Atom target;
@@ -44,27 +45,6 @@ typedef struct {
 static int ignore_x_error(Display *dpy, XErrorEvent *e) {
   (void)dpy;
   (void)e;
-  return 0;
-}
-
-static int read_all(FILE *in, unsigned char **out, size_t *len) {
-  size_t cap = 4096, n = 0;
-  unsigned char *buf = malloc(cap);
-  if (!buf) return -1;
-  for (;;) {
-    if (n == cap) {
-      if (cap >= MAX_TEXT_BYTES) { free(buf); return -2; }
-      cap *= 2;
-      unsigned char *grown = realloc(buf, cap);
-      if (!grown) { free(buf); return -1; }
-      buf = grown;
-    }
-    size_t got = fread(buf + n, 1, cap - n, in);
-    if (got == 0) break;
-    n += got;
-  }
-  *out = buf;
-  *len = n;
   return 0;
 }
 
@@ -184,8 +164,8 @@ int main(int argc, char **argv) {
   }
 
   unsigned char *text = NULL;
-  int r = read_all(stdin, &text, &o.text_len);
-  if (r == -2) { fprintf(stderr, "vxd-x11-offer: the text is larger than %u bytes\n", MAX_TEXT_BYTES); return 4; }
+  int r = vxd_read_text(stdin, &text, &o.text_len);
+  if (r == -2) { fprintf(stderr, "vxd-x11-offer: the text is larger than %u bytes\n", VXD_MAX_TEXT_BYTES); return 4; }
   if (r != 0) { fprintf(stderr, "vxd-x11-offer: cannot read the text\n"); return 2; }
   o.text = text;
   to_latin1(&o);
