@@ -72,61 +72,62 @@ describe('the focused app on sway', () => {
   });
 });
 
+/**
+ * Runs `run` with a foot terminal alone on the screen, focused and ready for keys, whose shell
+ * reads one line, and a look at that line (null until Enter); closes the terminal afterwards.
+ */
+async function withShellLine(run: (line: () => string | null) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vxd-foot-'));
+  try {
+    const received = path.join(dir, 'line.txt');
+    // The earlier windows go first, so that the focused foot is this one.
+    for (const w of windows.splice(0)) w.kill();
+    const lookup = waylandFocusLookup(runner, wl.env)!;
+    await eventually('the earlier windows to close', async () => (await lookup()) === null);
+    await openFoot('foot', ['sh', '-c', `read line; printf %s "$line" > '${received}'; sleep 30`]);
+    // Focused is not yet ready for keys: a window just mapped drops those that come before it
+    // has taken the keyboard's focus (a user's window has had it for long).
+    await new Promise((r) => setTimeout(r, 700));
+    await run(() => readIfThere(received));
+  } finally {
+    for (const w of windows.splice(0)) w.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('a paste into a terminal on sway, end to end', () => {
   it('the dictation reaches the terminal’s shell through Ctrl+Shift+V, and the clipboard comes back', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'vxd-foot-'));
-    try {
-      const received = path.join(dir, 'line.txt');
-      // The earlier tests' windows go first, so that the focused foot is this one.
-      for (const w of windows.splice(0)) w.kill();
-      const lookup = waylandFocusLookup(runner, wl.env)!;
-      await eventually('the earlier windows to close', async () => (await lookup()) === null);
-      await runner.detach('wl-copy', ['--type', 'text/plain;charset=utf-8'], 'the user’s text');
-      await openFoot('foot', ['sh', '-c', `read line; printf %s "$line" > '${received}'; sleep 30`]);
-      // Focused is not yet ready for keys: a window just mapped drops those that come before it
-      // has taken the keyboard's focus (a user's window has had it for long).
-      await new Promise((r) => setTimeout(r, 700));
+    await runner.detach('wl-copy', ['--type', 'text/plain;charset=utf-8'], 'the user’s text');
+    await withShellLine(async (line) => {
       // As the app ships it: offers through vxd-wl-offer (sway has data-control), with a receipt.
       const waylandOfferHelper = path.resolve(__dirname, '../..', WAYLAND_OFFER_HELPER);
       const platform = detectPlatformInsertion({ runner, platform: 'linux', env: wl.env, clipboardLender: new ClipboardLender(1000), waylandOfferHelper });
       expect(platform.available && platform.description).toBe('Wayland (wtype, wl-clipboard, the focused app from the compositor)');
       if (!platform.available) return;
-      const kind = await platform.keys.focusedAppKind();
-      expect(kind).toBe('terminal');
+      expect(await platform.keys.focusedAppKind()).toBe('terminal');
       const report = await pasteText('naïve dictation ✓', platform.keys, { clipboard: platform.clipboard });
       expect(report).toMatchObject({ method: 'pasted', receipt: 'read', restored: true });
       // The terminal fetches the pasted text from the clipboard's owner after the chord: an Enter
       // sent at once would overtake it.
       await new Promise((r) => setTimeout(r, 400));
       await runner.run('wtype', ['-k', 'Return']);
-      await eventually('the shell to receive the line', async () => readIfThere(received) === 'naïve dictation ✓');
+      await eventually('the shell to receive the line', async () => line() === 'naïve dictation ✓');
       await eventually('the clipboard to come back', async () =>
         (await runner.run('wl-paste', ['--no-newline'])).stdout.toString('utf8') === 'the user’s text');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('live typing into a terminal on sway', () => {
   it('wtype types the settled text, takes back what changed with backspaces, accents and symbols included', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'vxd-foot-'));
-    try {
-      const received = path.join(dir, 'line.txt');
-      for (const w of windows.splice(0)) w.kill();
-      const lookup = waylandFocusLookup(runner, wl.env)!;
-      await eventually('the earlier windows to close', async () => (await lookup()) === null);
-      await openFoot('foot', ['sh', '-c', `read line; printf %s "$line" > '${received}'; sleep 30`]);
-      await new Promise((r) => setTimeout(r, 700)); // as above: a window just mapped drops early keys
-      const keys = new WtypeKeys(runner, lookup);
+    await withShellLine(async (line) => {
+      const keys = new WtypeKeys(runner, waylandFocusLookup(runner, wl.env));
       await keys.typeText('Helo');
       await keys.backspace(1);
       await keys.typeText('lo, wörld ✓');
       await runner.run('wtype', ['-k', 'Return']);
-      await eventually('the shell to receive the line', async () => readIfThere(received) === 'Hello, wörld ✓');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      await eventually('the shell to receive the line', async () => line() === 'Hello, wörld ✓');
+    });
   });
 });
 
