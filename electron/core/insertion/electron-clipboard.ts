@@ -13,7 +13,7 @@
 // The electron module is passed in by main (core never imports electron).
 
 import { passThroughMarkers } from './pass-through';
-import type { ClipboardOffer, ClipboardSnapshot, ClipboardStore } from './types';
+import { MAX_SNAPSHOT_BYTES, type ClipboardOffer, type ClipboardSnapshot, type ClipboardStore } from './types';
 
 /** What `getType('electron application/bookmark')` gives and takes. */
 export interface ClipboardBookmarkLike { title: string; url: string }
@@ -48,8 +48,6 @@ interface ElectronSnapshot extends ClipboardSnapshot {
 export const osFormat = (name: string): string => `electron application/osclipboard;format="${name}"`;
 
 const PLAIN_TEXT = 'text/plain';
-/** Larger clipboard contents are not kept (and the user is told), never buffered without bound. */
-export const MAX_SNAPSHOT_BYTES = 32 * 1024 * 1024;
 /** X11 selection targets that describe the selection rather than hold content: never written back. */
 const X11_META = /^(TARGETS|TIMESTAMP|MULTIPLE|SAVE_TARGETS|DELETE|INSERT_SELECTION|INSERT_PROPERTY|INCR|LENGTH|CLIPBOARD_MANAGER)$/;
 

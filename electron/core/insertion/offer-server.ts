@@ -8,6 +8,10 @@ import { CommandError, endAfterGrace, type CommandRunner } from './command-runne
 import { passThroughMarkers } from './pass-through';
 import type { ClipboardOffer, ReadReceipt } from './types';
 
+/** Where the build puts the helpers, beside the addon (repository- or app-relative paths). */
+export const X11_OFFER_HELPER = 'native-models/build/Release/vxd-x11-offer';
+export const WAYLAND_OFFER_HELPER = 'native-models/build/Release/vxd-wl-offer';
+
 /** The process that serves an offer, and what its output lines mean. */
 export interface OfferServer {
   name: string;

@@ -121,6 +121,9 @@ export class KeysPausedError extends KeysInterferedError {
 }
 
 /** What was on the clipboard before we borrowed it; opaque to everyone but its store. */
+/** Larger clipboard contents are not kept (and the user is told), never buffered without bound. */
+export const MAX_SNAPSHOT_BYTES = 32 * 1024 * 1024;
+
 export interface ClipboardSnapshot {
   /** The formats it held, for messages and tests (e.g. ['UTF8_STRING', 'image/png']). */
   readonly formats: readonly string[];

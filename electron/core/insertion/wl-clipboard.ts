@@ -15,9 +15,8 @@
 // useful format (text if there was any) and lists the rest as dropped.
 
 import { CommandError, endAfterGrace, type CommandRunner } from './command-runner';
-import type { ClipboardOffer, ClipboardSnapshot, ClipboardStore } from './types';
 import { helperServer, RELEASE_GRACE_MS, serveOffer } from './offer-server';
-import { MAX_SNAPSHOT_BYTES } from './xclip-clipboard';
+import { MAX_SNAPSHOT_BYTES, type ClipboardOffer, type ClipboardSnapshot, type ClipboardStore } from './types';
 
 const TEXT_TYPE = 'text/plain;charset=utf-8';
 /** Types wl-copy offers by itself beside a text type (and wl-paste lists back). */

@@ -14,12 +14,8 @@
 
 import type { CommandRunner } from './command-runner';
 import { helperServer, RELEASE_GRACE_MS, serveOffer, type OfferServer } from './offer-server';
-import type { ClipboardOffer, ClipboardSnapshot, ClipboardStore } from './types';
+import { MAX_SNAPSHOT_BYTES, type ClipboardOffer, type ClipboardSnapshot, type ClipboardStore } from './types';
 
-/** Where the build puts the offer helper, beside the addon (repository- or app-relative). */
-export const X11_OFFER_HELPER = 'native-models/build/Release/vxd-x11-offer';
-/** Its Wayland twin (data-control), in the same place. */
-export const WAYLAND_OFFER_HELPER = 'native-models/build/Release/vxd-wl-offer';
 
 function xclipServer(selection: string): OfferServer {
   return {
@@ -39,8 +35,6 @@ const META_TARGETS = new Set([
   'INCR', 'LENGTH', 'CLIPBOARD_MANAGER',
 ]);
 const TEXT_TARGETS = ['UTF8_STRING', 'text/plain;charset=utf-8', 'STRING', 'TEXT', 'text/plain', 'COMPOUND_TEXT'];
-/** Larger clipboard contents are not kept (and the user is told), never buffered without bound. */
-export const MAX_SNAPSHOT_BYTES = 32 * 1024 * 1024;
 
 interface XclipSnapshot extends ClipboardSnapshot {
   readonly kept: { target: string; data: Buffer } | null;

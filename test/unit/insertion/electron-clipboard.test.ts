@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { ClipboardLender } from '../../../electron/core/insertion/clipboard-loan';
 import { pasteText } from '../../../electron/core/insertion/paste';
 import { FakeKeys } from './fakes';
-import { ElectronClipboardStore, MAX_SNAPSHOT_BYTES, osFormat } from '../../../electron/core/insertion/electron-clipboard';
+import { ElectronClipboardStore, osFormat } from '../../../electron/core/insertion/electron-clipboard';
+import { MAX_SNAPSHOT_BYTES } from '../../../electron/core/insertion/types';
 import { FakeElectronClipboard } from './electron-fake';
 
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0xff]);
