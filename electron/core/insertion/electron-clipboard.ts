@@ -13,6 +13,7 @@
 // The electron module is passed in by main (core never imports electron).
 
 import { passThroughMarkers } from './pass-through';
+import { META_TARGETS } from './xclip-clipboard';
 import { MAX_SNAPSHOT_BYTES, type ClipboardOffer, type ClipboardSnapshot, type ClipboardStore } from './types';
 
 /** What `getType('electron application/bookmark')` gives and takes. */
@@ -48,8 +49,6 @@ interface ElectronSnapshot extends ClipboardSnapshot {
 export const osFormat = (name: string): string => `electron application/osclipboard;format="${name}"`;
 
 const PLAIN_TEXT = 'text/plain';
-/** X11 selection targets that describe the selection rather than hold content: never written back. */
-const X11_META = /^(TARGETS|TIMESTAMP|MULTIPLE|SAVE_TARGETS|DELETE|INSERT_SELECTION|INSERT_PROPERTY|INCR|LENGTH|CLIPBOARD_MANAGER)$/;
 
 export class ElectronClipboardStore implements ClipboardStore {
   readonly name = 'electron';
@@ -69,7 +68,8 @@ export class ElectronClipboardStore implements ClipboardStore {
       const kept: Record<string, ClipboardPayload> = {};
       for (const type of item.types) {
         formats.push(type);
-        if (X11_META.test(osFormatName(type) ?? '')) continue;
+        // X11's targets that describe the selection rather than hold content are never written back.
+        if (META_TARGETS.has(osFormatName(type) ?? '')) continue;
         let payload: Blob | ClipboardBookmarkLike;
         try {
           payload = await item.getType(type);

@@ -31,7 +31,7 @@ const OWNERSHIP_TIMEOUT_MS = 2000;
 export const RELEASE_GRACE_MS = 3000;
 
 /** One of our helpers, named by its path, with the pass-through hint beside the text. */
-export function helperServer(helper: string, args: string[]): OfferServer {
+function helperServer(helper: string, args: string[]): OfferServer {
   const hints = passThroughMarkers('linux').flatMap(({ format, payload }) => (typeof payload === 'string' ? ['-hint', `${format}=${payload}`] : []));
   return {
     name: helper.split('/').pop() ?? helper,
@@ -39,6 +39,27 @@ export function helperServer(helper: string, args: string[]): OfferServer {
     args: [...args, ...hints],
     lines: () => (line) => (line === 'owning' ? 'owning' : line.startsWith('served ') ? 'read' : null),
   };
+}
+
+/**
+ * A store's offers through one of our helpers while it can make them: after the first it could
+ * not (no display, no data-control, a text too large for one transfer, a broken binary), null, and
+ * the store's own tool (xclip, wl-copy) makes this store's offers.
+ */
+export class HelperOffers {
+  private failed = false;
+  constructor(private readonly runner: CommandRunner, private readonly helper: string | null,
+    private readonly args: string[], private readonly releaseGraceMs: number) {}
+
+  async offer(text: string): Promise<ClipboardOffer | null> {
+    if (!this.helper || this.failed) return null;
+    try {
+      return await serveOffer(this.runner, text, helperServer(this.helper, this.args), this.releaseGraceMs);
+    } catch {
+      this.failed = true;
+      return null;
+    }
+  }
 }
 
 /** Serves `text` through `spec`; resolves once the selection is its own, so the chord may go out. */

@@ -15,7 +15,7 @@
 // useful format (text if there was any) and lists the rest as dropped.
 
 import { CommandError, endAfterGrace, type CommandRunner } from './command-runner';
-import { helperServer, RELEASE_GRACE_MS, serveOffer } from './offer-server';
+import { HelperOffers, RELEASE_GRACE_MS } from './offer-server';
 import { MAX_SNAPSHOT_BYTES, type ClipboardOffer, type ClipboardSnapshot, type ClipboardStore } from './types';
 
 const TEXT_TYPE = 'text/plain;charset=utf-8';
@@ -30,11 +30,13 @@ interface WlSnapshot extends ClipboardSnapshot {
 
 export class WlClipboardStore implements ClipboardStore {
   readonly name = 'wl-clipboard';
-  private helperFailed = false;
+  private readonly helperOffers: HelperOffers;
 
   /** `offerHelper`: the path of vxd-wl-offer, which makes offers where the compositor has data-control. */
   constructor(private readonly runner: CommandRunner, private readonly releaseGraceMs = RELEASE_GRACE_MS,
-    private readonly offerHelper: string | null = null) {}
+    offerHelper: string | null = null) {
+    this.helperOffers = new HelperOffers(runner, offerHelper, [], releaseGraceMs);
+  }
 
   async snapshot(): Promise<WlSnapshot> {
     const listing = await this.runner.run('wl-paste', ['--list-types'], { timeoutMs: 2000 });
@@ -53,14 +55,8 @@ export class WlClipboardStore implements ClipboardStore {
   }
 
   async offer(text: string): Promise<ClipboardOffer> {
-    if (this.offerHelper && !this.helperFailed) {
-      try {
-        return await serveOffer(this.runner, text, helperServer(this.offerHelper, []), this.releaseGraceMs);
-      } catch {
-        this.helperFailed = true; // no data-control here (GNOME): wl-copy makes this store's offers
-      }
-    }
-    return this.offerThroughWlCopy(text);
+    // No data-control (GNOME): wl-copy makes this store's offers.
+    return (await this.helperOffers.offer(text)) ?? this.offerThroughWlCopy(text);
   }
 
   private async offerThroughWlCopy(text: string): Promise<ClipboardOffer> {

@@ -13,9 +13,8 @@
 // In the Electron app, ElectronClipboardStore snapshots and restores every format.
 
 import type { CommandRunner } from './command-runner';
-import { helperServer, RELEASE_GRACE_MS, serveOffer, type OfferServer } from './offer-server';
+import { HelperOffers, RELEASE_GRACE_MS, serveOffer, type OfferServer } from './offer-server';
 import { MAX_SNAPSHOT_BYTES, type ClipboardOffer, type ClipboardSnapshot, type ClipboardStore } from './types';
-
 
 function xclipServer(selection: string): OfferServer {
   return {
@@ -30,7 +29,7 @@ function xclipServer(selection: string): OfferServer {
 }
 
 /** Targets that describe the selection rather than hold its content. */
-const META_TARGETS = new Set([
+export const META_TARGETS = new Set([
   'TARGETS', 'TIMESTAMP', 'MULTIPLE', 'SAVE_TARGETS', 'DELETE', 'INSERT_SELECTION', 'INSERT_PROPERTY',
   'INCR', 'LENGTH', 'CLIPBOARD_MANAGER',
 ]);
@@ -42,11 +41,13 @@ interface XclipSnapshot extends ClipboardSnapshot {
 
 export class XclipClipboardStore implements ClipboardStore {
   readonly name = 'xclip';
-  private helperFailed = false;
+  private readonly helperOffers: HelperOffers;
 
   /** `offerHelper`: the path of vxd-x11-offer, which makes offers where it can. */
   constructor(private readonly runner: CommandRunner, private readonly selection = 'clipboard',
-    private readonly releaseGraceMs = RELEASE_GRACE_MS, private readonly offerHelper: string | null = null) {}
+    private readonly releaseGraceMs = RELEASE_GRACE_MS, offerHelper: string | null = null) {
+    this.helperOffers = new HelperOffers(runner, offerHelper, ['-selection', selection], releaseGraceMs);
+  }
 
   async snapshot(): Promise<XclipSnapshot> {
     const listing = await this.runner.run('xclip', ['-selection', this.selection, '-o', '-t', 'TARGETS'], { timeoutMs: 2000 });
@@ -69,14 +70,7 @@ export class XclipClipboardStore implements ClipboardStore {
   }
 
   async offer(text: string): Promise<ClipboardOffer> {
-    if (this.offerHelper && !this.helperFailed) {
-      try {
-        return await serveOffer(this.runner, text, helperServer(this.offerHelper, ['-selection', this.selection]), this.releaseGraceMs);
-      } catch {
-        this.helperFailed = true; // xclip makes this store's offers; it says so if it cannot either
-      }
-    }
-    return serveOffer(this.runner, text, xclipServer(this.selection), this.releaseGraceMs);
+    return (await this.helperOffers.offer(text)) ?? serveOffer(this.runner, text, xclipServer(this.selection), this.releaseGraceMs);
   }
 
   async writeText(text: string): Promise<void> {
