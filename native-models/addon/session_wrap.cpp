@@ -29,7 +29,8 @@ struct Event {
   std::string code, message;
   uint64_t flush_id = 0;
   int64_t steps = 0;
-  double ms_per_step = 0;
+  double ms_per_step = 0, prefill_ms = 0;
+  int64_t reused_prefix_tokens = 0;
 };
 
 class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
@@ -82,6 +83,8 @@ class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
         r.Set("tokens", ids_array(env, ev->ids));
         r.Set("steps", Napi::Number::New(env, static_cast<double>(ev->steps)));
         r.Set("msPerStep", Napi::Number::New(env, ev->ms_per_step));
+        r.Set("prefillMs", Napi::Number::New(env, ev->prefill_ms));
+        r.Set("reusedPrefixTokens", Napi::Number::New(env, static_cast<double>(ev->reused_prefix_tokens)));
         d.Resolve(r);
       } else if (closed_) {
         return;  // nothing reaches JS after close()
@@ -148,6 +151,8 @@ class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
         e->ids = all_tokens_;
         e->steps = stats.steps;
         e->ms_per_step = stats.steps > 1 ? (stats.total_step_ms - stats.prefill_ms) / static_cast<double>(stats.steps - 1) : stats.total_step_ms;
+        e->prefill_ms = stats.prefill_ms;
+        e->reused_prefix_tokens = stats.reused_prefix_tokens;
         post(e);
       }
     }

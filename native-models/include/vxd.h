@@ -133,6 +133,9 @@ typedef struct vxd_session_stats {
   int32_t eos;              /* 1 once EOS was sampled */
   int32_t done;             /* 1 when finished and nothing more will be produced */
   int64_t samples_pushed;   /* real samples received */
+  /* Prompt tokens copied from the model's saved silent prefix instead of computed (the tokens
+   * that hear only the stream's left pad of zeros are the same for every session). */
+  int64_t reused_prefix_tokens;
 } vxd_session_stats;
 
 VXD_API vxd_status vxd_session_get_stats(const vxd_session* session, vxd_session_stats* out);

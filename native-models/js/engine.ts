@@ -141,6 +141,11 @@ export interface FlushResult {
   steps: number;
   /** Mean wall time of a steady-state step (the prefill excluded) in milliseconds. */
   msPerStep: number;
+  /** Wall time of the prompt's prefill in milliseconds (0 when no audio came). */
+  prefillMs: number;
+  /** Prompt tokens copied from the model's silent prefix rather than computed: 0 for the model's
+   *  first session (which computes and keeps it) and for sessions with captures. */
+  reusedPrefixTokens: number;
 }
 
 export interface EngineSession {

@@ -393,6 +393,30 @@ int main(int argc, char** argv) {
         json_run += ",\"rtf_audio_s\":" + num(rtf_seconds) + ",\"rtf\":" + num(secs / rtf_seconds) + ",\"rtf_steps\":" + std::to_string(s.steps()) +
                 ",\"rtf_eos\":" + (s.eos() ? "true" : "false") + ",\"session_prefill_ms\":" + num(s.prefill_ms());
       }
+      {
+        // A dictation's start: its prompt's prefill, computed in full (a session capturing audio
+        // embeddings computes every token) and from the model's saved silent prefix (the tokens
+        // that hear only the left pad, copied; the first uncaptured session computes and keeps it).
+        const std::vector<float> audio = synthetic_audio(((c.prompt_length() - c.n_left_pad_tokens) * c.samples_per_token() + c.look_ahead_samples()) / 16000.0 + 0.01, seed + 7);
+        auto start = [&](uint32_t mask, int64_t& reused) {
+          Session s(*m, mask);
+          s.push(audio.data(), audio.size());
+          int32_t id = 0;
+          if (s.decode(&id, 1) != 1) throw Error(VXD_ERR_INTERNAL, "the prompt did not run");
+          reused = s.reused_prefix_tokens();
+          return s.prefill_ms();
+        };
+        int64_t reused = 0;
+        std::vector<double> full, copied;
+        for (int i = 0; i < 3; ++i) full.push_back(start(VXD_CAPTURE_AUDIO_EMBEDS, reused));
+        double first_ms = start(0, reused);
+        if (reused > 0) copied.push_back(first_ms), first_ms = NAN;  // an earlier session kept it
+        for (int i = 0; i < 3; ++i) copied.push_back(start(0, reused));
+        std::printf("[%s] prompt prefill (%lld tokens): computed %.1f ms, from the silent prefix (%lld copied) %.1f ms; the session that keeps it %.1f ms\n",
+                    dt.c_str(), (long long)c.prompt_length(), median(full), (long long)reused, median(copied), first_ms);
+        json_run += ",\"prompt_full_ms\":" + num(median(full)) + ",\"prompt_from_prefix_ms\":" + num(median(copied)) +
+                ",\"prefix_tokens\":" + std::to_string(reused);
+      }
       if (parity > 0) {
         // The CPU reference: same synthetic weights (zero-copy views), same audio, same session path.
         SessionRun ref;

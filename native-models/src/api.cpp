@@ -88,7 +88,8 @@ void load_model(const vxd_model_params& p, vxd::Model& m) {
   m.weight_bytes = weight_bytes(*m.ptd, m.config);
   m.session_bytes = Workspace::bytes_needed(m.config, m.act_dtype, m.config.prompt_length());
   const std::string smaller = dtype == "fp32" ? " (try --dtype bf16 or a quantized pack)" : " (try a quantized pack)";
-  const uint64_t need = m.weight_bytes + m.session_bytes;
+  // The silent prefix (src/model/silent_prefix.h) is kept once per model, beside the weights.
+  const uint64_t need = m.weight_bytes + SilentPrefix::bytes_needed(m.config, m.act_dtype) + m.session_bytes;
   const auto needs = [&] { return "model needs " + mib(m.weight_bytes) + " of weights + " + mib(m.session_bytes) + " per session"; };
   // The host budget guards host memory: a device backend's weights live on its device.
   const uint64_t budget = p.memory_budget_bytes ? p.memory_budget_bytes : backend == "cpu" ? physical_memory() / 10 * 8 : 0;
@@ -278,6 +279,7 @@ vxd_status vxd_session_get_stats(const vxd_session* s, vxd_session_stats* st) {
     st->eos = x.eos();
     st->done = x.done();
     st->samples_pushed = x.samples_pushed();
+    st->reused_prefix_tokens = x.reused_prefix_tokens();
   });
 }
 

@@ -215,6 +215,8 @@ export class ContinuousSession {
     let steps = 0;
     let timedSteps = 0;
     let timedMs = 0;
+    let prefillMs = 0;
+    let reusedPrefixTokens = 0;
     for (const seg of this.segments) {
       const segSteps = seg.result?.steps ?? seg.ids.length;
       segments.push({ startSample: seg.start, endSample: seg.end, firstToken: tokens.length, tokenCount: seg.ids.length, steps: segSteps });
@@ -225,9 +227,11 @@ export class ContinuousSession {
         timedSteps += seg.result.steps - 1;
         timedMs += seg.result.msPerStep * (seg.result.steps - 1);
       }
+      prefillMs += seg.result?.prefillMs ?? 0;
+      reusedPrefixTokens += seg.result?.reusedPrefixTokens ?? 0;
     }
     const msPerStep = timedSteps > 0 ? timedMs / timedSteps : (this.segments[0]?.result?.msPerStep ?? 0);
-    return { tokens, steps, msPerStep, segments };
+    return { tokens, steps, msPerStep, prefillMs, reusedPrefixTokens, segments };
   }
 
   private open(start: number): Segment {

@@ -29,6 +29,8 @@ struct ModelConfig {
   int64_t mel_frames_per_token() const { return step_samples / hop_length; }
   int64_t enc_frames_per_token() const { return downsample_factor; }
   int64_t prompt_length() const { return 1 + n_left_pad_tokens + delay_tokens; }
+  // Samples past a token's end that its last mel frame reads (half a window less a hop: 40).
+  int64_t look_ahead_samples() const { return window_size / 2 - hop_length; }
 };
 
 // Reads and validates (ranges, divisibility) every field; throws vxd::Error(VXD_ERR_FORMAT) naming it.

@@ -13,6 +13,7 @@
 #include "../format/pte.h"
 #include "../mel.h"
 #include "config.h"
+#include "silent_prefix.h"
 #include "weights.h"
 #include "workspace.h"
 
@@ -38,6 +39,9 @@ struct Model {
   uint64_t weight_bytes = 0, session_bytes = 0;
   bool fused = fused_ops_from_env();  // see fused_ops_from_env
   std::mutex compute;  // one step at a time on the backend (see vxd.h threading contract)
+  // Made by the first session that prefills (under `compute`); declared after `backend`, whose
+  // memory it holds, so that it goes first.
+  std::unique_ptr<SilentPrefix> silent_prefix;
 };
 
 // Encoder + adapter for `n_tokens` audio tokens whose 8 n mel rows are already in

@@ -8,9 +8,6 @@
 #include "../error.h"
 
 namespace vxd {
-namespace {
-constexpr int64_t kLookAhead = 40;  // samples past a token's end that its last mel frame reads
-}
 
 Session::Session(Model& model, uint32_t capture_mask) : model_(model), c_(model.config) {
   ws_ = std::make_unique<Workspace>(*model.backend, c_, model.act_dtype, c_.prompt_length());
@@ -35,7 +32,7 @@ void Session::finish() {
   if (samples_pushed_ == 0) return;  // nothing was said: no steps at all
   const int64_t spt = c_.samples_per_token();
   const int64_t align = (spt - samples_pushed_ % spt) % spt;
-  audio_.resize(audio_.size() + static_cast<size_t>(align + c_.n_right_pad_tokens * spt + kLookAhead), 0.0f);
+  audio_.resize(audio_.size() + static_cast<size_t>(align + c_.n_right_pad_tokens * spt + c_.look_ahead_samples()), 0.0f);
 }
 
 bool Session::done() const {
@@ -46,7 +43,7 @@ bool Session::done() const {
 // Token p needs padded samples up to 1280 (p + 1) + 40.
 bool Session::ready_for(int64_t n_tokens_total) const {
   if (finished_ && samples_pushed_ == 0) return false;
-  return available_end() >= n_tokens_total * c_.samples_per_token() + kLookAhead;
+  return available_end() >= n_tokens_total * c_.samples_per_token() + c_.look_ahead_samples();
 }
 
 size_t Session::decode(int32_t* out, size_t capacity) {
@@ -55,12 +52,16 @@ size_t Session::decode(int32_t* out, size_t capacity) {
     int32_t id;
     if (next_token_ == 0) {
       if (!ready_for(c_.prompt_length())) break;
-      id = run(0, c_.prompt_length());
+      id = prefill();
     } else {
       if (!ready_for(next_token_ + 1)) break;
+      const auto t0 = std::chrono::steady_clock::now();
+      std::lock_guard<std::mutex> lock(model_.compute);
       id = run(next_token_, 1);
+      total_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     }
     out[produced++] = id;
+    ++steps_;
     ++tokens_;
     if (id == c_.eos_id) eos_ = true;
     trim_audio();
@@ -68,22 +69,49 @@ size_t Session::decode(int32_t* out, size_t capacity) {
   return produced;
 }
 
-void Session::upload_mel(int64_t first_token, int64_t n_tokens) {
+void Session::upload_mel(int64_t first_token, int64_t n_tokens, bool capture) {
   const int64_t fpt = c_.mel_frames_per_token(), frames = n_tokens * fpt, n_mels = c_.num_mel_bins;
   mel_host_.resize(static_cast<size_t>(frames * n_mels));
   model_.mel->frames(audio_.data(), audio_start_, static_cast<int64_t>(audio_.size()), first_token * fpt, frames, mel_host_.data());
   model_.backend->upload(ws_->mel_in.rows_view(2, frames).data, mel_host_.data(), mel_host_.size() * sizeof(float));
-  if (captures_.mask & VXD_CAPTURE_MEL) captures_.mel.insert(captures_.mel.end(), mel_host_.begin(), mel_host_.end());
+  if (capture && (captures_.mask & VXD_CAPTURE_MEL)) captures_.mel.insert(captures_.mel.end(), mel_host_.begin(), mel_host_.end());
 }
 
-int32_t Session::run(int64_t first, int64_t n) {
+// The prompt: its first tokens come from the model's silent prefix when one is saved. A session
+// capturing activations computes them itself, so that its captures start at token 0; logits are
+// captured for the prompt's last token either way.
+int32_t Session::prefill() {
   const auto t0 = std::chrono::steady_clock::now();
-  Backend& be = *model_.backend;
+  const int64_t prompt = c_.prompt_length();
   std::lock_guard<std::mutex> lock(model_.compute);
-  upload_mel(first, n);
-  if (first == 0) {
+  if (!model_.silent_prefix) model_.silent_prefix = std::make_unique<SilentPrefix>(*model_.backend, c_);
+  SilentPrefix& prefix = *model_.silent_prefix;
+  int32_t id;
+  const uint32_t per_token = VXD_CAPTURE_MEL | VXD_CAPTURE_ENCODER | VXD_CAPTURE_AUDIO_EMBEDS;
+  if ((captures_.mask & per_token) || prefix.tokens() == 0) {
+    id = run(0, prompt);
+  } else {
+    if (prefix.ready()) {
+      prefix.restore(*ws_);
+      reused_prefix_tokens_ = prefix.tokens();
+    } else {
+      run(0, prefix.tokens(), /*capture=*/false);
+      prefix.save(*ws_);
+    }
+    id = run(prefix.tokens(), prompt - prefix.tokens());
+  }
+  prefill_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  total_ms_ += prefill_ms_;
+  return id;
+}
+
+int32_t Session::run(int64_t first, int64_t n, bool capture) {
+  Backend& be = *model_.backend;
+  upload_mel(first, n, capture);
+  if (first < c_.prompt_length()) {
+    // Prompt ids (spec §6): BOS, then streaming pads.
     std::vector<int32_t> prompt(static_cast<size_t>(n), static_cast<int32_t>(c_.streaming_pad_id));
-    prompt[0] = static_cast<int32_t>(c_.bos_id);
+    if (first == 0) prompt[0] = static_cast<int32_t>(c_.bos_id);
     be.upload(ws_->token_ids, prompt.data(), prompt.size() * sizeof(int32_t));
   }
   be.set_step_param(kEncoderPos, first * c_.enc_frames_per_token());
@@ -96,7 +124,7 @@ int32_t Session::run(int64_t first, int64_t n) {
   int32_t id = 0;
   be.download(&id, ws_->token_ids, sizeof(id));
   auto grab = [&](uint32_t flag, const Act& a, std::vector<float>& dst) {
-    if (!(captures_.mask & flag)) return;
+    if (!capture || !(captures_.mask & flag)) return;
     std::vector<float> host(static_cast<size_t>(a.rows * a.cols));
     if (a.dtype == DType::BF16) {
       std::vector<uint16_t> raw(host.size());
@@ -114,10 +142,6 @@ int32_t Session::run(int64_t first, int64_t n) {
   grab(VXD_CAPTURE_AUDIO_EMBEDS, ws_->audio_embeds.rows_view(0, n), captures_.audio_embeds);
   grab(VXD_CAPTURE_LOGITS, ws_->logits, captures_.logits);
   next_token_ = first + n;
-  ++steps_;
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  total_ms_ += ms;
-  if (first == 0) prefill_ms_ = ms;
   return id;
 }
 

@@ -33,14 +33,17 @@ class Session {
   bool eos() const { return eos_; }
   bool done() const;
   int64_t samples_pushed() const { return samples_pushed_; }
+  int64_t reused_prefix_tokens() const { return reused_prefix_tokens_; }
   const Captures& captures() const { return captures_; }
   const ModelConfig& config() const { return c_; }
 
  private:
   int64_t available_end() const { return audio_start_ + static_cast<int64_t>(audio_.size()); }
   bool ready_for(int64_t n_tokens_total) const;
-  int32_t run(int64_t first_token, int64_t n_tokens);
-  void upload_mel(int64_t first_token, int64_t n_tokens);
+  int32_t prefill();
+  // One backend step over tokens [first_token, first_token + n_tokens); model_.compute held.
+  int32_t run(int64_t first_token, int64_t n_tokens, bool capture = true);
+  void upload_mel(int64_t first_token, int64_t n_tokens, bool capture);
   void trim_audio();
 
   Model& model_;
@@ -50,7 +53,7 @@ class Session {
   int64_t audio_start_ = 0;
   int64_t next_token_ = 0;    // next audio token (decoder position) to compute
   int64_t samples_pushed_ = 0;
-  int64_t steps_ = 0, tokens_ = 0;
+  int64_t steps_ = 0, tokens_ = 0, reused_prefix_tokens_ = 0;
   double total_ms_ = 0, prefill_ms_ = 0;
   bool finished_ = false, eos_ = false;
   std::vector<float> mel_host_;

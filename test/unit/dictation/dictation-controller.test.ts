@@ -247,7 +247,7 @@ describe('DictationController on the real engine', () => {
                   emitted = due;
                 }
               },
-              flush: async () => ({ tokens: [], steps: 0, msPerStep: 0 }),
+              flush: async () => ({ tokens: [], steps: 0, msPerStep: 0, prefillMs: 0, reusedPrefixTokens: 0 }),
               captures: () => ({}),
               close: () => undefined,
             };

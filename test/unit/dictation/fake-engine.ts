@@ -55,7 +55,7 @@ export class FakeSession implements EngineSession {
     this.run();
     return this.later(() => {
       if (this.closed) throw new EngineError('STATE', 'session closed before flush completed');
-      return { tokens: [...this.ids], steps: this.ids.length, msPerStep: 1 };
+      return { tokens: [...this.ids], steps: this.ids.length, msPerStep: 1, prefillMs: 1, reusedPrefixTokens: 0 };
     });
   }
 
