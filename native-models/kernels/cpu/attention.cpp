@@ -62,13 +62,8 @@ void CpuBackend::attention(const Act& q, const KVCache& cache, const AttentionSh
       for (int64_t j = 0; j < n_keys; ++j) {
         const int64_t slot = (first + j) % cache.ring;
         const float wj = scores[j] * inv;
-        if (kv_bf16) {
-          const uint16_t* vr = act_row_bf16(cache.v, slot) + g * hd;
-          for (int64_t i = 0; i < hd; ++i) acc[i] += wj * bf16_to_f32(vr[i]);
-        } else {
-          const float* vr = act_row_f32(cache.v, slot) + g * hd;
-          for (int64_t i = 0; i < hd; ++i) acc[i] += wj * vr[i];
-        }
+        if (kv_bf16) kk.axpy_bf16(wj, act_row_bf16(cache.v, slot) + g * hd, acc.data(), hd);
+        else kk.axpy_f32(wj, act_row_f32(cache.v, slot) + g * hd, acc.data(), hd);
       }
       for (int64_t i = 0; i < hd; ++i) store_elem(out, r, h * hd + i, acc[i]);
     }

@@ -60,17 +60,17 @@ float dot_q4(const float* x, const uint8_t* w, const uint16_t* scales, int64_t g
   const __m128i eight = _mm_set1_epi8(8);
   __m512 total = _mm512_setzero_ps();
   for (int64_t g0 = 0; g0 < k; g0 += group) {
-    __m512 part = _mm512_setzero_ps();
+    __m512 part0 = _mm512_setzero_ps(), part1 = _mm512_setzero_ps();  // two chains (see AVX2)
     for (int64_t i = g0; i < g0 + group; i += 32) {
       __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w + i / 2));
       __m128i lo = _mm_and_si128(b, low_mask);
       __m128i hi = _mm_and_si128(_mm_srli_epi16(b, 4), low_mask);
       __m128i q0 = _mm_sub_epi8(_mm_unpacklo_epi8(lo, hi), eight);  // columns i..i+15
       __m128i q1 = _mm_sub_epi8(_mm_unpackhi_epi8(lo, hi), eight);  // columns i+16..i+31
-      part = _mm512_fmadd_ps(_mm512_loadu_ps(x + i), _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(q0)), part);
-      part = _mm512_fmadd_ps(_mm512_loadu_ps(x + i + 16), _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(q1)), part);
+      part0 = _mm512_fmadd_ps(_mm512_loadu_ps(x + i), _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(q0)), part0);
+      part1 = _mm512_fmadd_ps(_mm512_loadu_ps(x + i + 16), _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(q1)), part1);
     }
-    total = _mm512_fmadd_ps(part, _mm512_set1_ps(f16(scales[g0 / group])), total);
+    total = _mm512_fmadd_ps(_mm512_add_ps(part0, part1), _mm512_set1_ps(f16(scales[g0 / group])), total);
   }
   return _mm512_reduce_add_ps(total);
 }
@@ -107,7 +107,56 @@ void dequant_q4(const uint8_t* w, const uint16_t* scales, int64_t group, float* 
   }
 }
 
-const DotKernels kAvx512 = {"avx512", dot_f32, dot_bf16, dot_q8, dot_q4, dequant_bf16, dequant_q8, dequant_q4};
+// MR x NR accumulators (at most 4 x 4 = 16 of the 32 registers); see the AVX2 tile.
+template <int MR, int NR>
+void tile(const float* x, int64_t ldx, const float* w, int64_t ldw, int64_t k, float* out, int64_t ldo) {
+  __m512 acc[MR][NR];
+  for (int m = 0; m < MR; ++m)
+    for (int j = 0; j < NR; ++j) acc[m][j] = _mm512_setzero_ps();
+  int64_t i = 0;
+  for (; i + 16 <= k; i += 16) {
+    __m512 wv[NR];
+#pragma GCC unroll 4
+    for (int j = 0; j < NR; ++j) wv[j] = _mm512_loadu_ps(w + j * ldw + i);
+#pragma GCC unroll 4
+    for (int m = 0; m < MR; ++m) {
+      const __m512 xv = _mm512_loadu_ps(x + m * ldx + i);
+#pragma GCC unroll 4
+      for (int j = 0; j < NR; ++j) acc[m][j] = _mm512_fmadd_ps(xv, wv[j], acc[m][j]);
+    }
+  }
+  for (int m = 0; m < MR; ++m)
+    for (int j = 0; j < NR; ++j) {
+      float s = _mm512_reduce_add_ps(acc[m][j]);
+      for (int64_t t = i; t < k; ++t) s += x[m * ldx + t] * w[j * ldw + t];
+      out[m * ldo + j] = s;
+    }
+}
+
+void f32_tile(const float* x, int64_t ldx, int mr, const float* w, int64_t ldw, int nr, int64_t k, float* out, int64_t ldo) {
+  using Fn = void (*)(const float*, int64_t, const float*, int64_t, int64_t, float*, int64_t);
+  static constexpr Fn kTiles[4][4] = {{tile<1, 1>, tile<1, 2>, tile<1, 3>, tile<1, 4>},
+                                      {tile<2, 1>, tile<2, 2>, tile<2, 3>, tile<2, 4>},
+                                      {tile<3, 1>, tile<3, 2>, tile<3, 3>, tile<3, 4>},
+                                      {tile<4, 1>, tile<4, 2>, tile<4, 3>, tile<4, 4>}};
+  kTiles[mr - 1][nr - 1](x, ldx, w, ldw, k, out, ldo);
+}
+
+void axpy_f32(float a, const float* x, float* y, int64_t n) {
+  const __m512 av = _mm512_set1_ps(a);
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, _mm512_fmadd_ps(av, _mm512_loadu_ps(x + i), _mm512_loadu_ps(y + i)));
+  for (; i < n; ++i) y[i] += a * x[i];
+}
+
+void axpy_bf16(float a, const uint16_t* x, float* y, int64_t n) {
+  const __m512 av = _mm512_set1_ps(a);
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, _mm512_fmadd_ps(av, load_bf16x16(x + i), _mm512_loadu_ps(y + i)));
+  for (; i < n; ++i) y[i] += a * bf16_to_f32(x[i]);
+}
+
+const DotKernels kAvx512 = {"avx512", dot_f32, dot_bf16, dot_q8, dot_q4, dequant_bf16, dequant_q8, dequant_q4, f32_tile, 4, axpy_f32, axpy_bf16};
 
 }  // namespace
 

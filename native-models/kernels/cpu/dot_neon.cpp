@@ -41,7 +41,24 @@ float dot_q4(const float* x, const uint8_t* w, const uint16_t* scales, int64_t g
   return dot_kernels_scalar().q4(x, w, scales, group, k);
 }
 
-const DotKernels kNeon = {"neon", dot_f32, dot_bf16, dot_q8, dot_q4, dequant_row_bf16, dequant_row_q8, dequant_row_q4};
+void axpy_f32(float a, const float* x, float* y, int64_t n) {
+  const float32x4_t av = vdupq_n_f32(a);
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) vst1q_f32(y + i, vfmaq_f32(vld1q_f32(y + i), av, vld1q_f32(x + i)));
+  for (; i < n; ++i) y[i] += a * x[i];
+}
+
+void axpy_bf16(float a, const uint16_t* x, float* y, int64_t n) {
+  const float32x4_t av = vdupq_n_f32(a);
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const float32x4_t xv = vreinterpretq_f32_u32(vshll_n_u16(vld1_u16(x + i), 16));
+    vst1q_f32(y + i, vfmaq_f32(vld1q_f32(y + i), av, xv));
+  }
+  for (; i < n; ++i) y[i] += a * bf16_to_f32(x[i]);
+}
+
+const DotKernels kNeon = {"neon", dot_f32, dot_bf16, dot_q8, dot_q4, dequant_row_bf16, dequant_row_q8, dequant_row_q4, nullptr, 1, axpy_f32, axpy_bf16};
 
 }  // namespace
 

@@ -46,7 +46,8 @@ float dot_q4(const float* x, const uint8_t* w, const uint16_t* scales, int64_t g
   return s;
 }
 
-const DotKernels kScalar = {"scalar", dot_f32, dot_bf16, dot_q8, dot_q4, dequant_row_bf16, dequant_row_q8, dequant_row_q4};
+const DotKernels kScalar = {"scalar", dot_f32, dot_bf16, dot_q8, dot_q4, dequant_row_bf16, dequant_row_q8, dequant_row_q4, nullptr, 1,
+                            axpy_row_f32, axpy_row_bf16};
 
 bool cpu_has(const char* feature) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -75,6 +76,14 @@ const DotKernels& dot_kernels_scalar() { return kScalar; }
 const DotKernels& dot_kernels() {
   static const DotKernels& chosen = choose();
   return chosen;
+}
+
+void axpy_row_f32(float a, const float* x, float* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+void axpy_row_bf16(float a, const uint16_t* x, float* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] += a * bf16_to_f32(x[i]);
 }
 
 void dequant_row_bf16(const uint16_t* w, float* out, int64_t k) {

@@ -69,24 +69,34 @@ void CpuBackend::matmul(const Act& x, const Weight& w, const float* bias, const 
     });
     return;
   }
-  // Batched: blocks of weight rows as fp32 stay in cache while every activation row passes.
+  // Batched: blocks of weight rows as fp32 stay in cache while every activation row passes,
+  // kTileRows activation rows by tile_cols weight rows at a time (register tiles, dot.h).
   constexpr int64_t kBlock = 8;
   pool_.parallel_for(w.n, kBlock, [&](int64_t n0, int64_t n1, int) {
     thread_local std::vector<float> rows;
-    const float* ptr[kBlock];
+    float out[kTileRows * kBlock];
     for (int64_t b0 = n0; b0 < n1; b0 += kBlock) {
       const int64_t nb = std::min(kBlock, n1 - b0);
-      rows.resize(static_cast<size_t>(kBlock * k));
-      for (int64_t j = 0; j < nb; ++j) {
-        if (w.dtype == DType::F32) {
-          ptr[j] = static_cast<const float*>(w.data) + (b0 + j) * k;
-        } else {
-          dequant_into(kk, w, b0 + j, rows.data() + j * k);
-          ptr[j] = rows.data() + j * k;
-        }
+      const float* W = static_cast<const float*>(w.data) + b0 * k;
+      if (w.dtype != DType::F32) {
+        rows.resize(static_cast<size_t>(kBlock * k));
+        for (int64_t j = 0; j < nb; ++j) dequant_into(kk, w, b0 + j, rows.data() + j * k);
+        W = rows.data();
       }
-      for (int64_t m = 0; m < m_rows; ++m)
-        for (int64_t j = 0; j < nb; ++j) finish(m, b0 + j, kk.f32(X + m * k, ptr[j], k));
+      for (int64_t m0 = 0; m0 < m_rows; m0 += kTileRows) {
+        const int mr = static_cast<int>(std::min<int64_t>(kTileRows, m_rows - m0));
+        for (int64_t j0 = 0; j0 < nb; j0 += kk.tile_cols) {
+          const int nr = static_cast<int>(std::min<int64_t>(kk.tile_cols, nb - j0));
+          if (kk.f32_tile) {
+            kk.f32_tile(X + m0 * k, k, mr, W + j0 * k, k, nr, k, out + j0, kBlock);
+          } else {
+            for (int m = 0; m < mr; ++m)
+              for (int j = 0; j < nr; ++j) out[m * kBlock + j0 + j] = kk.f32(X + (m0 + m) * k, W + (j0 + j) * k, k);
+          }
+        }
+        for (int m = 0; m < mr; ++m)
+          for (int64_t j = 0; j < nb; ++j) finish(m0 + m, b0 + j, out[m * kBlock + j]);
+      }
     }
   });
 }
