@@ -1,4 +1,5 @@
-// NEON dot kernels (arm64 baseline). Quantized rows use the portable kernels.
+// NEON dot kernels (arm64 baseline: Apple silicon, Snapdragon, Graviton). Tested under
+// qemu-aarch64 by test/native/kernels-arm64.test.ts where the cross toolchain is installed.
 #include <arm_neon.h>
 
 #include "dot.h"
@@ -34,11 +35,129 @@ float dot_bf16(const float* x, const uint16_t* w, int64_t k) {
   return s;
 }
 
-float dot_q8(const float* x, const int8_t* w, const uint16_t* scales, int64_t group, int64_t k) {
-  return dot_kernels_scalar().q8(x, w, scales, group, k);
+inline float f16(uint16_t h) { return f16_to_f32(h); }
+
+// 16 int8 weights as four float vectors.
+inline void widen_s8(int8x16_t q, float32x4_t out[4]) {
+  const int16x8_t lo = vmovl_s8(vget_low_s8(q)), hi = vmovl_s8(vget_high_s8(q));
+  out[0] = vcvtq_f32_s32(vmovl_s16(vget_low_s16(lo)));
+  out[1] = vcvtq_f32_s32(vmovl_s16(vget_high_s16(lo)));
+  out[2] = vcvtq_f32_s32(vmovl_s16(vget_low_s16(hi)));
+  out[3] = vcvtq_f32_s32(vmovl_s16(vget_high_s16(hi)));
 }
+
+// 16 packed bytes = 32 q4 weights (low nibble first) as two int8 vectors of columns in order.
+inline void unpack_q4(const uint8_t* p, int8x16_t& c0, int8x16_t& c1) {
+  const uint8x16_t b = vld1q_u8(p);
+  const int8x16_t lo = vsubq_s8(vreinterpretq_s8_u8(vandq_u8(b, vdupq_n_u8(0x0f))), vdupq_n_s8(8));
+  const int8x16_t hi = vsubq_s8(vreinterpretq_s8_u8(vshrq_n_u8(b, 4)), vdupq_n_s8(8));
+  const int8x16x2_t z = vzipq_s8(lo, hi);
+  c0 = z.val[0];  // columns 0..15
+  c1 = z.val[1];  // columns 16..31
+}
+
+float dot_q8(const float* x, const int8_t* w, const uint16_t* scales, int64_t group, int64_t k) {
+  if (group % 16 != 0) return dot_kernels_scalar().q8(x, w, scales, group, k);
+  float32x4_t total = vdupq_n_f32(0);
+  for (int64_t g0 = 0; g0 < k; g0 += group) {
+    float32x4_t part0 = vdupq_n_f32(0), part1 = vdupq_n_f32(0);
+    for (int64_t i = g0; i < g0 + group; i += 16) {
+      float32x4_t wf[4];
+      widen_s8(vld1q_s8(w + i), wf);
+      part0 = vfmaq_f32(part0, vld1q_f32(x + i), wf[0]);
+      part1 = vfmaq_f32(part1, vld1q_f32(x + i + 4), wf[1]);
+      part0 = vfmaq_f32(part0, vld1q_f32(x + i + 8), wf[2]);
+      part1 = vfmaq_f32(part1, vld1q_f32(x + i + 12), wf[3]);
+    }
+    total = vfmaq_n_f32(total, vaddq_f32(part0, part1), f16(scales[g0 / group]));
+  }
+  return vaddvq_f32(total);
+}
+
 float dot_q4(const float* x, const uint8_t* w, const uint16_t* scales, int64_t group, int64_t k) {
-  return dot_kernels_scalar().q4(x, w, scales, group, k);
+  if (group % 32 != 0) return dot_kernels_scalar().q4(x, w, scales, group, k);
+  float32x4_t total = vdupq_n_f32(0);
+  for (int64_t g0 = 0; g0 < k; g0 += group) {
+    float32x4_t part0 = vdupq_n_f32(0), part1 = vdupq_n_f32(0);
+    for (int64_t i = g0; i < g0 + group; i += 32) {
+      int8x16_t c[2];
+      unpack_q4(w + i / 2, c[0], c[1]);
+      for (int h = 0; h < 2; ++h) {
+        float32x4_t wf[4];
+        widen_s8(c[h], wf);
+        const float* xs = x + i + 16 * h;
+        part0 = vfmaq_f32(part0, vld1q_f32(xs), wf[0]);
+        part1 = vfmaq_f32(part1, vld1q_f32(xs + 4), wf[1]);
+        part0 = vfmaq_f32(part0, vld1q_f32(xs + 8), wf[2]);
+        part1 = vfmaq_f32(part1, vld1q_f32(xs + 12), wf[3]);
+      }
+    }
+    total = vfmaq_n_f32(total, vaddq_f32(part0, part1), f16(scales[g0 / group]));
+  }
+  return vaddvq_f32(total);
+}
+
+void dequant_q8(const int8_t* w, const uint16_t* scales, int64_t group, float* out, int64_t k) {
+  if (group % 16 != 0) return dequant_row_q8(w, scales, group, out, k);
+  for (int64_t g0 = 0; g0 < k; g0 += group) {
+    const float s = f16(scales[g0 / group]);
+    for (int64_t i = g0; i < g0 + group; i += 16) {
+      float32x4_t wf[4];
+      widen_s8(vld1q_s8(w + i), wf);
+      for (int j = 0; j < 4; ++j) vst1q_f32(out + i + 4 * j, vmulq_n_f32(wf[j], s));
+    }
+  }
+}
+
+void dequant_q4(const uint8_t* w, const uint16_t* scales, int64_t group, float* out, int64_t k) {
+  if (group % 32 != 0) return dequant_row_q4(w, scales, group, out, k);
+  for (int64_t g0 = 0; g0 < k; g0 += group) {
+    const float s = f16(scales[g0 / group]);
+    for (int64_t i = g0; i < g0 + group; i += 32) {
+      int8x16_t c[2];
+      unpack_q4(w + i / 2, c[0], c[1]);
+      for (int h = 0; h < 2; ++h) {
+        float32x4_t wf[4];
+        widen_s8(c[h], wf);
+        for (int j = 0; j < 4; ++j) vst1q_f32(out + i + 16 * h + 4 * j, vmulq_n_f32(wf[j], s));
+      }
+    }
+  }
+}
+
+// MR x NR accumulators (at most 4 x 4 = 16 of the 32 registers); see the AVX2 tile.
+template <int MR, int NR>
+void tile(const float* x, int64_t ldx, const float* w, int64_t ldw, int64_t k, float* out, int64_t ldo) {
+  float32x4_t acc[MR][NR];
+  for (int m = 0; m < MR; ++m)
+    for (int j = 0; j < NR; ++j) acc[m][j] = vdupq_n_f32(0);
+  int64_t i = 0;
+  for (; i + 4 <= k; i += 4) {
+    float32x4_t wv[NR];
+#pragma GCC unroll 4
+    for (int j = 0; j < NR; ++j) wv[j] = vld1q_f32(w + j * ldw + i);
+#pragma GCC unroll 4
+    for (int m = 0; m < MR; ++m) {
+      const float32x4_t xv = vld1q_f32(x + m * ldx + i);
+#pragma GCC unroll 4
+      for (int j = 0; j < NR; ++j) acc[m][j] = vfmaq_f32(acc[m][j], xv, wv[j]);
+    }
+  }
+  for (int m = 0; m < MR; ++m)
+    for (int j = 0; j < NR; ++j) {
+      float s = vaddvq_f32(acc[m][j]);
+      for (int64_t t = i; t < k; ++t) s += x[m * ldx + t] * w[j * ldw + t];
+      out[m * ldo + j] = s;
+    }
+}
+
+void f32_tile(const float* x, int64_t ldx, int mr, const float* w, int64_t ldw, int nr, int64_t k, float* out, int64_t ldo) {
+  using Fn = void (*)(const float*, int64_t, const float*, int64_t, int64_t, float*, int64_t);
+  static constexpr Fn kTiles[4][4] = {{tile<1, 1>, tile<1, 2>, tile<1, 3>, tile<1, 4>},
+                                      {tile<2, 1>, tile<2, 2>, tile<2, 3>, tile<2, 4>},
+                                      {tile<3, 1>, tile<3, 2>, tile<3, 3>, tile<3, 4>},
+                                      {tile<4, 1>, tile<4, 2>, tile<4, 3>, tile<4, 4>}};
+  kTiles[mr - 1][nr - 1](x, ldx, w, ldw, k, out, ldo);
 }
 
 void axpy_f32(float a, const float* x, float* y, int64_t n) {
@@ -58,7 +177,7 @@ void axpy_bf16(float a, const uint16_t* x, float* y, int64_t n) {
   for (; i < n; ++i) y[i] += a * bf16_to_f32(x[i]);
 }
 
-const DotKernels kNeon = {"neon", dot_f32, dot_bf16, dot_q8, dot_q4, dequant_row_bf16, dequant_row_q8, dequant_row_q4, nullptr, 1, axpy_f32, axpy_bf16};
+const DotKernels kNeon = {"neon", dot_f32, dot_bf16, dot_q8, dot_q4, dequant_row_bf16, dequant_q8, dequant_q4, f32_tile, 4, axpy_f32, axpy_bf16};
 
 }  // namespace
 
