@@ -106,9 +106,13 @@ void load_model(const vxd_model_params& p, vxd::Model& m) {
     m.device_name = dev->name;
   }
   progress(0.02f, "weights");
-  m.weights = load_weights(*m.ptd, m.config, *m.backend, [&](float f) { progress(0.02f + 0.97f * f, "weights"); });
+  m.weights = load_weights(*m.ptd, m.config, *m.backend, [&](float f) { progress(0.02f + 0.88f * f, "weights"); });
   m.mel = std::make_unique<LogMel>(m.config.global_log_mel_max, static_cast<int>(m.config.num_mel_bins), static_cast<int>(m.config.window_size),
                                    static_cast<int>(m.config.hop_length), static_cast<int>(m.config.sample_rate));
+  // The prompt's first tokens are the same for every session: computed now, so that even the
+  // first dictation prefills only the rest (src/model/silent_prefix.h).
+  progress(0.9f, "preparing");
+  Session(m, 0).keep_silent_prefix();
   std::string cfg = config_json(m.program);
   std::ostringstream info;
   info << cfg.substr(0, cfg.size() - 1) << (cfg.size() > 2 ? "," : "") << "\"backend\":\"" << m.backend->id() << "\",\"dtype\":\""

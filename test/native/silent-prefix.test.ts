@@ -1,8 +1,8 @@
 /**
  * The silent prefix (native-models/src/model/silent_prefix.h): the prompt's first tokens hear only
- * the left pad's zeros, so a model's first session computes their state once and every later
- * session starts from a copy. A copied start must transcribe exactly as a computed one, for any
- * audio, and only the tokens that reach no real sample may be copied.
+ * the left pad's zeros, so the model's load computes their state once and every session starts
+ * from a copy. A copied start must transcribe exactly as a computed one, for any audio, and only
+ * the tokens that reach no real sample may be copied.
  */
 import { describe, expect, it } from 'vitest';
 
@@ -31,14 +31,15 @@ describe('silent prefix', () => {
         const silentTokens = Math.floor((g.leftPadSamples - g.lookAheadSamples) / g.stepSamples);
         expect(silentTokens).toBe(model.info.n_left_pad_tokens - 1);
 
+        // Even the model's first session starts from the copy the load made.
         const first = await streamThrough(model, fox);
-        expect(first.result.reusedPrefixTokens).toBe(0); // computed here, and kept
+        expect(first.result.reusedPrefixTokens).toBe(silentTokens);
         const foxFull = await streamThrough(reference, fox, undefined, ['audio_embeds', 'logits']);
         expect(foxFull.result.reusedPrefixTokens).toBe(0);
         expect(new Set(foxFull.result.tokens).size).toBeGreaterThan(3);
         expect(first.result.tokens).toEqual(foxFull.result.tokens);
 
-        // Later sessions copy it, whatever their audio and however it arrives.
+        // So do later ones, whatever their audio and however it arrives.
         const again = await streamThrough(model, fox, () => 3000);
         expect(again.result.reusedPrefixTokens).toBe(silentTokens);
         expect(again.result.tokens).toEqual(foxFull.result.tokens);
@@ -66,16 +67,16 @@ describe('silent prefix', () => {
     });
   }
 
-  it('keeps no prefix from a stream too short to reach the prompt end', async () => {
+  it('is made by the load, before any session, and a session without audio changes nothing', async () => {
     const model = await load(packedPair('tiny'));
     try {
       const silence = await streamThrough(model, new Float32Array(0));
-      expect(silence.result.steps).toBe(0);
+      expect(silence.result).toMatchObject({ steps: 0, reusedPrefixTokens: 0, prefillMs: 0 });
       const speech = await streamThrough(model, fixtureAudio('hello-dictation-16k.wav'));
-      expect(speech.result.reusedPrefixTokens).toBe(0); // the first prefill that ran computed it
-      const next = await streamThrough(model, fixtureAudio('hello-dictation-16k.wav'));
-      expect(next.result.reusedPrefixTokens).toBe(model.info.n_left_pad_tokens - 1);
-      expect(next.result.tokens).toEqual(speech.result.tokens);
+      expect(speech.result.reusedPrefixTokens).toBe(model.info.n_left_pad_tokens - 1);
+      const full = await streamThrough(model, fixtureAudio('hello-dictation-16k.wav'), undefined, ['mel']);
+      expect(full.result.reusedPrefixTokens).toBe(0);
+      expect(speech.result.tokens).toEqual(full.result.tokens);
     } finally {
       model.dispose();
     }

@@ -80,12 +80,25 @@ void Session::upload_mel(int64_t first_token, int64_t n_tokens, bool capture) {
 // The prompt: its first tokens come from the model's silent prefix when one is saved. A session
 // capturing activations computes them itself, so that its captures start at token 0; logits are
 // captured for the prompt's last token either way.
+SilentPrefix& Session::silent_prefix() {
+  if (!model_.silent_prefix) model_.silent_prefix = std::make_unique<SilentPrefix>(*model_.backend, c_);
+  return *model_.silent_prefix;
+}
+
+void Session::keep_silent_prefix() {
+  if (next_token_ != 0) fail(VXD_ERR_STATE, "the silent prefix is computed on a fresh session");
+  std::lock_guard<std::mutex> lock(model_.compute);
+  SilentPrefix& prefix = silent_prefix();
+  if (prefix.ready() || prefix.tokens() == 0) return;
+  run(0, prefix.tokens(), /*capture=*/false);  // the timeline starts with the left pad's zeros
+  prefix.save(*ws_);
+}
+
 int32_t Session::prefill() {
   const auto t0 = std::chrono::steady_clock::now();
   const int64_t prompt = c_.prompt_length();
   std::lock_guard<std::mutex> lock(model_.compute);
-  if (!model_.silent_prefix) model_.silent_prefix = std::make_unique<SilentPrefix>(*model_.backend, c_);
-  SilentPrefix& prefix = *model_.silent_prefix;
+  SilentPrefix& prefix = silent_prefix();
   int32_t id;
   const uint32_t per_token = VXD_CAPTURE_MEL | VXD_CAPTURE_ENCODER | VXD_CAPTURE_AUDIO_EMBEDS;
   if ((captures_.mask & per_token) || prefix.tokens() == 0) {

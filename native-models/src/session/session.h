@@ -24,6 +24,9 @@ class Session {
   void finish();
   // Runs steps while audio allows, appending sampled ids to out (at most `capacity`).
   size_t decode(int32_t* out, size_t capacity);
+  // On a fresh session: computes the model's silent prefix and keeps it, if no session did yet,
+  // so that every later session starts from it (the loader calls this; the session is spent).
+  void keep_silent_prefix();
 
   int64_t steps() const { return steps_; }
   int64_t tokens() const { return tokens_; }
@@ -41,6 +44,7 @@ class Session {
   int64_t available_end() const { return audio_start_ + static_cast<int64_t>(audio_.size()); }
   bool ready_for(int64_t n_tokens_total) const;
   int32_t prefill();
+  SilentPrefix& silent_prefix();  // the model's, made on first use; model_.compute held
   // One backend step over tokens [first_token, first_token + n_tokens); model_.compute held.
   int32_t run(int64_t first_token, int64_t n_tokens, bool capture = true);
   void upload_mel(int64_t first_token, int64_t n_tokens, bool capture);
