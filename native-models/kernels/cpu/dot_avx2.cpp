@@ -121,38 +121,15 @@ void dequant_q4(const uint8_t* w, const uint16_t* scales, int64_t group, float* 
   }
 }
 
-// MR x NR accumulators (at most 4 x 2 = 8 of the 16 registers): per 8 columns, MR + NR loads
-// feed MR·NR FMAs, where a one-pair dot loads twice per FMA.
-template <int MR, int NR>
-void tile(const float* x, int64_t ldx, const float* w, int64_t ldw, int64_t k, float* out, int64_t ldo) {
-  __m256 acc[MR][NR];
-  for (int m = 0; m < MR; ++m)
-    for (int j = 0; j < NR; ++j) acc[m][j] = _mm256_setzero_ps();
-  int64_t i = 0;
-  for (; i + 8 <= k; i += 8) {
-    __m256 wv[NR];
-#pragma GCC unroll 4
-    for (int j = 0; j < NR; ++j) wv[j] = _mm256_loadu_ps(w + j * ldw + i);
-#pragma GCC unroll 4
-    for (int m = 0; m < MR; ++m) {
-      const __m256 xv = _mm256_loadu_ps(x + m * ldx + i);
-#pragma GCC unroll 4
-      for (int j = 0; j < NR; ++j) acc[m][j] = _mm256_fmadd_ps(xv, wv[j], acc[m][j]);
-    }
-  }
-  for (int m = 0; m < MR; ++m)
-    for (int j = 0; j < NR; ++j) {
-      float s = hsum(acc[m][j]);
-      for (int64_t t = i; t < k; ++t) s += x[m * ldx + t] * w[j * ldw + t];
-      out[m * ldo + j] = s;
-    }
-}
-
-void f32_tile(const float* x, int64_t ldx, int mr, const float* w, int64_t ldw, int nr, int64_t k, float* out, int64_t ldo) {
-  using Fn = void (*)(const float*, int64_t, const float*, int64_t, int64_t, float*, int64_t);
-  static constexpr Fn kTiles[4][2] = {{tile<1, 1>, tile<1, 2>}, {tile<2, 1>, tile<2, 2>}, {tile<3, 1>, tile<3, 2>}, {tile<4, 1>, tile<4, 2>}};
-  kTiles[mr - 1][nr - 1](x, ldx, w, ldw, k, out, ldo);
-}
+struct Avx2 {  // tile.h's vector ops; 4 x 2 accumulators take 8 of the 16 registers
+  using V = __m256;
+  static constexpr int kWidth = 8;
+  static V zero() { return _mm256_setzero_ps(); }
+  static V load(const float* p) { return _mm256_loadu_ps(p); }
+  static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+  static float sum(V v) { return hsum(v); }
+};
+#include "tile.h"
 
 void axpy_f32(float a, const float* x, float* y, int64_t n) {
   const __m256 av = _mm256_set1_ps(a);
@@ -168,7 +145,7 @@ void axpy_bf16(float a, const uint16_t* x, float* y, int64_t n) {
   for (; i < n; ++i) y[i] += a * bf16_to_f32(x[i]);
 }
 
-const DotKernels kAvx2 = {"avx2", dot_f32, dot_bf16, dot_q8, dot_q4, dequant_bf16, dequant_q8, dequant_q4, f32_tile, 2, axpy_f32, axpy_bf16};
+const DotKernels kAvx2 = {"avx2", dot_f32, dot_bf16, dot_q8, dot_q4, dequant_bf16, dequant_q8, dequant_q4, f32_tile<Avx2>, 2, axpy_f32, axpy_bf16};
 
 }  // namespace
 

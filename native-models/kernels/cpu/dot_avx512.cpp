@@ -107,40 +107,15 @@ void dequant_q4(const uint8_t* w, const uint16_t* scales, int64_t group, float* 
   }
 }
 
-// MR x NR accumulators (at most 4 x 4 = 16 of the 32 registers); see the AVX2 tile.
-template <int MR, int NR>
-void tile(const float* x, int64_t ldx, const float* w, int64_t ldw, int64_t k, float* out, int64_t ldo) {
-  __m512 acc[MR][NR];
-  for (int m = 0; m < MR; ++m)
-    for (int j = 0; j < NR; ++j) acc[m][j] = _mm512_setzero_ps();
-  int64_t i = 0;
-  for (; i + 16 <= k; i += 16) {
-    __m512 wv[NR];
-#pragma GCC unroll 4
-    for (int j = 0; j < NR; ++j) wv[j] = _mm512_loadu_ps(w + j * ldw + i);
-#pragma GCC unroll 4
-    for (int m = 0; m < MR; ++m) {
-      const __m512 xv = _mm512_loadu_ps(x + m * ldx + i);
-#pragma GCC unroll 4
-      for (int j = 0; j < NR; ++j) acc[m][j] = _mm512_fmadd_ps(xv, wv[j], acc[m][j]);
-    }
-  }
-  for (int m = 0; m < MR; ++m)
-    for (int j = 0; j < NR; ++j) {
-      float s = _mm512_reduce_add_ps(acc[m][j]);
-      for (int64_t t = i; t < k; ++t) s += x[m * ldx + t] * w[j * ldw + t];
-      out[m * ldo + j] = s;
-    }
-}
-
-void f32_tile(const float* x, int64_t ldx, int mr, const float* w, int64_t ldw, int nr, int64_t k, float* out, int64_t ldo) {
-  using Fn = void (*)(const float*, int64_t, const float*, int64_t, int64_t, float*, int64_t);
-  static constexpr Fn kTiles[4][4] = {{tile<1, 1>, tile<1, 2>, tile<1, 3>, tile<1, 4>},
-                                      {tile<2, 1>, tile<2, 2>, tile<2, 3>, tile<2, 4>},
-                                      {tile<3, 1>, tile<3, 2>, tile<3, 3>, tile<3, 4>},
-                                      {tile<4, 1>, tile<4, 2>, tile<4, 3>, tile<4, 4>}};
-  kTiles[mr - 1][nr - 1](x, ldx, w, ldw, k, out, ldo);
-}
+struct Avx512 {  // tile.h's vector ops; 4 x 4 accumulators take 16 of the 32 registers
+  using V = __m512;
+  static constexpr int kWidth = 16;
+  static V zero() { return _mm512_setzero_ps(); }
+  static V load(const float* p) { return _mm512_loadu_ps(p); }
+  static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+  static float sum(V v) { return _mm512_reduce_add_ps(v); }
+};
+#include "tile.h"
 
 void axpy_f32(float a, const float* x, float* y, int64_t n) {
   const __m512 av = _mm512_set1_ps(a);
@@ -156,7 +131,7 @@ void axpy_bf16(float a, const uint16_t* x, float* y, int64_t n) {
   for (; i < n; ++i) y[i] += a * bf16_to_f32(x[i]);
 }
 
-const DotKernels kAvx512 = {"avx512", dot_f32, dot_bf16, dot_q8, dot_q4, dequant_bf16, dequant_q8, dequant_q4, f32_tile, 4, axpy_f32, axpy_bf16};
+const DotKernels kAvx512 = {"avx512", dot_f32, dot_bf16, dot_q8, dot_q4, dequant_bf16, dequant_q8, dequant_q4, f32_tile<Avx512>, 4, axpy_f32, axpy_bf16};
 
 }  // namespace
 
