@@ -56,19 +56,29 @@ inline void unpack_q4(const uint8_t* p, int8x16_t& c0, int8x16_t& c1) {
   c1 = z.val[1];  // columns 16..31
 }
 
+// x[0, 16) times 16 int8 weights, into two accumulators (two FMA chains).
+inline void fma16(const float* x, int8x16_t q, float32x4_t& part0, float32x4_t& part1) {
+  float32x4_t wf[4];
+  widen_s8(q, wf);
+  part0 = vfmaq_f32(part0, vld1q_f32(x), wf[0]);
+  part1 = vfmaq_f32(part1, vld1q_f32(x + 4), wf[1]);
+  part0 = vfmaq_f32(part0, vld1q_f32(x + 8), wf[2]);
+  part1 = vfmaq_f32(part1, vld1q_f32(x + 12), wf[3]);
+}
+
+// 16 int8 weights times the group's scale, stored as fp32.
+inline void store16(int8x16_t q, float scale, float* out) {
+  float32x4_t wf[4];
+  widen_s8(q, wf);
+  for (int j = 0; j < 4; ++j) vst1q_f32(out + 4 * j, vmulq_n_f32(wf[j], scale));
+}
+
 float dot_q8(const float* x, const int8_t* w, const uint16_t* scales, int64_t group, int64_t k) {
   if (group % 16 != 0) return dot_kernels_scalar().q8(x, w, scales, group, k);
   float32x4_t total = vdupq_n_f32(0);
   for (int64_t g0 = 0; g0 < k; g0 += group) {
     float32x4_t part0 = vdupq_n_f32(0), part1 = vdupq_n_f32(0);
-    for (int64_t i = g0; i < g0 + group; i += 16) {
-      float32x4_t wf[4];
-      widen_s8(vld1q_s8(w + i), wf);
-      part0 = vfmaq_f32(part0, vld1q_f32(x + i), wf[0]);
-      part1 = vfmaq_f32(part1, vld1q_f32(x + i + 4), wf[1]);
-      part0 = vfmaq_f32(part0, vld1q_f32(x + i + 8), wf[2]);
-      part1 = vfmaq_f32(part1, vld1q_f32(x + i + 12), wf[3]);
-    }
+    for (int64_t i = g0; i < g0 + group; i += 16) fma16(x + i, vld1q_s8(w + i), part0, part1);
     total = vfmaq_n_f32(total, vaddq_f32(part0, part1), f16(scales[g0 / group]));
   }
   return vaddvq_f32(total);
@@ -82,15 +92,8 @@ float dot_q4(const float* x, const uint8_t* w, const uint16_t* scales, int64_t g
     for (int64_t i = g0; i < g0 + group; i += 32) {
       int8x16_t c[2];
       unpack_q4(w + i / 2, c[0], c[1]);
-      for (int h = 0; h < 2; ++h) {
-        float32x4_t wf[4];
-        widen_s8(c[h], wf);
-        const float* xs = x + i + 16 * h;
-        part0 = vfmaq_f32(part0, vld1q_f32(xs), wf[0]);
-        part1 = vfmaq_f32(part1, vld1q_f32(xs + 4), wf[1]);
-        part0 = vfmaq_f32(part0, vld1q_f32(xs + 8), wf[2]);
-        part1 = vfmaq_f32(part1, vld1q_f32(xs + 12), wf[3]);
-      }
+      fma16(x + i, c[0], part0, part1);
+      fma16(x + i + 16, c[1], part0, part1);
     }
     total = vfmaq_n_f32(total, vaddq_f32(part0, part1), f16(scales[g0 / group]));
   }
@@ -101,11 +104,7 @@ void dequant_q8(const int8_t* w, const uint16_t* scales, int64_t group, float* o
   if (group % 16 != 0) return dequant_row_q8(w, scales, group, out, k);
   for (int64_t g0 = 0; g0 < k; g0 += group) {
     const float s = f16(scales[g0 / group]);
-    for (int64_t i = g0; i < g0 + group; i += 16) {
-      float32x4_t wf[4];
-      widen_s8(vld1q_s8(w + i), wf);
-      for (int j = 0; j < 4; ++j) vst1q_f32(out + i + 4 * j, vmulq_n_f32(wf[j], s));
-    }
+    for (int64_t i = g0; i < g0 + group; i += 16) store16(vld1q_s8(w + i), s, out + i);
   }
 }
 
@@ -116,11 +115,8 @@ void dequant_q4(const uint8_t* w, const uint16_t* scales, int64_t group, float* 
     for (int64_t i = g0; i < g0 + group; i += 32) {
       int8x16_t c[2];
       unpack_q4(w + i / 2, c[0], c[1]);
-      for (int h = 0; h < 2; ++h) {
-        float32x4_t wf[4];
-        widen_s8(c[h], wf);
-        for (int j = 0; j < 4; ++j) vst1q_f32(out + i + 16 * h + 4 * j, vmulq_n_f32(wf[j], s));
-      }
+      store16(c[0], s, out + i);
+      store16(c[1], s, out + i + 16);
     }
   }
 }
