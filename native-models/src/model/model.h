@@ -39,8 +39,8 @@ struct Model {
   uint64_t weight_bytes = 0, session_bytes = 0;
   bool fused = fused_ops_from_env();  // see fused_ops_from_env
   std::mutex compute;  // one step at a time on the backend (see vxd.h threading contract)
-  // Made by the first session that prefills (under `compute`); declared after `backend`, whose
-  // memory it holds, so that it goes first.
+  // Made by the loader (or else by the first session that prefills), under `compute`; declared
+  // after `backend`, whose memory it holds, so that it goes first.
   std::unique_ptr<SilentPrefix> silent_prefix;
 };
 

@@ -77,23 +77,26 @@ void Session::upload_mel(int64_t first_token, int64_t n_tokens, bool capture) {
   if (capture && (captures_.mask & VXD_CAPTURE_MEL)) captures_.mel.insert(captures_.mel.end(), mel_host_.begin(), mel_host_.end());
 }
 
-// The prompt: its first tokens come from the model's silent prefix when one is saved. A session
-// capturing activations computes them itself, so that its captures start at token 0; logits are
-// captured for the prompt's last token either way.
 SilentPrefix& Session::silent_prefix() {
   if (!model_.silent_prefix) model_.silent_prefix = std::make_unique<SilentPrefix>(*model_.backend, c_);
   return *model_.silent_prefix;
+}
+
+void Session::make_silent_prefix(SilentPrefix& prefix) {
+  run(0, prefix.tokens(), /*capture=*/false);  // the timeline starts with the left pad's zeros
+  prefix.save(*ws_);
 }
 
 void Session::keep_silent_prefix() {
   if (next_token_ != 0) fail(VXD_ERR_STATE, "the silent prefix is computed on a fresh session");
   std::lock_guard<std::mutex> lock(model_.compute);
   SilentPrefix& prefix = silent_prefix();
-  if (prefix.ready() || prefix.tokens() == 0) return;
-  run(0, prefix.tokens(), /*capture=*/false);  // the timeline starts with the left pad's zeros
-  prefix.save(*ws_);
+  if (!prefix.ready() && prefix.tokens() > 0) make_silent_prefix(prefix);
 }
 
+// The prompt: its first tokens come from the model's silent prefix. A session capturing
+// activations computes them itself, so that its captures start at token 0; logits are captured
+// for the prompt's last token either way.
 int32_t Session::prefill() {
   const auto t0 = std::chrono::steady_clock::now();
   const int64_t prompt = c_.prompt_length();
@@ -108,8 +111,7 @@ int32_t Session::prefill() {
       prefix.restore(*ws_);
       reused_prefix_tokens_ = prefix.tokens();
     } else {
-      run(0, prefix.tokens(), /*capture=*/false);
-      prefix.save(*ws_);
+      make_silent_prefix(prefix);  // a model loaded without the C API's loader (bench_engine)
     }
     id = run(prefix.tokens(), prompt - prefix.tokens());
   }

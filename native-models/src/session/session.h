@@ -45,6 +45,7 @@ class Session {
   bool ready_for(int64_t n_tokens_total) const;
   int32_t prefill();
   SilentPrefix& silent_prefix();  // the model's, made on first use; model_.compute held
+  void make_silent_prefix(SilentPrefix& prefix);  // on a fresh session; model_.compute held
   // One backend step over tokens [first_token, first_token + n_tokens); model_.compute held.
   int32_t run(int64_t first_token, int64_t n_tokens, bool capture = true);
   void upload_mel(int64_t first_token, int64_t n_tokens, bool capture);
