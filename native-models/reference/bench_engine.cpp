@@ -5,8 +5,9 @@
 // mel rows uploaded, encode_audio + decode_positions recorded under run_step (one CUDA graph,
 // replayed with new step params), the sampled id staying on the device. Measured: ms per step at
 // chosen decoder positions (ring caches pre-filled with random keys), the bytes floor from the
-// copy bandwidth measured in the same run, load time, VRAM, prefill, and the real-time factor of
-// a whole file through vxd::Session. --parity N: the same synthetic model on the CPU backend, the
+// copy bandwidth measured in the same run, load time, VRAM, prefill, the prompt of a session
+// computed in full and from the silent prefix (src/model/silent_prefix.h), and the real-time
+// factor of a whole file through vxd::Session. --parity N: the same synthetic model on the CPU backend, the
 // prefill + N steps through vxd::Session on both; token ids and logits compared.
 //
 //   bench_engine [--dtypes bf16,4w] [--act bf16|fp32] [--positions 100,2000,8000] [--iters 50]
