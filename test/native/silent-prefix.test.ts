@@ -81,4 +81,28 @@ describe('silent prefix', () => {
       model.dispose();
     }
   });
+
+  it('is off where VXD_SILENT_PREFIX=0 says so (the switch that keeps it off CUDA by default)', async () => {
+    process.env.VXD_SILENT_PREFIX = '0';
+    let model;
+    try {
+      model = await load(packedPair('tiny'));
+    } finally {
+      delete process.env.VXD_SILENT_PREFIX;
+    }
+    try {
+      const off = await streamThrough(model, fixtureAudio('hello-dictation-16k.wav'));
+      expect(off.result.reusedPrefixTokens).toBe(0);
+      const on = await load(packedPair('tiny'));
+      try {
+        const copied = await streamThrough(on, fixtureAudio('hello-dictation-16k.wav'));
+        expect(copied.result.reusedPrefixTokens).toBe(on.info.n_left_pad_tokens - 1);
+        expect(copied.result.tokens).toEqual(off.result.tokens);
+      } finally {
+        on.dispose();
+      }
+    } finally {
+      model.dispose();
+    }
+  });
 });

@@ -1,12 +1,20 @@
 #include "silent_prefix.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <exception>
 
 namespace vxd {
 namespace {
 size_t elem_bytes(DType t) { return t == DType::BF16 ? 2 : 4; }
 }  // namespace
+
+bool silent_prefix_enabled(const Backend& backend) {
+  const char* v = std::getenv("VXD_SILENT_PREFIX");
+  if (v && *v) return std::strcmp(v, "0") != 0;
+  return std::strcmp(backend.id(), "cpu") == 0;
+}
 
 int64_t SilentPrefix::tokens(const ModelConfig& c) {
   const int64_t spt = c.samples_per_token();
@@ -26,7 +34,7 @@ uint64_t SilentPrefix::bytes_needed(const ModelConfig& c, DType act) {
 }
 
 SilentPrefix::SilentPrefix(Backend& backend, const ModelConfig& c)
-    : be_(backend), tokens_(tokens(c)), enc_rows_(tokens_ * c.enc_frames_per_token()) {}
+    : be_(backend), tokens_(silent_prefix_enabled(backend) ? tokens(c) : 0), enc_rows_(tokens_ * c.enc_frames_per_token()) {}
 
 SilentPrefix::~SilentPrefix() { release(); }
 

@@ -13,8 +13,15 @@
 
 namespace vxd {
 
+// Whether sessions on `backend` use the prefix: on the CPU (where the prompt costs seconds and
+// a copied start is checked to the bit in CI) by default; on a device backend only with
+// VXD_SILENT_PREFIX=1 until its multi-row prompt at a non-zero position has run on a GPU
+// (bench_engine sets it, so the device's parity run checks it); VXD_SILENT_PREFIX=0 turns it off.
+bool silent_prefix_enabled(const Backend& backend);
+
 class SilentPrefix {
  public:
+  // Holds nothing and copies nothing (tokens() == 0) where silent_prefix_enabled is false.
   SilentPrefix(Backend& backend, const ModelConfig& c);
   ~SilentPrefix();
   SilentPrefix(const SilentPrefix&) = delete;
@@ -23,7 +30,7 @@ class SilentPrefix {
   // Tokens whose state reads no sample past the left pad: token p reads up to
   // samples_per_token·(p + 1) + look_ahead_samples, so every token before the pad's last one.
   static int64_t tokens(const ModelConfig& c);
-  // Memory a saved prefix holds (counted in the model's memory check).
+  // Memory a saved prefix holds (counted in the model's memory check, enabled or not).
   static uint64_t bytes_needed(const ModelConfig& c, DType act);
 
   int64_t tokens() const { return tokens_; }
