@@ -112,7 +112,8 @@ void load_model(const vxd_model_params& p, vxd::Model& m) {
   // The prompt's first tokens are the same for every session: computed now, so that even the
   // first dictation prefills only the rest (src/model/silent_prefix.h).
   progress(0.9f, "preparing");
-  Session(m, 0).keep_silent_prefix();
+  // (A throwaway session allocates a whole workspace: none where the prefix is off.)
+  if (silent_prefix_enabled(*m.backend)) Session(m, 0).keep_silent_prefix();
   std::string cfg = config_json(m.program);
   std::ostringstream info;
   info << cfg.substr(0, cfg.size() - 1) << (cfg.size() > 2 ? "," : "") << "\"backend\":\"" << m.backend->id() << "\",\"dtype\":\""
